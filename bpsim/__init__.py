@@ -1,0 +1,2 @@
+"""bpsim: a backpropagation simulator."""
+__version__ = "0.1.0"

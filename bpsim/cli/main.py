@@ -1,0 +1,86 @@
+"""The ``bpsim`` command: the GUI, or a headless subcommand (contract §2)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .. import __version__
+from ..errors import BpsimError
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_DIVERGED = 0, 2, 3
+COMMANDS = ("trace", "train", "gradcheck")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors in bpsim's one-line form (exit 2)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_BAD_INPUT, f"error: {message} (see {self.prog} --help)\n")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def command_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="bpsim", description="Headless bpsim: trace, train and check a network.")
+    p.add_argument("--version", action="version", version=f"bpsim {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    t = sub.add_parser("trace", help="print every micro-step of the first K iterations")
+    t.add_argument("file")
+    t.add_argument("--steps", type=_positive, default=1)
+    t.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    r = sub.add_parser("train", help="train and report the costs and final parameters")
+    r.add_argument("file")
+    r.add_argument("--steps", type=_positive)
+    r.add_argument("--out", help="write the trained network to this file")
+    r.add_argument("--format", choices=("text", "json"), default="text")
+    g = sub.add_parser("gradcheck", help="compare analytic and numeric gradients")
+    g.add_argument("file")
+    g.add_argument("--format", choices=("text", "json"), default="text")
+    return p
+
+
+def gui_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="bpsim", description="bpsim, a backpropagation simulator. "
+                f"Headless commands: {', '.join(COMMANDS)} (bpsim COMMAND --help).")
+    p.add_argument("--version", action="version", version=f"bpsim {__version__}")
+    p.add_argument("file", nargs="?", help="a network file (*.bpsim.json) to open")
+    p.add_argument("--screenshot", metavar="OUT.png",
+                   help="open FILE, take --advance micro-steps, save a PNG of the window, exit")
+    p.add_argument("--advance", type=int, default=0, metavar="N")
+    p.add_argument("--size", default="1400x900", metavar="WxH")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in COMMANDS:
+        args = command_parser().parse_args(argv)
+        from . import commands
+        run = {"trace": commands.trace, "train": commands.train,
+               "gradcheck": commands.gradcheck}[args.command]
+        try:
+            return run(args)
+        except BpsimError as exc:
+            print(exc.one_line(), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except BrokenPipeError:
+            return EXIT_OK
+    args = gui_parser().parse_args(argv)
+    try:
+        from ..ui.app import run_gui
+    except ImportError as exc:
+        print(f"error: the bpsim window needs Qt (PySide6): {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return run_gui(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""The ``*.bpsim.json`` format (contract §1) as one table of fields.
+
+The reader checks files with it and ``scripts/make_schema.py`` writes the
+JSON Schema in ``resources/`` from it.
+"""
+from __future__ import annotations
+
+from ..engine import ACTIVATIONS, GATES, GENERATORS, LOSSES, NODE_KINDS, OPTIMIZERS, \
+    REDUCTIONS, REGULARIZATIONS
+from .fields import Boolean, Choice, Either, FreeObject, Identifier, Integer, ListOf, \
+    Nullable, Number, Obj, Text, object_schema
+
+FORMAT = "bpsim"
+VERSION = 1
+
+NODE_FIELDS = {
+    "id": Identifier(description="unique: letters, digits, _ and -"),
+    "kind": Choice(NODE_KINDS, "node kind"),
+    "activation": Choice(tuple(ACTIVATIONS), "activation", description="neurons; default identity"),
+    "bias": Number(description="neurons; learnable, drawn from the seed when absent"),
+    "op": Choice(tuple(GATES), "op"),
+    "value": Number(description="input value without data, const value, param value, "
+                                "or the constant of a scale/offset op"),
+    "pos": ListOf(Number(), length=2, description="canvas position [x, y]"),
+    "label": Text(description="display text"),
+}
+
+# Which fields each kind of node may carry (besides id, kind, pos, label).
+KIND_FIELDS = {
+    "input": ("value",),
+    "const": ("value",),
+    "param": ("value",),
+    "neuron": ("activation", "bias"),
+    "op": ("op", "value"),
+}
+KIND_REQUIRED = {"const": ("value",), "op": ("op",)}
+
+EDGE_FIELDS = {
+    "from": Identifier(),
+    "to": Identifier(),
+    "weight": Number(description="edges into neurons only; drawn from the seed when absent"),
+}
+
+LOSS_FIELDS = {
+    "kind": Choice(tuple(LOSSES), "loss"),
+    "reduction": Choice(REDUCTIONS, "reduction"),
+}
+
+REGULARIZATION_FIELDS = {
+    "kind": Choice(REGULARIZATIONS, "regularization"),
+    "lambda": Number(minimum=0.0),
+}
+
+UNIT_INTERVAL = Number(minimum=0.0, exclusive_maximum=1.0)
+
+TRAINING_FIELDS = {
+    "learning_rate": Number(exclusive_minimum=0.0),
+    "optimizer": Choice(OPTIMIZERS, "optimizer"),
+    "momentum": UNIT_INTERVAL,
+    "beta1": UNIT_INTERVAL,
+    "beta2": UNIT_INTERVAL,
+    "eps": Number(exclusive_minimum=0.0),
+    "batch": Either((Choice(("full", "sgd"), "batch"), Integer(minimum=1)),
+                    '"full", "sgd" or an integer >= 1'),
+    "shuffle": Boolean(),
+    "seed": Integer(minimum=0),
+    "epsilon": Nullable(Number(exclusive_minimum=0.0),
+                        description="stop when the update's norm is below it"),
+    "max_steps": Nullable(Integer(minimum=1)),
+}
+
+DATA_FIELDS = {
+    "inputs": ListOf(Identifier(), description="input node ids, in column order"),
+    "targets": ListOf(Identifier(), description="output node ids, in the order of outputs"),
+    "rows": ListOf(ListOf(Number()), description="inputs then targets, one list per sample"),
+    "csv": Text(description="a CSV file beside the network file, header naming node ids"),
+    "generator": Choice(GENERATORS, "generator"),
+    "samples": Integer(minimum=1),
+    "noise": Number(minimum=0.0),
+    "seed": Integer(minimum=0),
+    "labels": Choice(("01", "pm1"), "labels"),
+    "test_fraction": Number(minimum=0.0, exclusive_maximum=1.0),
+}
+DATA_SOURCES = ("rows", "csv", "generator")
+GENERATOR_ONLY = ("samples", "noise", "seed", "labels")
+
+TOP_FIELDS = {
+    "format": Choice((FORMAT,), "format"),
+    "version": Integer(minimum=1),
+    "title": Text(),
+    "notes": Text(description="Markdown shown beside the network"),
+    "nodes": ListOf(FreeObject()),
+    "edges": ListOf(FreeObject()),
+    "outputs": ListOf(Identifier(), min_length=1),
+    "loss": Obj(LOSS_FIELDS),
+    "regularization": Obj(REGULARIZATION_FIELDS),
+    "training": Obj(TRAINING_FIELDS),
+    "data": Obj(DATA_FIELDS, ("inputs", "targets")),
+    "view": FreeObject(description="free-form GUI state; the engine ignores it"),
+}
+TOP_REQUIRED = ("format", "version", "nodes", "outputs")
+
+
+def json_schema() -> dict:
+    """The JSON Schema of the format, generated from the tables above."""
+    top = object_schema(TOP_FIELDS, TOP_REQUIRED)
+    top["properties"]["version"] = {"const": VERSION}
+    node = object_schema(NODE_FIELDS, ("id", "kind"))
+    node["allOf"] = [
+        {"if": {"properties": {"kind": {"const": kind}}},
+         "then": {"properties": {k: False for k in NODE_FIELDS
+                                 if k not in (*allowed, "id", "kind", "pos", "label")},
+                  **({"required": list(KIND_REQUIRED[kind])} if kind in KIND_REQUIRED else {})}}
+        for kind, allowed in KIND_FIELDS.items()
+    ]
+    top["properties"]["nodes"] = {"type": "array", "items": node}
+    top["properties"]["edges"] = {"type": "array",
+                                  "items": object_schema(EDGE_FIELDS, ("from", "to"))}
+    data = top["properties"]["data"]
+    data["oneOf"] = [{"required": [src]} for src in DATA_SOURCES]
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://bpsim.example/schema/bpsim-1.json",
+            "title": "bpsim network file, version 1", **top}

@@ -1,0 +1,128 @@
+"""The network document as plain data: what a ``*.bpsim.json`` file says."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..engine import EdgeSpec, GraphSpec, NodeSpec, Settings
+
+
+@dataclass
+class Node:
+    id: str
+    kind: str
+    activation: str | None = None   # neuron (identity when absent)
+    bias: float | None = None       # neuron; drawn when absent
+    op: str | None = None           # op
+    value: float | None = None      # input, const, param; scale/offset constant
+    pos: tuple[float, float] | None = None
+    label: str | None = None
+
+
+@dataclass
+class Edge:
+    src: str
+    dst: str
+    weight: float | None = None
+
+    @property
+    def name(self) -> str:
+        return f"w:{self.src}->{self.dst}"
+
+
+@dataclass
+class Loss:
+    kind: str = "none"
+    reduction: str = "mean"
+
+
+@dataclass
+class Regularization:
+    kind: str = "none"
+    lam: float = 0.0
+
+
+@dataclass
+class Training:
+    learning_rate: float = 0.1
+    optimizer: str = "gd"
+    batch: str | int = "full"
+    shuffle: bool = False
+    seed: int = 0
+    epsilon: float | None = None
+    max_steps: int | None = None
+    momentum: float = 0.9
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float = 1e-8
+
+
+@dataclass
+class Data:
+    inputs: list[str]
+    targets: list[str]
+    rows: list[list[float]] | None = None
+    csv: str | None = None
+    generator: str | None = None
+    samples: int = 200
+    noise: float = 0.1
+    seed: int = 0
+    labels: str = "01"
+    test_fraction: float = 0.0
+
+
+@dataclass
+class Document:
+    nodes: list[Node]
+    outputs: list[str]
+    edges: list[Edge] = field(default_factory=list)
+    title: str = ""
+    notes: str = ""
+    loss: Loss = field(default_factory=Loss)
+    regularization: Regularization = field(default_factory=Regularization)
+    training: Training = field(default_factory=Training)
+    data: Data | None = None
+    view: dict = field(default_factory=dict)
+
+    def node(self, node_id: str) -> Node:
+        for n in self.nodes:
+            if n.id == node_id:
+                return n
+        raise KeyError(node_id)
+
+    def graph_spec(self) -> GraphSpec:
+        """The engine's view of the structure and the given parameter values."""
+        return GraphSpec(
+            tuple(NodeSpec(n.id, n.kind,
+                           (n.activation or "identity") if n.kind == "neuron" else (n.op or ""),
+                           n.value, n.bias) for n in self.nodes),
+            tuple(EdgeSpec(e.src, e.dst, e.weight) for e in self.edges),
+            tuple(self.outputs))
+
+    def settings(self) -> Settings:
+        t = self.training
+        return Settings(
+            loss=self.loss.kind, reduction=self.loss.reduction,
+            regularization=self.regularization.kind, lam=self.regularization.lam,
+            learning_rate=t.learning_rate, optimizer=t.optimizer, momentum=t.momentum,
+            beta1=t.beta1, beta2=t.beta2, eps=t.eps, batch=t.batch, shuffle=t.shuffle,
+            seed=t.seed, epsilon=t.epsilon, max_steps=t.max_steps)
+
+    def apply_settings(self, s: Settings) -> None:
+        """Write engine settings back into the document's sections."""
+        self.loss = Loss(s.loss, s.reduction)
+        self.regularization = Regularization(s.regularization, s.lam)
+        self.training = Training(s.learning_rate, s.optimizer, s.batch, s.shuffle, s.seed,
+                                 s.epsilon, s.max_steps, s.momentum, s.beta1, s.beta2, s.eps)
+
+    def set_parameters(self, values: dict[str, float]) -> None:
+        """Set weights (``w:A->B``), biases (``b:N``) and params (``p:P``) by name."""
+        edges = {e.name: e for e in self.edges}
+        nodes = {n.id: n for n in self.nodes}
+        for name, value in values.items():
+            kind, _, rest = name.partition(":")
+            if kind == "w":
+                edges[name].weight = float(value)
+            elif kind == "b":
+                nodes[rest].bias = float(value)
+            else:
+                nodes[rest].value = float(value)

@@ -1,0 +1,156 @@
+"""Reading and validating network files.
+
+Everything is checked before anything is used: the shapes of the fields
+(``format.py``), then what needs the whole file (ids, the graph, data against
+the loss).  The first problem found is raised as a :class:`BpsimError` naming
+the JSON path.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..engine import GATES, LOSSES, compile_graph
+from ..engine.data import TWO_INPUT_GENERATORS
+from ..errors import BpsimError
+from .fields import check_object
+from .format import DATA_SOURCES, EDGE_FIELDS, FORMAT, GENERATOR_ONLY, KIND_FIELDS, \
+    KIND_REQUIRED, NODE_FIELDS, TOP_FIELDS, TOP_REQUIRED, VERSION
+from .model import Data, Document, Edge, Loss, Node, Regularization, Training
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_json(text: str) -> object:
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise BpsimError(f"invalid JSON: {exc.msg}", f"line {exc.lineno} column {exc.colno}")
+    except ValueError as exc:
+        raise BpsimError(f"invalid JSON: {exc}", "$")
+
+
+def read_text(path: str | Path) -> str:
+    p = Path(path)
+    try:
+        return p.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise BpsimError("no such file", file=str(path))
+    except IsADirectoryError:
+        raise BpsimError("is a directory, not a network file", file=str(path))
+    except PermissionError:
+        raise BpsimError("permission denied", file=str(path))
+    except UnicodeDecodeError as exc:
+        raise BpsimError(f"not UTF-8 text (byte {exc.start})", file=str(path))
+
+
+def parse_document(raw: object) -> Document:
+    """A validated :class:`Document` from parsed JSON."""
+    top = check_object(raw, "", TOP_FIELDS, TOP_REQUIRED)
+    if top["format"] != FORMAT:
+        raise BpsimError(f'expected "{FORMAT}"', "format")
+    if top["version"] != VERSION:
+        raise BpsimError(f"unsupported version {top['version']} (this bpsim reads {VERSION})",
+                         "version")
+    nodes = [_node(v, f"nodes[{i}]") for i, v in enumerate(top["nodes"])]
+    edges = [_edge(v, f"edges[{i}]") for i, v in enumerate(top.get("edges", []))]
+    loss = top.get("loss", {})
+    reg = top.get("regularization", {})
+    doc = Document(
+        nodes=nodes, edges=edges, outputs=list(top["outputs"]),
+        title=top.get("title", ""), notes=top.get("notes", ""),
+        loss=Loss(loss.get("kind", "none"), loss.get("reduction", "mean")),
+        regularization=Regularization(reg.get("kind", "none"), reg.get("lambda", 0.0)),
+        training=Training(**top.get("training", {})),
+        data=_data(top["data"]) if "data" in top else None,
+        view=top.get("view", {}),
+    )
+    check_document(doc)
+    return doc
+
+
+def _node(raw: object, path: str) -> Node:
+    v = check_object(raw, path, NODE_FIELDS, ("id", "kind"))
+    kind = v["kind"]
+    for key in v:
+        if key not in ("id", "kind", "pos", "label") and key not in KIND_FIELDS[kind]:
+            raise BpsimError(f'field "{key}" does not belong on a{"n" if kind[0] in "aeio" else ""}'
+                             f' {kind} node', f"{path}.{key}")
+    for key in KIND_REQUIRED.get(kind, ()):
+        if key not in v:
+            raise BpsimError(f'a {kind} node needs "{key}"', path)
+    if kind == "op":
+        gate = GATES[v["op"]]
+        if gate.needs_value and "value" not in v:
+            raise BpsimError(f'op "{gate.name}" needs a "value"', path)
+        if not gate.needs_value and "value" in v:
+            raise BpsimError(f'op "{gate.name}" takes no value', f"{path}.value")
+    return Node(v["id"], kind, v.get("activation"), v.get("bias"), v.get("op"), v.get("value"),
+                tuple(v["pos"]) if "pos" in v else None, v.get("label"))
+
+
+def _edge(raw: object, path: str) -> Edge:
+    v = check_object(raw, path, EDGE_FIELDS, ("from", "to"))
+    return Edge(v["from"], v["to"], v.get("weight"))
+
+
+def _data(v: dict) -> Data:
+    sources = [k for k in DATA_SOURCES if k in v]
+    if len(sources) != 1:
+        raise BpsimError("give exactly one of rows, csv or generator"
+                         + (f" (found {', '.join(sources)})" if sources else ""), "data")
+    if "generator" not in v:
+        for key in GENERATOR_ONLY:
+            if key in v:
+                raise BpsimError(f'"{key}" applies to generated data only', f"data.{key}")
+    known = {k: v[k] for k in ("rows", "csv", "generator", "samples", "noise", "seed",
+                               "labels", "test_fraction") if k in v}
+    return Data(list(v["inputs"]), list(v["targets"]), **known)
+
+
+def check_document(doc: Document) -> None:
+    """What only the whole document can tell."""
+    compile_graph(doc.graph_spec())  # ids, edges, cycles, arities, outputs
+    kinds = {n.id: n.kind for n in doc.nodes}
+    loss = LOSSES[doc.loss.kind]
+    data = doc.data
+    if doc.loss.kind == "none":
+        if len(doc.outputs) != 1:
+            raise BpsimError(f'loss "none" needs exactly one output, got {len(doc.outputs)}',
+                             "outputs")
+        if data is not None and data.targets:
+            raise BpsimError('loss "none" takes no targets', "data.targets")
+    elif data is None:
+        raise BpsimError(f'loss "{doc.loss.kind}" needs data with targets', "data")
+    if data is None:
+        return
+    for k, nid in enumerate(data.inputs):
+        if nid not in kinds:
+            raise BpsimError(f'unknown node "{nid}"', f"data.inputs[{k}]")
+        if kinds[nid] != "input":
+            raise BpsimError(f'"{nid}" is a {kinds[nid]} node, not an input', f"data.inputs[{k}]")
+        if nid in data.inputs[:k]:
+            raise BpsimError(f'input "{nid}" listed twice', f"data.inputs[{k}]")
+    if loss.needs_targets and data.targets != doc.outputs:
+        raise BpsimError(f"targets must name the outputs in order ({', '.join(doc.outputs)}), "
+                         f"got ({', '.join(data.targets)})", "data.targets")
+    if data.generator is not None:
+        want = (2, 1) if data.generator in TWO_INPUT_GENERATORS else (1, 1)
+        have = (len(data.inputs), len(data.targets) or 1)
+        if have != want:
+            raise BpsimError(f'generator "{data.generator}" makes {want[0]} input(s) and '
+                             f"{want[1]} target, the data names {len(data.inputs)} and "
+                             f"{len(data.targets)}", "data")
+        if data.generator not in TWO_INPUT_GENERATORS and data.labels != "01":
+            raise BpsimError(f'generator "{data.generator}" makes real targets, not labels',
+                             "data.labels")
+    if data.rows is not None:
+        width = len(data.inputs) + len(data.targets)
+        if not data.rows:
+            raise BpsimError("no rows", "data.rows")
+        for i, row in enumerate(data.rows):
+            if len(row) != width:
+                raise BpsimError(f"expected {width} values (inputs then targets), got {len(row)}",
+                                 f"data.rows[{i}]")

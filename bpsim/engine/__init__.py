@@ -1,0 +1,16 @@
+"""The NumPy engine: exact forward and backward passes, losses, optimizers,
+batches and the micro-step trace.  Imports neither Qt nor files."""
+from .data import GENERATORS, BatchPosition, Dataset, generate, single_sample
+from .functions import ACTIVATIONS, GATES
+from .graph import NODE_KINDS, EdgeSpec, GraphSpec, NodeSpec, compile_graph
+from .losses import LOSSES, REDUCTIONS, REGULARIZATIONS
+from .optimizers import OPTIMIZERS, OptimizerState
+from .trace import IterationTrace, build_trace
+from .training import RunResult, Settings, StepResult, Trainer, TrainState
+
+__all__ = [
+    "ACTIVATIONS", "GATES", "GENERATORS", "LOSSES", "NODE_KINDS", "OPTIMIZERS", "REDUCTIONS",
+    "REGULARIZATIONS", "BatchPosition", "Dataset", "EdgeSpec", "GraphSpec", "IterationTrace",
+    "NodeSpec", "OptimizerState", "RunResult", "Settings", "StepResult", "TrainState", "Trainer",
+    "build_trace", "compile_graph", "generate", "single_sample",
+]

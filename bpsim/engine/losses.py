@@ -1,0 +1,100 @@
+"""Losses and the weight penalty, each with its derivative, as contract §1 says.
+
+Predictions ``y`` and targets ``t`` are arrays of shape (outputs, samples).
+``elements(y, t)`` gives the per-element loss, ``grad(y, t)`` its derivative
+with respect to y; the reduction is applied by :func:`reduce_loss`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+BCE_LOG_CLAMP = -100.0
+BCE_GRAD_FLOOR = 1e-12
+
+
+def _bce(y, t):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_y = np.maximum(np.log(y), BCE_LOG_CLAMP)
+        log_1my = np.maximum(np.log(1.0 - y), BCE_LOG_CLAMP)
+        # np.maximum propagates NaN, so y outside [0, 1] stays non-finite.
+    return -(t * log_y + (1.0 - t) * log_1my)
+
+
+def _bce_grad(y, t):
+    return (y - t) / np.maximum(y * (1.0 - y), BCE_GRAD_FLOOR)
+
+
+def _log_softmax(y):
+    shifted = y - np.max(y, axis=0, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=0, keepdims=True))
+
+
+def _softmax_ce(y, t):
+    # One value per sample (a row of shape (1, samples)): the loss is over all outputs.
+    return -np.sum(t * _log_softmax(y), axis=0, keepdims=True)
+
+
+def _softmax_ce_grad(y, t):
+    p = np.exp(_log_softmax(y))
+    return p * np.sum(t, axis=0, keepdims=True) - t
+
+
+@dataclass(frozen=True)
+class Loss:
+    name: str
+    elements: Callable
+    grad: Callable
+    formula: str          # per element, in y and t
+    grad_formula: str     # ∂/∂y of one element
+    needs_targets: bool = True
+    per_sample: bool = False   # softmax_ce: one term per sample, not per output
+
+
+LOSSES: dict[str, Loss] = {
+    l.name: l
+    for l in (
+        Loss("none", lambda y, t: y.copy(), lambda y, t: np.ones_like(y), "y", "1",
+             needs_targets=False),
+        Loss("mse", lambda y, t: (y - t) ** 2, lambda y, t: 2.0 * (y - t), "(y − t)²", "2·(y − t)"),
+        Loss("mae", lambda y, t: np.abs(y - t), lambda y, t: np.sign(y - t), "|y − t|", "sign(y − t)"),
+        Loss("bce", _bce, _bce_grad, "−[t·ln y + (1 − t)·ln(1 − y)]", "(y − t)/(y·(1 − y))"),
+        Loss("softmax_ce", _softmax_ce, _softmax_ce_grad, "−Σₖ tₖ·ln softmax(y)ₖ",
+             "softmax(y)·Σt − t", per_sample=True),
+        Loss("hinge", lambda y, t: np.maximum(0.0, 1.0 - t * y),
+             lambda y, t: np.where(t * y < 1.0, -t, 0.0), "max(0, 1 − t·y)", "−t if t·y < 1 else 0"),
+        Loss("perceptron", lambda y, t: np.maximum(0.0, -t * y),
+             lambda y, t: np.where(t * y <= 0.0, -t, 0.0), "max(0, −t·y)", "−t if t·y ≤ 0 else 0"),
+    )
+}
+
+REDUCTIONS = ("mean", "sum")
+REGULARIZATIONS = ("none", "l1", "l2")
+
+
+def reduction_count(loss: Loss, n_outputs: int, n_samples: int, reduction: str) -> float:
+    """The divisor of the reduction: 1 for sum, the number of terms for mean."""
+    if reduction == "sum":
+        return 1.0
+    return float(n_samples if loss.per_sample else n_outputs * n_samples)
+
+
+def loss_and_grad(loss: Loss, reduction: str, y: np.ndarray, t: np.ndarray):
+    """Return (per-element losses, reduced loss, ∂loss/∂y) for one batch."""
+    with np.errstate(all="ignore"):
+        elements = loss.elements(y, t)
+        count = reduction_count(loss, y.shape[0], y.shape[1], reduction)
+        total = float(np.sum(elements)) / count
+        dy = loss.grad(y, t) / count
+    return elements, total, dy
+
+
+def penalty_and_grad(kind: str, lam: float, weights: np.ndarray):
+    """λ·Σw² or λ·Σ|w| over the edge weights, and its (sub)gradient."""
+    if kind == "none" or lam == 0.0:
+        return 0.0, None
+    if kind == "l2":
+        return lam * float(np.dot(weights, weights)), 2.0 * lam * weights
+    return lam * float(np.sum(np.abs(weights))), lam * np.sign(weights)

@@ -1,0 +1,22 @@
+"""Where bpsim's shipped files are: examples and the JSON Schema."""
+from __future__ import annotations
+
+from pathlib import Path
+
+# resources/ at the top of the checkout installs as the bpsim.resources package.
+_CHECKOUT = Path(__file__).resolve().parent.parent / "resources"
+
+
+def resources_dir() -> Path:
+    if _CHECKOUT.is_dir():
+        return _CHECKOUT
+    from importlib.resources import files
+    return Path(str(files("bpsim.resources")))
+
+
+def examples_dir() -> Path:
+    return resources_dir() / "examples"
+
+
+def examples() -> list[Path]:
+    return sorted(examples_dir().glob("*.bpsim.json"))

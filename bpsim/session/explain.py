@@ -1,0 +1,279 @@
+"""Micro-steps explained: each formula in symbols, then with the numbers.
+
+:func:`explain` turns one micro-step of the engine's trace into lines of
+(what, symbols, numbers, result).  A :class:`Notation` decides how symbols
+look — plain text for the terminal, HTML with sub- and superscripts for the
+GUI — so the command line's handout and the GUI's explanation dock say the
+same thing.  Nothing is recomputed here except the sums the trace's terms
+already hold.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..engine.functions import ACTIVATION_SYMBOL, GATES
+from ..engine.losses import LOSSES
+from ..engine.trace import BackwardStep, CostStep, ForwardStep, UpdateStep
+
+
+class Notation:
+    """Plain-text symbols: z_h1, w_x1→h1, δ_h1, ∂C/∂a_h1."""
+
+    def sub(self, base: str, index: str) -> str:
+        return f"{base}_{index}"
+
+    def escape(self, s: str) -> str:
+        return s
+
+    def bold(self, s: str) -> str:
+        return s
+
+
+class HtmlNotation(Notation):
+    """Rich text for Qt labels: subscripts as <sub>."""
+
+    def sub(self, base: str, index: str) -> str:
+        return f"{base}<sub>{html.escape(index)}</sub>"
+
+    def escape(self, s: str) -> str:
+        return html.escape(s)
+
+    def bold(self, s: str) -> str:
+        return f"<b>{s}</b>"
+
+
+TEXT = Notation()
+HTML = HtmlNotation()
+
+
+@dataclass(frozen=True)
+class Line:
+    what: str          # e.g. "z", "a", "∂C/∂w"
+    symbols: str
+    numbers: str
+    result: str
+    relation: str = "="    # "←" for an update
+
+
+@dataclass(frozen=True)
+class Explanation:
+    title: str
+    lines: tuple[Line, ...]
+
+
+class Numbers:
+    """How values are printed: significant digits, and which samples."""
+
+    def __init__(self, digits: int = 4, max_samples: int = 6, sample: int | None = None):
+        self.digits = digits
+        self.max_samples = max_samples
+        self.sample = sample   # one sample of the batch, or None for all
+
+    def scalar(self, x: float) -> str:
+        x = float(x)
+        if not np.isfinite(x):
+            return "nan" if np.isnan(x) else ("inf" if x > 0 else "-inf")
+        s = f"{x:.{self.digits}g}"
+        return "0" if s == "-0" else s
+
+    def factor(self, x: float) -> str:
+        """A number as a factor in a product: negatives in parentheses."""
+        s = self.scalar(x)
+        return f"({s})" if s.startswith("-") else s
+
+    def count(self, v: np.ndarray) -> int:
+        """How many samples ``values`` shows."""
+        return 1 if self.sample is not None else len(np.atleast_1d(v))
+
+    def values(self, v: np.ndarray, factor: bool = False) -> str:
+        v = np.atleast_1d(v)
+        if self.sample is not None:
+            v = v[self.sample:self.sample + 1]
+        if len(v) == 1:
+            return self.factor(v[0]) if factor else self.scalar(v[0])
+        shown = [self.scalar(x) for x in v[:self.max_samples]]
+        more = ", …" if len(v) > self.max_samples else ""
+        return "[" + ", ".join(shown) + more + "]"
+
+
+def _node_symbol(n: Notation, node: str, kind: str, pre: bool = False) -> str:
+    """A node's output: a_h for neurons (z_h before the activation), else its id."""
+    if kind == "neuron":
+        return n.sub("z" if pre else "a", node)
+    return n.escape(node)
+
+
+def _weight(n: Notation, src: str, dst: str) -> str:
+    return n.sub("w", f"{src}→{dst}")
+
+
+def _d(n: Notation, of: str) -> str:
+    return f"∂C/∂{of}"
+
+
+def explain_forward(step: ForwardStep, n: Notation, num: Numbers,
+                    kinds: dict[str, str]) -> Explanation:
+    kind_text = {"input": "input", "const": "constant", "param": "parameter"}
+    if step.kind in kind_text:
+        sym = n.escape(step.node)
+        return Explanation(f"Forward: {kind_text[step.kind]} {step.node}",
+                           (Line(sym, sym, "", num.values(step.out)),))
+    if step.kind == "op":
+        names = [_node_symbol(n, o.node, kinds[o.node]) for o in step.operands]
+        gate = GATES[step.fn]
+        c = num.factor(step.constant) if gate.needs_value else ""
+        value = gate.symbol(names, c)
+        numbers = gate.symbol([num.values(o.value, True) for o in step.operands], c)
+        return Explanation(f"Forward: {step.fn} gate {step.node}",
+                           (Line(n.escape(step.node), value, numbers, num.values(step.out)),))
+    z = n.sub("z", step.node)
+    sym_terms = [f"{_weight(n, o.node, step.node)}·{_node_symbol(n, o.node, kinds[o.node])}"
+                 for o in step.operands] + [n.sub("b", step.node)]
+    num_terms = [f"{num.factor(o.weight)}·{num.values(o.value, True)}" for o in step.operands] \
+        + [num.factor(step.bias) if step.operands else num.scalar(step.bias)]
+    act = ACTIVATION_SYMBOL[step.fn]
+    lines = [Line(z, " + ".join(sym_terms), " + ".join(num_terms), num.values(step.z))]
+    if step.fn != "identity":
+        lines.append(Line(n.sub("a", step.node), f"{act}({z})",
+                          f"{act}({num.values(step.z)})", num.values(step.out)))
+    else:
+        lines.append(Line(n.sub("a", step.node), z, num.values(step.z), num.values(step.out)))
+    return Explanation(f"Forward: neuron {step.node} ({step.fn})", tuple(lines))
+
+
+def explain_cost(step: CostStep, n: Notation, num: Numbers, kinds: dict[str, str]) -> Explanation:
+    loss = LOSSES[step.loss_kind]
+    per = loss.formula
+    red = "mean" if step.reduction == "mean" else "Σ"
+    symbols = f"{red} of {per}" if step.loss_kind != "none" else \
+        " + ".join(_node_symbol(n, o, kinds[o]) for o in step.outputs)
+    if step.lam and step.regularization != "none":
+        symbols += " + λ·Σw²" if step.regularization == "l2" else " + λ·Σ|w|"
+    lines = [Line("C", symbols, f"{red}({num.values(step.elements.ravel())})"
+                  if step.loss_kind != "none" else num.values(step.y.ravel()),
+                  num.scalar(step.loss))]
+    if step.penalty:
+        lines.append(Line("penalty", f"λ = {num.scalar(step.lam)}", "", num.scalar(step.penalty)))
+        lines.append(Line("C", "loss + penalty",
+                          f"{num.scalar(step.loss)} + {num.scalar(step.penalty)}",
+                          num.scalar(step.cost)))
+    for k, out in enumerate(step.outputs):
+        lines.append(Line(_d(n, _node_symbol(n, out, kinds[out])), f"{loss.grad_formula}"
+                          + (f" / {'n' if step.reduction == 'mean' else '1'}"
+                             if step.loss_kind != "none" else ""),
+                          "", num.values(step.dy[k])))
+    return Explanation(f"Cost: {step.loss_kind} ({step.reduction})", tuple(lines))
+
+
+def explain_backward(step: BackwardStep, n: Notation, num: Numbers,
+                     kinds: dict[str, str]) -> Explanation:
+    out_sym = _node_symbol(n, step.node, step.kind)
+    sym_terms: list[str] = []
+    num_terms: list[str] = []
+    if step.loss_term is not None:
+        sym_terms.append(f"∂L/∂{out_sym}")
+        num_terms.append(num.values(step.loss_term, True))
+    for t in step.terms:
+        if t.through == "weight":
+            sym_terms.append(f"{_weight(n, step.node, t.consumer)}·{n.sub('δ', t.consumer)}")
+        else:
+            sym_terms.append(f"∂{n.escape(t.consumer)}/∂{out_sym}·{_d(n, n.escape(t.consumer))}")
+        # A weight is one number for the whole batch; a gate's local derivative is per sample.
+        factor = num.factor(t.factor[0]) if t.through == "weight" else num.values(t.factor, True)
+        num_terms.append(f"{factor}·{num.values(t.upstream, True)}")
+    lines: list[Line] = []
+    if sym_terms:
+        lines.append(Line(_d(n, out_sym), " + ".join(sym_terms), " + ".join(num_terms),
+                          num.values(step.dout)))
+    else:
+        lines.append(Line(_d(n, out_sym), "0 (nothing reads this node)", "",
+                          num.values(step.dout)))
+    if step.kind == "neuron":
+        lines.append(Line(n.sub("δ", step.node),
+                          f"{ACTIVATION_SYMBOL[step.fn]}′({n.sub('z', step.node)})·{_d(n, out_sym)}",
+                          f"{num.values(step.local, True)}·{num.values(step.dout, True)}",
+                          num.values(step.dz)))
+    for g in step.grads:
+        kind, _, rest = g.name.partition(":")
+        # Σ over the batch's samples; with one sample there is nothing to add.
+        sigma = "Σ " if num.count(g.delta) > 1 else ""
+        if kind == "w":
+            src = g.source
+            sym = f"{sigma}{_node_symbol(n, src, kinds[src])}·{n.sub('δ', step.node)}"
+            numbers = f"{sigma}{num.values(g.a_prev, True)}·{num.values(g.delta, True)}"
+            what = _d(n, _weight(n, src, step.node))
+        elif kind == "b":
+            sym, numbers = f"{sigma}{n.sub('δ', step.node)}", f"{sigma}{num.values(g.delta)}"
+            what = _d(n, n.sub("b", step.node))
+        else:
+            sym, numbers = f"{sigma}{_d(n, n.escape(rest))}", f"{sigma}{num.values(g.delta)}"
+            what = _d(n, n.escape(rest))
+        if g.penalty:
+            sym += " + penalty′"
+            numbers += f" + {num.factor(g.penalty)}"
+        lines.append(Line(what, sym, numbers, num.scalar(g.value)))
+    return Explanation(f"Backward: {step.kind} {step.node}", tuple(lines))
+
+
+def _param_symbol(n: Notation, name: str) -> str:
+    kind, _, rest = name.partition(":")
+    if kind == "w":
+        src, _, dst = rest.partition("->")
+        return _weight(n, src, dst)
+    if kind == "b":
+        return n.sub("b", rest)
+    return n.escape(rest)
+
+
+def explain_update(step: UpdateStep, n: Notation, num: Numbers) -> Explanation:
+    rule = {"gd": "p − η·g", "momentum": "p − η·v,  v = μ·v + g",
+            "adam": "p − η·m̂/(√v̂ + ε)"}[step.optimizer]
+    lines = []
+    for k, name in enumerate(step.names):
+        p = _param_symbol(n, name)
+        direction = step.grads[k] if step.direction is None else step.direction[k]
+        after = "not applied (diverged)" if step.after is None else num.scalar(step.after[k])
+        lines.append(Line(p, rule.replace("p", p, 1),
+                          f"{num.scalar(step.before[k])} − {num.scalar(step.learning_rate)}·"
+                          f"{num.factor(direction)}", after, "←"))
+    return Explanation(f"Update: {step.optimizer}, η = {num.scalar(step.learning_rate)}",
+                       tuple(lines))
+
+
+def explain(step, kinds: dict[str, str], notation: Notation = TEXT,
+            numbers: Numbers | None = None) -> Explanation:
+    """Any micro-step; ``kinds`` maps node ids to their kinds."""
+    num = numbers or Numbers()
+    if isinstance(step, ForwardStep):
+        return explain_forward(step, notation, num, kinds)
+    if isinstance(step, CostStep):
+        return explain_cost(step, notation, num, kinds)
+    if isinstance(step, BackwardStep):
+        return explain_backward(step, notation, num, kinds)
+    return explain_update(step, notation, num)
+
+
+def render_text(expl: Explanation, number: int | None = None) -> str:
+    head = f"[{number}] {expl.title}" if number is not None else expl.title
+    out = [head]
+    for line in expl.lines:
+        out.append("    " + _equation(line))
+    return "\n".join(out)
+
+
+def _equation(line: Line) -> str:
+    """what ← symbols = numbers = result, leaving out repeats."""
+    parts = [p for p in (line.symbols, line.numbers, line.result) if p]
+    parts = [p for i, p in enumerate(parts) if p != line.what and (i == 0 or p != parts[i - 1])]
+    return f"{line.what} {line.relation} " + " = ".join(parts)
+
+
+def render_markdown(expl: Explanation, number: int | None = None) -> str:
+    head = f"{number}. **{expl.title}**" if number is not None else f"**{expl.title}**"
+    out = [head, ""]
+    for line in expl.lines:
+        out.append(f"   - `{_equation(line)}`")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,70 @@
+"""The history of a training run: every iteration's cost, the states needed to
+go back to any iteration, and the settings in force at each one.
+
+Memory policy: the state (parameters and optimizer state) after each of the
+last ``recent`` iterations is kept; older iterations keep one state every
+``every`` iterations.  Going back to an iteration without a kept state
+replays from the nearest kept one before it — training is deterministic, so
+the replayed numbers are identical.  With the defaults a 100 000-step run of a
+1 000-parameter network holds about 3 000 states (24 MB) instead of 800 MB.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from ..engine import Settings, TrainState
+
+
+@dataclass
+class History:
+    recent: int = 2000
+    every: int = 100
+    costs: list[float] = field(default_factory=list)         # costs[i]: step i+1's cost
+    test_costs: list[float | None] = field(default_factory=list)
+    _states: dict[int, TrainState] = field(default_factory=dict)   # after that many steps
+    _settings: list[tuple[int, Settings]] = field(default_factory=list)
+
+    def start(self, state: TrainState, settings: Settings) -> None:
+        self.costs.clear()
+        self.test_costs.clear()
+        self._states = {0: state}
+        self._settings = [(0, settings)]
+
+    @property
+    def length(self) -> int:
+        """The number of iterations recorded."""
+        return len(self.costs)
+
+    def settings_at(self, iteration: int) -> Settings:
+        """The settings used by the step that starts after ``iteration`` steps."""
+        starts = [s for s, _ in self._settings]
+        return self._settings[bisect_right(starts, iteration) - 1][1]
+
+    def set_settings(self, iteration: int, settings: Settings) -> None:
+        """From the step after ``iteration`` on, train with ``settings``."""
+        self._settings = [(s, v) for s, v in self._settings if s < iteration]
+        self._settings.append((iteration, settings))
+
+    def append(self, cost: float, test_cost: float | None, state: TrainState) -> None:
+        self.costs.append(cost)
+        self.test_costs.append(test_cost)
+        n = len(self.costs)
+        self._states[n] = state
+        old = n - self.recent
+        if old > 0 and old % self.every:
+            self._states.pop(old, None)
+
+    def truncate(self, iteration: int) -> None:
+        """Forget everything after ``iteration`` (going back, then stepping anew)."""
+        del self.costs[iteration:]
+        del self.test_costs[iteration:]
+        self._states = {k: v for k, v in self._states.items() if k <= iteration}
+
+    def nearest_state(self, iteration: int) -> tuple[int, TrainState]:
+        """The kept state at or before ``iteration``."""
+        k = max(k for k in self._states if k <= iteration)
+        return k, self._states[k]
+
+    def kept(self) -> int:
+        return len(self._states)

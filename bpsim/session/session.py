@@ -1,0 +1,151 @@
+"""A document, its compiled trainer and the history of its iterations.
+
+The session is what the command line and the GUI drive: step, trace, go back
+to any iteration, change settings from the next iteration on, train.
+"""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from ..document import Document, Loaded
+from ..engine import IterationTrace, RunResult, Settings, StepResult, Trainer, TrainState, \
+    build_trace
+from .history import History
+
+
+class Session:
+    def __init__(self, document: Document, dataset, path: Path | None = None,
+                 history: History | None = None):
+        self.document = document
+        self.dataset = dataset
+        self.path = path
+        self.history = history or History()
+        self.rebuild()
+
+    @classmethod
+    def from_loaded(cls, loaded: Loaded) -> "Session":
+        return cls(loaded.document, loaded.dataset, loaded.path)
+
+    def rebuild(self) -> None:
+        """Compile the document anew and start a fresh history from its values."""
+        self.trainer = Trainer(self.document.graph_spec(), self.dataset)
+        settings = self.document.settings()
+        self.state = self.trainer.initial_state(settings.seed)
+        self.history.start(self.state, settings)
+        self.iteration = 0
+        self.diverged = False
+
+    # --- reading ------------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        """The settings the next step will use."""
+        return self.history.settings_at(self.iteration)
+
+    @property
+    def param_names(self) -> list[str]:
+        return self.trainer.param_names
+
+    def parameters(self, state: TrainState | None = None) -> dict[str, float]:
+        theta = (state or self.state).theta
+        return dict(zip(self.param_names, self.trainer.named(theta).tolist()))
+
+    def trained_document(self) -> Document:
+        """A copy of the document holding the current parameter values."""
+        doc = copy.deepcopy(self.document)
+        doc.set_parameters(self.parameters())
+        doc.apply_settings(self.settings)
+        return doc
+
+    # --- moving ------------------------------------------------------------
+
+    def _record(self, result: StepResult) -> None:
+        if self.iteration < self.history.length:
+            self.history.truncate(self.iteration)
+        if result.diverged:
+            self.diverged = True
+            return
+        self.history.append(result.cost, result.test_cost, result.after)
+        self.state = result.after
+        self.iteration += 1
+        self.diverged = False
+
+    def step(self) -> StepResult:
+        result = self.trainer.step(self.state, self.settings)
+        self._record(result)
+        return result
+
+    def step_traced(self) -> tuple[StepResult, IterationTrace]:
+        """One iteration and its micro-steps."""
+        settings = self.settings
+        result = self.trainer.step(self.state, settings)
+        trace = build_trace(self.trainer, result, settings)
+        self._record(result)
+        return result, trace
+
+    def preview(self) -> IterationTrace:
+        """The micro-steps of the next iteration, without taking it."""
+        settings = self.settings
+        return build_trace(self.trainer, self.trainer.step(self.state, settings), settings)
+
+    def goto(self, iteration: int) -> None:
+        """Go back (or forward, within the history) to after ``iteration`` steps,
+        replaying from the nearest kept state."""
+        if not 0 <= iteration <= self.history.length:
+            raise IndexError(f"iteration {iteration} is not in the history "
+                             f"(0 to {self.history.length})")
+        k, state = self.history.nearest_state(iteration)
+        while k < iteration:
+            result = self.trainer.step(state, self.history.settings_at(k))
+            state = result.after
+            k += 1
+        self.state = state
+        self.iteration = iteration
+        self.diverged = False
+
+    def change_settings(self, **changes) -> Settings:
+        """New settings from the next iteration on; a history beyond the
+        current iteration no longer holds and is dropped."""
+        settings = self.settings.with_(**changes)
+        self.history.truncate(self.iteration)
+        self.history.set_settings(self.iteration, settings)
+        return settings
+
+    def train(self, steps: int, use_epsilon: bool = True, on_step=None) -> RunResult:
+        """Up to ``steps`` iterations under the contract's stopping rules."""
+        def record(result: StepResult) -> None:
+            self._record(result)
+            if on_step is not None:
+                on_step(result)
+        return self.trainer.run(self.state, self.settings, steps, use_epsilon, record)
+
+    def gradient_check(self, h: float = 1e-6) -> dict[str, tuple[float, float]]:
+        """Analytic and central-difference gradients of the cost on the next
+        step's batch, for every named parameter."""
+        from ..engine.data import next_batch
+
+        s = self.settings
+        rows, _ = next_batch(self.state.position, self.dataset.n_train, s.batch, s.shuffle, s.seed)
+        theta = self.state.theta
+        analytic = self.trainer.named(self.trainer.evaluate(theta, rows, s).grad)
+        out = {}
+        for k, (name, pos) in enumerate(zip(self.param_names, self.trainer.compiled.param_theta)):
+            plus, minus = theta.copy(), theta.copy()
+            plus[pos] += h
+            minus[pos] -= h
+            numeric = (self.trainer.evaluate(plus, rows, s).cost
+                       - self.trainer.evaluate(minus, rows, s).cost) / (2 * h)
+            out[name] = (float(analytic[k]), float(numeric))
+        return out
+
+
+def relative_error(analytic: float, numeric: float) -> float:
+    """|a − n| / max(|a|, |n|, 1e-8): relative, with a floor so two tiny
+    gradients that agree absolutely are not reported as disagreeing."""
+    return abs(analytic - numeric) / max(abs(analytic), abs(numeric), 1e-8)
+
+
+def max_relative_error(checks: dict[str, tuple[float, float]]) -> float:
+    return max((relative_error(a, n) for a, n in checks.values()), default=0.0)
+
