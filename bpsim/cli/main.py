@@ -63,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in COMMANDS:
         args = command_parser().parse_args(argv)
+        from ..engine.threads import pin_blas_to_one_thread
         from . import commands
+        pin_blas_to_one_thread()
         run = {"trace": commands.trace, "train": commands.train,
                "gradcheck": commands.gradcheck}[args.command]
         try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..engine import ACTIVATIONS, GATES, GENERATORS, LOSSES, NODE_KINDS, OPTIMIZERS, \
     REDUCTIONS, REGULARIZATIONS
+from ..engine.data import TWO_INPUT_GENERATORS
 from .fields import Boolean, Choice, Either, FreeObject, Identifier, Integer, ListOf, \
     Nullable, Number, Obj, Text, object_schema
 
@@ -102,9 +103,18 @@ TOP_REQUIRED = ("format", "version", "nodes", "outputs")
 
 
 def json_schema() -> dict:
-    """The JSON Schema of the format, generated from the tables above."""
+    """The JSON Schema of the format, generated from the tables above.
+
+    Besides each field's type and range it states the rules that tie fields of
+    one object together (the fields of each node kind, a gate's value, the
+    single data source, what a generator makes, loss "none"), so that it
+    rejects what the reader rejects short of ids, the graph and data values.
+    """
     top = object_schema(TOP_FIELDS, TOP_REQUIRED)
-    top["properties"]["version"] = {"const": VERSION}
+    props = top["properties"]
+    props["version"] = {"const": VERSION}
+    props["outputs"]["uniqueItems"] = True
+
     node = object_schema(NODE_FIELDS, ("id", "kind"))
     node["allOf"] = [
         {"if": {"properties": {"kind": {"const": kind}}},
@@ -113,11 +123,45 @@ def json_schema() -> dict:
                   **({"required": list(KIND_REQUIRED[kind])} if kind in KIND_REQUIRED else {})}}
         for kind, allowed in KIND_FIELDS.items()
     ]
-    top["properties"]["nodes"] = {"type": "array", "items": node}
-    top["properties"]["edges"] = {"type": "array",
-                                  "items": object_schema(EDGE_FIELDS, ("from", "to"))}
-    data = top["properties"]["data"]
+    # An op's "value" is the constant of scale/offset: required there, refused elsewhere.
+    valued = [name for name, gate in GATES.items() if gate.needs_value]
+    unvalued = [name for name, gate in GATES.items() if not gate.needs_value]
+    node["allOf"] += [
+        {"if": {"properties": {"kind": {"const": "op"}, "op": {"enum": valued}},
+                "required": ["kind", "op"]},
+         "then": {"required": ["value"]}},
+        {"if": {"properties": {"kind": {"const": "op"}, "op": {"enum": unvalued}},
+                "required": ["kind", "op"]},
+         "then": {"properties": {"value": False}}},
+    ]
+    props["nodes"] = {"type": "array", "items": node}
+    props["edges"] = {"type": "array", "items": object_schema(EDGE_FIELDS, ("from", "to"))}
+
+    data = props["data"]
+    data["properties"]["rows"]["minItems"] = 1
+    for key in ("inputs", "targets"):
+        data["properties"][key]["uniqueItems"] = True
     data["oneOf"] = [{"required": [src]} for src in DATA_SOURCES]
+    one_input = [g for g in GENERATORS if g not in TWO_INPUT_GENERATORS]
+    data["allOf"] = [
+        # samples, noise, seed and labels belong to generated data only.
+        {"if": {"required": ["generator"]},
+         "then": {"properties": {"targets": {"maxItems": 1}}},
+         "else": {"properties": {k: False for k in GENERATOR_ONLY}}},
+        {"if": {"properties": {"generator": {"enum": list(TWO_INPUT_GENERATORS)}},
+                "required": ["generator"]},
+         "then": {"properties": {"inputs": {"minItems": 2, "maxItems": 2}}}},
+        {"if": {"properties": {"generator": {"enum": one_input}}, "required": ["generator"]},
+         "then": {"properties": {"inputs": {"minItems": 1, "maxItems": 1},
+                                "labels": {"const": "01"}}}},
+    ]
+    # Loss "none" (also when loss or its kind is absent): one output, no
+    # targets.  Any other loss: data whose targets name the outputs.
+    top["if"] = {"properties": {"loss": {"properties": {"kind": {"const": "none"}}}}}
+    top["then"] = {"properties": {"outputs": {"maxItems": 1},
+                                  "data": {"properties": {"targets": {"maxItems": 0}}}}}
+    top["else"] = {"required": ["data"],
+                   "properties": {"data": {"properties": {"targets": {"minItems": 1}}}}}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://bpsim.example/schema/bpsim-1.json",
             "title": "bpsim network file, version 1", **top}

@@ -139,7 +139,7 @@ def _n_ary_mul_grads(xs: list[np.ndarray]) -> list[np.ndarray]:
     return grads
 
 
-def _max_grads(xs, out):
+def _max_grads(xs, out, c):
     # The gradient goes to the first maximal input (argmax picks the first).
     stacked = np.stack(xs)
     first = np.argmax(stacked, axis=0)

@@ -123,6 +123,12 @@ class IterationTrace:
 def build_trace(trainer: Trainer, result: StepResult, settings: Settings) -> IterationTrace:
     """The micro-steps of ``result``; call it right after ``trainer.step`` so
     the network's buffers still hold that step's values."""
+    # A diverged step's products may overflow: they are shown as they are.
+    with np.errstate(all="ignore"):
+        return _build_trace(trainer, result, settings)
+
+
+def _build_trace(trainer: Trainer, result: StepResult, settings: Settings) -> IterationTrace:
     c = trainer.compiled
     spec = c.spec
     net = trainer.network

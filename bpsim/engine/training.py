@@ -171,8 +171,9 @@ class Trainer:
             return StepResult(number, ev, test, state, None, up.direction, float("nan"))
         delta = up.theta - state.theta
         after = TrainState(up.theta, up.state, position, number)
-        return StepResult(number, ev, test, state, after, up.direction,
-                          float(np.sqrt(np.dot(delta, delta))))
+        with np.errstate(over="ignore"):   # a huge but finite step has norm inf: fine
+            norm = float(np.sqrt(np.dot(delta, delta)))
+        return StepResult(number, ev, test, state, after, up.direction, norm)
 
     def run(self, state: TrainState, settings: Settings, steps: int,
             use_epsilon: bool = True, on_step=None) -> RunResult:
