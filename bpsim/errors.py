@@ -28,4 +28,8 @@ class BpsimError(Exception):
         return ": ".join(parts)
 
     def one_line(self) -> str:
-        return "error: " + " ".join(str(self).split("\n"))
+        # Problems quote the user's own text (a kind, a CSV cell, a file name);
+        # a line break in it ("\r" and "\u2028" as well as "\n") would split the
+        # line, another control character could drive the terminal: both are
+        # shown escaped.
+        return "error: " + "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(self))

@@ -19,28 +19,33 @@ def build_dataset(doc: Document, base_dir: str | Path | None) -> Dataset:
     if data is None:
         return single_sample()
     n_in = len(data.inputs)
+    lines = None
     if data.rows is not None:
         table = np.array(data.rows, dtype=float).reshape(len(data.rows), -1)
         X, T = table[:, :n_in], table[:, n_in:]
         where = "data.rows"
     elif data.csv is not None:
-        X, T = _read_csv(data.csv, data.inputs, data.targets, base_dir)
+        X, T, lines = _read_csv(data.csv, data.inputs, data.targets, base_dir)
         where = "data.csv"
     else:
-        X, T = generate(data.generator, data.samples, data.noise, data.seed, data.labels)
+        try:
+            X, T = generate(data.generator, data.samples, data.noise, data.seed, data.labels)
+        except (MemoryError, ValueError):
+            # NumPy cannot hold that many rows ("samples": 1e14): a MemoryError,
+            # or a ValueError past its largest array dimension
+            raise BpsimError(f"too many samples to generate ({data.samples})", "data.samples")
         if not data.targets:   # loss "none": the generator's labels are not used
             T = T[:, :0]
         where = "data.generator"
-    _check_targets(doc, T, where)
-    n = X.shape[0]
-    test = math.floor(data.test_fraction * n)
-    if n - test < 1:
-        raise BpsimError(f"test_fraction {data.test_fraction:g} leaves no training rows "
-                         f"out of {n}", "data.test_fraction")
+    _check_targets(doc, T, where, lines)
+    # test_fraction < 1, so at least one row is left to train on.
+    test = math.floor(data.test_fraction * X.shape[0])
     return Dataset(tuple(data.inputs), tuple(data.targets), X, T, test)
 
 
-def _check_targets(doc: Document, T: np.ndarray, where: str) -> None:
+def _check_targets(doc: Document, T: np.ndarray, where: str,
+                   lines: list[int] | None = None) -> None:
+    """``lines``: the CSV file's line of each row, for the message."""
     kind = doc.loss.kind
     if kind in ("hinge", "perceptron"):
         bad = ~np.isin(T, (-1.0, 1.0))
@@ -57,16 +62,21 @@ def _check_targets(doc: Document, T: np.ndarray, where: str) -> None:
         elif where == "data.generator":
             where, problem = "data.labels", problem + ': use "labels": "pm1"'
         else:
-            problem += f" (row {i + 1}: {T[i, k]:g})"
+            problem = (f'"{doc.data.csv}" line {lines[i]}, column "{doc.data.targets[k]}": '
+                       + problem)
         raise BpsimError(problem + ("" if where == "data.labels" else f", got {T[i, k]:g}"),
                          where)
 
 
 def _read_csv(name: str, inputs: list[str], targets: list[str],
-              base_dir: str | Path | None) -> tuple[np.ndarray, np.ndarray]:
+              base_dir: str | Path | None) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Inputs, targets, and each row's line in the file (blank lines are
+    skipped, so a row's index does not tell its line)."""
     if base_dir is None:
         raise BpsimError("a CSV file needs the network file's folder; save the network first",
                          "data.csv")
+    if "\0" in name:   # no file can be named so; Path.resolve would raise ValueError
+        raise BpsimError(f'"{name}" is not a file name (it holds a NUL character)', "data.csv")
     base = Path(base_dir).resolve()
     path = (base / name).resolve()
     if Path(name).is_absolute() or base not in path.parents:
@@ -75,10 +85,19 @@ def _read_csv(name: str, inputs: list[str], targets: list[str],
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise BpsimError(f'no such file "{name}"', "data.csv")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BpsimError(f'cannot read "{name}": {exc}', "data.csv")
-    rows = list(csv.reader(io.StringIO(text)))
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    except UnicodeDecodeError as exc:
+        raise BpsimError(f'"{name}" is not UTF-8 text (byte {exc.start})', "data.csv")
+    except OSError as exc:   # strerror: without the absolute path the user never wrote
+        raise BpsimError(f'cannot read "{name}": {exc.strerror or exc}', "data.csv")
+    reader = csv.reader(io.StringIO(text))
+    rows, lines = [], []
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append(row)
+                lines.append(reader.line_num)
+    except csv.Error as exc:   # e.g. a cell over the csv module's field size limit
+        raise BpsimError(f'"{name}" line {reader.line_num}: {exc}', "data.csv")
     if not rows:
         raise BpsimError(f'"{name}" is empty', "data.csv")
     header = [h.strip() for h in rows[0]]
@@ -92,17 +111,18 @@ def _read_csv(name: str, inputs: list[str], targets: list[str],
         raise BpsimError(f'"{name}" has a header but no rows', "data.csv")
     table = np.empty((len(rows) - 1, len(columns)))
     for i, row in enumerate(rows[1:]):
+        line = lines[i + 1]
         if len(row) != len(header):
-            raise BpsimError(f'"{name}" line {i + 2}: expected {len(header)} cells, got {len(row)}',
+            raise BpsimError(f'"{name}" line {line}: expected {len(header)} cells, got {len(row)}',
                              "data.csv")
         for j, col in enumerate(columns):
             try:
                 value = float(row[col])
             except ValueError:
-                raise BpsimError(f'"{name}" line {i + 2}, column "{header[col]}": '
+                raise BpsimError(f'"{name}" line {line}, column "{header[col]}": '
                                  f'not a number: "{row[col].strip()}"', "data.csv")
             if not math.isfinite(value):
-                raise BpsimError(f'"{name}" line {i + 2}, column "{header[col]}": '
+                raise BpsimError(f'"{name}" line {line}, column "{header[col]}": '
                                  "not a finite number", "data.csv")
             table[i, j] = value
-    return table[:, :len(inputs)], table[:, len(inputs):]
+    return table[:, :len(inputs)], table[:, len(inputs):], lines[1:]

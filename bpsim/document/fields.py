@@ -6,6 +6,7 @@ shipped schema (``resources/bpsim.schema.json``) cannot drift apart.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -51,7 +52,10 @@ class Number(Field):
     def check(self, value, path):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise BpsimError(f"expected a number, got {_type_name(value)}", path)
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:   # an integer written with hundreds of digits
+            value = math.inf
         if not math.isfinite(value):
             raise BpsimError("expected a finite number", path)
         if self.minimum is not None and value < self.minimum:
@@ -134,7 +138,7 @@ class Identifier(Field):
     def check(self, value, path):
         if not isinstance(value, str):
             raise BpsimError(f"expected a node id string, got {_type_name(value)}", path)
-        if not _ID_RE.match(value):
+        if not _ID_RE.fullmatch(value):
             raise BpsimError(f'invalid id "{value}": use letters, digits, "_" and "-"', path)
         return value
 
@@ -181,7 +185,8 @@ class Either(Field):
                 return option.check(value, path)
             except BpsimError:
                 continue
-        raise BpsimError(f"expected {self.expected}, got {value!r}", path)
+        # As the file wrote it ("half", true), not as Python would ('half', True)
+        raise BpsimError(f"expected {self.expected}, got {json.dumps(value)}", path)
 
     def schema(self):
         return {"anyOf": [o.schema() for o in self.options]}

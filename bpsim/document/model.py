@@ -1,9 +1,37 @@
 """The network document as plain data: what a ``*.bpsim.json`` file says."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, fields
+from typing import Callable
 
 from ..engine import EdgeSpec, GraphSpec, NodeSpec, Settings
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an edit changed, in the past tense, with ids.
+
+    ``what`` is one of: node_added, node_removed, node_changed, edge_added,
+    edge_removed, edge_changed, section_changed (``field`` names the section:
+    loss, regularization, training, data, outputs, title, notes, view).
+    ``field`` says which field of a node or edge changed.
+    """
+
+    what: str
+    id: str | None = None
+    field: str | None = None
+
+    @property
+    def structural(self) -> bool:
+        """Whether the compiled network no longer matches the document."""
+        if self.what in ("node_added", "node_removed", "edge_added", "edge_removed"):
+            return True
+        if self.what == "node_changed":
+            return self.field in ("activation", "op", "kind")
+        if self.what == "section_changed":
+            return self.field in ("outputs", "data")
+        return False
 
 
 @dataclass
@@ -82,6 +110,37 @@ class Document:
     training: Training = field(default_factory=Training)
     data: Data | None = None
     view: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self._listeners: list[Callable[[Change], None]] = []
+
+    def __deepcopy__(self, memo) -> "Document":
+        """A copy of the content, without the listeners."""
+        return Document(**{f.name: copy.deepcopy(getattr(self, f.name), memo)
+                           for f in fields(self)})
+
+    # --- announcing changes -------------------------------------------------
+
+    def subscribe(self, listener: Callable[["Change"], None]) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[["Change"], None]) -> None:
+        self._listeners.remove(listener)
+
+    def announce(self, change: "Change") -> None:
+        for listener in list(self._listeners):
+            listener(change)
+
+    # --- reading ------------------------------------------------------------
+
+    def has_node(self, node_id: str) -> bool:
+        return any(n.id == node_id for n in self.nodes)
+
+    def edge(self, src: str, dst: str) -> Edge:
+        for e in self.edges:
+            if e.src == src and e.dst == dst:
+                return e
+        raise KeyError((src, dst))
 
     def node(self, node_id: str) -> Node:
         for n in self.nodes:

@@ -8,27 +8,51 @@ the JSON path.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 from ..engine import GATES, LOSSES, compile_graph
 from ..engine.data import TWO_INPUT_GENERATORS
 from ..errors import BpsimError
 from .fields import check_object
-from .format import DATA_SOURCES, EDGE_FIELDS, FORMAT, GENERATOR_ONLY, KIND_FIELDS, \
+from .format import DATA_SOURCES, EDGE_FIELDS, GENERATOR_ONLY, KIND_FIELDS, \
     KIND_REQUIRED, NODE_FIELDS, TOP_FIELDS, TOP_REQUIRED, VERSION
 from .model import Data, Document, Edge, Loss, Node, Regularization, Training
 
 
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not a JSON number")
+class _NotANumber(str):
+    """NaN, Infinity or -Infinity as written in the file.  The json module
+    does not say where it met one, so it is kept as a marker and found after
+    parsing, where its JSON path is known."""
+
+
+def _check_numbers(value: object, path: str) -> None:
+    """Every number finite, everywhere (``view`` too: saving writes strict
+    JSON, and a 1e999 that parsed as inf would fail only then)."""
+    if isinstance(value, _NotANumber):
+        raise BpsimError(f"invalid JSON: {value} is not a JSON number", path or "$")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise BpsimError("expected a finite number, got one too large for a float", path or "$")
+    if isinstance(value, dict):
+        for key, v in value.items():
+            _check_numbers(v, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_numbers(v, f"{path}[{i}]")
 
 
 def parse_json(text: str) -> object:
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        raw = json.loads(text, parse_constant=_NotANumber)
+        _check_numbers(raw, "")
+        return raw
     except json.JSONDecodeError as exc:
         raise BpsimError(f"invalid JSON: {exc.msg}", f"line {exc.lineno} column {exc.colno}")
-    except ValueError as exc:
+    except RecursionError:
+        # json recurses once per level of nesting: "[[[[..." past Python's
+        # recursion limit
+        raise BpsimError("invalid JSON: nested too deeply", "$")
+    except ValueError as exc:   # e.g. an integer of more than 4300 digits
         raise BpsimError(f"invalid JSON: {exc}", "$")
 
 
@@ -44,16 +68,15 @@ def read_text(path: str | Path) -> str:
         raise BpsimError("permission denied", file=str(path))
     except UnicodeDecodeError as exc:
         raise BpsimError(f"not UTF-8 text (byte {exc.start})", file=str(path))
+    except OSError as exc:   # a name too long, an I/O error, ...
+        raise BpsimError(f"cannot read: {exc.strerror or exc}", file=str(path))
 
 
 def parse_document(raw: object) -> Document:
     """A validated :class:`Document` from parsed JSON."""
+    if isinstance(raw, dict):
+        _check_format(raw)
     top = check_object(raw, "", TOP_FIELDS, TOP_REQUIRED)
-    if top["format"] != FORMAT:
-        raise BpsimError(f'expected "{FORMAT}"', "format")
-    if top["version"] != VERSION:
-        raise BpsimError(f"unsupported version {top['version']} (this bpsim reads {VERSION})",
-                         "version")
     nodes = [_node(v, f"nodes[{i}]") for i, v in enumerate(top["nodes"])]
     edges = [_edge(v, f"edges[{i}]") for i, v in enumerate(top.get("edges", []))]
     loss = top.get("loss", {})
@@ -71,6 +94,19 @@ def parse_document(raw: object) -> Document:
     return doc
 
 
+def _check_format(raw: dict) -> None:
+    """The format and the version before anything else: a trace file, or a
+    file from a later bpsim with fields this one does not know, is told so,
+    not that some field is missing or unknown."""
+    if "format" in raw:
+        TOP_FIELDS["format"].check(raw["format"], "format")
+    if "version" in raw:
+        version = TOP_FIELDS["version"].check(raw["version"], "version")
+        if version != VERSION:
+            raise BpsimError(f"unsupported version {version} (this bpsim reads {VERSION})",
+                             "version")
+
+
 def _node(raw: object, path: str) -> Node:
     v = check_object(raw, path, NODE_FIELDS, ("id", "kind"))
     kind = v["kind"]
@@ -80,7 +116,8 @@ def _node(raw: object, path: str) -> Node:
                              f' {kind} node', f"{path}.{key}")
     for key in KIND_REQUIRED.get(kind, ()):
         if key not in v:
-            raise BpsimError(f'a {kind} node needs "{key}"', path)
+            raise BpsimError(f'a{"n" if kind[0] in "aeio" else ""} {kind} node needs "{key}"',
+                             path)
     if kind == "op":
         gate = GATES[v["op"]]
         if gate.needs_value and "value" not in v:

@@ -104,7 +104,10 @@ def _err(problem: str, path: str) -> BpsimError:
     return BpsimError(problem, path)
 
 
-def _check(spec: GraphSpec) -> tuple[dict[str, int], list[list[int]], list[list[int]]]:
+def _check(spec: GraphSpec, complete: bool = True
+           ) -> tuple[dict[str, int], list[list[int]], list[list[int]]]:
+    """Ids, kinds and edges; with ``complete`` also what a network still being
+    drawn may lack (gate inputs, values, outputs)."""
     index: dict[str, int] = {}
     for i, n in enumerate(spec.nodes):
         if n.id in index:
@@ -116,9 +119,9 @@ def _check(spec: GraphSpec) -> tuple[dict[str, int], list[list[int]], list[list[
         if n.kind == "op":
             if n.fn not in GATES:
                 raise _err(f'unknown op "{n.fn}"', f"nodes[{i}].op")
-            if GATES[n.fn].needs_value and n.value is None:
+            if complete and GATES[n.fn].needs_value and n.value is None:
                 raise _err(f'op "{n.fn}" needs a value', f"nodes[{i}].value")
-        if n.kind == "const" and n.value is None:
+        if complete and n.kind == "const" and n.value is None:
             raise _err("a const node needs a value", f"nodes[{i}].value")
         index[n.id] = i
     ins: list[list[int]] = [[] for _ in spec.nodes]
@@ -143,11 +146,13 @@ def _check(spec: GraphSpec) -> tuple[dict[str, int], list[list[int]], list[list[
     for i, n in enumerate(spec.nodes):
         if n.kind == "op":
             k = len(ins[i])
+            if not complete and k == 0:
+                continue
             if GATES[n.fn].arity == "unary" and k != 1:
                 raise _err(f'op "{n.fn}" takes exactly one input, has {k}', f"nodes[{i}]")
             if k == 0:
                 raise _err(f'op "{n.fn}" needs at least one input', f"nodes[{i}]")
-    if not spec.outputs:
+    if complete and not spec.outputs:
         raise _err("at least one output is needed", "outputs")
     for k, o in enumerate(spec.outputs):
         if o not in index:
@@ -186,6 +191,14 @@ def _levels(spec: GraphSpec, index, ins) -> tuple[list[int], list[int]]:
     # a lecturer draws them.
     order.sort(key=lambda i: (level[i], i))
     return level, order
+
+
+def check_structure(spec: GraphSpec) -> None:
+    """What a network being drawn must never be: unknown ids, an edge into a
+    source, a weight into a gate, a duplicate edge, a cycle.  It may still be
+    incomplete (a gate without inputs, no outputs)."""
+    index, ins, _ = _check(spec, complete=False)
+    _levels(spec, index, ins)
 
 
 def compile_graph(spec: GraphSpec) -> Compiled:

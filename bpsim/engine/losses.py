@@ -91,6 +91,22 @@ def loss_and_grad(loss: Loss, reduction: str, y: np.ndarray, t: np.ndarray):
     return elements, total, dy
 
 
+def loss_value_and_grad(loss: Loss, reduction: str, y: np.ndarray, t: np.ndarray):
+    """(reduced loss, ∂loss/∂y) without keeping the per-element losses.
+
+    Squared error, the common case in a training loop, takes three NumPy
+    calls; every other loss goes through its table entry.
+    """
+    count = reduction_count(loss, y.shape[0], y.shape[1], reduction)
+    if loss.name == "mse":
+        d = y - t
+        flat = d.reshape(-1)
+        total = float(np.dot(flat, flat)) / count
+        d *= 2.0 / count
+        return total, d
+    return float(np.sum(loss.elements(y, t))) / count, loss.grad(y, t) / count
+
+
 def penalty_and_grad(kind: str, lam: float, weights: np.ndarray):
     """λ·Σw² or λ·Σ|w| over the edge weights, and its (sub)gradient."""
     if kind == "none" or lam == 0.0:

@@ -2,35 +2,147 @@
 
 The value matrix ``A`` has one row per node (plus the ones rows) and one
 column per sample.  A level of neurons is ``Z = W @ A[lo:hi]`` and one
-activation call per activation group; a level's backward is
-``dW = dZ @ A[lo:hi]ᵀ`` and ``dA[lo:hi] += Wᵀ @ dZ``.  Only ``op`` gates are
-visited one by one.  All buffers are kept between calls, so the per-node
-values of the last pass are there for the trace to read.
+activation call per activation group; its backward is ``dW = dZ @ A[lo:hi]ᵀ``
+and ``dA[lo:hi] += Wᵀ @ dZ``.  Only ``op`` gates are visited one by one.
+
+A :class:`Pass` is made once per batch size with every view it needs bound
+in advance — W and dW as views of its own theta and gradient buffers — so a
+training step makes only the NumPy calls its arithmetic needs.  Its buffers
+keep the last pass's values for the trace to read.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .functions import ACTIVATIONS, GATES
-from .graph import Compiled
+from .graph import Compiled, OpNode
 
 
-class Buffers:
-    """Everything one pass over a batch of ``size`` samples writes."""
+def _rows(A: np.ndarray, rows: np.ndarray):
+    """A view of ``rows`` of A when they are consecutive, else None."""
+    if len(rows) and np.all(np.diff(rows) == 1):
+        return A[rows[0]:rows[-1] + 1]
+    return None
 
-    def __init__(self, compiled: Compiled, size: int):
-        rows = compiled.n_rows
+
+class _Level:
+    """One level of neurons with its views bound."""
+
+    def __init__(self, lv, p: "Pass"):
+        r, k = lv.shape
+        n = r * k
+        self.level = lv.level
+        self.W = p.theta[lv.theta_offset:lv.theta_offset + n].reshape(r, k)
+        self.gW = p.grad[lv.theta_offset:lv.theta_offset + n].reshape(r, k)
+        self.src = p.A[lv.lo:lv.hi]
+        self.src_T = self.src.T
+        self.dsrc = p.dA[lv.lo:lv.hi]
+        self.Z = p.Z[lv.r0:lv.r1]
+        self.dZ = p.dZ[lv.r0:lv.r1]
+        self.dA = p.dA[lv.r0:lv.r1]
+        self.back = np.empty((lv.hi - lv.lo, p.size))
+        self.mask = lv.mask
+        self.groups = [(ACTIVATIONS[act].value, ACTIVATIONS[act].grad,
+                        p.Z[g0:g1], p.A[g0:g1], p.dZ[g0:g1]) for g0, g1, act in lv.groups]
+        self.reads_only_data = False   # set by the Pass, which knows the rows
+
+
+class Pass:
+    """Buffers and bound views for batches of ``size`` samples."""
+
+    def __init__(self, net: "Network", size: int):
+        c = net.c
+        self.c = c
         self.size = size
+        rows = c.n_rows
         self.A = np.zeros((rows, size))
         self.Z = np.zeros((rows, size))
         self.dA = np.zeros((rows, size))
         self.dZ = np.zeros((rows, size))
-        self.A[compiled.ones_rows] = 1.0
-        self.back = [np.empty((lv.hi - lv.lo, size)) for lv in compiled.neuron_levels]
+        self.A[c.ones_rows] = 1.0
+        self.theta = np.zeros(c.theta_size)
+        self.grad = np.zeros(c.theta_size)
+        self.data_rows = net.data_rows
+        self.data_view = _rows(self.A, net.data_rows)
+        if len(net.fixed_rows):
+            self.A[net.fixed_rows] = net.fixed_values
+        self.out_view = _rows(self.A, c.output_rows)
+        self.dout_view = _rows(self.dA, c.output_rows)
+        levels = {lv.level: _Level(lv, self) for lv in c.neuron_levels}
+        # The forward schedule: per level, the neurons' level then its gates.
+        self.schedule: list[tuple[_Level | None, list[OpNode]]] = [
+            (levels.get(k), c.op_levels[k]) for k in range(1, len(c.op_levels))]
+        # A level that reads only inputs, constants and ones rows: no parameter
+        # needs the gradient of what it reads.
+        data_only = {int(r) for r in (*net.data_rows, *net.fixed_rows)} | set(c.ones_rows)
+        for lv in c.neuron_levels:
+            levels[lv.level].reads_only_data = all(r in data_only for r in range(lv.lo, lv.hi))
+        self.has_params = len(c.param_node_rows) > 0
+
+    def forward(self, theta: np.ndarray, inputs: np.ndarray) -> None:
+        """``inputs``: the data columns, shape (data inputs, size)."""
+        np.copyto(self.theta, theta)
+        A = self.A
+        if self.data_view is not None:
+            self.data_view[...] = inputs
+        elif len(self.data_rows):
+            A[self.data_rows] = inputs
+        c = self.c
+        if self.has_params:
+            A[c.param_node_rows] = theta[c.param_node_theta][:, None]
+        for level, ops in self.schedule:
+            if level is not None:
+                np.dot(level.W, level.src, out=level.Z)
+                for value, _, Zg, Ag, _ in level.groups:
+                    value(Zg, Ag)
+            for op in ops:
+                A[op.row] = GATES[op.gate].forward([A[r] for r in op.inputs], op.value)
+
+    def outputs(self) -> np.ndarray:
+        return self.out_view if self.out_view is not None else self.A[self.c.output_rows]
+
+    def op_local_grads(self, op: OpNode) -> list[np.ndarray]:
+        """∂out/∂input for each input of an op, from the stored forward values."""
+        A = self.A
+        return GATES[op.gate].local([A[r] for r in op.inputs], A[op.row], op.value)
+
+    def backward(self, d_outputs: np.ndarray, all_nodes: bool = True) -> np.ndarray:
+        """∂loss/∂theta (this pass's own buffer) given ∂loss/∂outputs.
+
+        With ``all_nodes`` False, the gradients of inputs and constants are
+        not computed: training never needs them, only the trace shows them.
+        """
+        c = self.c
+        dA = self.dA
+        dA.fill(0.0)
+        if self.dout_view is not None:
+            self.dout_view[...] = d_outputs
+        else:
+            dA[c.output_rows] = d_outputs
+        for level, ops in reversed(self.schedule):
+            for op in reversed(ops):
+                upstream = dA[op.row]
+                for r, local in zip(op.inputs, self.op_local_grads(op)):
+                    dA[r] += local * upstream
+            if level is None:
+                continue
+            dz = level.dZ
+            for _, grad, Zg, Ag, dZg in level.groups:
+                grad(Zg, Ag, dZg)
+            dz *= level.dA
+            np.dot(dz, level.src_T, out=level.gW)
+            if level.mask is not None:
+                level.gW *= level.mask
+            if all_nodes or not level.reads_only_data:
+                np.dot(level.W.T, dz, out=level.back)
+                level.dsrc += level.back
+        if self.has_params:
+            self.grad[c.param_node_theta] = dA[c.param_node_rows].sum(axis=1)
+        return self.grad
 
 
 class Network:
-    """The passes of one compiled graph; ``theta`` is the flat parameter vector."""
+    """The passes of one compiled graph, one :class:`Pass` per batch size."""
 
     def __init__(self, compiled: Compiled, data_inputs: tuple[str, ...] = ()):
         self.c = compiled
@@ -42,86 +154,10 @@ class Network:
                  if n.kind in ("input", "const") and n.id not in data_inputs]
         self.fixed_rows = np.array([r for r, _ in fixed], dtype=np.intp)
         self.fixed_values = np.array([v for _, v in fixed])[:, None]
-        self._buffers: dict[int, Buffers] = {}
+        self._passes: dict[int, Pass] = {}
 
-    def buffers(self, size: int) -> Buffers:
-        buf = self._buffers.get(size)
-        if buf is None:
-            buf = self._buffers[size] = Buffers(self.c, size)
-        return buf
-
-    def weight_views(self, theta: np.ndarray) -> list[np.ndarray]:
-        """Each neuron level's W (bias column last) as a view into theta."""
-        out = []
-        for lv in self.c.neuron_levels:
-            r, k = lv.shape
-            out.append(theta[lv.theta_offset:lv.theta_offset + r * k].reshape(r, k))
-        return out
-
-    def forward(self, theta: np.ndarray, inputs: np.ndarray, size: int) -> Buffers:
-        """``inputs``: the data columns, shape (data inputs, ``size`` samples)."""
-        buf = self.buffers(size)
-        A, Z = buf.A, buf.Z
-        if len(self.data_rows):
-            A[self.data_rows] = inputs
-        if len(self.fixed_rows):
-            A[self.fixed_rows] = self.fixed_values
-        c = self.c
-        if len(c.param_node_rows):
-            A[c.param_node_rows] = theta[c.param_node_theta][:, None]
-        weights = self.weight_views(theta)
-        n_levels = len(c.op_levels)
-        li = 0
-        with np.errstate(all="ignore"):
-            for level in range(1, n_levels):
-                if li < len(c.neuron_levels) and c.neuron_levels[li].level == level:
-                    lv = c.neuron_levels[li]
-                    np.dot(weights[li], A[lv.lo:lv.hi], out=Z[lv.r0:lv.r1])
-                    for g0, g1, act in lv.groups:
-                        ACTIVATIONS[act].value(Z[g0:g1], A[g0:g1])
-                    li += 1
-                for op in c.op_levels[level]:
-                    A[op.row] = GATES[op.gate].forward([A[r] for r in op.inputs], op.value)
-        return buf
-
-    def outputs(self, buf: Buffers) -> np.ndarray:
-        return buf.A[self.c.output_rows]
-
-    def op_local_grads(self, buf: Buffers, op) -> list[np.ndarray]:
-        """∂out/∂input for each input of an op, from the stored forward values."""
-        with np.errstate(all="ignore"):
-            return GATES[op.gate].local([buf.A[r] for r in op.inputs], buf.A[op.row], op.value)
-
-    def backward(self, theta: np.ndarray, buf: Buffers, d_outputs: np.ndarray,
-                 grad: np.ndarray) -> np.ndarray:
-        """Fill ``grad`` (theta's shape) with ∂loss/∂theta given ∂loss/∂outputs."""
-        c = self.c
-        A, Z, dA, dZ = buf.A, buf.Z, buf.dA, buf.dZ
-        dA.fill(0.0)
-        dA[c.output_rows] = d_outputs
-        weights = self.weight_views(theta)
-        grad_views = self.weight_views(grad)
-        li = len(c.neuron_levels) - 1
-        with np.errstate(all="ignore"):
-            for level in range(len(c.op_levels) - 1, 0, -1):
-                for op in reversed(c.op_levels[level]):
-                    upstream = dA[op.row]
-                    for r, local in zip(op.inputs, self.op_local_grads(buf, op)):
-                        dA[r] += local * upstream
-                if li >= 0 and c.neuron_levels[li].level == level:
-                    lv = c.neuron_levels[li]
-                    for g0, g1, act in lv.groups:
-                        ACTIVATIONS[act].grad(Z[g0:g1], A[g0:g1], dZ[g0:g1])
-                    dz = dZ[lv.r0:lv.r1]
-                    dz *= dA[lv.r0:lv.r1]
-                    gw = grad_views[li]
-                    np.dot(dz, A[lv.lo:lv.hi].T, out=gw)
-                    if lv.mask is not None:
-                        gw *= lv.mask
-                    back = buf.back[li]
-                    np.dot(weights[li].T, dz, out=back)
-                    dA[lv.lo:lv.hi] += back
-                    li -= 1
-        if len(c.param_node_rows):
-            grad[c.param_node_theta] = dA[c.param_node_rows].sum(axis=1)
-        return grad
+    def pass_for(self, size: int) -> Pass:
+        p = self._passes.get(size)
+        if p is None:
+            p = self._passes[size] = Pass(self, size)
+        return p

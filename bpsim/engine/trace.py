@@ -131,9 +131,8 @@ def build_trace(trainer: Trainer, result: StepResult, settings: Settings) -> Ite
 def _build_trace(trainer: Trainer, result: StepResult, settings: Settings) -> IterationTrace:
     c = trainer.compiled
     spec = c.spec
-    net = trainer.network
     ev = result.evaluation
-    buf = net.buffers(len(ev.rows))
+    buf = trainer.last_pass
     A, Z, dA, dZ = buf.A, buf.Z, buf.dA, buf.dZ
     theta = result.before.theta
     ids = [n.id for n in spec.nodes]
@@ -181,7 +180,7 @@ def _build_trace(trainer: Trainer, result: StepResult, settings: Settings) -> It
                 terms.append(Term(dst, w, dZ[rj].copy(), w * dZ[rj], "weight"))
             else:
                 op = ops[rj]
-                local = net.op_local_grads(buf, op)[op.inputs.index(r)]
+                local = buf.op_local_grads(op)[op.inputs.index(r)]
                 terms.append(Term(dst, local, dA[rj].copy(), local * dA[rj], "gate"))
         loss_term = ev.dy[output_pos[node.id]].copy() if node.id in output_pos else None
         grads: list[ParamGrad] = []

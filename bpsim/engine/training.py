@@ -6,15 +6,16 @@ can be replayed from any of them with identical numbers.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .data import BatchPosition, Dataset, next_batch
+from .data import BatchPosition, Dataset, epoch_order
 from .graph import GraphSpec, compile_graph
 from .init import initial_theta
-from .losses import LOSSES, loss_and_grad, penalty_and_grad
-from .network import Network
+from .losses import LOSSES, loss_value_and_grad, penalty_and_grad
+from .network import Network, Pass
 from .optimizers import OptimizerState, update
 
 
@@ -57,13 +58,19 @@ class Evaluation:
     rows: np.ndarray
     y: np.ndarray          # outputs × samples
     t: np.ndarray | None   # targets × samples
-    elements: np.ndarray   # per-element loss
     dy: np.ndarray         # ∂loss/∂y
     loss: float
     penalty: float
     cost: float
     grad: np.ndarray       # ∂cost/∂theta
     penalty_grad: np.ndarray | None
+    loss_kind: str = "none"
+
+    @property
+    def elements(self) -> np.ndarray:
+        """The per-element losses (computed when asked: only the trace needs them)."""
+        with np.errstate(all="ignore"):
+            return LOSSES[self.loss_kind].elements(self.y, self.t)
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,6 @@ class StepResult:
     before: TrainState
     after: TrainState | None       # None when the step diverged
     direction: np.ndarray | None   # what η multiplied
-    delta_norm: float
 
     @property
     def diverged(self) -> bool:
@@ -83,6 +89,15 @@ class StepResult:
     @property
     def cost(self) -> float:
         return self.evaluation.cost
+
+    @property
+    def delta_norm(self) -> float:
+        """‖Δp‖₂ of the applied update (nan when none was applied)."""
+        if self.after is None:
+            return float("nan")
+        with np.errstate(over="ignore"):   # a huge but finite step has norm inf: fine
+            d = self.after.theta - self.before.theta
+            return float(np.sqrt(np.dot(d, d)))
 
 
 @dataclass(frozen=True)
@@ -93,6 +108,11 @@ class RunResult:
     stopped: str            # "max_steps", "epsilon" or "diverged"
 
 
+def _owned(ev: Evaluation) -> Evaluation:
+    """An evaluation that no later pass overwrites (the pass's buffers are reused)."""
+    return replace(ev, grad=ev.grad.copy(), y=ev.y.copy())
+
+
 class Trainer:
     """A compiled network with its data, ready to take steps."""
 
@@ -100,11 +120,17 @@ class Trainer:
         self.compiled = compile_graph(spec)
         self.dataset = dataset
         self.network = Network(self.compiled, dataset.inputs)
-        self._test_network = Network(self.compiled, dataset.inputs)
         n = dataset.n_train
         self._X_train = np.ascontiguousarray(dataset.X[:n].T)
         self._T_train = np.ascontiguousarray(dataset.T[:n].T)
-        self._all_rows = np.arange(n)
+        self._X_test = np.ascontiguousarray(dataset.X[n:].T)
+        self._T_test = np.ascontiguousarray(dataset.T[n:].T)
+        # A second network for the test rows, so a step's test cost never
+        # overwrites the buffers the trace reads.
+        self._test_network = Network(self.compiled, dataset.inputs)
+        self._order_key: tuple | None = None
+        self._order = np.arange(n)
+        self._last: Pass | None = None
 
     @property
     def param_names(self) -> list[str]:
@@ -117,82 +143,137 @@ class Trainer:
     def initial_state(self, seed: int) -> TrainState:
         return TrainState(initial_theta(self.compiled, seed))
 
-    def _columns(self, rows: np.ndarray):
-        if len(rows) == len(self._all_rows) and rows[0] == 0 and rows[-1] == len(rows) - 1:
-            return self._X_train, self._T_train
+    @property
+    def last_pass(self) -> Pass:
+        """The buffers of the last training pass, for the trace."""
+        return self._last
+
+    # --- batches -------------------------------------------------------------
+
+    def _epoch_order(self, shuffle: bool, seed: int, epoch: int) -> np.ndarray:
+        key = (seed, epoch) if shuffle else None
+        if key != self._order_key:
+            self._order = epoch_order(self.dataset.n_train, shuffle, seed, epoch)
+            self._order_key = key
+        return self._order
+
+    def next_batch(self, pos: BatchPosition, settings: Settings):
+        """(rows, position after, contiguous) of the next batch.
+
+        Mini-batches are consecutive in the epoch's order; the last one of an
+        epoch may be smaller, and the next epoch starts again at its first row.
+        A full batch is always every training row in file order.
+        """
+        n = self.dataset.n_train
+        batch = settings.batch
+        if batch == "full":
+            return self._epoch_order(False, 0, 0), BatchPosition(pos.epoch + 1, 0), True
+        k = 1 if batch == "sgd" else min(int(batch), n)
+        order = self._epoch_order(settings.shuffle, settings.seed, pos.epoch)
+        rows = order[pos.row:pos.row + k]
+        after = pos.row + len(rows)
+        nxt = BatchPosition(pos.epoch + 1, 0) if after >= n else BatchPosition(pos.epoch, after)
+        return rows, nxt, not settings.shuffle
+
+    def _columns(self, rows: np.ndarray, contiguous: bool):
+        if contiguous:
+            a, b = int(rows[0]), int(rows[-1]) + 1
+            return self._X_train[:, a:b], self._T_train[:, a:b]
         return self._X_train[:, rows], self._T_train[:, rows]
 
-    def evaluate(self, theta: np.ndarray, rows: np.ndarray, settings: Settings) -> Evaluation:
-        """Forward, cost and backward on training rows; the network's buffers
-        keep every node's values for the trace."""
-        x, t = self._columns(rows)
-        return self._evaluate(self.network, theta, x, t, rows, settings)
+    # --- passes ---------------------------------------------------------------
 
-    def _evaluate(self, network, theta, x, t, rows, settings: Settings) -> Evaluation:
+    def evaluate(self, theta: np.ndarray, rows: np.ndarray, settings: Settings,
+                 all_nodes: bool = True) -> Evaluation:
+        """Forward, cost and backward on training rows.  The pass's buffers
+        keep every node's values for the trace (``last_pass``)."""
+        contiguous = len(rows) > 0 and int(rows[-1]) - int(rows[0]) == len(rows) - 1 \
+            and bool(np.all(np.diff(rows) == 1))
+        x, t = self._columns(rows, contiguous)
+        with np.errstate(all="ignore"):
+            return _owned(self._evaluate(theta, x, t, rows, settings, all_nodes))
+
+    def _evaluate(self, theta, x, t, rows, settings: Settings, all_nodes: bool) -> Evaluation:
+        """The pass itself; ``grad`` is the pass's own buffer (copy to keep it)."""
         loss = LOSSES[settings.loss]
-        buf = network.forward(theta, x, len(rows))
-        y = network.outputs(buf)
+        p = self.network.pass_for(len(rows))
+        self._last = p
+        p.forward(theta, x)
+        y = p.outputs()
         targets = t if loss.needs_targets else None
-        elements, loss_value, dy = loss_and_grad(loss, settings.reduction, y, targets)
-        grad = network.backward(theta, buf, dy, np.empty_like(theta))
-        penalty, penalty_grad = penalty_and_grad(
-            settings.regularization, settings.lam, theta * self.compiled.weight_mask)
-        if penalty_grad is not None:
+        loss_value, dy = loss_value_and_grad(loss, settings.reduction, y, targets)
+        grad = p.backward(dy, all_nodes)
+        penalty, penalty_grad = 0.0, None
+        if settings.regularization != "none" and settings.lam:
+            penalty, penalty_grad = penalty_and_grad(
+                settings.regularization, settings.lam, theta * self.compiled.weight_mask)
             grad += penalty_grad
-        return Evaluation(rows, y, targets, elements, dy, loss_value, penalty,
-                          loss_value + penalty, grad, penalty_grad)
+        return Evaluation(rows, y, targets, dy, loss_value, penalty, loss_value + penalty, grad,
+                          penalty_grad, settings.loss)
 
     def test_cost(self, theta: np.ndarray, settings: Settings) -> float | None:
         """The loss, without penalty, on the held-out rows."""
-        ds = self.dataset
-        if ds.test_count == 0:
+        count = self.dataset.test_count
+        if count == 0:
             return None
-        x = np.ascontiguousarray(ds.X[ds.n_train:].T)
-        t = np.ascontiguousarray(ds.T[ds.n_train:].T)
         loss = LOSSES[settings.loss]
-        buf = self._test_network.forward(theta, x, ds.test_count)
-        y = self._test_network.outputs(buf)
-        return loss_and_grad(loss, settings.reduction, y, t if loss.needs_targets else None)[1]
+        p = self._test_network.pass_for(count)
+        with np.errstate(all="ignore"):
+            p.forward(theta, self._X_test)
+            t = self._T_test if loss.needs_targets else None
+            return loss_value_and_grad(loss, settings.reduction, p.outputs(), t)[0]
+
+    # --- steps ----------------------------------------------------------------
 
     def step(self, state: TrainState, settings: Settings) -> StepResult:
         """One iteration.  A non-finite cost or parameter leaves ``after`` None:
         the update is not applied."""
-        rows, position = next_batch(state.position, self.dataset.n_train, settings.batch,
-                                    settings.shuffle, settings.seed)
-        test = self.test_cost(state.theta, settings)
-        ev = self.evaluate(state.theta, rows, settings)
+        with np.errstate(all="ignore"):
+            result = self._step(state, settings, True)
+        return replace(result, evaluation=_owned(result.evaluation))
+
+    def _step(self, state: TrainState, settings: Settings, all_nodes: bool) -> StepResult:
+        rows, position, contiguous = self.next_batch(state.position, settings)
+        test = self.test_cost(state.theta, settings) if self.dataset.test_count else None
+        x, t = self._columns(rows, contiguous)
+        ev = self._evaluate(state.theta, x, t, rows, settings, all_nodes)
         number = state.step + 1
-        if not np.isfinite(ev.cost):
-            return StepResult(number, ev, test, state, None, None, float("nan"))
+        if not math.isfinite(ev.cost):
+            return StepResult(number, ev, test, state, None, None)
         up = update(settings.optimizer, state.theta, ev.grad, state.optimizer,
                     settings.learning_rate, settings.momentum, settings.beta1,
                     settings.beta2, settings.eps)
-        if not np.all(np.isfinite(up.theta)):
-            return StepResult(number, ev, test, state, None, up.direction, float("nan"))
-        delta = up.theta - state.theta
+        # One sum tells finiteness in the usual case; only an overflowing sum
+        # of finite values needs the element-wise check.
+        if not math.isfinite(float(up.theta.sum())) and not np.all(np.isfinite(up.theta)):
+            return StepResult(number, ev, test, state, None, up.direction)
         after = TrainState(up.theta, up.state, position, number)
-        with np.errstate(over="ignore"):   # a huge but finite step has norm inf: fine
-            norm = float(np.sqrt(np.dot(delta, delta)))
-        return StepResult(number, ev, test, state, after, up.direction, norm)
+        return StepResult(number, ev, test, state, after, up.direction)
 
     def run(self, state: TrainState, settings: Settings, steps: int,
             use_epsilon: bool = True, on_step=None) -> RunResult:
-        """Up to ``steps`` iterations with the contract's stopping rules."""
+        """Up to ``steps`` iterations with the contract's stopping rules.
+
+        The evaluations handed to ``on_step`` share the pass's buffers: copy
+        ``evaluation.grad`` or ``evaluation.y`` to keep them beyond the call.
+        """
         costs: list[float] = []
         test_costs: list[float] = []
         stopped = "max_steps"
-        for _ in range(steps):
-            result = self.step(state, settings)
-            costs.append(result.cost)
-            if result.test_cost is not None:
-                test_costs.append(result.test_cost)
-            if on_step is not None:
-                on_step(result)
-            if result.diverged:
-                stopped = "diverged"
-                break
-            state = result.after
-            if use_epsilon and settings.epsilon is not None and result.delta_norm < settings.epsilon:
-                stopped = "epsilon"
-                break
+        epsilon = settings.epsilon if use_epsilon else None
+        with np.errstate(all="ignore"):
+            for _ in range(steps):
+                result = self._step(state, settings, False)
+                costs.append(result.evaluation.cost)
+                if result.test_cost is not None:
+                    test_costs.append(result.test_cost)
+                if on_step is not None:
+                    on_step(result)
+                if result.after is None:
+                    stopped = "diverged"
+                    break
+                state = result.after
+                if epsilon is not None and result.delta_norm < epsilon:
+                    stopped = "epsilon"
+                    break
         return RunResult(costs, test_costs, state, stopped)

@@ -123,10 +123,8 @@ class Session:
     def gradient_check(self, h: float = 1e-6) -> dict[str, tuple[float, float]]:
         """Analytic and central-difference gradients of the cost on the next
         step's batch, for every named parameter."""
-        from ..engine.data import next_batch
-
         s = self.settings
-        rows, _ = next_batch(self.state.position, self.dataset.n_train, s.batch, s.shuffle, s.seed)
+        rows, _, _ = self.trainer.next_batch(self.state.position, s)
         theta = self.state.theta
         analytic = self.trainer.named(self.trainer.evaluate(theta, rows, s).grad)
         out = {}

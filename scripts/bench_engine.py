@@ -1,0 +1,400 @@
+"""Benchmark of the NumPy training engine: how fast bpsim trains, and against what.
+
+What it measures, and why:
+
+* **Training steps per second** of three small layered nets, each built as a
+  bpsim network file (JSON text: every edge, weights left out so they are
+  drawn from the seed, inline data rows), loaded with
+  ``bpsim.document.loads`` and trained with ``Trainer.run``, the engine's
+  fastest public path (no history, no trace).  A step is batch, forward, MSE
+  cost, backward and a plain gradient-descent update (lr 0.1).  The figure is
+  the median of several repeats, each long enough to be timed reliably.
+
+      A  2-4-2-1,     tanh hidden, identity out,   500 rows, batch 10
+      B  2-8-8-1,     tanh hidden, sigmoid out,   1000 rows, full batch
+      C  2-32-32-32-1, relu hidden, identity out, 2000 rows, full batch
+
+* **The same nets in PyTorch** eager float64 (nn.Linear, MSELoss, backward,
+  optim.SGD, same data, same starting weights, same batches) when torch is
+  importable: bpsim is meant to beat a general framework's per-step overhead
+  on the tiny nets a lecture uses, and to stay close to it where BLAS does
+  the work.  The first steps' costs of both are compared, so the ratio is
+  known to compare like with like.
+
+* **Achieved GFLOP/s against one core's DGEMM peak** (512³ matmul): for the
+  largest net the engine should be bound by matrix products, not Python.
+
+* **The import time of ``bpsim.engine``** in a fresh interpreter, and that it
+  loads neither Qt nor torch: the command line and tests import it directly.
+
+BLAS (every library threadpoolctl finds) and torch are pinned to one thread,
+so the figures are per core and comparable between machines.
+
+The last lines are one per target: ``target NAME: FIGURE UNIT (goal OP VALUE)
+ok`` or ``... MISS``.  ``--quick`` does a short smoke run (fewer, shorter
+repeats); its figures are rougher.
+
+    .venv/bin/python scripts/bench_engine.py [--quick]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
+
+try:  # optional: only for the ratios
+    import torch
+except ImportError:
+    torch = None
+
+from bpsim.document import loads
+from bpsim.engine import Settings, Trainer, TrainState
+from bpsim.session import Session
+
+LEARNING_RATE = 0.1
+DATA_SEED = 0
+
+
+# --- the nets -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NetSpec:
+    name: str
+    sizes: tuple[int, ...]      # inputs, hidden..., outputs
+    hidden: str                 # activation of the hidden layers
+    output: str                 # activation of the output layer
+    samples: int
+    batch: str | int            # "full" or a mini-batch size
+
+    @property
+    def batch_size(self) -> int:
+        return self.samples if self.batch == "full" else int(self.batch)
+
+    def describe(self) -> str:
+        shape = "-".join(map(str, self.sizes))
+        batch = "full batch" if self.batch == "full" else f"batch {self.batch}"
+        return f"{shape}, {self.hidden} hidden, {self.output} out, {self.samples} rows, {batch}"
+
+
+NETS = (
+    NetSpec("A", (2, 4, 2, 1), "tanh", "identity", 500, 10),
+    NetSpec("B", (2, 8, 8, 1), "tanh", "sigmoid", 1000, "full"),
+    NetSpec("C", (2, 32, 32, 32, 1), "relu", "identity", 2000, "full"),
+)
+
+
+def make_data(net: NetSpec) -> tuple[np.ndarray, np.ndarray]:
+    """x uniform in [-1, 1]², a smooth target; in [0, 1] for a sigmoid output."""
+    rng = np.random.default_rng(DATA_SEED)
+    x = rng.uniform(-1.0, 1.0, size=(net.samples, 2))
+    t = np.sin(np.pi * x[:, 0]) + x[:, 1]              # in [-2, 2]
+    if net.output == "sigmoid":
+        t = 0.5 + 0.2 * t                               # in [0.1, 0.9]
+    return x, t[:, None]
+
+
+def layer_ids(net: NetSpec) -> list[list[str]]:
+    """Node ids per layer: x1 x2 | h1_1 ... | o."""
+    ids = [[f"x{i + 1}" for i in range(net.sizes[0])]]
+    for k, width in enumerate(net.sizes[1:-1], start=1):
+        ids.append([f"h{k}_{j + 1}" for j in range(width)])
+    ids.append(["o"] if net.sizes[-1] == 1 else [f"o{j + 1}" for j in range(net.sizes[-1])])
+    return ids
+
+
+def network_document(net: NetSpec, x: np.ndarray, t: np.ndarray) -> dict:
+    """The bpsim file: layered neurons, every edge, no weights or biases given."""
+    layers = layer_ids(net)
+    nodes = [{"id": i, "kind": "input"} for i in layers[0]]
+    for k, layer in enumerate(layers[1:], start=1):
+        act = net.output if k == len(layers) - 1 else net.hidden
+        nodes += [{"id": i, "kind": "neuron", "activation": act} for i in layer]
+    edges = [{"from": a, "to": b}
+             for lower, upper in zip(layers, layers[1:]) for b in upper for a in lower]
+    return {
+        "format": "bpsim", "version": 1, "title": f"bench net {net.name}",
+        "nodes": nodes, "edges": edges, "outputs": layers[-1],
+        "loss": {"kind": "mse", "reduction": "mean"},
+        "training": {"learning_rate": LEARNING_RATE, "optimizer": "gd", "batch": net.batch,
+                     "shuffle": False, "seed": 0, "epsilon": None},
+        "data": {"inputs": layers[0], "targets": layers[-1],
+                 "rows": np.hstack([x, t]).tolist()},
+    }
+
+
+def flops_per_step(net: NetSpec) -> int:
+    """2·m·n·k for each matrix product of one step, with n the batch size and
+    m×k a layer's weights (bias not counted): forward Z = W·A and dW = dZ·Aᵀ
+    for every layer, dA = Wᵀ·dZ for every layer but the first (the inputs
+    need no gradient).  Activations, loss and update are not counted."""
+    n = net.batch_size
+    shapes = list(zip(net.sizes[1:], net.sizes[:-1]))          # (m, k) per layer
+    forward = sum(2 * m * n * k for m, k in shapes)
+    weight_grads = forward
+    input_grads = sum(2 * m * n * k for m, k in shapes[1:])
+    return forward + weight_grads + input_grads
+
+
+# --- timing -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Timing:
+    rate: float            # median steps (or calls) per second
+    low: float
+    high: float
+    steps: int             # per repeat
+
+
+def calibrate(run: Callable[[int], None], target_s: float) -> int:
+    """How many steps make one repeat last about ``target_s``."""
+    n = 1
+    while True:
+        t0 = time.perf_counter()
+        run(n)
+        elapsed = time.perf_counter() - t0
+        if elapsed >= target_s / 10 or n >= 1 << 24:
+            return max(1, round(n * target_s / elapsed))
+        n *= 4
+
+
+def measure(run: Callable[[int], None], target_s: float, repeats: int) -> Timing:
+    """Median rate over ``repeats`` runs of ``run(steps)``, after a warm-up."""
+    steps = calibrate(run, target_s)
+    rates = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        run(steps)
+        rates.append(steps / (time.perf_counter() - t0))
+    return Timing(statistics.median(rates), min(rates), max(rates), steps)
+
+
+# --- bpsim --------------------------------------------------------------------
+
+@dataclass
+class BpsimNet:
+    trainer: Trainer
+    state: TrainState
+    settings: Settings
+
+
+def build_bpsim(net: NetSpec, x: np.ndarray, t: np.ndarray) -> BpsimNet:
+    text = json.dumps(network_document(net, x, t))
+    session = Session.from_loaded(loads(text, f"bench-{net.name}.bpsim.json"))
+    return BpsimNet(session.trainer, session.state, session.settings)
+
+
+def bpsim_runner(b: BpsimNet) -> Callable[[int], None]:
+    def run(steps: int) -> None:
+        result = b.trainer.run(b.state, b.settings, steps, use_epsilon=False)
+        if result.stopped != "max_steps":
+            raise RuntimeError(f"bpsim run stopped early: {result.stopped}")
+    return run
+
+
+def bpsim_costs(b: BpsimNet, steps: int) -> list[float]:
+    return b.trainer.run(b.state, b.settings, steps, use_epsilon=False).costs
+
+
+# --- torch --------------------------------------------------------------------
+
+ACT_MODULES = {"tanh": "Tanh", "relu": "ReLU", "sigmoid": "Sigmoid", "identity": None}
+
+
+def build_torch(net: NetSpec, b: BpsimNet):
+    """The same layers, float64, starting from bpsim's drawn weights."""
+    params = dict(zip(b.trainer.param_names, b.trainer.named(b.state.theta)))
+    layers = layer_ids(net)
+    modules = []
+    for k, (lower, upper) in enumerate(zip(layers, layers[1:]), start=1):
+        linear = torch.nn.Linear(len(lower), len(upper), dtype=torch.float64)
+        with torch.no_grad():
+            linear.weight.copy_(torch.tensor([[params[f"w:{a}->{o}"] for a in lower]
+                                              for o in upper]))
+            linear.bias.copy_(torch.tensor([params[f"b:{o}"] for o in upper]))
+        modules.append(linear)
+        act = ACT_MODULES[net.output if k == len(layers) - 1 else net.hidden]
+        if act is not None:
+            modules.append(getattr(torch.nn, act)())
+    return torch.nn.Sequential(*modules)
+
+
+def torch_batches(net: NetSpec, x: np.ndarray, t: np.ndarray):
+    """Consecutive mini-batches cycling through the rows, as bpsim takes them."""
+    X, T = torch.from_numpy(x.copy()), torch.from_numpy(t.copy())
+    k = net.batch_size
+    return [(X[i:i + k], T[i:i + k]) for i in range(0, net.samples, k)]
+
+
+class TorchNet:
+    """The torch twin of a net, training on from where it stands."""
+
+    def __init__(self, net: NetSpec, b: BpsimNet, x: np.ndarray, t: np.ndarray):
+        self.model = build_torch(net, b)
+        self.opt = torch.optim.SGD(self.model.parameters(), lr=LEARNING_RATE)
+        self.loss_fn = torch.nn.MSELoss(reduction="mean")
+        self.batches = torch_batches(net, x, t)
+        self.next = 0   # index of the next batch
+
+    def step(self) -> torch.Tensor:
+        xb, tb = self.batches[self.next]
+        self.next = (self.next + 1) % len(self.batches)
+        self.opt.zero_grad()
+        loss = self.loss_fn(self.model(xb), tb)
+        loss.backward()
+        self.opt.step()
+        return loss
+
+    def run(self, steps: int) -> None:
+        step = self.step
+        for _ in range(steps):
+            step()
+
+    def costs(self, steps: int) -> list[float]:
+        return [self.step().item() for _ in range(steps)]
+
+
+def max_relative_difference(a: list[float], b: list[float]) -> float:
+    return max(abs(p - q) / max(abs(p), abs(q), 1e-300) for p, q in zip(a, b))
+
+
+# --- machine figures ------------------------------------------------------------
+
+def dgemm_gflops(size: int, repeats: int) -> float:
+    """One core's float64 matmul rate: median over repeats of ~0.1 s each."""
+    rng = np.random.default_rng(1)
+    a, b = rng.standard_normal((size, size)), rng.standard_normal((size, size))
+    out = np.empty((size, size))
+
+    def run(n: int) -> None:
+        for _ in range(n):
+            np.dot(a, b, out=out)
+    calls = measure(run, 0.1, repeats)
+    return calls.rate * 2 * size ** 3 / 1e9
+
+
+IMPORT_PROBE = """\
+import sys, time
+t = time.perf_counter()
+import bpsim.engine
+dt = time.perf_counter() - t
+def loaded(*tops):
+    return sorted({m.split('.')[0] for m in sys.modules} & set(tops))
+print(dt)
+print(','.join(loaded('PySide6', 'shiboken6', 'PyQt5', 'PyQt6', 'pyqtgraph')))
+print(','.join(loaded('torch')))
+"""
+
+
+def import_probe(runs: int) -> tuple[float, list[str], list[str]]:
+    """Median import time of bpsim.engine in fresh interpreters, and the Qt and
+    torch modules found loaded after it (from the last run)."""
+    times = []
+    for i in range(runs + 1):   # the first run only warms the file cache
+        out = subprocess.run([sys.executable, "-c", IMPORT_PROBE], capture_output=True,
+                             text=True, check=True).stdout.split("\n")
+        if i:
+            times.append(float(out[0]))
+    qt = [m for m in out[1].split(",") if m]
+    tor = [m for m in out[2].split(",") if m]
+    return statistics.median(times), qt, tor
+
+
+# --- report -------------------------------------------------------------------
+
+def pin_threads() -> str:
+    threadpool_limits(limits=1)
+    libs = ", ".join(f"{p['internal_api']} ({p['num_threads']} thread)"
+                     for p in threadpool_info())
+    line = f"threads: threadpoolctl threadpool_limits(1) -> {libs or 'no BLAS found'}"
+    if torch is not None:
+        torch.set_num_threads(1)
+        line += f"; torch.set_num_threads(1) -> {torch.get_num_threads()}"
+    return line
+
+
+def target(name: str, figure: float, unit: str, op: str, goal: float, fmt: str = ".2f") -> str:
+    met = {">=": figure >= goal, "<": figure < goal, "==": figure == goal}[op]
+    return (f"target {name}: {figure:{fmt}} {unit} (goal {op} {goal:g}) "
+            f"{'ok' if met else 'MISS'}")
+
+
+def skipped(name: str) -> str:
+    return f"target {name}: skipped (torch not installed)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="a fast smoke run: fewer and shorter repeats")
+    args = parser.parse_args(argv)
+    repeats, target_s = (3, 0.1) if args.quick else (5, 0.4)
+
+    print(f"bpsim engine benchmark ({'quick' if args.quick else 'full'}: median of {repeats} "
+          f"repeats of ~{target_s:g} s)")
+    print(f"python {platform.python_version()}, numpy {np.__version__}, "
+          f"torch {torch.__version__ if torch is not None else 'not installed'}, "
+          f"{platform.machine()}")
+    print(pin_threads())
+
+    peak = dgemm_gflops(512, 7 if not args.quick else 3)
+    print(f"DGEMM peak (512x512 @ 512x512 float64, one core): {peak:.1f} GFLOP/s")
+    print("FLOPs per step: 2*m*n*k per matrix product, n = batch; forward W@A and "
+          "dW = dZ@A^T for every layer,\n  dA = W^T@dZ for all but the first layer; "
+          "biases, activations, loss and update not counted")
+    print()
+
+    results = {}
+    for net in NETS:
+        x, t = make_data(net)
+        b = build_bpsim(net, x, t)
+        flops = flops_per_step(net)
+        ours = measure(bpsim_runner(b), target_s, repeats)
+        print(f"net {net.name}: {net.describe()}; {flops:,} FLOP/step")
+        print(f"  bpsim  {ours.rate:10.1f} steps/s  (min {ours.low:.1f}, max {ours.high:.1f}, "
+              f"{ours.steps} steps/repeat)  {ours.rate * flops / 1e9:6.3f} GFLOP/s = "
+              f"{100 * ours.rate * flops / 1e9 / peak:5.2f}% of peak")
+        ratio = None
+        if torch is not None:
+            twin = TorchNet(net, b, x, t)
+            check = 3 * -(-net.samples // net.batch_size)    # three epochs
+            diff = max_relative_difference(bpsim_costs(b, check), twin.costs(check))
+            theirs = measure(twin.run, target_s, repeats)
+            ratio = ours.rate / theirs.rate
+            print(f"  torch  {theirs.rate:10.1f} steps/s  (min {theirs.low:.1f}, max "
+                  f"{theirs.high:.1f}, {theirs.steps} steps/repeat)  "
+                  f"{theirs.rate * flops / 1e9:6.3f} GFLOP/s")
+            print(f"  bpsim/torch {ratio:.2f}x; costs of the first {check} steps agree "
+                  f"to {diff:.1e} (relative)")
+        results[net.name] = (ours, ratio, flops)
+        print()
+
+    import_s, qt, tor = import_probe(3 if args.quick else 5)
+    print(f"import bpsim.engine in a fresh interpreter: {import_s * 1000:.1f} ms (median); "
+          f"Qt modules loaded: {', '.join(qt) or 'none'}; torch loaded: {', '.join(tor) or 'no'}")
+    print()
+
+    goals = {"A": 20.0, "B": 6.0, "C": 1.8}
+    for name, goal in goals.items():
+        ratio = results[name][1]
+        print(skipped(f"{name}-vs-torch") if ratio is None
+              else target(f"{name}-vs-torch", ratio, "x", ">=", goal))
+    c_rate, _, c_flops = results["C"]
+    print(target("C-dgemm-share", 100 * c_rate.rate * c_flops / 1e9 / peak, "%", ">=", 45.0,
+                 ".1f"))
+    print(target("import-time", import_s, "s", "<", 0.15, ".3f"))
+    print(target("import-without-qt", float(bool(qt)), "loaded", "==", 0.0, ".0f"))
+    print(target("import-without-torch", float(bool(tor)), "loaded", "==", 0.0, ".0f"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
