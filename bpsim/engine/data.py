@@ -85,7 +85,7 @@ def generate(name: str, samples: int = 200, noise: float = 0.1, seed: int = 0,
     return p, y[:, None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BatchPosition:
     """Where a run is in its data: the epoch and the next row of its order."""
 
@@ -99,30 +99,3 @@ def epoch_order(n: int, shuffle: bool, seed: int, epoch: int) -> np.ndarray:
     if not shuffle:
         return np.arange(n)
     return np.random.default_rng([seed, epoch]).permutation(n)
-
-
-def batch_size(batch: str | int, n: int) -> int:
-    if batch == "full":
-        return n
-    if batch == "sgd":
-        return 1
-    return min(int(batch), n)
-
-
-def next_batch(pos: BatchPosition, n: int, batch: str | int, shuffle: bool,
-               seed: int) -> tuple[np.ndarray, BatchPosition]:
-    """The rows of the next batch and the position after it.
-
-    Mini-batches are consecutive in the epoch's order; the last one of an
-    epoch may be smaller, and the next epoch starts again at its first row.
-    A full batch is always every training row in file order.
-    """
-    if batch == "full":
-        return np.arange(n), BatchPosition(pos.epoch + 1, 0)
-    k = batch_size(batch, n)
-    order = epoch_order(n, shuffle, seed, pos.epoch)
-    rows = order[pos.row:pos.row + k]
-    after = pos.row + len(rows)
-    if after >= n:
-        return rows, BatchPosition(pos.epoch + 1, 0)
-    return rows, BatchPosition(pos.epoch, after)

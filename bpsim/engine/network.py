@@ -44,7 +44,8 @@ class _Level:
         self.mask = lv.mask
         self.groups = [(ACTIVATIONS[act].value, ACTIVATIONS[act].grad,
                         p.Z[g0:g1], p.A[g0:g1], p.dZ[g0:g1]) for g0, g1, act in lv.groups]
-        self.reads_only_data = False   # set by the Pass, which knows the rows
+        self.reads_only_data = False   # both set by the Pass, which knows the rows
+        self.direct = False
 
 
 class Pass:
@@ -77,7 +78,41 @@ class Pass:
         data_only = {int(r) for r in (*net.data_rows, *net.fixed_rows)} | set(c.ones_rows)
         for lv in c.neuron_levels:
             levels[lv.level].reads_only_data = all(r in data_only for r in range(lv.lo, lv.hi))
+        self._plan_gradient_writes(levels)
         self.has_params = len(c.param_node_rows) > 0
+
+    def _plan_gradient_writes(self, levels: dict[int, _Level]) -> None:
+        """Decide which rows of dA are written outright and which accumulate.
+
+        A row whose gradient comes from one place only — a single level of
+        neurons reading it, or the loss — is written directly; only rows with
+        several contributions are zeroed and summed.  In a layered network
+        nothing needs zeroing at all.
+        """
+        c = self.c
+        writers: dict[int, list[tuple]] = {}
+        for r in c.output_rows:
+            writers.setdefault(int(r), []).append(("loss",))
+        for level in c.op_levels:
+            for op in level:
+                for r in op.inputs:
+                    writers.setdefault(r, []).append(("op", op.row))
+        for lv in c.neuron_levels:
+            for r in range(lv.lo, lv.hi):
+                writers.setdefault(r, []).append(("level", lv.level))
+        for lv in c.neuron_levels:
+            levels[lv.level].direct = all(writers[r] == [("level", lv.level)]
+                                          for r in range(lv.lo, lv.hi))
+        self.outputs_direct = all(writers[int(r)] == [("loss",)] for r in c.output_rows)
+
+        def outright(w: list[tuple]) -> bool:
+            if len(w) != 1:
+                return False
+            if w[0][0] == "loss":
+                return self.outputs_direct
+            return w[0][0] == "level" and levels[w[0][1]].direct
+        shared = sorted(r for r, w in writers.items() if not outright(w))
+        self.zero_rows = np.array(shared, dtype=np.intp)
 
     def forward(self, theta: np.ndarray, inputs: np.ndarray) -> None:
         """``inputs``: the data columns, shape (data inputs, size)."""
@@ -114,11 +149,14 @@ class Pass:
         """
         c = self.c
         dA = self.dA
-        dA.fill(0.0)
-        if self.dout_view is not None:
+        if len(self.zero_rows):
+            dA[self.zero_rows] = 0.0
+        if self.outputs_direct and self.dout_view is not None:
             self.dout_view[...] = d_outputs
-        else:
+        elif self.outputs_direct:
             dA[c.output_rows] = d_outputs
+        else:
+            dA[c.output_rows] += d_outputs
         for level, ops in reversed(self.schedule):
             for op in reversed(ops):
                 upstream = dA[op.row]
@@ -133,7 +171,10 @@ class Pass:
             np.dot(dz, level.src_T, out=level.gW)
             if level.mask is not None:
                 level.gW *= level.mask
-            if all_nodes or not level.reads_only_data:
+            if level.direct:
+                if all_nodes or not level.reads_only_data:
+                    np.dot(level.W.T, dz, out=level.dsrc)
+            else:
                 np.dot(level.W.T, dz, out=level.back)
                 level.dsrc += level.back
         if self.has_params:

@@ -43,7 +43,9 @@ class Settings:
         return replace(self, **changes)
 
 
-@dataclass(frozen=True)
+# The per-step records are slotted, not frozen: a frozen dataclass's __init__
+# costs a microsecond per field, a lot in a 15 µs step.  Treat them as immutable.
+@dataclass(slots=True)
 class TrainState:
     theta: np.ndarray
     optimizer: OptimizerState = field(default_factory=OptimizerState)
@@ -51,7 +53,7 @@ class TrainState:
     step: int = 0   # updates applied so far
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Evaluation:
     """One forward and backward pass over a batch."""
 
@@ -73,7 +75,7 @@ class Evaluation:
             return LOSSES[self.loss_kind].elements(self.y, self.t)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StepResult:
     step: int                      # 1-based number of this step
     evaluation: Evaluation
@@ -128,8 +130,10 @@ class Trainer:
         # A second network for the test rows, so a step's test cost never
         # overwrites the buffers the trace reads.
         self._test_network = Network(self.compiled, dataset.inputs)
-        self._order_key: tuple | None = None
         self._order = np.arange(n)
+        self._batches: dict[tuple[int, int], tuple] = {}
+        self._shuffled_key: tuple | None = None
+        self._shuffled = self._order
         self._last: Pass | None = None
 
     @property
@@ -150,36 +154,40 @@ class Trainer:
 
     # --- batches -------------------------------------------------------------
 
-    def _epoch_order(self, shuffle: bool, seed: int, epoch: int) -> np.ndarray:
-        key = (seed, epoch) if shuffle else None
-        if key != self._order_key:
-            self._order = epoch_order(self.dataset.n_train, shuffle, seed, epoch)
-            self._order_key = key
-        return self._order
+    def _epoch_order(self, seed: int, epoch: int) -> np.ndarray:
+        """A shuffled epoch's row order (the last one drawn is kept)."""
+        if (seed, epoch) != self._shuffled_key:
+            self._shuffled = epoch_order(self.dataset.n_train, True, seed, epoch)
+            self._shuffled_key = (seed, epoch)
+        return self._shuffled
 
     def next_batch(self, pos: BatchPosition, settings: Settings):
-        """(rows, position after, contiguous) of the next batch.
+        """(rows, inputs, targets, position after) of the next batch.
 
         Mini-batches are consecutive in the epoch's order; the last one of an
         epoch may be smaller, and the next epoch starts again at its first row.
-        A full batch is always every training row in file order.
+        A full batch is always every training row in file order.  Batches in
+        file order are views of the data, made once and kept.
         """
         n = self.dataset.n_train
         batch = settings.batch
-        if batch == "full":
-            return self._epoch_order(False, 0, 0), BatchPosition(pos.epoch + 1, 0), True
-        k = 1 if batch == "sgd" else min(int(batch), n)
-        order = self._epoch_order(settings.shuffle, settings.seed, pos.epoch)
-        rows = order[pos.row:pos.row + k]
-        after = pos.row + len(rows)
+        k = n if batch == "full" else 1 if batch == "sgd" else min(int(batch), n)
+        if batch == "full" or not settings.shuffle:
+            start = 0 if batch == "full" else pos.row
+            cached = self._batches.get((k, start))
+            if cached is None:
+                stop = min(start + k, n)
+                cached = self._batches[(k, start)] = (
+                    self._order[start:stop], self._X_train[:, start:stop],
+                    self._T_train[:, start:stop], stop)
+            rows, x, t, after = cached
+        else:
+            order = self._epoch_order(settings.seed, pos.epoch)
+            rows = order[pos.row:pos.row + k]
+            x, t = self._X_train[:, rows], self._T_train[:, rows]
+            after = pos.row + len(rows)
         nxt = BatchPosition(pos.epoch + 1, 0) if after >= n else BatchPosition(pos.epoch, after)
-        return rows, nxt, not settings.shuffle
-
-    def _columns(self, rows: np.ndarray, contiguous: bool):
-        if contiguous:
-            a, b = int(rows[0]), int(rows[-1]) + 1
-            return self._X_train[:, a:b], self._T_train[:, a:b]
-        return self._X_train[:, rows], self._T_train[:, rows]
+        return rows, x, t, nxt
 
     # --- passes ---------------------------------------------------------------
 
@@ -187,9 +195,7 @@ class Trainer:
                  all_nodes: bool = True) -> Evaluation:
         """Forward, cost and backward on training rows.  The pass's buffers
         keep every node's values for the trace (``last_pass``)."""
-        contiguous = len(rows) > 0 and int(rows[-1]) - int(rows[0]) == len(rows) - 1 \
-            and bool(np.all(np.diff(rows) == 1))
-        x, t = self._columns(rows, contiguous)
+        x, t = self._X_train[:, rows], self._T_train[:, rows]
         with np.errstate(all="ignore"):
             return _owned(self._evaluate(theta, x, t, rows, settings, all_nodes))
 
@@ -230,12 +236,14 @@ class Trainer:
         the update is not applied."""
         with np.errstate(all="ignore"):
             result = self._step(state, settings, True)
-        return replace(result, evaluation=_owned(result.evaluation))
+        ev = _owned(result.evaluation)
+        # gd's direction is the gradient itself, i.e. the pass's buffer
+        direction = ev.grad if result.direction is result.evaluation.grad else result.direction
+        return replace(result, evaluation=ev, direction=direction)
 
     def _step(self, state: TrainState, settings: Settings, all_nodes: bool) -> StepResult:
-        rows, position, contiguous = self.next_batch(state.position, settings)
+        rows, x, t, position = self.next_batch(state.position, settings)
         test = self.test_cost(state.theta, settings) if self.dataset.test_count else None
-        x, t = self._columns(rows, contiguous)
         ev = self._evaluate(state.theta, x, t, rows, settings, all_nodes)
         number = state.step + 1
         if not math.isfinite(ev.cost):

@@ -124,7 +124,7 @@ class Session:
         """Analytic and central-difference gradients of the cost on the next
         step's batch, for every named parameter."""
         s = self.settings
-        rows, _, _ = self.trainer.next_batch(self.state.position, s)
+        rows = self.trainer.next_batch(self.state.position, s)[0]
         theta = self.state.theta
         analytic = self.trainer.named(self.trainer.evaluate(theta, rows, s).grad)
         out = {}

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from bpsim.document import loads
-from bpsim.engine.data import BatchPosition, next_batch
+from bpsim.engine.data import BatchPosition
 from bpsim.session import Session
 
 
@@ -87,27 +87,37 @@ def test_optimizers_match_torch():
         assert s.parameters()["b:y"] == pytest.approx(b.item(), rel=1e-10), kind
 
 
-def test_minibatches_are_consecutive_and_the_last_one_smaller():
+def batches(n: int, batch, shuffle=False, seed=0, count=5):
+    """The rows of ``count`` successive batches over n rows, and the position after."""
+    s = session(linear_net([[float(i), 0.0] for i in range(n)], batch=batch, shuffle=shuffle,
+                           seed=seed))
     pos, seen = BatchPosition(), []
-    for _ in range(5):
-        rows, pos = next_batch(pos, 5, 2, False, 0)
+    for _ in range(count):
+        rows, _, _, pos = s.trainer.next_batch(pos, s.settings)
         seen.append(rows.tolist())
+    return seen, pos
+
+
+def test_minibatches_are_consecutive_and_the_last_one_smaller():
+    seen, pos = batches(5, 2)
     assert seen == [[0, 1], [2, 3], [4], [0, 1], [2, 3]]
     assert pos == BatchPosition(1, 4)    # second epoch (0-based), next row 4
-    rows, _ = next_batch(BatchPosition(), 5, "sgd", False, 0)
-    assert rows.tolist() == [0]
-    rows, pos = next_batch(BatchPosition(), 5, "full", True, 0)
-    assert rows.tolist() == [0, 1, 2, 3, 4] and pos.epoch == 1
+    assert batches(5, "sgd", count=1)[0] == [[0]]
+    seen, pos = batches(5, "full", shuffle=True, count=1)
+    assert seen == [[0, 1, 2, 3, 4]] and pos.epoch == 1
+
+
+def test_batch_inputs_are_the_rows_data():
+    s = session(linear_net(ROWS, batch=2, shuffle=True, seed=3))
+    pos = BatchPosition()
+    for _ in range(4):
+        rows, x, t, pos = s.trainer.next_batch(pos, s.settings)
+        np.testing.assert_array_equal(x[0], np.array(ROWS)[rows, 0])
+        np.testing.assert_array_equal(t[0], np.array(ROWS)[rows, 1])
 
 
 def test_shuffle_redraws_each_epoch_and_replays():
-    orders = []
-    for _ in range(2):
-        pos, epoch_rows = BatchPosition(), []
-        for _ in range(6):
-            rows, pos = next_batch(pos, 6, 3, True, 42)
-            epoch_rows.append(rows.tolist())
-        orders.append(epoch_rows)
+    orders = [batches(6, 3, shuffle=True, seed=42, count=6)[0] for _ in range(2)]
     assert orders[0] == orders[1]                         # same seed, same rows
     first, second = sum(orders[0][:2], []), sum(orders[0][2:4], [])
     assert sorted(first) == sorted(second) == list(range(6))   # each epoch sees every row
