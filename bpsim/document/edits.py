@@ -203,10 +203,6 @@ class SetNodeField(Edit):
     def text(self) -> str:
         return f"set {self.name} of {self.node_id}"
 
-    @property
-    def merge_key(self) -> str:
-        return f"node:{self.node_id}:{self.name}"
-
     def apply(self, doc):
         node = doc.node(self.node_id)
         self.old = getattr(node, self.name)
@@ -217,9 +213,6 @@ class SetNodeField(Edit):
         setattr(doc.node(self.node_id), self.name, self.old)
         doc.announce(Change("node_changed", self.node_id, self.name))
 
-    def merge(self, later):
-        self.value = later.value
-        return True
 
 
 @dataclass
@@ -233,10 +226,6 @@ class SetEdgeWeight(Edit):
     def text(self) -> str:
         return f"set weight {self.src} → {self.dst}"
 
-    @property
-    def merge_key(self) -> str:
-        return f"edge:{self.src}->{self.dst}"
-
     def apply(self, doc):
         edge = doc.edge(self.src, self.dst)
         self.old = edge.weight
@@ -247,27 +236,29 @@ class SetEdgeWeight(Edit):
         doc.edge(self.src, self.dst).weight = self.old
         doc.announce(Change("edge_changed", f"{self.src}->{self.dst}", "weight"))
 
-    def merge(self, later):
-        self.weight = later.weight
-        return True
 
 
 @dataclass
 class SetSection(Edit):
     """Replace a whole section: loss, regularization, training, data,
-    outputs, title, notes or view (values are copied in and out)."""
+    outputs, title, notes or view (values are copied in and out).
+
+    ``control`` names the control that made the change (e.g. "learning_rate"):
+    a burst of changes from one control — a slider dragged — is one undo step.
+    """
 
     section: str
     value: object
+    control: str | None = None
     old: object = None
 
     @property
     def text(self) -> str:
-        return f"change {self.section}"
+        return f"change {self.control or self.section}"
 
     @property
-    def merge_key(self) -> str:
-        return f"section:{self.section}"
+    def merge_key(self) -> str | None:
+        return f"section:{self.section}:{self.control}" if self.control else None
 
     def apply(self, doc):
         self.old = copy.deepcopy(getattr(doc, self.section))

@@ -135,7 +135,7 @@ def _build_trace(trainer: Trainer, result: StepResult, settings: Settings) -> It
     buf = trainer.last_pass
     A, Z, dA, dZ = buf.A, buf.Z, buf.dA, buf.dZ
     theta = result.before.theta
-    ids = [n.id for n in spec.nodes]
+    [n.id for n in spec.nodes]
     ops = {op.row: op for level in c.op_levels for op in level}
     output_pos = {o: k for k, o in enumerate(spec.outputs)}
     names = c.param_names

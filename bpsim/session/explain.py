@@ -148,7 +148,7 @@ def explain_cost(step: CostStep, n: Notation, num: Numbers, kinds: dict[str, str
     loss = LOSSES[step.loss_kind]
     per = loss.formula
     red = "mean" if step.reduction == "mean" else "Σ"
-    symbols = f"{red} of {per}" if step.loss_kind != "none" else \
+    symbols = f"{red} of {n.escape(per)}" if step.loss_kind != "none" else \
         " + ".join(_node_symbol(n, o, kinds[o]) for o in step.outputs)
     if step.lam and step.regularization != "none":
         symbols += " + λ·Σw²" if step.regularization == "l2" else " + λ·Σ|w|"
@@ -161,7 +161,7 @@ def explain_cost(step: CostStep, n: Notation, num: Numbers, kinds: dict[str, str
                           f"{num.scalar(step.loss)} + {num.scalar(step.penalty)}",
                           num.scalar(step.cost)))
     for k, out in enumerate(step.outputs):
-        lines.append(Line(_d(n, _node_symbol(n, out, kinds[out])), f"{loss.grad_formula}"
+        lines.append(Line(_d(n, _node_symbol(n, out, kinds[out])), n.escape(loss.grad_formula)
                           + (f" / {'n' if step.reduction == 'mean' else '1'}"
                              if step.loss_kind != "none" else ""),
                           "", num.values(step.dy[k])))

@@ -24,12 +24,15 @@ class History:
     test_costs: list[float | None] = field(default_factory=list)
     _states: dict[int, TrainState] = field(default_factory=dict)   # after that many steps
     _settings: list[tuple[int, Settings]] = field(default_factory=list)
+    # Values a user set by hand after that many steps: {theta position: value}.
+    _edits: dict[int, dict[int, float]] = field(default_factory=dict)
 
     def start(self, state: TrainState, settings: Settings) -> None:
         self.costs.clear()
         self.test_costs.clear()
         self._states = {0: state}
         self._settings = [(0, settings)]
+        self._edits = {}
 
     @property
     def length(self) -> int:
@@ -43,8 +46,26 @@ class History:
 
     def set_settings(self, iteration: int, settings: Settings) -> None:
         """From the step after ``iteration`` on, train with ``settings``."""
-        self._settings = [(s, v) for s, v in self._settings if s < iteration]
+        self.truncate(iteration)
+        self._forget_changes_after(iteration)
+        self._settings = [(k, v) for k, v in self._settings if k != iteration]
         self._settings.append((iteration, settings))
+
+    def set_values(self, iteration: int, values: dict[int, float], state: TrainState) -> None:
+        """Parameters set by hand after ``iteration`` steps; ``state`` holds them."""
+        self.truncate(iteration)
+        self._forget_changes_after(iteration)
+        self._edits.setdefault(iteration, {}).update(values)
+        self._states[iteration] = state
+
+    def edits_at(self, iteration: int) -> dict[int, float]:
+        return self._edits.get(iteration, {})
+
+    def _forget_changes_after(self, iteration: int) -> None:
+        """A new change at ``iteration`` replaces the changes planned after it.
+        (Stepping again after going back keeps them: the same run replays.)"""
+        self._settings = [(k, v) for k, v in self._settings if k <= iteration]
+        self._edits = {k: v for k, v in self._edits.items() if k <= iteration}
 
     def append(self, cost: float, test_cost: float | None, state: TrainState) -> None:
         self.costs.append(cost)
@@ -56,7 +77,7 @@ class History:
             self._states.pop(old, None)
 
     def truncate(self, iteration: int) -> None:
-        """Forget everything after ``iteration`` (going back, then stepping anew)."""
+        """Forget the costs and states after ``iteration``."""
         del self.costs[iteration:]
         del self.test_costs[iteration:]
         self._states = {k: v for k, v in self._states.items() if k <= iteration}

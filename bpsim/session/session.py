@@ -6,6 +6,7 @@ to any iteration, change settings from the next iteration on, train.
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from pathlib import Path
 
 from ..document import Document, Loaded
@@ -97,18 +98,51 @@ class Session:
                              f"(0 to {self.history.length})")
         k, state = self.history.nearest_state(iteration)
         while k < iteration:
-            result = self.trainer.step(state, self.history.settings_at(k))
-            state = result.after
+            state = self.trainer.step(state, self.history.settings_at(k)).after
             k += 1
+            state = self._with_values(state, self.history.edits_at(k))
         self.state = state
         self.iteration = iteration
+        self.diverged = False
+
+    def _with_values(self, state: TrainState, values: dict[int, float]) -> TrainState:
+        if not values:
+            return state
+        theta = state.theta.copy()
+        for pos, value in values.items():
+            theta[pos] = value
+        return replace(state, theta=theta)
+
+    def set_value(self, name: str, value: float) -> None:
+        """Set a parameter by hand at the current iteration; training goes on
+        from there, and the history replays the change."""
+        pos = int(self.trainer.compiled.param_theta[self.param_names.index(name)])
+        self.state = self._with_values(self.state, {pos: float(value)})
+        self.history.set_values(self.iteration, {pos: float(value)}, self.state)
+        self.diverged = False
+
+    def restructure(self) -> None:
+        """Compile the changed document; parameters that still exist keep
+        their current values, new ones take the document's (or are drawn).
+        The history starts again from here."""
+        current = self.parameters()
+        trainer = Trainer(self.document.graph_spec(), self.dataset)
+        settings = self.document.settings()
+        state = trainer.initial_state(settings.seed)
+        theta = state.theta.copy()
+        for name, pos in zip(trainer.param_names, trainer.compiled.param_theta):
+            if name in current:
+                theta[pos] = current[name]
+        self.trainer = trainer
+        self.state = replace(state, theta=theta)
+        self.history.start(self.state, settings)
+        self.iteration = 0
         self.diverged = False
 
     def change_settings(self, **changes) -> Settings:
         """New settings from the next iteration on; a history beyond the
         current iteration no longer holds and is dropped."""
         settings = self.settings.with_(**changes)
-        self.history.truncate(self.iteration)
         self.history.set_settings(self.iteration, settings)
         return settings
 

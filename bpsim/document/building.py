@@ -1,0 +1,121 @@
+"""Helpers for drawing networks: numbers as students write them, an
+automatic layout for any DAG, and the layered-network builder."""
+from __future__ import annotations
+
+import re
+
+from ..errors import BpsimError
+from .edits import AddEdge, AddNode, Compound, SetSection
+from .model import Document, Edge, Node
+
+_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+_FRACTION = re.compile(rf"^\s*({_NUMBER})\s*(?:/\s*({_NUMBER}))?\s*$")
+
+
+def parse_number(text: str) -> float:
+    """``0.5``, ``-3``, ``1/2``, ``2e-3``, ``−0.4`` (a typographic minus) → float."""
+    cleaned = text.replace("−", "-")
+    if cleaned.count(",") == 1 and "." not in cleaned:   # a decimal comma: 0,5
+        cleaned = cleaned.replace(",", ".")
+    m = _FRACTION.match(cleaned)
+    if not m:
+        raise BpsimError(f'"{text.strip()}" is not a number (try 0.5, -3, 1/2 or 2e-3)')
+    num = float(m.group(1))
+    if m.group(2) is None:
+        return num
+    den = float(m.group(2))
+    if den == 0:
+        raise BpsimError(f'"{text.strip()}": division by zero')
+    return num / den
+
+
+def levels_of(doc: Document) -> dict[str, int]:
+    """Longest-path level of every node (an incomplete or cyclic graph gets
+    its best effort: nodes on a cycle stay at the level reached)."""
+    level = {n.id: 0 for n in doc.nodes}
+    for _ in range(len(doc.nodes)):
+        changed = False
+        for e in doc.edges:
+            if e.src in level and e.dst in level and level[e.dst] < level[e.src] + 1:
+                level[e.dst] = level[e.src] + 1
+                changed = True
+        if not changed:
+            break
+    for n in doc.nodes:
+        if n.kind == "neuron" and level[n.id] == 0:
+            level[n.id] = 1
+    return level
+
+
+COLUMN, ROW = 220.0, 120.0
+
+
+def auto_layout(doc: Document) -> dict[str, tuple[float, float]]:
+    """Columns by level, each column centred, nodes in file order."""
+    level = levels_of(doc)
+    columns: dict[int, list[str]] = {}
+    for n in doc.nodes:
+        columns.setdefault(level[n.id], []).append(n.id)
+    tallest = max((len(c) for c in columns.values()), default=1)
+    pos = {}
+    for lv, ids in columns.items():
+        top = (tallest - len(ids)) * ROW / 2
+        for k, nid in enumerate(ids):
+            pos[nid] = (lv * COLUMN, top + k * ROW)
+    return pos
+
+
+def parse_layers(text: str) -> list[int]:
+    """"2-4-4-1" → [2, 4, 4, 1]."""
+    parts = [p.strip() for p in re.split(r"[-,\s]+", text.strip()) if p.strip()]
+    try:
+        sizes = [int(p) for p in parts]
+    except ValueError:
+        raise BpsimError(f'"{text}": write the layer sizes like 2-4-4-1')
+    if len(sizes) < 2 or any(s < 1 or s > 64 for s in sizes):
+        raise BpsimError(f'"{text}": at least two layers, each of 1 to 64 nodes')
+    return sizes
+
+
+def layered_network(doc: Document, text: str, hidden: str, output: str) -> Compound:
+    """An edit that adds a fully connected layered network beside what is
+    there: inputs x1…, hidden neurons h<layer>_<k>, outputs y1…; the new
+    outputs become the document's outputs when it has none."""
+    sizes = parse_layers(text)
+    taken = {n.id for n in doc.nodes}
+    right = max((n.pos[0] for n in doc.nodes if n.pos), default=-COLUMN) + COLUMN
+
+    def fresh(prefix: str) -> str:
+        k = 1
+        while f"{prefix}{k}" in taken:
+            k += 1
+        taken.add(f"{prefix}{k}")
+        return f"{prefix}{k}"
+
+    layers: list[list[str]] = []
+    edits = []
+    tallest = max(sizes)
+    for li, size in enumerate(sizes):
+        if li == 0:
+            ids = [fresh("x") for _ in range(size)]
+        elif li == len(sizes) - 1:
+            ids = [fresh("y") for _ in range(size)]
+        else:
+            ids = [fresh(f"h{li}_") for _ in range(size)]
+        top = (tallest - size) * ROW / 2
+        for k, nid in enumerate(ids):
+            pos = (right + li * COLUMN, top + k * ROW)
+            if li == 0:
+                node = Node(nid, "input", pos=pos)
+            else:
+                node = Node(nid, "neuron", activation=output if li == len(sizes) - 1 else hidden,
+                            pos=pos)
+            edits.append(AddNode(node))
+        layers.append(ids)
+    for lower, upper in zip(layers, layers[1:]):
+        for b in upper:
+            for a in lower:
+                edits.append(AddEdge(Edge(a, b)))
+    if not doc.outputs:
+        edits.append(SetSection("outputs", list(layers[-1])))
+    return Compound(edits, f"build {text.strip()} network")

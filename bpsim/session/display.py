@@ -1,0 +1,89 @@
+"""What the canvas shows at the stepper's position, as plain numbers.
+
+For each node: its forward value once its forward micro-step has been shown,
+its gradient once its backward micro-step has; for each edge: the weight (the
+updated one once the update is shown) and, in the backward phase, ∂C/∂w or
+the chain-rule term flowing back through a gate.  The micro-step being shown
+marks its node "current" and the nodes it reads "read".  Values are one
+sample's, or the batch mean when no sample is picked.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..engine.trace import BackwardStep, ForwardStep, UpdateStep
+from .stepper import Stepper
+
+
+@dataclass
+class NodeDisplay:
+    out: float | None = None        # forward value (a for a neuron)
+    z: float | None = None          # neurons
+    dout: float | None = None       # ∂C/∂out
+    dz: float | None = None         # δ, neurons
+    mark: str | None = None         # "current" or "read"
+
+
+@dataclass
+class EdgeDisplay:
+    weight: float | None = None     # edges into neurons
+    grad: float | None = None       # ∂C/∂w, once the target's backward step is shown
+    term: float | None = None       # the chain-rule term sent back along the edge
+    mark: str | None = None
+
+
+@dataclass
+class Display:
+    nodes: dict[str, NodeDisplay] = field(default_factory=dict)
+    edges: dict[str, EdgeDisplay] = field(default_factory=dict)   # "FROM->TO"
+    phase: str = "ready"
+    current: str | None = None      # the node of the current micro-step
+
+
+def pick(values: np.ndarray | None, sample: int | None) -> float | None:
+    """One sample's value, or the batch mean."""
+    if values is None:
+        return None
+    v = np.asarray(values)
+    if sample is None:
+        return float(v.mean())
+    return float(v[min(sample, len(v) - 1)])
+
+
+def display(stepper: Stepper, edges: list[tuple[str, str]], sample: int | None = None) -> Display:
+    """``edges``: the document's (from, to) pairs, in order."""
+    trace = stepper.trace
+    out = Display(phase=stepper.phase)
+    update = trace.steps[-1]
+    assert isinstance(update, UpdateStep)
+    names = {n: k for k, n in enumerate(update.names)}
+    applied = stepper.complete and update.after is not None
+    values = update.after if applied else update.before
+    for src, dst in edges:
+        k = names.get(f"w:{src}->{dst}")
+        out.edges[f"{src}->{dst}"] = EdgeDisplay(weight=None if k is None else float(values[k]))
+    for m in trace.steps[:stepper.index]:
+        if isinstance(m, ForwardStep):
+            out.nodes[m.node] = NodeDisplay(out=pick(m.out, sample), z=pick(m.z, sample))
+        elif isinstance(m, BackwardStep):
+            nd = out.nodes.setdefault(m.node, NodeDisplay())
+            nd.dout, nd.dz = pick(m.dout, sample), pick(m.dz, sample)
+            for t in m.terms:
+                out.edges[f"{m.node}->{t.consumer}"].term = pick(t.value, sample)
+            for g in m.grads:
+                if g.source is not None:
+                    out.edges[f"{g.source}->{m.node}"].grad = g.value
+    micro = stepper.micro
+    if isinstance(micro, (ForwardStep, BackwardStep)):
+        out.current = micro.node
+        out.nodes.setdefault(micro.node, NodeDisplay()).mark = "current"
+        if isinstance(micro, ForwardStep):
+            reads = [(o.node, f"{o.node}->{micro.node}") for o in micro.operands]
+        else:
+            reads = [(t.consumer, f"{micro.node}->{t.consumer}") for t in micro.terms]
+        for node, edge in reads:
+            out.nodes.setdefault(node, NodeDisplay()).mark = "read"
+            out.edges[edge].mark = "read"
+    return out

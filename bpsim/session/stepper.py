@@ -1,0 +1,129 @@
+"""Walking an iteration micro-step by micro-step, as a lecture does.
+
+The stepper shows one iteration's trace up to ``index`` micro-steps.  Passing
+the last micro-step (the update) takes the step in the session; going back
+over it takes it back.  Everything the GUI shows while stepping is read from
+here, so the same walk can be tested without a window.
+"""
+from __future__ import annotations
+
+from ..engine import IterationTrace
+from .session import Session
+
+PHASES = ("forward", "cost", "backward", "update")
+
+
+class Stepper:
+    def __init__(self, session: Session):
+        self.session = session
+        self.trace: IterationTrace = session.preview()
+        self.index = 0
+
+    # --- where we are ----------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        return len(self.trace.steps)
+
+    @property
+    def micro(self):
+        """The micro-step shown last, or None before the first."""
+        return self.trace.steps[self.index - 1] if self.index else None
+
+    @property
+    def phase(self) -> str:
+        """forward, cost, backward, update, or "ready" before the first micro-step."""
+        return self.micro.phase if self.index else "ready"
+
+    @property
+    def complete(self) -> bool:
+        """The whole iteration is shown and its update taken."""
+        return self.index == self.total
+
+    @property
+    def iteration(self) -> int:
+        """The number of the iteration being shown (1-based)."""
+        return self.trace.step
+
+    def shown(self, phase: str) -> list:
+        """The micro-steps of ``phase`` shown so far."""
+        return [m for m in self.trace.steps[:self.index] if m.phase == phase]
+
+    # --- moving ----------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Start the next iteration's walk from the session's current state."""
+        self.trace = self.session.preview()
+        self.index = 0
+
+    def forward(self) -> bool:
+        """One micro-step on; False when nothing can follow (a diverged step)."""
+        if self.complete:
+            if self.trace.diverged:
+                return False
+            self.refresh()
+        self.index += 1
+        if self.complete:
+            self.session.step()
+        return True
+
+    def back(self) -> bool:
+        """One micro-step back; False at the very beginning."""
+        if self.index == 0:
+            if self.session.iteration == 0:
+                return False
+            self.show_iteration(self.session.iteration)
+            return True
+        if self.complete and not self.trace.diverged:
+            self.session.goto(self.session.iteration - 1)
+        self.index -= 1
+        return True
+
+    def finish_phase(self) -> None:
+        """On to the last micro-step of the current phase (or of the next one,
+        when the current one is finished)."""
+        at_phase_end = self.complete or self.index == 0 or \
+            self.trace.steps[self.index].phase != self.phase
+        if at_phase_end and not self.forward():
+            return
+        phase = self.phase
+        while not self.complete and self.trace.steps[self.index].phase == phase:
+            self.forward()
+
+    def finish_iteration(self) -> None:
+        """Show the rest of this iteration and take its update; if it is
+        already taken, take the whole next one."""
+        if self.complete:
+            if not self.forward():
+                return
+        while not self.complete:
+            self.forward()
+
+    def next_epoch(self, limit: int = 100_000) -> None:
+        """Whole iterations until the data's epoch changes."""
+        epoch = self.session.state.position.epoch
+        for _ in range(limit):
+            self.finish_iteration()
+            if self.trace.diverged or self.session.state.position.epoch != epoch:
+                return
+
+    def show_iteration(self, iteration: int) -> None:
+        """Go to after ``iteration`` steps, showing that iteration complete
+        (iteration 0: the start, nothing shown)."""
+        if iteration == 0:
+            self.session.goto(0)
+            self.refresh()
+            return
+        self.session.goto(iteration - 1)
+        self.trace = self.session.preview()
+        self.session.goto(iteration)
+        self.index = self.total
+
+    def after_run(self) -> None:
+        """The session moved on by itself (Run mode): show where it is."""
+        self.show_iteration(self.session.iteration)
+
+    def reset(self) -> None:
+        """Back to the network's own values, with a fresh history."""
+        self.session.rebuild()
+        self.refresh()

@@ -1,0 +1,111 @@
+"""The open network: its document and file, the session built from it and
+the stepper walking the current iteration.
+
+The workspace listens to the document's announcements and keeps the session
+in step: a structural change recompiles (values carried over by name), a
+value set by hand becomes part of the history at the current iteration, a
+settings change applies from the next iteration.  A network still being
+drawn may be incomplete; then ``problem`` says why it cannot run yet.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Callable
+
+from ..document import Document, Loaded
+from ..document.dataset import build_dataset
+from ..document.model import Change
+from ..document.reader import check_document
+from ..errors import BpsimError
+from .session import Session
+from .stepper import Stepper
+
+VALUE_FIELDS = {"bias": "b", "value": "p"}
+SETTINGS_SECTIONS = ("loss", "regularization", "training")
+
+
+class Workspace:
+    def __init__(self, document: Document, path: Path | None = None):
+        self.document = document
+        self.path = path
+        self.session: Session | None = None
+        self.stepper: Stepper | None = None
+        self.problem: str | None = None
+        self._listeners: list[Callable[[str], None]] = []
+        document.subscribe(self._on_change)
+        self._build(fresh=True)
+
+    @classmethod
+    def from_loaded(cls, loaded: Loaded) -> "Workspace":
+        return cls(loaded.document, loaded.path)
+
+    @property
+    def base_dir(self) -> Path | None:
+        return self.path.parent if self.path else None
+
+    def close(self) -> None:
+        self.document.unsubscribe(self._on_change)
+
+    # --- announcements to views ----------------------------------------------
+
+    def subscribe(self, listener: Callable[[str], None]) -> None:
+        """``listener(what)``: "rebuilt" (a new session or none), "moved" (the
+        stepper or the session's iteration changed)."""
+        self._listeners.append(listener)
+
+    def _tell(self, what: str) -> None:
+        for listener in list(self._listeners):
+            listener(what)
+
+    def moved(self) -> None:
+        """Views call this after driving the stepper."""
+        self._tell("moved")
+
+    # --- keeping the session in step --------------------------------------------
+
+    def _build(self, fresh: bool) -> None:
+        """A session for the document as it is now, or the problem that stops it."""
+        try:
+            check_document(self.document)
+            dataset = build_dataset(self.document, self.base_dir)
+            if fresh or self.session is None:
+                self.session = Session(self.document, dataset, self.path)
+            else:
+                self.session.dataset = dataset
+                self.session.restructure()
+            self.stepper = Stepper(self.session)
+            self.problem = None
+        except BpsimError as exc:
+            self.session = None
+            self.stepper = None
+            self.problem = str(exc)
+        self._tell("rebuilt")
+
+    def _on_change(self, change: Change) -> None:
+        if change.structural or self.session is None:
+            if change.structural or change.what == "section_changed":
+                self._build(fresh=False)
+            return
+        if change.what == "node_changed" and change.field in VALUE_FIELDS:
+            node = self.document.node(change.id)
+            name = f"{VALUE_FIELDS[change.field]}:{node.id}"
+            if node.kind != "neuron" and node.kind != "param":
+                self._build(fresh=False)     # an input's value or a gate's constant
+                return
+            self._set_value(name, getattr(node, change.field))
+        elif change.what == "edge_changed" and change.field == "weight":
+            src, dst = change.id.split("->")
+            self._set_value(f"w:{src}->{dst}", self.document.edge(src, dst).weight)
+        elif change.what == "section_changed" and change.field in SETTINGS_SECTIONS:
+            self.session.change_settings(**asdict(self.document.settings()))
+            self.stepper.refresh()
+            self._tell("moved")
+
+    def _set_value(self, name: str, value: float | None) -> None:
+        if value is None or name not in self.session.param_names:
+            self._build(fresh=False)
+            return
+        self.session.set_value(name, value)
+        self.stepper.refresh()
+        self._tell("moved")

@@ -1,0 +1,286 @@
+"""Canvas items: a node and an edge.
+
+Items only draw what they are told: the scene sets their document fields and
+their numbers.  Text is QGraphicsSimpleTextItem children updated in place,
+never recreated per step.
+"""
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
+
+from .. import style
+
+PORT_RADIUS = 6.0
+
+
+def fmt(x: float | None, digits: int) -> str:
+    if x is None:
+        return ""
+    if not math.isfinite(x):
+        return "nan" if math.isnan(x) else ("∞" if x > 0 else "−∞")
+    s = f"{x:.{digits}g}"
+    return "0" if s == "-0" else s.replace("-", "−")
+
+
+class _Text(QGraphicsSimpleTextItem):
+    """A label centred on a point, redrawn only when its text changes."""
+
+    def __init__(self, parent, size=10.0, bold=False, color=style.TEXT):
+        super().__init__(parent)
+        self.setFont(style.font(size, bold))
+        self.setBrush(QBrush(color))
+        self._anchor = QPointF()
+
+    def set(self, text: str, anchor: QPointF | None = None) -> None:
+        if anchor is not None:
+            self._anchor = anchor
+        if text != self.text():
+            self.setText(text)
+        r = self.boundingRect()
+        self.setPos(self._anchor.x() - r.width() / 2, self._anchor.y() - r.height() / 2)
+
+
+class NodeItem(QGraphicsItem):
+    """A node: circle (neuron), rounded square (gate) or pill (input, const, param)."""
+
+    def __init__(self, node, scene):
+        super().__init__()
+        self.node_id = node.id
+        self.kind = node.kind
+        self._scene = scene
+        self.edges: list[EdgeItem] = []
+        self.mark: str | None = None
+        self.dimmed = False
+        self.setFlags(QGraphicsItem.ItemIsMovable | QGraphicsItem.ItemIsSelectable
+                      | QGraphicsItem.ItemSendsGeometryChanges)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(2)
+        self.title = _Text(self, 11, True)
+        self.sub = _Text(self, 8.5, color=style.MUTED)
+        self.forward_text = _Text(self, 10, True, style.FORWARD)
+        self.backward_text = _Text(self, 10, True, style.BACKWARD)
+        self.update_from(node)
+
+    # --- geometry ------------------------------------------------------------
+
+    def body(self) -> QRectF:
+        if self.kind == "neuron":
+            r = style.NEURON_RADIUS
+            return QRectF(-r, -r, 2 * r, 2 * r)
+        if self.kind == "op":
+            s = style.OP_SIZE
+            return QRectF(-s / 2, -s / 2, s, s)
+        w, h = style.SOURCE_SIZE
+        return QRectF(-w / 2, -h / 2, w, h)
+
+    def port_center(self) -> QPointF:
+        return QPointF(self.body().right(), 0.0)
+
+    def on_port(self, local: QPointF) -> bool:
+        return QLineF(local, self.port_center()).length() <= PORT_RADIUS + 3
+
+    def boundingRect(self) -> QRectF:
+        return self.body().adjusted(-12, -12, 12 + PORT_RADIUS, 12)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRect(self.body().adjusted(-2, -2, PORT_RADIUS + 2, 2))
+        return path
+
+    def boundary_point(self, towards: QPointF) -> QPointF:
+        """Where a line from the centre towards ``towards`` (scene) leaves the body."""
+        c = self.scenePos()
+        d = towards - c
+        length = math.hypot(d.x(), d.y()) or 1.0
+        if self.kind == "neuron":
+            r = style.NEURON_RADIUS
+            return c + d * (r / length)
+        b = self.body()
+        sx = (b.width() / 2) / abs(d.x()) if d.x() else math.inf
+        sy = (b.height() / 2) / abs(d.y()) if d.y() else math.inf
+        return c + d * min(sx, sy)
+
+    # --- content -------------------------------------------------------------
+
+    def update_from(self, node) -> None:
+        """Fields of the document's node: kind, activation or gate, label."""
+        self.prepareGeometryChange()
+        self.kind = node.kind
+        self.node = node
+        b = self.body()
+        if node.kind == "op":
+            symbol = style.GATE_SYMBOL.get(node.op or "", node.op or "?")
+            if node.op == "scale" and node.value is not None:
+                symbol = f"·{fmt(node.value, 3)}"
+            elif node.op == "offset" and node.value is not None:
+                symbol = f"+{fmt(node.value, 3)}"
+            self.title.set(symbol, QPointF(0, 0))
+            self.sub.set(node.label or node.id, QPointF(0, b.top() - 10))
+        elif node.kind == "neuron":
+            self.title.set(node.label or node.id, QPointF(0, -7))
+            self.sub.set(style.ACTIVATION_SHORT.get(node.activation or "identity", ""),
+                         QPointF(0, 11))
+        else:
+            self.title.set(node.label or node.id, QPointF(0, -6 if node.kind != "input" else 0))
+            hint = {"const": fmt(node.value, 4), "param": "param"}.get(node.kind, "")
+            self.sub.set(hint, QPointF(0, 11))
+        self.forward_text.set(self.forward_text.text(), QPointF(0, b.bottom() + 12))
+        self.backward_text.set(self.backward_text.text(), QPointF(0, b.bottom() + 28))
+        self.update()
+
+    def set_numbers(self, forward: str, backward: str, mark: str | None) -> None:
+        self.forward_text.set(forward)
+        self.backward_text.set(backward)
+        if mark != self.mark:
+            self.mark = mark
+            self.update()
+
+    # --- painting --------------------------------------------------------------
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.Antialiasing)
+        b = self.body()
+        if self.mark == "current":
+            painter.setPen(QPen(style.CURRENT, 8))
+            painter.setBrush(Qt.NoBrush)
+            self._outline(painter, b.adjusted(-5, -5, 5, 5))
+        elif self.mark == "read":
+            painter.setPen(QPen(style.READ, 3, Qt.DashLine))
+            painter.setBrush(Qt.NoBrush)
+            self._outline(painter, b.adjusted(-5, -5, 5, 5))
+        border = style.SELECTED if self.isSelected() else style.NODE_BORDER
+        painter.setPen(QPen(border, 3 if self.isSelected() else 1.6,
+                            Qt.DashLine if self.kind == "param" else Qt.SolidLine))
+        painter.setBrush(QBrush(style.NODE_FILL[self.kind]))
+        self._outline(painter, b)
+        if self._scene.editable:
+            painter.setPen(QPen(style.NODE_BORDER, 1))
+            painter.setBrush(QBrush(style.NODE_BORDER))
+            painter.drawEllipse(self.port_center(), PORT_RADIUS / 2, PORT_RADIUS / 2)
+
+    def _outline(self, painter: QPainter, r: QRectF) -> None:
+        if self.kind == "neuron":
+            painter.drawEllipse(r)
+        elif self.kind == "op":
+            painter.drawRoundedRect(r, 8, 8)
+        else:
+            painter.drawRoundedRect(r, r.height() / 2, r.height() / 2)
+
+    # --- interaction -------------------------------------------------------------
+
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.ItemPositionHasChanged:
+            for e in self.edges:
+                e.adjust()
+        return super().itemChange(change, value)
+
+    def hoverEnterEvent(self, event):
+        self._scene.hovered(self)
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event):
+        self._scene.hovered(None)
+        super().hoverLeaveEvent(event)
+
+
+class EdgeItem(QGraphicsItem):
+    """An arrow from one node to another with its weight (or gradient) on it."""
+
+    def __init__(self, src: NodeItem, dst: NodeItem, scene):
+        super().__init__()
+        self.src, self.dst = src, dst
+        self.key = f"{src.node_id}->{dst.node_id}"
+        self._scene = scene
+        src.edges.append(self)
+        dst.edges.append(self)
+        self.weight: float | None = None
+        self.mark: str | None = None
+        self.setFlags(QGraphicsItem.ItemIsSelectable)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(1)
+        self.label = _Text(self, 9.5, True, style.POSITIVE)
+        self.label.setZValue(3)
+        self.grad_label = _Text(self, 9.5, True, style.BACKWARD)
+        self.grad_label.setZValue(3)
+        self.line = QLineF()
+        self.adjust()
+
+    def adjust(self) -> None:
+        self.prepareGeometryChange()
+        a = self.src.boundary_point(self.dst.scenePos())
+        b = self.dst.boundary_point(self.src.scenePos())
+        self.line = QLineF(a, b)
+        # Labels a third of the way from the source: crossing edges (a dense
+        # layer) meet in the middle, so their labels would collide there.
+        anchor = self.line.pointAt(0.34)
+        normal = self.line.normalVector().unitVector()
+        offset = QPointF(normal.dx(), normal.dy()) * 11
+        self.label.set(self.label.text(), anchor - offset)
+        self.grad_label.set(self.grad_label.text(), anchor + offset)
+        self.update()
+
+    def set_numbers(self, weight: float | None, weight_text: str, grad_text: str,
+                    mark: str | None) -> None:
+        if weight != self.weight or mark != self.mark:
+            self.weight, self.mark = weight, mark
+            self.update()
+        color = style.NEGATIVE if weight is not None and weight < 0 else style.POSITIVE
+        self.label.setBrush(QBrush(color))
+        self.label.set(weight_text)
+        self.grad_label.set(grad_text)
+
+    def pen(self) -> QPen:
+        w = self.weight
+        if w is None:
+            pen = QPen(style.MUTED, 1.6)
+        else:
+            width = 1.0 + min(abs(w), 3.0) * 1.5
+            pen = QPen(style.NEGATIVE if w < 0 else style.POSITIVE, width,
+                       Qt.DashLine if w < 0 else Qt.SolidLine)
+        if self.mark == "read":
+            pen.setColor(style.READ)
+        if self.isSelected():
+            pen.setColor(style.SELECTED)
+        return pen
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(self.line.p1(), self.line.p2()).normalized().adjusted(-12, -12, 12, 12)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.moveTo(self.line.p1())
+        path.lineTo(self.line.p2())
+        stroker = QPainterPathStroker()
+        stroker.setWidth(12)
+        return stroker.createStroke(path)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        if self.line.length() < 1:
+            return
+        painter.setRenderHint(QPainter.Antialiasing)
+        pen = self.pen()
+        painter.setPen(pen)
+        painter.drawLine(self.line)
+        # arrowhead at the target
+        angle = math.atan2(-self.line.dy(), self.line.dx())
+        tip = self.line.p2()
+        size = 9 + pen.widthF()
+        left = tip - QPointF(math.cos(angle - math.pi / 7) * size,
+                             -math.sin(angle - math.pi / 7) * size)
+        right = tip - QPointF(math.cos(angle + math.pi / 7) * size,
+                              -math.sin(angle + math.pi / 7) * size)
+        painter.setPen(QPen(pen.color(), 1))
+        painter.setBrush(QBrush(pen.color()))
+        painter.drawPolygon(QPolygonF([tip, left, right]))
+
+    def hoverEnterEvent(self, event):
+        self._scene.hovered(self)
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event):
+        self._scene.hovered(None)
+        super().hoverLeaveEvent(event)

@@ -1,0 +1,185 @@
+"""The network scene: one item per node and edge, found by id.
+
+The scene never holds the truth: it mirrors the document through its
+announcements (items added, removed or changed by id) and shows the numbers
+of the stepper's position.  Gestures leave it as signals; the main window
+turns them into edits.
+"""
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QPointF, Signal
+from PySide6.QtWidgets import QGraphicsScene
+
+from ...document import Document
+from ...document.model import Change
+from ...session.display import Display
+from .items import EdgeItem, NodeItem, fmt
+
+
+class NetworkScene(QGraphicsScene):
+    hover_changed = Signal(object)   # the hovered NodeItem/EdgeItem, or None
+
+    def __init__(self, document: Document, parent=None):
+        super().__init__(parent)
+        self.document = document
+        self.nodes: dict[str, NodeItem] = {}
+        self.edges: dict[str, EdgeItem] = {}
+        self.editable = True
+        self.digits = 4
+        self._focus: str | None = None
+        self.rebuild()
+
+    # --- mirroring the document ---------------------------------------------------
+
+    def set_document(self, document: Document) -> None:
+        self.document = document
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self.clear()
+        self.nodes.clear()
+        self.edges.clear()
+        for node in self.document.nodes:
+            self._add_node(node)
+        for e in self.document.edges:
+            self._add_edge(e.src, e.dst)
+
+    def _add_node(self, node) -> NodeItem:
+        item = NodeItem(node, self)
+        item.setPos(QPointF(*(node.pos or (0.0, 0.0))))
+        self.addItem(item)
+        self.nodes[node.id] = item
+        return item
+
+    def _add_edge(self, src: str, dst: str) -> EdgeItem:
+        item = EdgeItem(self.nodes[src], self.nodes[dst], self)
+        self.addItem(item)
+        self.edges[item.key] = item
+        return item
+
+    def on_change(self, change: Change) -> None:
+        """Update the items named by a document announcement."""
+        doc = self.document
+        if change.what == "node_added":
+            self._add_node(doc.node(change.id))
+        elif change.what == "node_removed":
+            item = self.nodes.pop(change.id, None)
+            if item is not None:
+                self.removeItem(item)
+        elif change.what == "node_changed":
+            item, node = self.nodes[change.id], doc.node(change.id)
+            if change.field == "pos":
+                item.setPos(QPointF(*(node.pos or (0.0, 0.0))))
+            else:
+                item.update_from(node)
+                for e in item.edges:
+                    e.adjust()
+        elif change.what == "edge_added":
+            src, dst = change.id.split("->")
+            self._add_edge(src, dst)
+        elif change.what == "edge_removed":
+            item = self.edges.pop(change.id, None)
+            if item is not None:
+                for end in (item.src, item.dst):
+                    if item in end.edges:
+                        end.edges.remove(item)
+                self.removeItem(item)
+
+    # --- numbers ----------------------------------------------------------------
+
+    def show(self, display: Display | None) -> None:
+        """Write the stepper's numbers into the items, in place."""
+        d = self.digits
+        for nid, item in self.nodes.items():
+            nd = display.nodes.get(nid) if display else None
+            if nd is None:
+                item.set_numbers("", "", None)
+                item.setToolTip(self._node_tip(nid, None))
+                continue
+            # As the notes draw a circuit: the value in red, its gradient in
+            # green beneath; for a neuron the green number is δ = ∂C/∂z.
+            forward = fmt(nd.out, d)
+            if nd.dz is not None:
+                backward = f"δ {fmt(nd.dz, d)}"
+            else:
+                backward = fmt(nd.dout, d)
+            item.set_numbers(forward, backward, nd.mark)
+            item.setToolTip(self._node_tip(nid, nd))
+        for key, item in self.edges.items():
+            ed = display.edges.get(key) if display else None
+            if ed is None:
+                w = self._weight_of(key)
+                item.set_numbers(w, "" if w is None else fmt(w, d), "", None)
+                continue
+            grad = ed.grad if ed.grad is not None else ed.term
+            grad_text = "" if grad is None else \
+                (f"∂w={fmt(grad, d)}" if ed.grad is not None else f"{fmt(grad, d)}")
+            item.set_numbers(ed.weight, "" if ed.weight is None else fmt(ed.weight, d),
+                             grad_text, ed.mark)
+            item.setToolTip(self._edge_tip(key, ed))
+        self._apply_focus()
+
+    def _weight_of(self, key: str) -> float | None:
+        src, dst = key.split("->")
+        try:
+            return self.document.edge(src, dst).weight
+        except KeyError:
+            return None
+
+    def _node_tip(self, nid: str, nd) -> str:
+        node = self.document.node(nid)
+        rows = [f"<b>{html.escape(node.label or nid)}</b> ({node.kind}"
+                + (f", {node.activation or 'identity'}" if node.kind == "neuron" else "")
+                + (f", {node.op}" if node.kind == "op" else "") + ")"]
+        if node.kind == "neuron" and node.bias is not None:
+            rows.append(f"bias b = {fmt(node.bias, 6)}")
+        if nd is not None:
+            for label, value, color in (("z", nd.z, "#c0392b"), ("out", nd.out, "#c0392b"),
+                                        ("∂C/∂out", nd.dout, "#1e8449"),
+                                        ("δ = ∂C/∂z", nd.dz, "#1e8449")):
+                if value is not None:
+                    rows.append(f"<span style='color:{color}'>{label} = {fmt(value, 6)}</span>")
+        return "<br>".join(rows)
+
+    def _edge_tip(self, key: str, ed) -> str:
+        src, dst = key.split("->")
+        rows = [f"<b>{html.escape(src)} → {html.escape(dst)}</b>"]
+        if ed.weight is not None:
+            rows.append(f"weight w = {fmt(ed.weight, 6)}")
+        if ed.grad is not None:
+            rows.append(f"<span style='color:#1e8449'>∂C/∂w = {fmt(ed.grad, 6)}</span>")
+        if ed.term is not None:
+            rows.append(f"<span style='color:#1e8449'>term sent back = {fmt(ed.term, 6)}</span>")
+        return "<br>".join(rows)
+
+    # --- focus and hover ------------------------------------------------------------
+
+    def set_focus_node(self, node_id: str | None) -> None:
+        """Dim everything but a node and its neighbours (None: show all)."""
+        self._focus = node_id
+        self._apply_focus()
+
+    def _apply_focus(self) -> None:
+        keep = None
+        if self._focus in self.nodes:
+            keep = {self._focus}
+            for e in self.nodes[self._focus].edges:
+                keep |= {e.src.node_id, e.dst.node_id}
+        for nid, item in self.nodes.items():
+            item.setOpacity(1.0 if keep is None or nid in keep else 0.2)
+        for item in self.edges.values():
+            near = keep is None or self._focus in (item.src.node_id, item.dst.node_id)
+            item.setOpacity(1.0 if near else 0.15)
+
+    def hovered(self, item) -> None:
+        self.hover_changed.emit(item)
+
+    # --- selection -----------------------------------------------------------------
+
+    def selected_ids(self) -> tuple[list[str], list[tuple[str, str]]]:
+        nodes = [i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)]
+        edges = [(i.src.node_id, i.dst.node_id) for i in self.selectedItems()
+                 if isinstance(i, EdgeItem)]
+        return nodes, edges

@@ -1,0 +1,212 @@
+"""The canvas view: zoom, pan, rubber-band selection, dragging nodes, drawing
+edges from a node's port, and editing a number in place."""
+from __future__ import annotations
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QKeySequence, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsView, QLineEdit
+
+from .. import style
+from .items import EdgeItem, NodeItem, fmt
+
+
+class InlineEditor(QLineEdit):
+    """A number typed over the item it belongs to; Enter accepts, Escape cancels."""
+
+    accepted = Signal(str)
+
+    def keyPressEvent(self, event):
+        if event.key() == Qt.Key_Escape:
+            self.hide()
+            self.deleteLater()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event):
+        super().focusOutEvent(event)
+        if self.isVisible():
+            self.hide()
+            self.deleteLater()
+
+
+class NetworkView(QGraphicsView):
+    nodes_moved = Signal(dict)          # {id: (old pos, new pos)}
+    connect_requested = Signal(str, str)
+    value_entered = Signal(str, str, str)   # ("node" | "edge", id or "FROM->TO", text)
+    context_requested = Signal(QPointF, object)   # scene position, item under it (or None)
+    zoom_changed = Signal(float)
+
+    def __init__(self, scene, parent=None):
+        super().__init__(scene, parent)
+        self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
+        self.setDragMode(QGraphicsView.RubberBandDrag)
+        self.setTransformationAnchor(QGraphicsView.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
+        self.setBackgroundBrush(Qt.white)
+        self._press_positions: dict[str, tuple[float, float]] = {}
+        self._link: QGraphicsLineItem | None = None
+        self._link_from: NodeItem | None = None
+        self._pan_from: QPointF | None = None
+        self.editor: InlineEditor | None = None
+
+    # --- zoom and pan --------------------------------------------------------------
+
+    def zoom_by(self, factor: float) -> None:
+        scale = self.transform().m11() * factor
+        if 0.15 <= scale <= 6.0:
+            self.scale(factor, factor)
+            self.zoom_changed.emit(scale)
+
+    def fit(self) -> None:
+        rect = self.scene().itemsBoundingRect()
+        if rect.isEmpty():
+            return
+        self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.KeepAspectRatio)
+        if self.transform().m11() > 1.6:      # a tiny network is not blown up
+            self.resetTransform()
+            self.scale(1.6, 1.6)
+            self.centerOn(rect.center())
+        self.zoom_changed.emit(self.transform().m11())
+
+    def wheelEvent(self, event):
+        self.zoom_by(1.15 if event.angleDelta().y() > 0 else 1 / 1.15)
+
+    # --- mouse -------------------------------------------------------------------
+
+    def _node_at(self, pos) -> NodeItem | None:
+        for item in self.items(pos):
+            if isinstance(item, NodeItem):
+                return item
+            if isinstance(item.parentItem(), NodeItem):
+                return item.parentItem()
+        return None
+
+    def mousePressEvent(self, event):
+        if event.button() == Qt.MiddleButton:
+            self._pan_from = event.position()
+            self.setCursor(Qt.ClosedHandCursor)
+            return
+        node = self._node_at(event.position().toPoint())
+        if event.button() == Qt.LeftButton and node is not None and self.scene().editable:
+            local = node.mapFromScene(self.mapToScene(event.position().toPoint()))
+            if node.on_port(local) or event.modifiers() & Qt.ShiftModifier:
+                self._start_link(node)
+                return
+        super().mousePressEvent(event)
+        self._press_positions = {i.node_id: (i.pos().x(), i.pos().y())
+                                 for i in self.scene().selectedItems() if isinstance(i, NodeItem)}
+
+    def mouseMoveEvent(self, event):
+        if self._pan_from is not None:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - delta.x())
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - delta.y())
+            return
+        if self._link is not None:
+            start = self._link.line().p1()
+            self._link.setLine(QLineF(start, self.mapToScene(event.position().toPoint())))
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event):
+        if self._pan_from is not None:
+            self._pan_from = None
+            self.unsetCursor()
+            return
+        if self._link is not None:
+            target = self._node_at(event.position().toPoint())
+            source = self._link_from
+            self.scene().removeItem(self._link)
+            self._link = self._link_from = None
+            if target is not None and target is not source:
+                self.connect_requested.emit(source.node_id, target.node_id)
+            return
+        super().mouseReleaseEvent(event)
+        moves = {}
+        for nid, old in self._press_positions.items():
+            item = self.scene().nodes.get(nid)
+            if item is not None and (item.pos().x(), item.pos().y()) != old:
+                moves[nid] = (old, (round(item.pos().x(), 1), round(item.pos().y(), 1)))
+        self._press_positions = {}
+        if moves:
+            self.nodes_moved.emit(moves)
+
+    def _start_link(self, node: NodeItem) -> None:
+        self._link_from = node
+        start = node.mapToScene(node.port_center())
+        self._link = QGraphicsLineItem(QLineF(start, start))
+        self._link.setPen(QPen(style.SELECTED, 2, Qt.DashLine))
+        self._link.setZValue(10)
+        self.scene().addItem(self._link)
+
+    def mouseDoubleClickEvent(self, event):
+        items = self.items(event.position().toPoint())
+        for item in items:
+            owner = item if isinstance(item, (NodeItem, EdgeItem)) else item.parentItem()
+            if isinstance(owner, NodeItem):
+                self.edit_node(owner)
+                return
+            if isinstance(owner, EdgeItem):
+                self.edit_edge(owner)
+                return
+        super().mouseDoubleClickEvent(event)
+
+    def contextMenuEvent(self, event):
+        item = None
+        for it in self.items(event.pos()):
+            owner = it if isinstance(it, (NodeItem, EdgeItem)) else it.parentItem()
+            if isinstance(owner, (NodeItem, EdgeItem)):
+                item = owner
+                break
+        if item is not None and not item.isSelected():
+            self.scene().clearSelection()
+            item.setSelected(True)
+        self.context_requested.emit(self.mapToScene(event.pos()), item)
+
+    # --- editing in place ------------------------------------------------------------
+
+    def edit_node(self, item: NodeItem) -> None:
+        node = item.node
+        if node.kind == "neuron":
+            self._open_editor(item.sceneBoundingRect(), fmt(node.bias, 12),
+                              ("node", node.id), "bias")
+        elif node.kind in ("input", "const", "param") or node.op in ("scale", "offset"):
+            self._open_editor(item.sceneBoundingRect(), fmt(node.value, 12),
+                              ("node", node.id), "value")
+
+    def edit_edge(self, item: EdgeItem) -> None:
+        if item.dst.kind != "neuron":
+            return
+        rect = QRectF(item.line.pointAt(0.5) - QPointF(40, 12), item.line.pointAt(0.5)
+                      + QPointF(40, 12))
+        self._open_editor(rect, fmt(item.weight, 12), ("edge", item.key), "weight")
+
+    def _open_editor(self, scene_rect: QRectF, text: str, target: tuple[str, str],
+                     what: str) -> None:
+        editor = InlineEditor(self.viewport())
+        editor.setText(text.replace("−", "-"))
+        editor.setPlaceholderText(what)
+        editor.setToolTip(f"{what}: 0.5, -3, 1/2 or 2e-3; Enter to set, Escape to cancel")
+        editor.selectAll()
+        r = self.mapFromScene(scene_rect).boundingRect()
+        editor.setGeometry(r.center().x() - 55, r.bottom() + 2, 110, 26)
+        editor.returnPressed.connect(lambda: self._accept(editor, target))
+        editor.show()
+        editor.setFocus()
+        self.editor = editor
+
+    def _accept(self, editor: InlineEditor, target: tuple[str, str]) -> None:
+        text = editor.text()
+        editor.hide()
+        editor.deleteLater()
+        self.editor = None
+        self.value_entered.emit(target[0], target[1], text)
+
+    def keyPressEvent(self, event):
+        if event.matches(QKeySequence.ZoomIn):
+            self.zoom_by(1.2)
+        elif event.matches(QKeySequence.ZoomOut):
+            self.zoom_by(1 / 1.2)
+        else:
+            super().keyPressEvent(event)

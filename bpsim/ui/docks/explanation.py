@@ -1,0 +1,69 @@
+"""The explanation dock: the current micro-step's formula in symbols, then
+with the numbers substituted, then the result — big enough for a projector."""
+from __future__ import annotations
+
+import html
+
+from PySide6.QtWidgets import QCheckBox, QTextBrowser, QVBoxLayout, QWidget
+
+from ...session.explain import HTML, Numbers, explain
+from ...session.vectorized import vectorized_html
+
+PHASE_COLOR = {"forward": "#c0392b", "cost": "#c0392b", "backward": "#1e8449",
+               "update": "#2c5aa0"}
+
+
+class ExplanationPanel(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.text = QTextBrowser()
+        self.text.setOpenLinks(False)
+        self.vectorized = QCheckBox(self.tr("Show the vectorized form (layered networks)"))
+        self.vectorized.toggled.connect(lambda _: self.refresh())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.text)
+        layout.addWidget(self.vectorized)
+        self._state = None
+
+    def show_step(self, workspace, sample: int | None, digits: int) -> None:
+        self._state = (workspace, sample, digits)
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self._state is None:
+            return
+        workspace, sample, digits = self._state
+        self.text.setHtml(self.render(workspace, sample, digits))
+
+    def render(self, workspace, sample, digits) -> str:
+        if workspace.stepper is None:
+            return (f"<p style='font-size:13pt'><b>{self.tr('The network cannot run yet')}</b></p>"
+                    f"<p style='font-size:12pt'>{html.escape(workspace.problem or '')}</p>")
+        stepper = workspace.stepper
+        kinds = {n.id: n.kind for n in workspace.document.nodes}
+        head = (f"<p style='font-size:11pt;color:#555'>"
+                f"{self.tr('Iteration')} {stepper.iteration} · "
+                f"{self.tr('micro-step')} {stepper.index}/{stepper.total}</p>")
+        micro = stepper.micro
+        if micro is None:
+            return head + ("<p style='font-size:13pt'>" + self.tr(
+                "Press <b>→</b> (or PageDown) to compute the first node of the forward pass.")
+                + "</p>")
+        num = Numbers(digits=digits, sample=sample)
+        expl = explain(micro, kinds, HTML, num)
+        color = PHASE_COLOR.get(micro.phase, "#1c2833")
+        rows = [head, f"<p style='font-size:15pt;color:{color}'><b>{html.escape(expl.title)}"
+                      f"</b></p>"]
+        for line in expl.lines:
+            rows.append("<table style='margin-bottom:10px' cellspacing='0'>")
+            rows.append(f"<tr><td style='font-size:16pt;padding-right:6px'>{line.what}</td>"
+                        f"<td style='font-size:16pt'>{line.relation} {line.symbols}</td></tr>")
+            if line.numbers:
+                rows.append(f"<tr><td></td><td style='font-size:15pt'>= {html.escape(line.numbers)}"
+                            "</td></tr>")
+            rows.append(f"<tr><td></td><td style='font-size:16pt;color:{color}'><b>= "
+                        f"{html.escape(line.result)}</b></td></tr></table>")
+        if self.vectorized.isChecked():
+            rows.append(vectorized_html(workspace.document, stepper, digits))
+        return "".join(rows)

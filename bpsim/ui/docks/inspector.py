@@ -1,0 +1,124 @@
+"""The inspector: the selected node or edge, its fields and all its numbers."""
+from __future__ import annotations
+
+import html
+
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from ...document.building import parse_number
+from ...document.edits import SetEdgeWeight, SetNodeField
+from ...engine import ACTIVATIONS
+from ...errors import BpsimError
+from ..canvas.items import fmt
+
+
+class InspectorPanel(QWidget):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.activation = QComboBox()
+        self.activation.addItems(list(ACTIVATIONS))
+        self.activation.activated.connect(self._on_activation)
+        self.value = QLineEdit()
+        self.value.setPlaceholderText("0.5, -3, 1/2, 2e-3")
+        self.value.returnPressed.connect(self._on_value)
+        self.label = QLineEdit()
+        self.label.setPlaceholderText(self.tr("display text"))
+        self.label.editingFinished.connect(self._on_label)
+        self.numbers = QLabel()
+        self.numbers.setWordWrap(True)
+        self.form = QFormLayout()
+        self.form.addRow(self.tr("Activation"), self.activation)
+        self.value_label = QLabel(self.tr("Value"))
+        self.form.addRow(self.value_label, self.value)
+        self.form.addRow(self.tr("Label"), self.label)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(self.form)
+        layout.addWidget(self.numbers)
+        layout.addStretch(1)
+        self._target: tuple[str, str] | None = None
+
+    def show_selection(self) -> None:
+        win = self.window
+        nodes, edges = win.scene.selected_ids()
+        doc = win.workspace.document
+        shown = win.scene
+        if len(nodes) == 1 and not edges:
+            node = doc.node(nodes[0])
+            self._target = ("node", node.id)
+            kind = node.kind + (f" · {node.op}" if node.kind == "op" else "")
+            self.title.setText(f"<b style='font-size:13pt'>{html.escape(node.id)}</b> ({kind})")
+            self._row(self.activation, node.kind == "neuron")
+            if node.kind == "neuron":
+                self.activation.setCurrentText(node.activation or "identity")
+            field = "bias" if node.kind == "neuron" else "value"
+            editable = node.kind != "op" or node.op in ("scale", "offset")
+            self.value_label.setText(self.tr("Bias") if field == "bias" else self.tr("Value"))
+            self._row(self.value, editable)
+            if not self.value.hasFocus():
+                self.value.setText(fmt(getattr(node, field), 12).replace("−", "-"))
+            self._row(self.label, True)
+            if not self.label.hasFocus():
+                self.label.setText(node.label or "")
+            self.numbers.setText(shown.nodes[node.id].toolTip())
+        elif len(edges) == 1 and not nodes:
+            src, dst = edges[0]
+            edge = doc.edge(src, dst)
+            self._target = ("edge", f"{src}->{dst}")
+            self.title.setText(f"<b style='font-size:13pt'>{html.escape(src)} → "
+                               f"{html.escape(dst)}</b>")
+            self._row(self.activation, False)
+            self._row(self.label, False)
+            into_neuron = doc.node(dst).kind == "neuron"
+            self.value_label.setText(self.tr("Weight"))
+            self._row(self.value, into_neuron)
+            if into_neuron and not self.value.hasFocus():
+                self.value.setText(fmt(edge.weight, 12).replace("−", "-"))
+            self.numbers.setText(shown.edges[f"{src}->{dst}"].toolTip())
+        else:
+            self._target = None
+            self.title.setText(self.tr("Select a node or an edge to see its numbers.")
+                               if not nodes and not edges else
+                               self.tr("{0} nodes and {1} edges selected").format(
+                                   len(nodes), len(edges)))
+            for w in (self.activation, self.value, self.label):
+                self._row(w, False)
+            self.numbers.setText("")
+
+    def _row(self, widget, visible: bool) -> None:
+        widget.setVisible(visible)
+        label = self.form.labelForField(widget)
+        if label is not None:
+            label.setVisible(visible)
+
+    def _on_activation(self) -> None:
+        if self._target and self._target[0] == "node":
+            self.window.push(SetNodeField(self._target[1], "activation",
+                                          self.activation.currentText()))
+
+    def _on_value(self) -> None:
+        if not self._target:
+            return
+        try:
+            value = parse_number(self.value.text())
+        except BpsimError as exc:
+            self.window.statusBar().showMessage(exc.problem, 8000)
+            return
+        kind, key = self._target
+        if kind == "edge":
+            src, dst = key.split("->")
+            self.window.push(SetEdgeWeight(src, dst, value))
+        else:
+            node = self.window.workspace.document.node(key)
+            self.window.push(SetNodeField(key, "bias" if node.kind == "neuron" else "value",
+                                          value))
+
+    def _on_label(self) -> None:
+        if self._target and self._target[0] == "node":
+            node = self.window.workspace.document.node(self._target[1])
+            text = self.label.text().strip() or None
+            if text != node.label:
+                self.window.push(SetNodeField(node.id, "label", text))

@@ -1,0 +1,303 @@
+"""Training settings: loss, learning rate, optimizer, batches, regularization,
+seed, stopping rules and data.  Every change is an undoable edit of the
+document and applies from the next iteration on."""
+from __future__ import annotations
+
+import copy
+import math
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, \
+    QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSlider, QSpinBox, \
+    QVBoxLayout, QWidget
+
+from ...document.building import parse_number
+from ...document.edits import SetSection
+from ...document.model import Data
+from ...engine import GENERATORS, LOSSES, OPTIMIZERS, REDUCTIONS, REGULARIZATIONS
+from ...engine.data import TWO_INPUT_GENERATORS
+from ...errors import BpsimError
+
+LR_MIN, LR_MAX = 1e-4, 10.0
+SLIDER_STEPS = 400
+
+
+def lr_to_slider(lr: float) -> int:
+    lr = min(max(lr, LR_MIN), LR_MAX)
+    return round((math.log10(lr) - math.log10(LR_MIN)) /
+                 (math.log10(LR_MAX) - math.log10(LR_MIN)) * SLIDER_STEPS)
+
+
+def slider_to_lr(position: int) -> float:
+    exponent = math.log10(LR_MIN) + position / SLIDER_STEPS * (math.log10(LR_MAX)
+                                                              - math.log10(LR_MIN))
+    return float(f"{10 ** exponent:.3g}")   # a round number a lecturer can say
+
+
+class TrainingPanel(QScrollArea):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.setWidgetResizable(True)
+        body = QWidget()
+        self.setWidget(body)
+        layout = QVBoxLayout(body)
+        self._filling = False
+        self.doc = None
+
+        def combo(items):
+            c = QComboBox()
+            c.addItems(list(items))
+            return c
+
+        # loss
+        box = QGroupBox(self.tr("Cost"))
+        form = QFormLayout(box)
+        self.loss = combo(LOSSES)
+        self.reduction = combo(REDUCTIONS)
+        self.regularization = combo(REGULARIZATIONS)
+        self.lam = QLineEdit()
+        form.addRow(self.tr("Loss"), self.loss)
+        form.addRow(self.tr("Reduction"), self.reduction)
+        form.addRow(self.tr("Regularization"), self.regularization)
+        form.addRow(self.tr("λ"), self.lam)
+        layout.addWidget(box)
+        # optimizer
+        box = QGroupBox(self.tr("Gradient descent"))
+        form = QFormLayout(box)
+        self.lr_slider = QSlider(Qt.Horizontal)
+        self.lr_slider.setRange(0, SLIDER_STEPS)
+        self.lr_entry = QLineEdit()
+        self.lr_entry.setMaximumWidth(90)
+        row = QHBoxLayout()
+        row.addWidget(self.lr_slider, 1)
+        row.addWidget(self.lr_entry)
+        form.addRow(self.tr("Learning rate η"), row)
+        self.optimizer = combo(OPTIMIZERS)
+        form.addRow(self.tr("Optimizer"), self.optimizer)
+        self.constants = {}
+        for key, label, lo, hi, step in (("momentum", "momentum μ", 0.0, 0.999, 0.05),
+                                         ("beta1", "β₁", 0.0, 0.999, 0.01),
+                                         ("beta2", "β₂", 0.0, 0.9999, 0.001)):
+            spin = QDoubleSpinBox()
+            spin.setRange(lo, hi)
+            spin.setDecimals(4)
+            spin.setSingleStep(step)
+            self.constants[key] = spin
+            form.addRow(label, spin)
+            spin.valueChanged.connect(lambda v, k=key: self._set_training(k, v))
+        self.eps = QLineEdit()
+        form.addRow("ε", self.eps)
+        self.batch = combo(("full", "sgd", "mini-batch"))
+        self.batch_size = QSpinBox()
+        self.batch_size.setRange(1, 100000)
+        row = QHBoxLayout()
+        row.addWidget(self.batch, 1)
+        row.addWidget(self.batch_size)
+        form.addRow(self.tr("Batch"), row)
+        self.shuffle = QCheckBox(self.tr("shuffle every epoch"))
+        form.addRow("", self.shuffle)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2 ** 31 - 1)
+        form.addRow(self.tr("Seed"), self.seed)
+        self.epsilon = QLineEdit()
+        self.epsilon.setPlaceholderText(self.tr("none"))
+        form.addRow(self.tr("Stop when ‖Δp‖ <"), self.epsilon)
+        self.max_steps = QSpinBox()
+        self.max_steps.setRange(0, 10 ** 9)
+        self.max_steps.setSpecialValueText(self.tr("none"))
+        form.addRow(self.tr("Max steps"), self.max_steps)
+        layout.addWidget(box)
+        # data
+        box = QGroupBox(self.tr("Data"))
+        form = QFormLayout(box)
+        self.data_label = QLabel()
+        self.data_label.setWordWrap(True)
+        form.addRow(self.data_label)
+        self.generator = combo(GENERATORS)
+        self.samples = QSpinBox()
+        self.samples.setRange(1, 100000)
+        self.samples.setValue(200)
+        self.noise = QDoubleSpinBox()
+        self.noise.setRange(0.0, 5.0)
+        self.noise.setSingleStep(0.05)
+        self.noise.setValue(0.1)
+        self.test_fraction = QDoubleSpinBox()
+        self.test_fraction.setRange(0.0, 0.9)
+        self.test_fraction.setSingleStep(0.1)
+        form.addRow(self.tr("Generator"), self.generator)
+        form.addRow(self.tr("Samples"), self.samples)
+        form.addRow(self.tr("Noise"), self.noise)
+        form.addRow(self.tr("Test fraction"), self.test_fraction)
+        buttons = QHBoxLayout()
+        generate = QPushButton(self.tr("Use generated data"))
+        generate.clicked.connect(self.use_generator)
+        csv = QPushButton(self.tr("Import CSV…"))
+        csv.clicked.connect(self.import_csv)
+        buttons.addWidget(generate)
+        buttons.addWidget(csv)
+        form.addRow(buttons)
+        layout.addWidget(box)
+        layout.addStretch(1)
+
+        self.loss.activated.connect(lambda _: self._set("loss", "kind", self.loss.currentText()))
+        self.reduction.activated.connect(
+            lambda _: self._set("loss", "reduction", self.reduction.currentText()))
+        self.regularization.activated.connect(
+            lambda _: self._set("regularization", "kind", self.regularization.currentText()))
+        self.lam.editingFinished.connect(lambda: self._set_number("regularization", "lam",
+                                                                  self.lam))
+        self.lr_slider.valueChanged.connect(
+            lambda p: None if self._filling else self._set_training("learning_rate",
+                                                                    slider_to_lr(p)))
+        self.lr_entry.editingFinished.connect(
+            lambda: self._set_number("training", "learning_rate", self.lr_entry))
+        self.optimizer.activated.connect(
+            lambda _: self._set_training("optimizer", self.optimizer.currentText()))
+        self.eps.editingFinished.connect(lambda: self._set_number("training", "eps", self.eps))
+        self.batch.activated.connect(lambda _: self._set_batch())
+        self.batch_size.valueChanged.connect(lambda _: self._set_batch())
+        self.shuffle.toggled.connect(lambda v: self._set_training("shuffle", v))
+        self.seed.valueChanged.connect(lambda v: self._set_training("seed", v))
+        self.epsilon.editingFinished.connect(self._set_epsilon)
+        self.max_steps.valueChanged.connect(lambda v: self._set_training("max_steps", v or None))
+
+    # --- showing -------------------------------------------------------------------
+
+    def set_document(self, doc) -> None:
+        self.doc = doc
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the settings in force at the current iteration."""
+        ws = self.window.workspace
+        if ws is None:
+            return
+        doc = ws.document
+        s = ws.session.settings if ws.session else doc.settings()
+        self._filling = True
+        for widget, value in ((self.loss, s.loss), (self.reduction, s.reduction),
+                              (self.regularization, s.regularization),
+                              (self.optimizer, s.optimizer)):
+            widget.setCurrentText(value)
+        for widget, value in ((self.lam, s.lam), (self.lr_entry, s.learning_rate),
+                              (self.eps, s.eps)):
+            if not widget.hasFocus():
+                widget.setText(f"{value:g}")
+        self.lr_slider.setValue(lr_to_slider(s.learning_rate))
+        for key, spin in self.constants.items():
+            spin.setValue(getattr(s, key))
+            spin.setEnabled(s.optimizer == ("momentum" if key == "momentum" else "adam"))
+        self.eps.setEnabled(s.optimizer == "adam")
+        self.batch.setCurrentText(s.batch if s.batch in ("full", "sgd") else "mini-batch")
+        self.batch_size.setEnabled(s.batch not in ("full", "sgd"))
+        if s.batch not in ("full", "sgd"):
+            self.batch_size.setValue(int(s.batch))
+        self.shuffle.setChecked(s.shuffle)
+        self.seed.setValue(s.seed)
+        if not self.epsilon.hasFocus():
+            self.epsilon.setText("" if s.epsilon is None else f"{s.epsilon:g}")
+        self.max_steps.setValue(s.max_steps or 0)
+        self.data_label.setText(self._describe_data(ws))
+        self._filling = False
+
+    def _describe_data(self, ws) -> str:
+        data = ws.document.data
+        if data is None:
+            return self.tr("No data: one sample made of the input nodes' values.")
+        if data.rows is not None:
+            source = self.tr("{0} inline rows").format(len(data.rows))
+        elif data.csv is not None:
+            source = self.tr("CSV file {0}").format(data.csv)
+        else:
+            source = self.tr("{0} generated {1} samples (noise {2:g}, seed {3})").format(
+                data.samples, data.generator, data.noise, data.seed)
+        if data.test_fraction:
+            source += self.tr(", last {0:.0%} held out for testing").format(data.test_fraction)
+        return source
+
+    # --- edits ---------------------------------------------------------------------
+
+    def _set(self, section: str, field: str, value) -> None:
+        if self._filling or self.window.workspace is None:
+            return
+        doc = self.window.workspace.document
+        current = getattr(doc, section)
+        if getattr(current, field) == value:
+            return
+        self.window.push(SetSection(section, replace(current, **{field: value}), field))
+
+    def _set_training(self, field: str, value) -> None:
+        self._set("training", field, value)
+
+    def _set_number(self, section: str, field: str, entry: QLineEdit) -> None:
+        if self._filling:
+            return
+        try:
+            value = parse_number(entry.text())
+        except BpsimError as exc:
+            self.window.statusBar().showMessage(exc.problem, 8000)
+            self.refresh()
+            return
+        if field in ("learning_rate", "eps") and value <= 0 or value < 0:
+            self.window.statusBar().showMessage(self.tr("{0} must be positive").format(field),
+                                                8000)
+            self.refresh()
+            return
+        self._set(section, field, value)
+
+    def _set_epsilon(self) -> None:
+        text = self.epsilon.text().strip()
+        if not text:
+            self._set_training("epsilon", None)
+            return
+        self._set_number("training", "epsilon", self.epsilon)
+
+    def _set_batch(self) -> None:
+        if self._filling:
+            return
+        choice = self.batch.currentText()
+        self._set_training("batch", choice if choice in ("full", "sgd")
+                           else int(self.batch_size.value()))
+
+    def use_generator(self) -> None:
+        doc = self.window.workspace.document
+        name = self.generator.currentText()
+        n_inputs = 2 if name in TWO_INPUT_GENERATORS else 1
+        inputs = [n.id for n in doc.nodes if n.kind == "input"][:n_inputs]
+        needs_targets = LOSSES[doc.loss.kind].needs_targets
+        loss_hinge = doc.loss.kind in ("hinge", "perceptron")
+        data = Data(inputs, list(doc.outputs) if needs_targets else [], generator=name,
+                    samples=self.samples.value(), noise=self.noise.value(),
+                    seed=doc.training.seed,
+                    labels="pm1" if loss_hinge and name in TWO_INPUT_GENERATORS else "01",
+                    test_fraction=round(self.test_fraction.value(), 3))
+        self.window.push(SetSection("data", data))
+
+    def import_csv(self) -> None:
+        win = self.window
+        if win.path is None:
+            win.statusBar().showMessage(self.tr(
+                "Save the network first: its CSV file lives beside it."), 8000)
+            return
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Import CSV"), str(win.path.parent),
+                                              self.tr("CSV files (*.csv)"))
+        if not name:
+            return
+        source = Path(name)
+        folder = win.path.parent.resolve()
+        if source.resolve().parent != folder:
+            target = folder / source.name
+            if not target.exists():
+                shutil.copyfile(source, target)    # it must live beside the network file
+            source = target
+        header = source.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+        header = [h.strip() for h in header]
+        doc = win.workspace.document
+        inputs = [n.id for n in doc.nodes if n.kind == "input" and n.id in header]
+        data = Data(inputs, [o for o in doc.outputs if o in header], csv=source.name,
+                    test_fraction=round(self.test_fraction.value(), 3))
+        win.push(SetSection("data", copy.deepcopy(data)))

@@ -1,0 +1,341 @@
+"""The main window's actions, menus and toolbar, and the canvas gestures that
+become edits: add, connect, delete, change activation, build, lay out."""
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, \
+    QLineEdit, QMenu, QSlider, QSpinBox, QToolBar
+
+from ..document.building import auto_layout, layered_network
+from ..document.edits import AddEdge, AddNode, Compound, MoveNodes, RemoveElements, \
+    SetNodeField, SetSection, fresh_id
+from ..document.model import Edge, Node
+from ..engine import ACTIVATIONS, GATES
+from ..errors import BpsimError
+from ..paths import examples
+from .canvas.items import EdgeItem, NodeItem
+from .style import GATE_SYMBOL
+
+NODE_KEYS = {"input": "I", "neuron": "N", "param": "P", "const": "C"}
+
+
+def _action(win, name, text, slot, shortcut=None, tip=None, checkable=False) -> QAction:
+    action = QAction(text, win)
+    if shortcut:
+        action.setShortcuts([QKeySequence(s) for s in (
+            shortcut if isinstance(shortcut, (list, tuple)) else [shortcut])])
+    if tip:
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+    action.setCheckable(checkable)
+    action.triggered.connect(lambda checked=False: slot())
+    win.addAction(action)   # shortcuts work wherever the focus is in the window
+    win.actions[name] = action
+    return action
+
+
+def build_actions(win) -> None:
+    win.actions = {}
+    tr = win.tr
+    a = partial(_action, win)
+    # File
+    a("new", tr("&New"), win.new_network, QKeySequence.New)
+    a("open", tr("&Open…"), win.open_dialog, QKeySequence.Open)
+    a("save", tr("&Save"), win.save, QKeySequence.Save)
+    a("save_as", tr("Save &As…"), win.save_as, QKeySequence.SaveAs)
+    a("quit", tr("&Quit"), win.close, QKeySequence.Quit)
+    # Edit
+    undo = win.undo.stack.createUndoAction(win, tr("&Undo"))
+    undo.setShortcuts([QKeySequence.Undo])
+    redo = win.undo.stack.createRedoAction(win, tr("&Redo"))
+    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.Redo])
+    win.addAction(undo)
+    win.addAction(redo)
+    win.actions["undo"], win.actions["redo"] = undo, redo
+    a("delete", tr("&Delete"), lambda: delete_selection(win), [QKeySequence.Delete, "Backspace"])
+    a("select_all", tr("Select &All"), lambda: [i.setSelected(True) for i in win.scene.items()
+                                              if isinstance(i, (NodeItem, EdgeItem))],
+      QKeySequence.SelectAll)
+    for kind, key in NODE_KEYS.items():
+        a(f"add_{kind}", tr("Add {0}").format(kind), partial(add_node, win, kind), key,
+          tr("Add a {0} node ({1})").format(kind, key))
+    a("build", tr("Build layered network…"), lambda: build_dialog(win), "Ctrl+B")
+    a("layout", tr("Automatic layout"), lambda: lay_out(win), "Ctrl+L")
+    # View
+    a("fit", tr("Fit to view"), win.view.fit, "F")
+    a("zoom_in", tr("Zoom in"), lambda: win.view.zoom_by(1.2), QKeySequence.ZoomIn)
+    a("zoom_out", tr("Zoom out"), lambda: win.view.zoom_by(1 / 1.2), QKeySequence.ZoomOut)
+    a("focus", tr("Focus on selected node"), lambda: toggle_focus(win), "Ctrl+F",
+      checkable=True)
+    # Stepping: arrows and PageDown/PageUp, so a presentation clicker drives it
+    a("next", tr("Next micro-step"), partial(win.step, "forward"), ["Right", "PgDown"],
+      tr("Compute the next node (→ or PageDown)"))
+    a("prev", tr("Previous micro-step"), partial(win.step, "back"), ["Left", "PgUp"],
+      tr("Go back one micro-step (← or PageUp)"))
+    a("phase", tr("Finish phase"), partial(win.step, "phase"), ["Ctrl+Right", "Down"],
+      tr("Finish the forward, cost, backward or update phase"))
+    a("iteration", tr("Next iteration"), partial(win.step, "iteration"), ["Shift+Right", "Return"],
+      tr("Finish this iteration, or take a whole new one"))
+    a("epoch", tr("Next epoch"), partial(win.step, "epoch"), "Ctrl+E",
+      tr("Iterate until the data's epoch changes"))
+    a("run", tr("Run"), win.toggle_run, "Space", tr("Train continuously; Space to pause"),
+      checkable=True)
+    a("reset", tr("Reset"), partial(win.step, "reset"), "Ctrl+R",
+      tr("Back to the network's own values, with a fresh history"))
+
+    menu = win.menuBar().addMenu(tr("&File"))
+    for name in ("new", "open"):
+        menu.addAction(win.actions[name])
+    win.examples_menu = menu.addMenu(tr("Open &Example"))
+    for path in examples():
+        win.examples_menu.addAction(path.name.replace(".bpsim.json", ""),
+                                    partial(open_example_path, win, path))
+    win.recent_menu = menu.addMenu(tr("Open &Recent"))
+    fill_recent_menu(win)
+    for name in ("save", "save_as"):
+        menu.addAction(win.actions[name])
+    menu.addSeparator()
+    menu.addAction(win.actions["quit"])
+
+    menu = win.menuBar().addMenu(tr("&Edit"))
+    for name in ("undo", "redo", None, "delete", "select_all", None, "add_input", "add_neuron",
+                 "add_param", "add_const"):
+        menu.addSeparator() if name is None else menu.addAction(win.actions[name])
+    gates = menu.addMenu(tr("Add gate"))
+    for gate in GATES:
+        gates.addAction(f"{GATE_SYMBOL[gate]}  {gate}", partial(add_node, win, "op", gate))
+    win.activation_menu = menu.addMenu(tr("Activation of selected neurons"))
+    for act in ACTIVATIONS:
+        win.activation_menu.addAction(act, partial(set_activation, win, act))
+    menu.addSeparator()
+    menu.addAction(win.actions["build"])
+    menu.addAction(win.actions["layout"])
+
+    menu = win.menuBar().addMenu(tr("&View"))
+    for name in ("fit", "zoom_in", "zoom_out", "focus"):
+        menu.addAction(win.actions[name])
+    digits = menu.addMenu(tr("Digits shown"))
+    for d in (2, 3, 4, 5, 6, 8):
+        digits.addAction(str(d), partial(win.set_digits, d))
+    menu.addSeparator()
+    for dock in win.docks.values():
+        menu.addAction(dock.toggleViewAction())
+
+    menu = win.menuBar().addMenu(tr("&Step"))
+    for name in ("prev", "next", "phase", "iteration", "epoch", None, "run", "reset"):
+        menu.addSeparator() if name is None else menu.addAction(win.actions[name])
+
+    bar = QToolBar(tr("Steps"), win)
+    bar.setObjectName("toolbar_steps")
+    bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+    win.addToolBar(bar)
+    for name in ("prev", "next", "phase", "iteration", "epoch", "run", "reset"):
+        bar.addAction(win.actions[name])
+    bar.addSeparator()
+    bar.addWidget(QLabel(tr(" speed ")))
+    win.speed = QSpinBox()
+    win.speed.setRange(0, 1000)
+    win.speed.setValue(int(win.settings.value("run/speed", 1)))
+    win.speed.setSpecialValueText(tr("max"))
+    win.speed.setSuffix(tr(" it/frame"))
+    win.speed.setToolTip(tr("Iterations per frame in Run mode (max: as many as fit)"))
+    win.speed.valueChanged.connect(lambda v: win.settings.setValue("run/speed", v))
+    bar.addWidget(win.speed)
+    bar.addSeparator()
+    bar.addWidget(QLabel(tr(" history ")))
+    win.history_slider = QSlider(Qt.Horizontal)
+    win.history_slider.setMinimumWidth(160)
+    win.history_slider.setToolTip(tr("Rewind to any earlier iteration"))
+    win.history_slider.valueChanged.connect(win.rewind_to)
+    bar.addWidget(win.history_slider)
+    win.history_label = QLabel("0/0")
+    bar.addWidget(win.history_label)
+    bar.addSeparator()
+    win.sample_combo = QComboBox()
+    win.sample_combo.setToolTip(tr("Which sample of the batch the canvas shows"))
+    win.sample_combo.currentIndexChanged.connect(win.set_sample)
+    bar.addWidget(win.sample_combo)
+
+    edit_bar = QToolBar(tr("Edit"), win)
+    edit_bar.setObjectName("toolbar_edit")
+    edit_bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+    win.addToolBarBreak(Qt.TopToolBarArea)
+    win.addToolBar(Qt.TopToolBarArea, edit_bar)
+    for name in ("add_input", "add_neuron"):
+        edit_bar.addAction(win.actions[name])
+    gate_button = edit_bar.addAction(tr("Add gate"))
+    gate_button.setMenu(gates)
+    gate_button.triggered.connect(lambda: add_node(win, "op", "add"))
+    for name in ("add_param", "add_const", "build", "layout", "fit"):
+        edit_bar.addAction(win.actions[name])
+
+
+def open_example_path(win, path) -> None:
+    if win.maybe_save():
+        win.open_path(path)
+
+
+def fill_recent_menu(win) -> None:
+    menu = win.recent_menu
+    menu.clear()
+    for path in win.recent_files():
+        menu.addAction(path, partial(open_example_path, win, path))
+    menu.setEnabled(bool(win.recent_files()))
+
+
+# --- gestures → edits --------------------------------------------------------------
+
+def _free_spot(win) -> tuple[float, float]:
+    """Below what is there, in the middle of the view."""
+    centre = win.view.mapToScene(win.view.viewport().rect().center())
+    taken = [i.pos() for i in win.scene.nodes.values()]
+    x, y = round(centre.x() / 20) * 20, round(centre.y() / 20) * 20
+    while any(abs(p.x() - x) < 70 and abs(p.y() - y) < 70 for p in taken):
+        y += 90
+    return (float(x), float(y))
+
+
+def add_node(win, kind: str, op: str | None = None, at: QPointF | None = None) -> str | None:
+    doc = win.workspace.document
+    prefix = {"input": "x", "neuron": "h", "param": "w", "const": "c", "op": op or "op"}[kind]
+    nid = fresh_id(doc, prefix)
+    pos = (at.x(), at.y()) if at is not None else _free_spot(win)
+    node = Node(nid, kind, pos=pos)
+    if kind == "neuron":
+        node.activation = "sigmoid"
+        node.bias = 0.0
+    elif kind == "param":
+        node.value = 0.0
+    elif kind == "const":
+        node.value = 1.0
+    elif kind == "op":
+        node.op = op
+        if GATES[op].needs_value:
+            node.value = 1.0
+    edits = [AddNode(node)]
+    if not doc.outputs and kind in ("neuron", "op"):
+        edits.append(SetSection("outputs", [nid]))   # the first computing node is the output
+    if win.push(edits[0] if len(edits) == 1 else Compound(edits, edits[0].text)):
+        win.scene.clearSelection()
+        win.scene.nodes[nid].setSelected(True)
+        return nid
+    return None
+
+
+def connect(win, src: str, dst: str) -> None:
+    doc = win.workspace.document
+    target = doc.node(dst)
+    weight = 0.5 if target.kind == "neuron" else None
+    if win.push(AddEdge(Edge(src, dst, weight))):
+        win.statusBar().showMessage(win.tr("Connected {0} → {1}").format(src, dst), 4000)
+
+
+def delete_selection(win) -> None:
+    nodes, edges = win.scene.selected_ids()
+    if nodes or edges:
+        win.push(RemoveElements(nodes, edges))
+
+
+def set_activation(win, activation: str) -> None:
+    doc = win.workspace.document
+    nodes, _ = win.scene.selected_ids()
+    targets = [n for n in nodes if doc.node(n).kind == "neuron"]
+    if not targets:
+        # none selected: every hidden neuron (the outputs keep theirs)
+        targets = [n.id for n in doc.nodes if n.kind == "neuron" and n.id not in doc.outputs]
+    edits = [SetNodeField(n, "activation", activation) for n in targets
+             if (doc.node(n).activation or "identity") != activation]
+    if edits:
+        win.push(Compound(edits, win.tr("set activation {0}").format(activation)))
+
+
+def toggle_focus(win) -> None:
+    nodes, _ = win.scene.selected_ids()
+    on = win.actions["focus"].isChecked() and bool(nodes)
+    win.actions["focus"].setChecked(on)
+    win.scene.set_focus_node(nodes[0] if on else None)
+
+
+def lay_out(win) -> None:
+    doc = win.workspace.document
+    pos = auto_layout(doc)
+    moves = {n.id: (n.pos, pos[n.id]) for n in doc.nodes if n.pos != pos[n.id]}
+    if moves:
+        win.push(MoveNodes(moves))
+        win.view.fit()
+
+
+def build_dialog(win) -> None:
+    dialog = QDialog(win)
+    dialog.setWindowTitle(win.tr("Build a layered network"))
+    form = QFormLayout(dialog)
+    layers = QLineEdit("2-3-1")
+    layers.setToolTip(win.tr("Layer sizes from inputs to outputs, e.g. 2-4-4-1"))
+    hidden, output = QComboBox(), QComboBox()
+    for combo, default in ((hidden, "sigmoid"), (output, "sigmoid")):
+        combo.addItems(list(ACTIVATIONS))
+        combo.setCurrentText(default)
+    form.addRow(win.tr("Layers"), layers)
+    form.addRow(win.tr("Hidden activation"), hidden)
+    form.addRow(win.tr("Output activation"), output)
+    buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
+    if dialog.exec() == QDialog.Accepted:
+        build_layered(win, layers.text(), hidden.currentText(), output.currentText())
+
+
+def build_layered(win, text: str, hidden: str, output: str) -> bool:
+    try:
+        edit = layered_network(win.workspace.document, text, hidden, output)
+    except BpsimError as exc:
+        win.statusBar().showMessage(exc.problem, 8000)
+        return False
+    if win.push(edit):
+        win.view.fit()
+        return True
+    return False
+
+
+def context_menu(win, scene_pos: QPointF, item) -> None:
+    menu = QMenu(win)
+    tr = win.tr
+    if isinstance(item, NodeItem):
+        if item.kind == "neuron":
+            acts = menu.addMenu(tr("Activation"))
+            for act in ACTIVATIONS:
+                acts.addAction(act, partial(set_activation, win, act))
+        node = win.workspace.document.node(item.node_id)
+        if item.node_id in win.workspace.document.outputs:
+            menu.addAction(tr("Not an output"), partial(set_output, win, item.node_id, False))
+        elif node.kind in ("neuron", "op"):
+            menu.addAction(tr("Make an output"), partial(set_output, win, item.node_id, True))
+        menu.addAction(tr("Edit value…"), lambda: win.view.edit_node(item))
+        menu.addAction(win.actions["focus"])
+        menu.addAction(win.actions["delete"])
+    elif isinstance(item, EdgeItem):
+        menu.addAction(tr("Edit weight…"), lambda: win.view.edit_edge(item))
+        menu.addAction(win.actions["delete"])
+    else:
+        for kind in NODE_KEYS:
+            menu.addAction(tr("Add {0} here").format(kind),
+                           partial(add_node, win, kind, None, scene_pos))
+        gates = menu.addMenu(tr("Add gate here"))
+        for gate in GATES:
+            gates.addAction(f"{GATE_SYMBOL[gate]}  {gate}",
+                            partial(add_node, win, "op", gate, scene_pos))
+        menu.addSeparator()
+        menu.addAction(win.actions["build"])
+        menu.addAction(win.actions["layout"])
+    menu.popup(win.view.viewport().mapToGlobal(win.view.mapFromScene(scene_pos)))
+    win.context_menu = menu
+
+
+def set_output(win, node_id: str, on: bool) -> None:
+    doc = win.workspace.document
+    outputs = [o for o in doc.outputs if o != node_id] + ([node_id] if on else [])
+    win.push(SetSection("outputs", outputs))

@@ -1,0 +1,415 @@
+"""The main window: the canvas in the centre, docks around it, the step
+controls in the toolbar, the position in the status bar."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox
+
+from ..document import Document, load, save
+from ..document.building import parse_number
+from ..document.edits import MoveNodes, SetEdgeWeight, SetNodeField
+from ..errors import BpsimError
+from ..paths import examples_dir
+from ..session.display import display
+from ..session.workspace import Workspace
+from . import editing
+from .canvas.scene import NetworkScene
+from .canvas.view import NetworkView
+from .docks.explanation import ExplanationPanel
+from .docks.inspector import InspectorPanel
+from .docks.params import ParameterPanel
+from .docks.training import TrainingPanel
+from .undo import UndoAdapter
+
+DEFAULT_EXAMPLE = "xor-2-2-1.bpsim.json"
+MAX_RECENT = 8
+RUN_BUDGET_S = 0.008     # training time per frame in Run mode; the rest paints
+
+
+def blank_document() -> Document:
+    return Document(nodes=[], outputs=[], title="")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None):
+        super().__init__()
+        self.settings = settings or QSettings("bpsim", "bpsim")
+        self.setWindowTitle("bpsim[*]")
+        self.digits = int(self.settings.value("display/digits", 4))
+        self.sample: int | None = None
+        self.last_error = ""
+        self.workspace: Workspace | None = None
+        self.undo = UndoAdapter(blank_document())
+        self.undo.stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
+        self.undo.stack.indexChanged.connect(lambda _: self._update_title())
+
+        self.scene = NetworkScene(blank_document(), self)
+        self.view = NetworkView(self.scene, self)
+        self.setCentralWidget(self.view)
+        self.view.nodes_moved.connect(self._on_nodes_moved)
+        self.view.connect_requested.connect(lambda a, b: editing.connect(self, a, b))
+        self.view.value_entered.connect(self._on_value_entered)
+        self.view.context_requested.connect(lambda pos, item: editing.context_menu(self, pos, item))
+        self.scene.selectionChanged.connect(self._on_selection)
+
+        self.explanation = ExplanationPanel()
+        self.inspector = InspectorPanel(self)
+        self.training = TrainingPanel(self)
+        self.params = ParameterPanel(self)
+        self.docks = {}
+        for name, title, widget, area in (
+                ("explanation", self.tr("Explanation"), self.explanation, Qt.RightDockWidgetArea),
+                ("inspector", self.tr("Inspector"), self.inspector, Qt.RightDockWidgetArea),
+                ("training", self.tr("Training"), self.training, Qt.LeftDockWidgetArea),
+                ("params", self.tr("Parameters"), self.params, Qt.BottomDockWidgetArea)):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"dock_{name}")
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            self.docks[name] = dock
+        self.tabifyDockWidget(self.docks["explanation"], self.docks["inspector"])
+        self.docks["explanation"].raise_()
+        self.resizeDocks([self.docks["explanation"], self.docks["training"]], [460, 320],
+                         Qt.Horizontal)
+        self.resizeDocks([self.docks["params"]], [190], Qt.Vertical)
+
+        self.status_labels = {k: QLabel() for k in ("iteration", "epoch", "phase", "cost")}
+        for label in self.status_labels.values():
+            label.setMinimumWidth(90)
+            self.statusBar().addPermanentWidget(label)
+
+        self._run_timer = QTimer(self)
+        self._run_timer.setInterval(16)
+        self._run_timer.timeout.connect(self._run_tick)
+        self._refresh_pending = False
+
+        editing.build_actions(self)
+        self._restore_settings()
+        self.set_workspace(Workspace(blank_document()), None)
+
+    # --- files -------------------------------------------------------------------
+
+    def set_workspace(self, workspace: Workspace, path: Path | None) -> None:
+        self.stop_running()
+        if self.workspace is not None:
+            self.workspace.document.unsubscribe(self._on_document_change)
+            self.workspace.close()
+        self.workspace = workspace
+        self.path = path
+        doc = workspace.document
+        self.undo.reset(doc, workspace.base_dir)
+        self.scene.set_document(doc)
+        doc.subscribe(self._on_document_change)
+        workspace.subscribe(lambda what: self.schedule_refresh())
+        self.sample = None
+        self.training.set_document(doc)
+        self._update_title()
+        self.refresh()
+        self.view.fit()
+
+    def open_path(self, path: str | Path, quiet: bool = False) -> bool:
+        """Open a network file; on bad input, the one-line error in a dialog
+        (``quiet``: only in ``last_error``) and the current network stays."""
+        try:
+            loaded = load(path)
+        except BpsimError as exc:
+            self.last_error = exc.one_line()
+            if not quiet:
+                self.show_error(self.last_error)
+            return False
+        self.set_workspace(Workspace.from_loaded(loaded), Path(path))
+        if Path(path).resolve().parent != examples_dir().resolve():
+            self._add_recent(str(Path(path).resolve()))
+        return True
+
+    def show_error(self, text: str) -> None:
+        """The error in the status bar and in a (non-blocking) dialog."""
+        self.last_error = text
+        self.statusBar().showMessage(text, 10000)
+        box = QMessageBox(QMessageBox.Critical, self.tr("bpsim"), text, QMessageBox.Ok, self)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.open()
+        self.error_box = box
+
+    def open_example(self, name: str = DEFAULT_EXAMPLE) -> bool:
+        return self.open_path(examples_dir() / name)
+
+    def new_network(self) -> None:
+        if not self.maybe_save():
+            return
+        self.set_workspace(Workspace(blank_document()), None)
+        self.statusBar().showMessage(self.tr(
+            "A new network: add nodes from the toolbar or the right-click menu, "
+            "or build a layered network (Edit ▸ Build layered network)."), 10000)
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        start = str(self.path.parent) if self.path else str(examples_dir())
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Open network"), start,
+                                              self.tr("bpsim networks (*.bpsim.json *.json)"))
+        if name:
+            self.open_path(name)
+
+    def save_to(self, path: str | Path) -> bool:
+        """Save the network as it is now: its structure, the settings in force
+        and the parameters at the current iteration."""
+        ws = self.workspace
+        doc = ws.session.trained_document() if ws.session else ws.document
+        try:
+            save(doc, path)
+        except (OSError, BpsimError) as exc:
+            self.show_error(f"error: {path}: cannot save: {exc}")
+            return False
+        self.path = Path(path)
+        self.undo.stack.setClean()
+        self._add_recent(str(Path(path).resolve()))
+        self._update_title()
+        self.statusBar().showMessage(self.tr("Saved {0}").format(path), 5000)
+        return True
+
+    def save(self) -> bool:
+        if self.path is None or self.path.resolve().parent == examples_dir().resolve():
+            return self.save_as()
+        return self.save_to(self.path)
+
+    def save_as(self) -> bool:
+        start = str(self.path.with_suffix("")) if self.path else "network"
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save network"), start,
+                                              self.tr("bpsim networks (*.bpsim.json)"))
+        if not name:
+            return False
+        if not name.endswith(".json"):
+            name += ".bpsim.json"
+        return self.save_to(name)
+
+    def maybe_save(self) -> bool:
+        """Ask before discarding unsaved changes; False cancels."""
+        if self.undo.stack.isClean():
+            return True
+        answer = QMessageBox.question(
+            self, self.tr("Unsaved changes"),
+            self.tr("Save the changes to this network first?"),
+            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel)
+        if answer == QMessageBox.Save:
+            return self.save()
+        return answer == QMessageBox.Discard
+
+    def _update_title(self) -> None:
+        name = self.path.name if self.path else self.tr("untitled")
+        title = self.workspace.document.title if self.workspace else ""
+        self.setWindowTitle(f"{name}[*] — {title} — bpsim" if title else f"{name}[*] — bpsim")
+        self.setWindowModified(not self.undo.stack.isClean())
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("files/recent", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _add_recent(self, path: str) -> None:
+        files = [path] + [f for f in self.recent_files() if f != path]
+        self.settings.setValue("files/recent", files[:MAX_RECENT])
+        editing.fill_recent_menu(self)
+
+    # --- edits from the canvas ------------------------------------------------------
+
+    def push(self, edit) -> bool:
+        """Push an edit through the undo stack; a refused one is explained."""
+        problem = self.undo.push(edit)
+        if problem:
+            self.statusBar().showMessage(self.tr("Not done: {0}").format(problem), 8000)
+            return False
+        return True
+
+    def _on_nodes_moved(self, moves: dict) -> None:
+        self.push(MoveNodes({k: (tuple(v[0]), tuple(v[1])) for k, v in moves.items()}))
+
+    def _on_value_entered(self, kind: str, key: str, text: str) -> None:
+        try:
+            value = parse_number(text)
+        except BpsimError as exc:
+            self.statusBar().showMessage(exc.problem, 8000)
+            return
+        if kind == "edge":
+            src, dst = key.split("->")
+            self.push(SetEdgeWeight(src, dst, value))
+            return
+        node = self.workspace.document.node(key)
+        self.push(SetNodeField(key, "bias" if node.kind == "neuron" else "value", value))
+
+    def _on_document_change(self, change) -> None:
+        self.scene.on_change(change)
+        self.schedule_refresh()
+
+    def _on_selection(self) -> None:
+        self.inspector.show_selection()
+
+    # --- stepping ------------------------------------------------------------------
+
+    @property
+    def stepper(self):
+        return self.workspace.stepper if self.workspace else None
+
+    def step(self, how: str) -> None:
+        """forward, back, phase, iteration, epoch, reset."""
+        stepper = self.stepper
+        if stepper is None:
+            self.statusBar().showMessage(self.workspace.problem or "", 8000)
+            return
+        self.stop_running()
+        {"forward": stepper.forward, "back": stepper.back, "phase": stepper.finish_phase,
+         "iteration": stepper.finish_iteration, "epoch": stepper.next_epoch,
+         "reset": stepper.reset}[how]()
+        if stepper.trace.diverged and stepper.complete:
+            self.statusBar().showMessage(self.tr(
+                "Diverged: the cost or an updated parameter is not finite; the update was not "
+                "applied. Lower the learning rate, or rewind."), 10000)
+        self.refresh()
+
+    def rewind_to(self, iteration: int) -> None:
+        if self.stepper is None or iteration == self.stepper.session.iteration:
+            return
+        self.stop_running()
+        self.stepper.show_iteration(iteration)
+        self.refresh()
+
+    def toggle_run(self) -> None:
+        if self._run_timer.isActive():
+            self.stop_running()
+        elif self.stepper is not None:
+            self._run_timer.start()
+            self.actions["run"].setText(self.tr("Pause"))
+            self.actions["run"].setChecked(True)
+
+    def stop_running(self) -> None:
+        if self._run_timer.isActive():
+            self._run_timer.stop()
+        if hasattr(self, "actions"):
+            self.actions["run"].setText(self.tr("Run"))
+            self.actions["run"].setChecked(False)
+
+    def _run_tick(self) -> None:
+        """Train for a slice of the frame, then show where training is."""
+        stepper = self.stepper
+        if stepper is None:
+            self.stop_running()
+            return
+        session = stepper.session
+        speed = self.speed.value()           # iterations per frame; 0: as many as fit
+        deadline = time.perf_counter() + RUN_BUDGET_S
+        done = 0
+        while True:
+            run = session.train(1)
+            done += 1
+            if run.stopped != "max_steps" or (speed and done >= speed) or \
+                    time.perf_counter() > deadline:
+                break
+        stepper.after_run()
+        if run.stopped in ("diverged", "epsilon"):
+            self.stop_running()
+            self.statusBar().showMessage(
+                self.tr("Diverged: training stopped at the last finite parameters.")
+                if run.stopped == "diverged" else
+                self.tr("Converged: the update was smaller than epsilon."), 10000)
+        self.refresh()
+
+    # --- showing -------------------------------------------------------------------
+
+    def schedule_refresh(self) -> None:
+        """Refresh once, after the current burst of changes."""
+        if not self._refresh_pending:
+            self._refresh_pending = True
+            QTimer.singleShot(0, self.refresh)
+
+    def refresh(self) -> None:
+        self._refresh_pending = False
+        ws = self.workspace
+        stepper = ws.stepper
+        edges = [(e.src, e.dst) for e in ws.document.edges]
+        shown = display(stepper, edges, self.sample) if stepper else None
+        self.scene.digits = self.digits
+        self.scene.show(shown)
+        self.explanation.show_step(ws, self.sample, self.digits)
+        self.params.refresh()
+        self.inspector.show_selection()
+        self.training.refresh()
+        self._update_status()
+        self._update_history_slider()
+        self._update_sample_choices()
+
+    def _update_status(self) -> None:
+        ws = self.workspace
+        labels = self.status_labels
+        if ws.stepper is None:
+            for label in labels.values():
+                label.setText("")
+            labels["phase"].setText(self.tr("incomplete network"))
+            labels["phase"].setToolTip(ws.problem or "")
+            return
+        st = ws.stepper
+        session = st.session
+        labels["iteration"].setText(self.tr("iteration {0}").format(st.iteration))
+        labels["epoch"].setText(self.tr("epoch {0}").format(session.state.position.epoch))
+        labels["phase"].setText(self.tr("{0} {1}/{2}").format(st.phase, st.index, st.total))
+        labels["phase"].setToolTip("")
+        cost = session.history.costs[-1] if session.history.costs else st.trace.cost
+        if st.index > 0:
+            cost = st.trace.cost
+        labels["cost"].setText(self.tr("cost {0:.6g}").format(cost))
+
+    def _update_history_slider(self) -> None:
+        slider = self.history_slider
+        st = self.stepper
+        slider.blockSignals(True)
+        if st is None:
+            slider.setRange(0, 0)
+        else:
+            slider.setRange(0, st.session.history.length)
+            slider.setValue(st.session.iteration)
+        slider.blockSignals(False)
+        self.history_label.setText(f"{slider.value()}/{slider.maximum()}")
+
+    def _update_sample_choices(self) -> None:
+        combo = self.sample_combo
+        n = len(self.stepper.trace.rows) if self.stepper else 0
+        wanted = [self.tr("batch mean")] + [self.tr("sample {0}").format(int(r))
+                                            for r in (self.stepper.trace.rows if n else [])]
+        if [combo.itemText(i) for i in range(combo.count())] != wanted:
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(wanted)
+            combo.setCurrentIndex(0 if self.sample is None else min(self.sample + 1, n))
+            combo.blockSignals(False)
+        combo.setEnabled(n > 1)
+
+    def set_sample(self, index: int) -> None:
+        self.sample = None if index <= 0 else index - 1
+        self.refresh()
+
+    def set_digits(self, digits: int) -> None:
+        self.digits = digits
+        self.settings.setValue("display/digits", digits)
+        self.refresh()
+
+    # --- window state -------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 900)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def closeEvent(self, event):
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.stop_running()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        super().closeEvent(event)

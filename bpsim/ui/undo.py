@@ -1,0 +1,64 @@
+"""The one way edits reach the document: through the undo stack.
+
+An :class:`EditCommand` wraps a Qt-free document edit; consecutive edits with
+the same merge key (a slider dragged, a value retyped) become one undo step.
+"""
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from ..document.edits import Edit, check_edit
+from ..errors import BpsimError
+
+_MERGE_IDS: dict[str, int] = {}
+
+
+def _merge_id(key: str | None) -> int:
+    if key is None:
+        return -1
+    return _MERGE_IDS.setdefault(key, len(_MERGE_IDS) + 1)
+
+
+class EditCommand(QUndoCommand):
+    def __init__(self, document, edit: Edit):
+        super().__init__(edit.text)
+        self.document = document
+        self.edit = edit
+
+    def redo(self):
+        self.edit.apply(self.document)
+
+    def undo(self):
+        self.edit.revert(self.document)
+
+    def id(self) -> int:
+        return _merge_id(self.edit.merge_key)
+
+    def mergeWith(self, other) -> bool:
+        if other.id() != self.id() or self.id() < 0:
+            return False
+        # Apply the later value on top of the earlier command: undo then goes
+        # back to what was there before the first one.
+        return self.edit.merge(other.edit)
+
+
+class UndoAdapter:
+    """Checks an edit, then pushes it; a refused edit returns its reason."""
+
+    def __init__(self, document, base_dir=None):
+        self.stack = QUndoStack()
+        self.document = document
+        self.base_dir = base_dir
+
+    def push(self, edit: Edit) -> str | None:
+        try:
+            check_edit(self.document, edit, self.base_dir)
+        except BpsimError as exc:
+            return exc.problem if not exc.path else f"{exc.path}: {exc.problem}"
+        self.stack.push(EditCommand(self.document, edit))
+        return None
+
+    def reset(self, document, base_dir=None) -> None:
+        self.stack.clear()
+        self.document = document
+        self.base_dir = base_dir
