@@ -61,6 +61,13 @@ class History:
     def edits_at(self, iteration: int) -> dict[int, float]:
         return self._edits.get(iteration, {})
 
+    def next_change_after(self, iteration: int) -> int | None:
+        """The first later iteration where a planned settings change or
+        hand-set value takes effect (kept when going back and stepping again)."""
+        later = [k for k, _ in self._settings if k > iteration]
+        later += [k for k in self._edits if k > iteration]
+        return min(later, default=None)
+
     def _forget_changes_after(self, iteration: int) -> None:
         """A new change at ``iteration`` replaces the changes planned after it.
         (Stepping again after going back keeps them: the same run replays.)"""

@@ -67,9 +67,10 @@ class Session:
         if result.diverged:
             self.diverged = True
             return
-        self.history.append(result.cost, result.test_cost, result.after)
-        self.state = result.after
         self.iteration += 1
+        # Values set by hand at this iteration, kept from an earlier pass here.
+        self.state = self._with_values(result.after, self.history.edits_at(self.iteration))
+        self.history.append(result.cost, result.test_cost, self.state)
         self.diverged = False
 
     def step(self) -> StepResult:
@@ -147,12 +148,26 @@ class Session:
         return settings
 
     def train(self, steps: int, use_epsilon: bool = True, on_step=None) -> RunResult:
-        """Up to ``steps`` iterations under the contract's stopping rules."""
+        """Up to ``steps`` iterations under the contract's stopping rules.
+
+        The run pauses at every iteration where the history plans a change
+        (after going back), so the changes replay exactly."""
         def record(result: StepResult) -> None:
             self._record(result)
             if on_step is not None:
                 on_step(result)
-        return self.trainer.run(self.state, self.settings, steps, use_epsilon, record)
+        costs: list[float] = []
+        test_costs: list[float] = []
+        left = steps
+        while True:
+            change = self.history.next_change_after(self.iteration)
+            chunk = left if change is None else min(left, change - self.iteration)
+            run = self.trainer.run(self.state, self.settings, chunk, use_epsilon, record)
+            costs += run.costs
+            test_costs += run.test_costs
+            left -= len(run.costs)
+            if run.stopped != "max_steps" or left == 0:
+                return RunResult(costs, test_costs, self.state, run.stopped)
 
     def gradient_check(self, h: float = 1e-6) -> dict[str, tuple[float, float]]:
         """Analytic and central-difference gradients of the cost on the next

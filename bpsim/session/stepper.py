@@ -68,12 +68,14 @@ class Stepper:
         return True
 
     def back(self) -> bool:
-        """One micro-step back; False at the very beginning."""
-        if self.index == 0:
-            if self.session.iteration == 0:
-                return False
+        """One micro-step back; False at the very beginning.  From the first
+        micro-step of an iteration it goes to the previous one complete, as
+        going forward from there came here."""
+        if self.index <= 1 and self.session.iteration > 0:
             self.show_iteration(self.session.iteration)
             return True
+        if self.index == 0:
+            return False
         if self.complete and not self.trace.diverged:
             self.session.goto(self.session.iteration - 1)
         self.index -= 1

@@ -77,7 +77,7 @@ def build_actions(win) -> None:
       tr("Go back one micro-step (← or PageUp)"))
     a("phase", tr("Finish phase"), partial(win.step, "phase"), ["Ctrl+Right", "Down"],
       tr("Finish the forward, cost, backward or update phase"))
-    a("iteration", tr("Next iteration"), partial(win.step, "iteration"), ["Shift+Right", "Return"],
+    a("iteration", tr("Next iteration"), partial(win.step, "iteration"), ["Shift+Right", "Ctrl+Return"],
       tr("Finish this iteration, or take a whole new one"))
     a("epoch", tr("Next epoch"), partial(win.step, "epoch"), "Ctrl+E",
       tr("Iterate until the data's epoch changes"))
@@ -229,7 +229,11 @@ def connect(win, src: str, dst: str) -> None:
     doc = win.workspace.document
     target = doc.node(dst)
     weight = 0.5 if target.kind == "neuron" else None
-    if win.push(AddEdge(Edge(src, dst, weight))):
+    edit = AddEdge(Edge(src, dst, weight))
+    if doc.outputs == [src] and doc.data is None:
+        # Drawing a chain left to right: the output moves on to its end.
+        edit = Compound([edit, SetSection("outputs", [dst])], edit.text)
+    if win.push(edit):
         win.statusBar().showMessage(win.tr("Connected {0} → {1}").format(src, dst), 4000)
 
 

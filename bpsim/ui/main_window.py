@@ -42,9 +42,9 @@ class MainWindow(QMainWindow):
         self.sample: int | None = None
         self.last_error = ""
         self.workspace: Workspace | None = None
-        self.undo = UndoAdapter(blank_document())
-        self.undo.stack.cleanChanged.connect(lambda clean: self.setWindowModified(not clean))
-        self.undo.stack.indexChanged.connect(lambda _: self._update_title())
+        self.undo = UndoAdapter(blank_document(), parent=self)
+        self.undo.stack.cleanChanged.connect(self._update_title)
+        self.undo.stack.indexChanged.connect(self._update_title)
 
         self.scene = NetworkScene(blank_document(), self)
         self.view = NetworkView(self.scene, self)
@@ -190,15 +190,19 @@ class MainWindow(QMainWindow):
         """Ask before discarding unsaved changes; False cancels."""
         if self.undo.stack.isClean():
             return True
-        answer = QMessageBox.question(
-            self, self.tr("Unsaved changes"),
-            self.tr("Save the changes to this network first?"),
-            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel)
+        answer = self.ask_to_save()
         if answer == QMessageBox.Save:
             return self.save()
         return answer == QMessageBox.Discard
 
-    def _update_title(self) -> None:
+    def ask_to_save(self):
+        """Save, Discard or Cancel, asked in a dialog."""
+        return QMessageBox.question(
+            self, self.tr("Unsaved changes"),
+            self.tr("Save the changes to this network first?"),
+            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel)
+
+    def _update_title(self, *_) -> None:
         name = self.path.name if self.path else self.tr("untitled")
         title = self.workspace.document.title if self.workspace else ""
         self.setWindowTitle(f"{name}[*] — {title} — bpsim" if title else f"{name}[*] — bpsim")

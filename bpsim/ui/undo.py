@@ -45,8 +45,8 @@ class EditCommand(QUndoCommand):
 class UndoAdapter:
     """Checks an edit, then pushes it; a refused edit returns its reason."""
 
-    def __init__(self, document, base_dir=None):
-        self.stack = QUndoStack()
+    def __init__(self, document, base_dir=None, parent=None):
+        self.stack = QUndoStack(parent)
         self.document = document
         self.base_dir = base_dir
 

@@ -1,0 +1,151 @@
+"""Walking an iteration micro-step by micro-step, and the workspace keeping the
+session in step with edits."""
+import numpy as np
+import pytest
+
+from bpsim.document import load
+from bpsim.document.edits import AddEdge, AddNode, RemoveElements, SetEdgeWeight, \
+    SetNodeField, SetSection
+from bpsim.document.model import Edge, Node
+from bpsim.paths import examples_dir
+from bpsim.session import Session
+from bpsim.session.display import display
+from bpsim.session.stepper import Stepper
+from bpsim.session.workspace import Workspace
+
+
+def xor_stepper() -> Stepper:
+    return Stepper(Session.from_loaded(load(examples_dir() / "xor-2-2-1.bpsim.json")))
+
+
+def test_a_walk_visits_every_phase_in_order_and_commits_at_the_update():
+    st = xor_stepper()
+    assert st.phase == "ready" and st.total == 2 * 5 + 2
+    phases = []
+    for _ in range(st.total):
+        assert st.session.iteration == 0
+        st.forward()
+        phases.append(st.phase)
+    assert phases == ["forward"] * 5 + ["cost"] + ["backward"] * 5 + ["update"]
+    assert st.complete and st.session.iteration == 1
+    st.forward()                                   # the next iteration begins
+    assert st.iteration == 2 and st.index == 1 and st.phase == "forward"
+
+
+def test_back_undoes_the_update_and_crosses_iterations():
+    st = xor_stepper()
+    start = st.session.parameters()
+    st.finish_iteration()
+    after = st.session.parameters()
+    assert after != start
+    st.back()                                      # off the update: not taken any more
+    assert st.session.iteration == 0 and st.session.parameters() == start
+    st.forward()
+    assert st.session.parameters() == after
+    st.forward()                                   # iteration 2, micro-step 1
+    st.back()                                      # back to iteration 1, complete
+    assert st.iteration == 1 and st.complete and st.session.iteration == 1
+    while st.back():
+        pass
+    assert st.index == 0 and st.session.iteration == 0
+
+
+def test_finish_phase_moves_phase_by_phase():
+    st = xor_stepper()
+    seen = []
+    for _ in range(4):
+        st.finish_phase()
+        seen.append((st.phase, st.index))
+    assert seen == [("forward", 5), ("cost", 6), ("backward", 11), ("update", 12)]
+
+
+def test_next_epoch_with_minibatches():
+    s = Session.from_loaded(load(examples_dir() / "xor-2-2-1.bpsim.json"))
+    s.change_settings(batch=2)
+    st = Stepper(s)
+    st.next_epoch()
+    assert s.iteration == 2 and s.state.position.epoch == 1
+
+
+def test_display_matches_the_trace_number_for_number():
+    st = xor_stepper()
+    edges = [(e.src, e.dst) for e in st.session.document.edges]
+    while True:
+        st.forward()
+        shown = display(st, edges, sample=2)
+        for m in st.shown("forward"):
+            assert shown.nodes[m.node].out == m.out[2]
+        for m in st.shown("backward"):
+            assert shown.nodes[m.node].dout == m.dout[2]
+            for g in m.grads:
+                if g.source:
+                    assert shown.edges[f"{g.source}->{m.node}"].grad == g.value
+        if st.complete:
+            break
+    update = st.trace.steps[-1]
+    mean = display(st, edges, None)
+    assert mean.edges["x1->h1"].weight == update.after[update.names.index("w:x1->h1")]
+    assert mean.nodes["o"].out == pytest.approx(np.mean(st.trace.steps[4].out))
+
+
+def test_current_and_read_marks():
+    st = xor_stepper()
+    for _ in range(3):
+        st.forward()                               # forward h1 reads x1, x2
+    shown = display(st, [(e.src, e.dst) for e in st.session.document.edges])
+    assert shown.current == "h1" and shown.nodes["h1"].mark == "current"
+    assert shown.nodes["x1"].mark == shown.nodes["x2"].mark == "read"
+    assert shown.edges["x1->h1"].mark == "read" and shown.edges["h1->o"].mark is None
+
+
+def xor_workspace() -> Workspace:
+    return Workspace.from_loaded(load(examples_dir() / "xor-2-2-1.bpsim.json"))
+
+
+def test_a_weight_set_by_hand_mid_run_is_part_of_the_history():
+    ws = xor_workspace()
+    ws.session.train(5)
+    SetEdgeWeight("h1", "o", 3.0).apply(ws.document)
+    assert ws.session.parameters()["w:h1->o"] == 3.0
+    ws.session.train(5)
+    costs, final = list(ws.session.history.costs), ws.session.parameters()
+    ws.session.goto(2)
+    ws.session.train(8)                            # replays through the hand-set value
+    assert ws.session.history.costs == costs and ws.session.parameters() == final
+
+
+def test_settings_edits_apply_from_the_next_iteration():
+    ws = xor_workspace()
+    ws.session.train(3)
+    loss = ws.document.loss
+    SetSection("loss", type(loss)("mae", "mean")).apply(ws.document)
+    assert ws.session.iteration == 3 and ws.session.settings.loss == "mae"
+    assert ws.session.history.settings_at(1).loss == "mse"
+
+
+def test_structural_edits_recompile_keeping_trained_values():
+    ws = xor_workspace()
+    ws.session.train(10)
+    trained = ws.session.parameters()
+    AddNode(Node("h3", "neuron", activation="tanh", bias=0.0)).apply(ws.document)
+    AddEdge(Edge("x1", "h3", 0.2)).apply(ws.document)
+    AddEdge(Edge("h3", "o", -0.1)).apply(ws.document)
+    assert ws.problem is None and ws.session.iteration == 0
+    params = ws.session.parameters()
+    assert params["w:x1->h3"] == 0.2
+    assert all(params[k] == v for k, v in trained.items())
+
+
+def test_an_incomplete_network_says_why_and_recovers():
+    ws = xor_workspace()
+    AddNode(Node("g", "op", op="mul")).apply(ws.document)
+    assert ws.session is None and "needs at least one input" in ws.problem
+    RemoveElements(["g"]).apply(ws.document)
+    assert ws.problem is None and ws.stepper is not None
+
+
+def test_changing_an_activation_recompiles():
+    ws = xor_workspace()
+    SetNodeField("h1", "activation", "relu").apply(ws.document)
+    forward = {m.node: m for m in ws.stepper.trace.steps if m.phase == "forward"}
+    np.testing.assert_array_equal(forward["h1"].out, np.maximum(forward["h1"].z, 0))

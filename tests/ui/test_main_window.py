@@ -1,0 +1,283 @@
+"""The main window driven through its real actions, keys and gestures."""
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QFileDialog
+
+from bpsim.document import load
+from bpsim.paths import examples_dir
+from bpsim.ui import editing
+from bpsim.ui.canvas.items import fmt
+
+from .helpers import connect_by_drag, drag
+
+XOR = examples_dir() / "xor-2-2-1.bpsim.json"
+
+
+def build_221(window, qtbot):
+    """A 2-2-1 network made with the canvas actions and drags."""
+    window.new_network()
+    for kind in ("input", "input", "neuron", "neuron", "neuron"):
+        window.actions[f"add_{kind}"].trigger()
+    doc = window.workspace.document
+    assert [n.id for n in doc.nodes] == ["x1", "x2", "h1", "h2", "h3"]
+    positions = {"x1": (0, 0), "x2": (0, 200), "h1": (250, 0), "h2": (250, 200),
+                 "h3": (500, 100)}
+    for nid, (x, y) in positions.items():
+        item = window.scene.nodes[nid]
+        window.scene.clearSelection()
+        drag(window.view, item.scenePos(), QPointF(x, y))
+    for src, dst in (("x1", "h1"), ("x2", "h1"), ("x1", "h2"), ("x2", "h2"), ("h1", "h3"),
+                     ("h2", "h3")):
+        connect_by_drag(window, src, dst)
+    return doc
+
+
+def test_build_and_step_one_iteration_comparing_every_number(window, qtbot):
+    doc = build_221(window, qtbot)
+    assert len(doc.edges) == 6
+    assert doc.outputs == ["h3"]       # the output followed the chain as it was drawn
+    assert doc.node("h2").pos == (250.0, 200.0)
+    assert window.workspace.problem is None
+    window.view.setFocus()
+    stepper = window.workspace.stepper
+    for _ in range(stepper.total):
+        qtbot.keyClick(window.view, Qt.Key_Right)
+        micro = stepper.micro
+        scene = window.scene
+        for m in stepper.shown("forward"):
+            assert scene.nodes[m.node].forward_text.text() == fmt(float(np.mean(m.out)), 4)
+        for m in stepper.shown("backward"):
+            expected = f"δ {fmt(float(np.mean(m.dz)), 4)}" if m.kind == "neuron" else \
+                fmt(float(np.mean(m.dout)), 4)
+            assert scene.nodes[m.node].backward_text.text() == expected
+            for g in m.grads:
+                if g.source:
+                    label = scene.edges[f"{g.source}->{m.node}"].grad_label.text()
+                    assert label == f"∂w={fmt(g.value, 4)}"
+        if micro.phase in ("forward", "backward"):
+            assert scene.nodes[micro.node].mark == "current"
+        html = window.explanation.text.toPlainText()
+        assert micro.phase.capitalize() in html
+    update = stepper.trace.steps[-1]
+    assert stepper.complete and window.workspace.session.iteration == 1
+    for k, name in enumerate(update.names):
+        if name.startswith("w:"):
+            edge = window.scene.edges[name[2:]]
+            assert edge.label.text() == fmt(update.after[k], 4)
+
+
+def test_every_stepping_shortcut(window, qtbot):
+    window.open_path(XOR)
+    st = window.workspace.stepper
+    view = window.view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key_Right)
+    assert st.index == 1
+    qtbot.keyClick(view, Qt.Key_PageDown)
+    assert st.index == 2
+    qtbot.keyClick(view, Qt.Key_Left)
+    assert st.index == 1
+    qtbot.keyClick(view, Qt.Key_PageUp)
+    assert st.index == 0
+    qtbot.keyClick(view, Qt.Key_Down)              # finish phase
+    assert st.phase == "forward" and st.index == 5
+    qtbot.keyClick(view, Qt.Key_Right, Qt.ControlModifier)
+    assert st.phase == "cost"
+    qtbot.keyClick(view, Qt.Key_Return, Qt.ControlModifier)   # finish the iteration
+    assert st.complete and window.workspace.session.iteration == 1
+    qtbot.keyClick(view, Qt.Key_Right, Qt.ShiftModifier)
+    assert window.workspace.session.iteration == 2
+    qtbot.keyClick(view, Qt.Key_E, Qt.ControlModifier)   # next epoch (full batch: one step)
+    assert window.workspace.session.iteration == 3
+    qtbot.keyClick(view, Qt.Key_Space)             # run
+    assert window._run_timer.isActive()
+    qtbot.waitUntil(lambda: window.workspace.session.iteration > 5, timeout=5000)
+    qtbot.keyClick(view, Qt.Key_Space)             # pause
+    assert not window._run_timer.isActive()
+    assert window.history_slider.maximum() == window.workspace.session.iteration
+    window.history_slider.setValue(2)              # rewind
+    assert window.workspace.session.iteration == 2 and st.complete
+    qtbot.keyClick(view, Qt.Key_R, Qt.ControlModifier)   # reset
+    assert window.workspace.session.iteration == 0 and st.index == 0
+
+
+def test_editing_shortcuts_and_undo_redo(window, qtbot):
+    window.new_network()
+    view = window.view
+    view.setFocus()
+    for key, kind in ((Qt.Key_I, "input"), (Qt.Key_N, "neuron"), (Qt.Key_P, "param"),
+                      (Qt.Key_C, "const")):
+        qtbot.keyClick(view, key)
+        assert window.workspace.document.nodes[-1].kind == kind
+    doc = window.workspace.document
+    assert len(doc.nodes) == 4
+    qtbot.keyClick(view, Qt.Key_Z, Qt.ControlModifier)
+    assert len(doc.nodes) == 3
+    qtbot.keyClick(view, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert len(doc.nodes) == 4
+    window.scene.clearSelection()
+    window.scene.nodes["c1"].setSelected(True)
+    qtbot.keyClick(view, Qt.Key_Delete)
+    assert not doc.has_node("c1")
+    qtbot.keyClick(view, Qt.Key_F)                 # fit: no error, zoom stays sane
+    assert 0.15 <= view.transform().m11() <= 6
+
+
+def test_undo_redo_of_each_kind_of_edit(window, qtbot):
+    window.open_path(XOR)
+    doc = window.workspace.document
+    stack = window.undo.stack
+
+    def roundtrip(do, check_done, check_undone):
+        do()
+        assert check_done()
+        stack.undo()
+        assert check_undone()
+        stack.redo()
+        assert check_done()
+
+    roundtrip(lambda: window.actions["add_neuron"].trigger(),
+              lambda: doc.has_node("h3"), lambda: not doc.has_node("h3"))
+    roundtrip(lambda: connect_by_drag(window, "x1", "h3"),
+              lambda: ("x1", "h3") in [(e.src, e.dst) for e in doc.edges],
+              lambda: ("x1", "h3") not in [(e.src, e.dst) for e in doc.edges])
+    item = window.scene.nodes["h3"]
+    old = doc.node("h3").pos
+    roundtrip(lambda: drag(window.view, item.scenePos(), item.scenePos() + QPointF(40, 30)),
+              lambda: doc.node("h3").pos != old, lambda: doc.node("h3").pos == old)
+    roundtrip(lambda: window._on_value_entered("edge", "h1->o", "1/2"),
+              lambda: doc.edge("h1", "o").weight == 0.5,
+              lambda: doc.edge("h1", "o").weight != 0.5)
+    roundtrip(lambda: window._on_value_entered("node", "h1", "-3"),
+              lambda: doc.node("h1").bias == -3.0, lambda: doc.node("h1").bias != -3.0)
+    window.scene.clearSelection()
+    window.scene.nodes["h1"].setSelected(True)
+    roundtrip(lambda: editing.set_activation(window, "tanh"),
+              lambda: doc.node("h1").activation == "tanh",
+              lambda: doc.node("h1").activation == "sigmoid")
+    roundtrip(lambda: window.training.lr_entry.setText("2e-3") or
+              window.training.lr_entry.editingFinished.emit(),
+              lambda: doc.training.learning_rate == 0.002,
+              lambda: doc.training.learning_rate == 2.0)
+    window.scene.clearSelection()
+    window.scene.nodes["h2"].setSelected(True)
+    n_edges = len(doc.edges)
+    roundtrip(lambda: window.actions["delete"].trigger(),
+              lambda: not doc.has_node("h2") and len(doc.edges) == n_edges - 3,
+              lambda: doc.has_node("h2") and len(doc.edges) == n_edges
+              and [n.id for n in doc.nodes][3] == "h2")
+    roundtrip(lambda: editing.build_layered(window, "2-3-1", "tanh", "sigmoid"),
+              lambda: doc.has_node("h1_3") and doc.has_node("x3"),
+              lambda: not doc.has_node("h1_3"))
+    assert window.workspace.problem is None
+
+
+def test_a_cycle_or_invalid_edge_is_refused_in_the_status_bar(window, qtbot):
+    window.open_path(XOR)
+    doc = window.workspace.document
+    n = len(doc.edges)
+    connect_by_drag(window, "o", "h1")
+    assert len(doc.edges) == n and "cycle" in window.statusBar().currentMessage()
+    connect_by_drag(window, "h1", "x2")
+    assert len(doc.edges) == n and "into input" in window.statusBar().currentMessage()
+    connect_by_drag(window, "x1", "h1")
+    assert len(doc.edges) == n and "duplicate" in window.statusBar().currentMessage()
+
+
+def test_inline_editor_accepts_what_a_student_writes(window, qtbot):
+    window.open_path(XOR)
+    window.view.edit_edge(window.scene.edges["x1->h1"])
+    editor = window.view.editor
+    editor.setText("2e-3")
+    qtbot.keyClick(editor, Qt.Key_Return)
+    assert window.workspace.document.edge("x1", "h1").weight == 0.002
+    window.view.edit_node(window.scene.nodes["h1"])
+    window.view.editor.setText("abc")
+    qtbot.keyClick(window.view.editor, Qt.Key_Return)
+    assert "not a number" in window.statusBar().currentMessage()
+
+
+def test_save_and_open_through_the_dialog_code_paths(window, qtbot, tmp_path, monkeypatch):
+    window.open_path(XOR)
+    window.step("iteration")                       # save writes the current values
+    target = tmp_path / "mine.bpsim.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    assert window.save_as()
+    assert window.undo.stack.isClean() and "mine.bpsim.json" in window.windowTitle()
+    saved = load(target).document
+    params = window.workspace.session.parameters()
+    assert saved.edge("x1", "h1").weight == params["w:x1->h1"]
+    window.actions["add_input"].trigger()
+    assert window.isWindowModified()
+    window.undo.stack.undo()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
+    window.open_dialog()
+    assert window.path == target
+    assert window.workspace.document.edge("x1", "h1").weight == params["w:x1->h1"]
+    assert str(target.resolve()) in window.recent_files()
+
+
+def test_a_bad_file_is_one_line_in_a_dialog_and_the_network_stays(window, tmp_path):
+    window.open_path(XOR)
+    bad = tmp_path / "bad.bpsim.json"
+    net = json.loads(XOR.read_text())
+    net["edges"][0]["to"] = "h9"
+    bad.write_text(json.dumps(net))
+    assert not window.open_path(bad)
+    assert window.last_error == f'error: {bad}: edges[0].to: unknown node "h9"'
+    assert window.error_box.text() == window.last_error
+    assert window.path == XOR and len(window.workspace.document.nodes) == 5
+    window.error_box.close()
+
+
+def test_sample_selector_and_digits(window, qtbot):
+    window.open_path(XOR)
+    window.step("phase")
+    combo = window.sample_combo
+    assert combo.count() == 5 and combo.isEnabled()
+    combo.setCurrentIndex(2)                        # sample 1 (x = (0, 1))
+    forward = {m.node: m for m in window.workspace.stepper.shown("forward")}
+    assert window.scene.nodes["h1"].forward_text.text() == fmt(forward["h1"].out[1], 4)
+    window.set_digits(6)
+    assert window.scene.nodes["h1"].forward_text.text() == fmt(forward["h1"].out[1], 6)
+
+
+def test_settings_persist_geometry_and_recent_files(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from bpsim.ui.main_window import MainWindow
+    settings = QSettings(str(tmp_path / "p.ini"), QSettings.IniFormat)
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.resize(640, 480)
+    win.speed.setValue(7)
+    win.open_path(XOR)
+    win.close()
+    again = MainWindow(QSettings(str(tmp_path / "p.ini"), QSettings.IniFormat))
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert (again.width(), again.height()) == (640, 480)
+    assert again.speed.value() == 7
+    again.close()
+
+
+@pytest.mark.parametrize("advance", [0, 7])
+def test_screenshot_mode_writes_a_png(tmp_path, advance):
+    import subprocess
+    import sys
+    out = tmp_path / "shot.png"
+    run = subprocess.run([sys.executable, "-m", "bpsim", str(XOR), "--screenshot", str(out),
+                          "--advance", str(advance), "--size", "1000x700"],
+                         capture_output=True, text=True, timeout=120,
+                         env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert run.returncode == 0, run.stderr
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(data[16:20], "big")
+    assert width == 1000
