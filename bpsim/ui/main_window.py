@@ -63,18 +63,22 @@ class MainWindow(QMainWindow):
         for name, title, widget, area in (
                 ("explanation", self.tr("Explanation"), self.explanation, Qt.RightDockWidgetArea),
                 ("inspector", self.tr("Inspector"), self.inspector, Qt.RightDockWidgetArea),
-                ("training", self.tr("Training"), self.training, Qt.LeftDockWidgetArea),
+                ("training", self.tr("Training"), self.training, Qt.RightDockWidgetArea),
                 ("params", self.tr("Parameters"), self.params, Qt.BottomDockWidgetArea)):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"dock_{name}")
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
             self.docks[name] = dock
-        self.tabifyDockWidget(self.docks["explanation"], self.docks["inspector"])
-        self.docks["explanation"].raise_()
-        self.resizeDocks([self.docks["explanation"], self.docks["training"]], [460, 320],
-                         Qt.Horizontal)
-        self.resizeDocks([self.docks["params"]], [190], Qt.Vertical)
+        # The canvas gets the room; on the right the explanation, and under it
+        # the training settings and the inspector as tabs.
+        self.splitDockWidget(self.docks["explanation"], self.docks["training"], Qt.Vertical)
+        self.tabifyDockWidget(self.docks["training"], self.docks["inspector"])
+        self.docks["training"].raise_()
+        self.resizeDocks([self.docks["explanation"]], [470], Qt.Horizontal)
+        self.resizeDocks([self.docks["explanation"], self.docks["training"]], [420, 330],
+                         Qt.Vertical)
+        self.resizeDocks([self.docks["params"]], [150], Qt.Vertical)
 
         self.status_labels = {k: QLabel() for k in ("iteration", "epoch", "phase", "cost")}
         for label in self.status_labels.values():

@@ -59,10 +59,11 @@ class NodeItem(QGraphicsItem):
                       | QGraphicsItem.ItemSendsGeometryChanges)
         self.setAcceptHoverEvents(True)
         self.setZValue(2)
-        self.title = _Text(self, 11, True)
-        self.sub = _Text(self, 8.5, color=style.MUTED)
-        self.forward_text = _Text(self, 10, True, style.FORWARD)
-        self.backward_text = _Text(self, 10, True, style.BACKWARD)
+        self.title = _Text(self, 12, True)
+        self.sub = _Text(self, 9, color=style.MUTED)
+        self.name = _Text(self, 10, True, style.NODE_BORDER)   # a gate's id, above it
+        self.forward_text = _Text(self, 11, True, style.FORWARD)
+        self.backward_text = _Text(self, 11, True, style.BACKWARD)
         self.update_from(node)
 
     # --- geometry ------------------------------------------------------------
@@ -84,7 +85,7 @@ class NodeItem(QGraphicsItem):
         return QLineF(local, self.port_center()).length() <= PORT_RADIUS + 3
 
     def boundingRect(self) -> QRectF:
-        return self.body().adjusted(-12, -12, 12 + PORT_RADIUS, 12)
+        return self.body().adjusted(-12, -24, 12 + PORT_RADIUS, 12)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -112,6 +113,7 @@ class NodeItem(QGraphicsItem):
         self.kind = node.kind
         self.node = node
         b = self.body()
+        self.name.set("", QPointF(0, b.top() - 11))
         if node.kind == "op":
             symbol = style.GATE_SYMBOL.get(node.op or "", node.op or "?")
             if node.op == "scale" and node.value is not None:
@@ -119,7 +121,9 @@ class NodeItem(QGraphicsItem):
             elif node.op == "offset" and node.value is not None:
                 symbol = f"+{fmt(node.value, 3)}"
             self.title.set(symbol, QPointF(0, 0))
-            self.sub.set(node.label or node.id, QPointF(0, b.top() - 10))
+            # the id the formulas use, and the label when there is one
+            self.name.set(node.id if not node.label else f"{node.id} · {node.label}")
+            self.sub.set("", QPointF(0, 0))
         elif node.kind == "neuron":
             self.title.set(node.label or node.id, QPointF(0, -7))
             self.sub.set(style.ACTIVATION_SHORT.get(node.activation or "identity", ""),
@@ -129,7 +133,7 @@ class NodeItem(QGraphicsItem):
             hint = {"const": fmt(node.value, 4), "param": "param"}.get(node.kind, "")
             self.sub.set(hint, QPointF(0, 11))
         self.forward_text.set(self.forward_text.text(), QPointF(0, b.bottom() + 12))
-        self.backward_text.set(self.backward_text.text(), QPointF(0, b.bottom() + 28))
+        self.backward_text.set(self.backward_text.text(), QPointF(0, b.bottom() + 29))
         self.update()
 
     def set_numbers(self, forward: str, backward: str, mark: str | None) -> None:
@@ -216,7 +220,7 @@ class EdgeItem(QGraphicsItem):
         self.line = QLineF(a, b)
         # Labels a third of the way from the source: crossing edges (a dense
         # layer) meet in the middle, so their labels would collide there.
-        anchor = self.line.pointAt(0.34)
+        anchor = self.line.pointAt(0.34 if self.line.length() > 160 else 0.5)
         normal = self.line.normalVector().unitVector()
         offset = QPointF(normal.dx(), normal.dy()) * 11
         self.label.set(self.label.text(), anchor - offset)
