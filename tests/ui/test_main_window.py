@@ -254,7 +254,7 @@ def test_settings_persist_geometry_and_recent_files(qtbot, tmp_path):
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
-    win.resize(640, 480)
+    win.resize(780, 640)
     win.speed.setValue(7)
     win.open_path(XOR)
     win.close()
@@ -262,7 +262,7 @@ def test_settings_persist_geometry_and_recent_files(qtbot, tmp_path):
     qtbot.addWidget(again)
     again.show()
     qtbot.waitExposed(again)
-    assert (again.width(), again.height()) == (640, 480)
+    assert (again.width(), again.height()) == (780, 640)
     assert again.speed.value() == 7
     again.close()
 
