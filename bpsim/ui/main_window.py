@@ -362,10 +362,14 @@ class MainWindow(QMainWindow):
         labels["epoch"].setText(self.tr("epoch {0}").format(session.state.position.epoch))
         labels["phase"].setText(self.tr("{0} {1}/{2}").format(st.phase, st.index, st.total))
         labels["phase"].setToolTip("")
-        cost = session.history.costs[-1] if session.history.costs else st.trace.cost
-        if st.index > 0:
+        # This iteration's cost once its cost micro-step is shown, else the last one's.
+        if st.shown("cost"):
             cost = st.trace.cost
-        labels["cost"].setText(self.tr("cost {0:.6g}").format(cost))
+        else:
+            costs = session.history.costs[:session.iteration]
+            cost = costs[-1] if costs else None
+        labels["cost"].setText(self.tr("cost —") if cost is None else
+                               self.tr("cost {0:.6g}").format(cost))
 
     def _update_history_slider(self) -> None:
         slider = self.history_slider

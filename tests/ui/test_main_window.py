@@ -281,3 +281,55 @@ def test_screenshot_mode_writes_a_png(tmp_path, advance):
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width = int.from_bytes(data[16:20], "big")
     assert width == 1000
+
+
+def test_notes_then_formulas_and_the_vectorized_form(window, qtbot):
+    window.open_path(XOR)
+    text = window.explanation.text.toPlainText()
+    assert "XOR with one hidden layer" in text and "No single neuron separates XOR" in text
+    assert window.status_labels["cost"].text() == "cost —"
+    window.step("phase")                     # the forward pass, h1 … o
+    window.explanation.vectorized.setChecked(True)
+    text = window.explanation.text.toPlainText()
+    assert "Forward: neuron o" in text and "Vectorized, layer of o" in text
+    window.step("phase")
+    window.step("forward")                   # backward o
+    text = window.explanation.text.toPlainText()
+    assert "dW = dZ·A" in text
+    assert window.status_labels["cost"].text() == \
+        f"cost {window.workspace.stepper.trace.cost:.6g}"
+
+
+def test_focus_dims_all_but_a_node_and_its_neighbours(window):
+    window.open_path(XOR)
+    window.scene.clearSelection()
+    window.scene.nodes["h1"].setSelected(True)
+    window.actions["focus"].trigger()
+    nodes = window.scene.nodes
+    assert nodes["h1"].opacity() == nodes["o"].opacity() == nodes["x1"].opacity() == 1.0
+    assert nodes["h2"].opacity() < 0.5
+    window.actions["focus"].trigger()
+    assert nodes["h2"].opacity() == 1.0
+
+
+def test_an_incomplete_network_shows_why(window):
+    window.new_network()
+    window.actions["add_input"].trigger()
+    editing.add_node(window, "op", "mul")
+    assert window.workspace.problem is not None
+    assert "cannot run" in window.explanation.text.toPlainText()
+    assert window.status_labels["phase"].text() == "incomplete network"
+    window.step("forward")                   # nothing to step: a message, no exception
+    assert window.statusBar().currentMessage()
+
+
+def test_without_a_display_bpsim_says_so_in_one_line():
+    import os
+    import subprocess
+    import sys
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    run = subprocess.run([sys.executable, "-m", "bpsim"], capture_output=True, text=True,
+                         env=env, timeout=60)
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1 and run.stderr.startswith("error: no display")

@@ -34,7 +34,19 @@ class ExplanationPanel(QWidget):
         if self._state is None:
             return
         workspace, sample, digits = self._state
-        self.text.setHtml(self.render(workspace, sample, digits))
+        stepper = workspace.stepper
+        if stepper is not None and stepper.micro is None:
+            self.text.setMarkdown(self.introduction(workspace))
+        else:
+            self.text.setHtml(self.render(workspace, sample, digits))
+
+    def introduction(self, workspace) -> str:
+        """Before the first micro-step: the network's title and notes (Markdown)."""
+        doc = workspace.document
+        parts = [f"## {doc.title}" if doc.title else "", doc.notes,
+                 "*" + self.tr("Press → (or PageDown) to compute the first node of the "
+                               "forward pass; Space trains continuously.") + "*"]
+        return "\n\n".join(p for p in parts if p)
 
     def render(self, workspace, sample, digits) -> str:
         if workspace.stepper is None:
@@ -46,10 +58,6 @@ class ExplanationPanel(QWidget):
                 f"{self.tr('Iteration')} {stepper.iteration} · "
                 f"{self.tr('micro-step')} {stepper.index}/{stepper.total}</p>")
         micro = stepper.micro
-        if micro is None:
-            return head + ("<p style='font-size:13pt'>" + self.tr(
-                "Press <b>→</b> (or PageDown) to compute the first node of the forward pass.")
-                + "</p>")
         num = Numbers(digits=digits, sample=sample)
         expl = explain(micro, kinds, HTML, num)
         color = PHASE_COLOR.get(micro.phase, "#1c2833")
