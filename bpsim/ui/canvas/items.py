@@ -44,7 +44,19 @@ class _Text(QGraphicsSimpleTextItem):
         self.setPos(self._anchor.x() - r.width() / 2, self._anchor.y() - r.height() / 2)
 
 
-class NodeItem(QGraphicsItem):
+class _Hoverable:
+    """Tells the scene which item the pointer is over."""
+
+    def hoverEnterEvent(self, event):
+        self._scene.hovered(self)
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event):
+        self._scene.hovered(None)
+        super().hoverLeaveEvent(event)
+
+
+class NodeItem(_Hoverable, QGraphicsItem):
     """A node: circle (neuron), rounded square (gate) or pill (input, const, param)."""
 
     def __init__(self, node, scene):
@@ -182,16 +194,8 @@ class NodeItem(QGraphicsItem):
                 e.adjust()
         return super().itemChange(change, value)
 
-    def hoverEnterEvent(self, event):
-        self._scene.hovered(self)
-        super().hoverEnterEvent(event)
 
-    def hoverLeaveEvent(self, event):
-        self._scene.hovered(None)
-        super().hoverLeaveEvent(event)
-
-
-class EdgeItem(QGraphicsItem):
+class EdgeItem(_Hoverable, QGraphicsItem):
     """An arrow from one node to another with its weight (or gradient) on it."""
 
     def __init__(self, src: NodeItem, dst: NodeItem, scene):
@@ -280,11 +284,3 @@ class EdgeItem(QGraphicsItem):
         painter.setPen(QPen(pen.color(), 1))
         painter.setBrush(QBrush(pen.color()))
         painter.drawPolygon(QPolygonF([tip, left, right]))
-
-    def hoverEnterEvent(self, event):
-        self._scene.hovered(self)
-        super().hoverEnterEvent(event)
-
-    def hoverLeaveEvent(self, event):
-        self._scene.hovered(None)
-        super().hoverLeaveEvent(event)
