@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ..document import load, save
+from ..errors import BpsimError
 from ..engine.trace import BackwardStep, ForwardStep, IterationTrace
 from ..session import Session, max_relative_error
 from ..session.explain import explain, render_markdown, render_text
@@ -131,7 +132,18 @@ class Progress:
             self.stream.write("\n")
 
 
+def check_writable(out: str) -> None:
+    """Refuse an --out that cannot be written before any training is done."""
+    folder = Path(out).parent
+    if not folder.is_dir():
+        raise BpsimError(f'no such folder "{folder}"', file=out)
+    if Path(out).is_dir():
+        raise BpsimError("is a directory", file=out)
+
+
 def train(args) -> int:
+    if args.out:
+        check_writable(args.out)
     session = _session(args.file)
     settings = session.settings
     steps = args.steps or settings.max_steps or DEFAULT_TRAIN_STEPS

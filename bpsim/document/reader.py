@@ -26,9 +26,28 @@ class _NotANumber(str):
     parsing, where its JSON path is known."""
 
 
+class _Object(dict):
+    """A JSON object that remembers a key it saw twice (the json module keeps
+    the last one silently; a file that says two things is refused)."""
+
+    duplicate: str | None = None
+
+
+def _object(pairs: list[tuple[str, object]]) -> _Object:
+    obj = _Object()
+    for key, value in pairs:
+        if key in obj and obj.duplicate is None:
+            obj.duplicate = key
+        obj[key] = value
+    return obj
+
+
 def _check_numbers(value: object, path: str) -> None:
     """Every number finite, everywhere (``view`` too: saving writes strict
-    JSON, and a 1e999 that parsed as inf would fail only then)."""
+    JSON, and a 1e999 that parsed as inf would fail only then); no key twice."""
+    if isinstance(value, _Object) and value.duplicate is not None:
+        key = value.duplicate
+        raise BpsimError(f'key "{key}" given twice', f"{path}.{key}" if path else key)
     if isinstance(value, _NotANumber):
         raise BpsimError(f"invalid JSON: {value} is not a JSON number", path or "$")
     if isinstance(value, float) and not math.isfinite(value):
@@ -43,7 +62,7 @@ def _check_numbers(value: object, path: str) -> None:
 
 def parse_json(text: str) -> object:
     try:
-        raw = json.loads(text, parse_constant=_NotANumber)
+        raw = json.loads(text, parse_constant=_NotANumber, object_pairs_hook=_object)
         _check_numbers(raw, "")
         return raw
     except json.JSONDecodeError as exc:
@@ -59,7 +78,7 @@ def parse_json(text: str) -> object:
 def read_text(path: str | Path) -> str:
     p = Path(path)
     try:
-        return p.read_bytes().decode("utf-8")
+        return p.read_bytes().decode("utf-8-sig")   # a BOM from a Windows editor is fine
     except FileNotFoundError:
         raise BpsimError("no such file", file=str(path))
     except IsADirectoryError:

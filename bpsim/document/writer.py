@@ -11,6 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from ..errors import BpsimError
 from .format import FORMAT, VERSION
 from .model import Document, Node, Training
 
@@ -121,14 +122,19 @@ def save(doc: Document, path: str | Path) -> None:
     """Write atomically: a temporary file in the same folder, fsync, rename."""
     path = Path(path)
     text = to_json(doc)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise BpsimError(f"cannot write here: {exc.strerror or exc}", file=str(path))
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise BpsimError(f"cannot write: {exc.strerror or exc}", file=str(path))
         raise

@@ -139,3 +139,25 @@ def test_json_output_is_strict(capsys, tmp_path):
     assert code == 3                      # the cost is -inf
     assert "Infinity" not in out and "NaN" not in out
     assert json.loads(out)["steps"][0]["cost"] is None
+
+
+def test_out_into_a_missing_folder_is_refused_before_training(capsys, tmp_path):
+    out = tmp_path / "nowhere" / "x.bpsim.json"
+    code, stdout, err = run(capsys, "train", XOR, "--out", str(out))
+    assert code == 2 and stdout == ""
+    assert err == f'error: {out}: no such folder "{out.parent}"\n'
+
+
+def test_a_key_given_twice_is_refused_with_its_path(capsys, tmp_path):
+    text = open(CIRCUIT).read().replace('"value": -2,', '"value": -2, "value": 7,', 1)
+    path = tmp_path / "twice.bpsim.json"
+    path.write_text(text)
+    code, _, err = run(capsys, "trace", str(path))
+    assert code == 2 and err == f'error: {path}: nodes[0].value: key "value" given twice\n'
+
+
+def test_a_byte_order_mark_is_accepted(capsys, tmp_path):
+    path = tmp_path / "bom.bpsim.json"
+    path.write_bytes(b"\xef\xbb\xbf" + open(CIRCUIT, "rb").read())
+    code, out, _ = run(capsys, "trace", str(path), "--format", "json")
+    assert code == 0 and json.loads(out)["steps"][0]["cost"] == -12.0
