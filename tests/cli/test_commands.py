@@ -161,3 +161,24 @@ def test_a_byte_order_mark_is_accepted(capsys, tmp_path):
     path.write_bytes(b"\xef\xbb\xbf" + open(CIRCUIT, "rb").read())
     code, out, _ = run(capsys, "trace", str(path), "--format", "json")
     assert code == 0 and json.loads(out)["steps"][0]["cost"] == -12.0
+
+
+def test_progress_bar_on_a_terminal_only():
+    import io
+
+    from bpsim.cli.commands import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    class Result:
+        step, cost = 100, 0.125
+
+    term, pipe = Terminal(), io.StringIO()
+    for stream in (term, pipe):
+        bar = Progress(100, stream)
+        bar(Result())
+        bar.close()
+    assert "100/100" in term.getvalue() and "cost 0.125" in term.getvalue()
+    assert pipe.getvalue() == ""
