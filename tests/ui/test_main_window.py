@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QPushButton
 
 from bpsim.document import load
 from bpsim.paths import examples_dir
@@ -333,3 +333,19 @@ def test_without_a_display_bpsim_says_so_in_one_line():
                          env=env, timeout=60)
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and run.stderr.startswith("error: no display")
+
+
+def test_training_dock_activation_applies_to_hidden_neurons_and_generators(window):
+    window.open_path(XOR)
+    doc = window.workspace.document
+    window.scene.clearSelection()
+    window.training.activation.setCurrentText("tanh")
+    apply = [b for b in window.training.findChildren(QPushButton) if b.text() == "Apply"][0]
+    apply.click()
+    assert [doc.node(n).activation for n in ("h1", "h2", "o")] == ["tanh", "tanh", "sigmoid"]
+    window.training.generator.setCurrentText("circle")
+    window.training.samples.setValue(50)
+    window.training.use_generator()
+    assert doc.data.generator == "circle" and window.workspace.session.dataset.n == 50
+    window.undo.stack.undo()
+    assert doc.data.rows is not None

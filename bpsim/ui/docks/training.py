@@ -17,9 +17,11 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog,
 from ...document.building import parse_number
 from ...document.edits import SetSection
 from ...document.model import Data
-from ...engine import GENERATORS, LOSSES, OPTIMIZERS, REDUCTIONS, REGULARIZATIONS
+from ...engine import ACTIVATIONS, GENERATORS, LOSSES, OPTIMIZERS, REDUCTIONS, \
+    REGULARIZATIONS
 from ...engine.data import TWO_INPUT_GENERATORS
 from ...errors import BpsimError
+from ..editing import set_activation
 
 LR_MIN, LR_MAX = 1e-4, 10.0
 SLIDER_STEPS = 400
@@ -53,6 +55,21 @@ class TrainingPanel(QScrollArea):
             c.addItems(list(items))
             return c
 
+        # activation
+        box = QGroupBox(self.tr("Network"))
+        form = QFormLayout(box)
+        self.activation = combo(ACTIVATIONS)
+        self.activation.setCurrentText("sigmoid")
+        apply = QPushButton(self.tr("Apply"))
+        apply.setToolTip(self.tr("To the selected neurons, or to every hidden neuron when "
+                                 "none is selected"))
+        apply.clicked.connect(
+            lambda: set_activation(self.window, self.activation.currentText()))
+        row = QHBoxLayout()
+        row.addWidget(self.activation, 1)
+        row.addWidget(apply)
+        form.addRow(self.tr("Activation"), row)
+        layout.addWidget(box)
         # loss
         box = QGroupBox(self.tr("Cost"))
         form = QFormLayout(box)
