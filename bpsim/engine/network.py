@@ -80,6 +80,14 @@ class Pass:
             levels[lv.level].reads_only_data = all(r in data_only for r in range(lv.lo, lv.hi))
         self._plan_gradient_writes(levels)
         self.has_params = len(c.param_node_rows) > 0
+        # Where each theta entry acts: a W cell (level, row, column) or a param node's row.
+        self.param_cell: dict[int, tuple] = {}
+        for lv in c.neuron_levels:
+            rows, cols = lv.shape
+            for k in range(rows * cols):
+                self.param_cell[lv.theta_offset + k] = ("w", lv.level, k // cols, k % cols)
+        for row, pos in zip(c.param_node_rows, c.param_node_theta):
+            self.param_cell[int(pos)] = ("node", int(row))
 
     def _plan_gradient_writes(self, levels: dict[int, _Level]) -> None:
         """Decide which rows of dA are written outright and which accumulate.
@@ -114,8 +122,14 @@ class Pass:
         shared = sorted(r for r, w in writers.items() if not outright(w))
         self.zero_rows = np.array(shared, dtype=np.intp)
 
-    def forward(self, theta: np.ndarray, inputs: np.ndarray) -> None:
-        """``inputs``: the data columns, shape (data inputs, size)."""
+    def forward(self, theta: np.ndarray, inputs: np.ndarray,
+                offsets: dict[int, np.ndarray] | None = None) -> None:
+        """``inputs``: the data columns, shape (data inputs, size).
+
+        ``offsets`` {theta position: per-column change} evaluates, in one
+        pass, columns that each see a different value of a few parameters —
+        the cost over a grid of two weights is one pass over tiled data.
+        """
         np.copyto(self.theta, theta)
         A = self.A
         if self.data_view is not None:
@@ -125,9 +139,18 @@ class Pass:
         c = self.c
         if self.has_params:
             A[c.param_node_rows] = theta[c.param_node_theta][:, None]
+        by_level: dict[int, list] = {}
+        for pos, delta in (offsets or {}).items():
+            where = self.param_cell[pos]
+            if where[0] == "node":
+                A[where[1]] += delta
+            else:
+                by_level.setdefault(where[1], []).append((where[2], where[3], delta))
         for level, ops in self.schedule:
             if level is not None:
                 np.dot(level.W, level.src, out=level.Z)
+                for r, col, delta in by_level.get(level.level, ()):
+                    level.Z[r] += delta * level.src[col]     # w + Δw, column by column
                 for value, _, Zg, Ag, _ in level.groups:
                     value(Zg, Ag)
             for op in ops:
