@@ -121,6 +121,11 @@ class Stepper:
         self.session.goto(iteration)
         self.index = self.total
 
+    def show_trace(self, trace) -> None:
+        """Show a step the session has just taken, complete (Run mode)."""
+        self.trace = trace
+        self.index = self.total
+
     def after_run(self) -> None:
         """The session moved on by itself (Run mode): show where it is."""
         self.show_iteration(self.session.iteration)

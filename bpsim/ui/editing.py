@@ -159,11 +159,11 @@ def build_actions(win) -> None:
     win.sample_combo.currentIndexChanged.connect(win.set_sample)
     bar.addWidget(win.sample_combo)
 
+    # The drawing tools stand in a column beside the canvas, a palette.
     edit_bar = QToolBar(tr("Edit"), win)
     edit_bar.setObjectName("toolbar_edit")
     edit_bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
-    win.addToolBarBreak(Qt.TopToolBarArea)
-    win.addToolBar(Qt.TopToolBarArea, edit_bar)
+    win.addToolBar(Qt.LeftToolBarArea, edit_bar)
     for name in ("add_input", "add_neuron"):
         edit_bar.addAction(win.actions[name])
     gate_button = edit_bar.addAction(tr("Add gate"))

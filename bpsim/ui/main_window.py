@@ -26,7 +26,8 @@ from .undo import UndoAdapter
 
 DEFAULT_EXAMPLE = "xor-2-2-1.bpsim.json"
 MAX_RECENT = 8
-RUN_BUDGET_S = 0.008     # training time per frame in Run mode; the rest paints
+FRAME_S = 1 / 60         # Run mode shows a frame this often
+SLOW_PANEL_S = 0.25      # while running, text panels refresh at most this often
 
 
 def blank_document() -> Document:
@@ -86,7 +87,12 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
 
         self._run_timer = QTimer(self)
+        self._run_timer.setTimerType(Qt.PreciseTimer)
         self._run_timer.setInterval(16)
+        self._step_cost = 1e-4       # seconds per training step, measured as it runs
+        self._refresh_cost = 0.004   # seconds per refresh, measured as it runs
+        self._panels_shown = 0.0
+        self._training_key = None
         self._run_timer.timeout.connect(self._run_tick)
         self._refresh_pending = False
 
@@ -294,34 +300,54 @@ class MainWindow(QMainWindow):
     def stop_running(self) -> None:
         if self._run_timer.isActive():
             self._run_timer.stop()
+            self.refresh()           # the text panels, paused while running
         if hasattr(self, "actions"):
             self.actions["run"].setText(self.tr("Run"))
             self.actions["run"].setChecked(False)
 
     def _run_tick(self) -> None:
-        """Train for a slice of the frame, then show where training is."""
+        """Train for what is left of the frame once showing it is paid for,
+        then show the last step taken, with its numbers."""
         stepper = self.stepper
         if stepper is None:
             self.stop_running()
             return
+        start = time.perf_counter()
         session = stepper.session
         speed = self.speed.value()           # iterations per frame; 0: as many as fit
-        deadline = time.perf_counter() + RUN_BUDGET_S
-        done = 0
-        while True:
-            run = session.train(1)
-            done += 1
-            if run.stopped != "max_steps" or (speed and done >= speed) or \
-                    time.perf_counter() > deadline:
-                break
-        stepper.after_run()
-        if run.stopped in ("diverged", "epsilon"):
+        # Showing a frame costs about 1.6× the refresh (the rest is painting).
+        budget = max(0.002, FRAME_S - 1.6 * self._refresh_cost - 0.002)
+        if speed:
+            steps = speed
+        else:
+            steps = max(1, int(budget / max(self._step_cost, 1e-6)))
+        stopped = "max_steps"
+        if steps > 1:
+            stopped = session.train(steps - 1).stopped
+        if stopped == "max_steps":
+            result, trace = session.step_traced()   # the frame shows this step's numbers
+            stepper.show_trace(trace)
+            stopped = "diverged" if result.diverged else stopped
+            if not result.diverged and session.settings.epsilon is not None and \
+                    result.delta_norm < session.settings.epsilon:
+                stopped = "epsilon"
+        else:
+            stepper.after_run()
+        elapsed = time.perf_counter() - start
+        self._step_cost = 0.8 * self._step_cost + 0.2 * elapsed / steps
+        if stopped in ("diverged", "epsilon"):
             self.stop_running()
             self.statusBar().showMessage(
                 self.tr("Diverged: training stopped at the last finite parameters.")
-                if run.stopped == "diverged" else
+                if stopped == "diverged" else
                 self.tr("Converged: the update was smaller than epsilon."), 10000)
+        began = time.perf_counter()
         self.refresh()
+        self._refresh_cost = 0.8 * self._refresh_cost + 0.2 * (time.perf_counter() - began)
+
+    @property
+    def running(self) -> bool:
+        return self._run_timer.isActive()
 
     # --- showing -------------------------------------------------------------------
 
@@ -339,10 +365,21 @@ class MainWindow(QMainWindow):
         shown = display(stepper, edges, self.sample) if stepper else None
         self.scene.digits = self.digits
         self.scene.show(shown)
-        self.explanation.show_step(ws, self.sample, self.digits)
-        self.params.refresh()
-        self.inspector.show_selection()
-        self.training.refresh()
+        # While running, the canvas and status show every frame; text panels a
+        # few times a second (the explanation of the update is long).
+        now = time.perf_counter()
+        if not self.running or now - self._panels_shown > SLOW_PANEL_S:
+            self._panels_shown = now
+            if not self.running:
+                self.explanation.show_step(ws, self.sample, self.digits)
+            self.params.refresh()
+            self.inspector.show_selection()
+            # the settings in force change only with the iteration or an edit
+            key = (ws.session.iteration if ws.session else None, self.undo.stack.index(),
+                   id(ws.session))
+            if key != self._training_key:
+                self._training_key = key
+                self.training.refresh()
         self._update_status()
         self._update_history_slider()
         self._update_sample_choices()
@@ -386,6 +423,10 @@ class MainWindow(QMainWindow):
     def _update_sample_choices(self) -> None:
         combo = self.sample_combo
         n = len(self.stepper.trace.rows) if self.stepper else 0
+        key = (tuple(self.stepper.trace.rows[:1]), n, self.sample) if n else None
+        if key == getattr(self, "_sample_key", ()):
+            return
+        self._sample_key = key
         wanted = [self.tr("batch mean")] + [self.tr("sample {0}").format(int(r))
                                             for r in (self.stepper.trace.rows if n else [])]
         if [combo.itemText(i) for i in range(combo.count())] != wanted:

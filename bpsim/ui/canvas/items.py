@@ -36,10 +36,12 @@ class _Text(QGraphicsSimpleTextItem):
         self._anchor = QPointF()
 
     def set(self, text: str, anchor: QPointF | None = None) -> None:
-        if anchor is not None:
+        moved = anchor is not None and anchor != self._anchor
+        if moved:
             self._anchor = anchor
-        if text != self.text():
-            self.setText(text)
+        if text == self.text() and not moved:
+            return      # nothing to redraw: most labels, most steps
+        self.setText(text)
         r = self.boundingRect()
         self.setPos(self._anchor.x() - r.width() / 2, self._anchor.y() - r.height() / 2)
 
@@ -65,6 +67,7 @@ class NodeItem(_Hoverable, QGraphicsItem):
         self.kind = node.kind
         self._scene = scene
         self.edges: list[EdgeItem] = []
+        self.numbers = None          # the NodeDisplay shown, for the tooltip
         self.mark: str | None = None
         self.dimmed = False
         self.setFlags(QGraphicsItem.ItemIsMovable | QGraphicsItem.ItemIsSelectable
@@ -206,6 +209,7 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         src.edges.append(self)
         dst.edges.append(self)
         self.weight: float | None = None
+        self.numbers = None          # the EdgeDisplay shown, for the tooltip
         self.mark: str | None = None
         self.setFlags(QGraphicsItem.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
@@ -236,8 +240,10 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         if weight != self.weight or mark != self.mark:
             self.weight, self.mark = weight, mark
             self.update()
-        color = style.NEGATIVE if weight is not None and weight < 0 else style.POSITIVE
-        self.label.setBrush(QBrush(color))
+        negative = weight is not None and weight < 0
+        if negative != getattr(self, "_negative", None):
+            self._negative = negative
+            self.label.setBrush(QBrush(style.NEGATIVE if negative else style.POSITIVE))
         self.label.set(weight_text)
         self.grad_label.set(grad_text)
 

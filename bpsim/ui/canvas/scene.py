@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QGraphicsScene
 
 from ...document import Document
 from ...document.model import Change
-from ...session.display import Display
+from ...session.display import Display, EdgeDisplay
 from .items import EdgeItem, NodeItem, fmt
 
 
@@ -23,6 +23,9 @@ class NetworkScene(QGraphicsScene):
 
     def __init__(self, document: Document, parent=None):
         super().__init__(parent)
+        # A hundred items whose labels change every step: a BSP index costs
+        # more to keep up than it saves.
+        self.setItemIndexMethod(QGraphicsScene.NoIndex)
         self.document = document
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[str, EdgeItem] = {}
@@ -94,9 +97,9 @@ class NetworkScene(QGraphicsScene):
         d = self.digits
         for nid, item in self.nodes.items():
             nd = display.nodes.get(nid) if display else None
+            item.numbers = nd
             if nd is None:
                 item.set_numbers("", "", None)
-                item.setToolTip(self._node_tip(nid, None))
                 continue
             # As the notes draw a circuit: the value in red, its gradient in
             # green beneath; for a neuron the green number is δ = ∂C/∂z.
@@ -106,9 +109,9 @@ class NetworkScene(QGraphicsScene):
             else:
                 backward = fmt(nd.dout, d)
             item.set_numbers(forward, backward, nd.mark)
-            item.setToolTip(self._node_tip(nid, nd))
         for key, item in self.edges.items():
             ed = display.edges.get(key) if display else None
+            item.numbers = ed
             if ed is None:
                 w = self._weight_of(key)
                 item.set_numbers(w, "" if w is None else fmt(w, d), "", None)
@@ -118,7 +121,6 @@ class NetworkScene(QGraphicsScene):
                 (f"∂w={fmt(grad, d)}" if ed.grad is not None else f"{fmt(grad, d)}")
             item.set_numbers(ed.weight, "" if ed.weight is None else fmt(ed.weight, d),
                              grad_text, ed.mark)
-            item.setToolTip(self._edge_tip(key, ed))
         self._apply_focus()
 
     def _weight_of(self, key: str) -> float | None:
@@ -127,6 +129,14 @@ class NetworkScene(QGraphicsScene):
             return self.document.edge(src, dst).weight
         except KeyError:
             return None
+
+    def tip_for(self, item) -> str:
+        """All the numbers of a node or edge, as rich text (built when asked:
+        hovering, or the inspector)."""
+        if isinstance(item, NodeItem):
+            return self._node_tip(item.node_id, item.numbers)
+        return self._edge_tip(item.key, item.numbers or
+                              EdgeDisplay(weight=self._weight_of(item.key)))
 
     def _node_tip(self, nid: str, nd) -> str:
         node = self.document.node(nid)
@@ -174,6 +184,8 @@ class NetworkScene(QGraphicsScene):
             item.setOpacity(1.0 if near else 0.15)
 
     def hovered(self, item) -> None:
+        if item is not None:
+            item.setToolTip(self.tip_for(item))
         self.hover_changed.emit(item)
 
     # --- selection -----------------------------------------------------------------

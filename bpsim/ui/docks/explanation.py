@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QTextBrowser, QVBoxLayout, QWidget
 from ...session.explain import HTML, Numbers, explain
 from ...session.vectorized import vectorized_html
 
+MAX_LINES = 12
 PHASE_COLOR = {"forward": "#c0392b", "cost": "#c0392b", "backward": "#1e8449",
                "update": "#2c5aa0"}
 
@@ -63,7 +64,13 @@ class ExplanationPanel(QWidget):
         color = PHASE_COLOR.get(micro.phase, "#1c2833")
         rows = [head, f"<p style='font-size:15pt;color:{color}'><b>{html.escape(expl.title)}"
                       f"</b></p>"]
-        for line in expl.lines:
+        lines = expl.lines
+        if len(lines) > MAX_LINES:     # a big network's update: the table has the rest
+            more = len(lines) - MAX_LINES
+            lines = lines[:MAX_LINES]
+        else:
+            more = 0
+        for line in lines:
             rows.append("<table style='margin-bottom:10px' cellspacing='0'>")
             rows.append(f"<tr><td style='font-size:16pt;padding-right:6px'>{line.what}</td>"
                         f"<td style='font-size:16pt'>{line.relation} {line.symbols}</td></tr>")
@@ -72,6 +79,10 @@ class ExplanationPanel(QWidget):
                             "</td></tr>")
             rows.append(f"<tr><td></td><td style='font-size:16pt;color:{color}'><b>= "
                         f"{html.escape(line.result)}</b></td></tr></table>")
+        if more:
+            rows.append("<p style='font-size:12pt;color:#555'>"
+                        + self.tr("… and {0} more: see the Parameters dock.").format(more)
+                        + "</p>")
         if self.vectorized.isChecked():
             rows.append(vectorized_html(workspace.document, stepper, digits))
         return "".join(rows)

@@ -63,7 +63,7 @@ class InspectorPanel(QWidget):
             self._row(self.label, True)
             if not self.label.hasFocus():
                 self.label.setText(node.label or "")
-            self.numbers.setText(shown.nodes[node.id].toolTip())
+            self.numbers.setText(shown.tip_for(shown.nodes[node.id]))
         elif len(edges) == 1 and not nodes:
             src, dst = edges[0]
             edge = doc.edge(src, dst)
@@ -77,7 +77,7 @@ class InspectorPanel(QWidget):
             self._row(self.value, into_neuron)
             if into_neuron and not self.value.hasFocus():
                 self.value.setText(fmt(edge.weight, 12).replace("−", "-"))
-            self.numbers.setText(shown.edges[f"{src}->{dst}"].toolTip())
+            self.numbers.setText(shown.tip_for(shown.edges[f"{src}->{dst}"]))
         else:
             self._target = None
             self.title.setText(self.tr("Select a node or an edge to see its numbers.")

@@ -38,15 +38,12 @@ class ParameterPanel(QWidget):
         layout.addLayout(row)
         self._numeric: dict[str, float] = {}
         self._numeric_at: tuple | None = None
-        self._filling = False
 
     def refresh(self) -> None:
         ws = self.window.workspace
         stepper = ws.stepper
-        self._filling = True
         if stepper is None:
             self.table.setRowCount(0)
-            self._filling = False
             return
         session = stepper.session
         update = stepper.trace.steps[-1]
@@ -58,7 +55,11 @@ class ParameterPanel(QWidget):
             self._numeric = {}
             self.summary.setText("")
         d = self.window.digits
-        self.table.setRowCount(len(names))
+        # itemChanged must not fire for our own writes (each would reach
+        # _on_item_changed): signals are blocked while filling.
+        self.table.blockSignals(True)
+        if self.table.rowCount() != len(names):
+            self.table.setRowCount(len(names))
         for k, name in enumerate(names):
             delta = (update.after[k] - update.before[k]) if stepper.complete and \
                 update.after is not None else None
@@ -70,16 +71,14 @@ class ParameterPanel(QWidget):
                 item = self.table.item(k, c)
                 if item is None:
                     item = QTableWidgetItem()
+                    flags = Qt.ItemIsSelectable | Qt.ItemIsEnabled
+                    item.setFlags(flags | Qt.ItemIsEditable if c == 1 else flags)
+                    if c in (2, 4):
+                        item.setForeground(QBrush(style.BACKWARD))
                     self.table.setItem(k, c, item)
                 if item.text() != text:
                     item.setText(text)
-                flags = Qt.ItemIsSelectable | Qt.ItemIsEnabled
-                if c == 1:
-                    flags |= Qt.ItemIsEditable
-                item.setFlags(flags)
-                if c in (2, 4):
-                    item.setForeground(QBrush(style.BACKWARD))
-        self._filling = False
+        self.table.blockSignals(False)
 
     def compute_numeric(self) -> None:
         stepper = self.window.workspace.stepper
@@ -94,7 +93,7 @@ class ParameterPanel(QWidget):
         self.refresh()
 
     def _on_item_changed(self, item: QTableWidgetItem) -> None:
-        if self._filling or item.column() != 1:
+        if item.column() != 1:
             return
         name = self.table.item(item.row(), 0).text()
         try:
