@@ -21,32 +21,43 @@ def _penalty_delta(kind: str, lam: float, w0: float, values: np.ndarray) -> np.n
     return lam * (f(values) - f(w0))
 
 
-def landscape(trainer: Trainer, theta: np.ndarray, settings: Settings, names: tuple[str, str],
-              values: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    """cost[j, i] with parameter names[0] at values[0][i] and names[1] at
-    values[1][j], over all training rows (the cost the descent minimizes)."""
+def landscape(trainer: Trainer, theta: np.ndarray, settings: Settings, names: tuple[str, ...],
+              values: tuple[np.ndarray, ...]) -> np.ndarray:
+    """The cost over all training rows (the cost the descent minimizes) with
+    one parameter at each of ``values[0]`` (a curve), or two: cost[j, i] with
+    names[0] at values[0][i] and names[1] at values[1][j]."""
     c = trainer.compiled
-    if names[0] == names[1]:
-        raise ValueError("a landscape needs two different parameters")
+    if len(set(names)) != len(names) or len(names) not in (1, 2):
+        raise ValueError("a landscape needs one parameter or two different ones")
     pos = [int(c.param_theta[c.param_names.index(n)]) for n in names]
+    if len(names) == 1:     # a curve: the same parameter on both axes, once
+        return landscape_points(trainer, theta, settings, pos[:1],
+                                [np.asarray(values[0], dtype=float)])
     va, vb = (np.asarray(v, dtype=float) for v in values)
     ga, gb = np.meshgrid(va, vb)                    # (len b, len a)
-    da, db = ga.ravel() - theta[pos[0]], gb.ravel() - theta[pos[1]]
+    flat = landscape_points(trainer, theta, settings, pos, [ga.ravel(), gb.ravel()])
+    return flat.reshape(len(vb), len(va))
+
+
+def landscape_points(trainer: Trainer, theta: np.ndarray, settings: Settings,
+                     pos: list[int], points: list[np.ndarray]) -> np.ndarray:
+    """The cost at each point: parameter pos[k] at points[k][i] for point i."""
+    c = trainer.compiled
+    deltas = [p - theta[q] for q, p in zip(pos, points)]
     ds = trainer.dataset
     n = ds.n_train
     X, T = np.ascontiguousarray(ds.X[:n].T), np.ascontiguousarray(ds.T[:n].T)
     loss = LOSSES[settings.loss]
     count = reduction_count(loss, len(c.output_rows), n, settings.reduction)
     network = Network(c, ds.inputs)
-    points = len(da)
+    count_points = len(points[0])
     per_pass = max(1, COLUMNS_PER_PASS // n)
-    out = np.empty(points)
+    out = np.empty(count_points)
     with np.errstate(all="ignore"):
-        for start in range(0, points, per_pass):
-            k = min(per_pass, points - start)
+        for start in range(0, count_points, per_pass):
+            k = min(per_pass, count_points - start)
             p = network.pass_for(n * k)
-            offsets = {pos[0]: np.repeat(da[start:start + k], n),
-                       pos[1]: np.repeat(db[start:start + k], n)}
+            offsets = {q: np.repeat(d[start:start + k], n) for q, d in zip(pos, deltas)}
             p.forward(theta, np.tile(X, k), offsets)
             y = p.outputs()
             t = np.tile(T, k) if loss.needs_targets else None
@@ -57,7 +68,19 @@ def landscape(trainer: Trainer, theta: np.ndarray, settings: Settings, names: tu
             base = float(np.sum(np.abs(theta * c.weight_mask)) if settings.regularization == "l1"
                          else np.dot(theta * c.weight_mask, theta * c.weight_mask))
             cost += settings.lam * base
-            for p_, grid in ((pos[0], ga.ravel()), (pos[1], gb.ravel())):
-                if c.weight_mask[p_]:
-                    cost += _penalty_delta(settings.regularization, settings.lam, theta[p_], grid)
-    return cost.reshape(len(vb), len(va))
+            for q, grid in zip(pos, points):
+                if c.weight_mask[q]:
+                    cost += _penalty_delta(settings.regularization, settings.lam, theta[q], grid)
+    return cost
+
+
+def outputs_over(trainer: Trainer, theta: np.ndarray, X: np.ndarray,
+                 node_ids: list[str]) -> dict[str, np.ndarray]:
+    """Each named node's output for every row of ``X`` (rows × data inputs):
+    the network's output over the input plane, or one hidden neuron's."""
+    c = trainer.compiled
+    network = Network(c, trainer.dataset.inputs)
+    p = network.pass_for(len(X))
+    with np.errstate(all="ignore"):
+        p.forward(theta, np.ascontiguousarray(np.asarray(X, dtype=float).T))
+    return {nid: p.A[c.row[c.index[nid]]].copy() for nid in node_ids}

@@ -13,6 +13,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..engine import Settings, TrainState
 
 
@@ -22,6 +24,11 @@ class History:
     every: int = 100
     costs: list[float] = field(default_factory=list)         # costs[i]: step i+1's cost
     test_costs: list[float | None] = field(default_factory=list)
+    grad_norms: list[np.ndarray] = field(default_factory=list)   # per step, per layer
+    epochs: list[int] = field(default_factory=list)               # each step's epoch
+    #: Changes whenever recorded steps are forgotten, so views that copy the
+    #: history incrementally know to start again.
+    version: int = 0
     _states: dict[int, TrainState] = field(default_factory=dict)   # after that many steps
     _settings: list[tuple[int, Settings]] = field(default_factory=list)
     # Values a user set by hand after that many steps: {theta position: value}.
@@ -30,6 +37,9 @@ class History:
     def start(self, state: TrainState, settings: Settings) -> None:
         self.costs.clear()
         self.test_costs.clear()
+        self.grad_norms.clear()
+        self.epochs.clear()
+        self.version += 1
         self._states = {0: state}
         self._settings = [(0, settings)]
         self._edits = {}
@@ -74,9 +84,12 @@ class History:
         self._settings = [(k, v) for k, v in self._settings if k <= iteration]
         self._edits = {k: v for k, v in self._edits.items() if k <= iteration}
 
-    def append(self, cost: float, test_cost: float | None, state: TrainState) -> None:
+    def append(self, cost: float, test_cost: float | None, state: TrainState,
+               grad_norms: np.ndarray | None = None, epoch: int = 0) -> None:
         self.costs.append(cost)
         self.test_costs.append(test_cost)
+        self.grad_norms.append(grad_norms)
+        self.epochs.append(epoch)
         n = len(self.costs)
         self._states[n] = state
         old = n - self.recent
@@ -85,8 +98,12 @@ class History:
 
     def truncate(self, iteration: int) -> None:
         """Forget the costs and states after ``iteration``."""
+        if iteration < len(self.costs):
+            self.version += 1
         del self.costs[iteration:]
         del self.test_costs[iteration:]
+        del self.grad_norms[iteration:]
+        del self.epochs[iteration:]
         self._states = {k: v for k, v in self._states.items() if k <= iteration}
 
     def nearest_state(self, iteration: int) -> tuple[int, TrainState]:
@@ -96,3 +113,7 @@ class History:
 
     def kept(self) -> int:
         return len(self._states)
+
+    def kept_states(self) -> list[tuple[int, TrainState]]:
+        """Every kept state, by iteration (the path a plot can draw)."""
+        return sorted(self._states.items(), key=lambda kv: kv[0])

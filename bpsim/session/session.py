@@ -9,6 +9,8 @@ import copy
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from ..document import Document, Loaded
 from ..engine import IterationTrace, RunResult, Settings, StepResult, Trainer, TrainState, \
     build_trace
@@ -31,6 +33,7 @@ class Session:
     def rebuild(self) -> None:
         """Compile the document anew and start a fresh history from its values."""
         self.trainer = Trainer(self.document.graph_spec(), self.dataset)
+        self._index_layers()
         settings = self.document.settings()
         self.state = self.trainer.initial_state(settings.seed)
         self.history.start(self.state, settings)
@@ -70,8 +73,37 @@ class Session:
         self.iteration += 1
         # Values set by hand at this iteration, kept from an earlier pass here.
         self.state = self._with_values(result.after, self.history.edits_at(self.iteration))
-        self.history.append(result.cost, result.test_cost, self.state)
+        self.history.append(result.cost, result.test_cost, self.state,
+                            self._layer_norms(result.evaluation.grad),
+                            result.before.position.epoch)
         self.diverged = False
+
+    def _layer_norms(self, grad) -> np.ndarray | None:
+        """‖∂C/∂W‖ of each layer of neurons (biases included): vanishing and
+        exploding gradients show here."""
+        starts = self._layer_starts
+        if not len(starts):
+            return None
+        squares = grad[:self._layers_end] ** 2
+        return np.sqrt(np.add.reduceat(squares, starts))
+
+    @property
+    def layer_names(self) -> list[str]:
+        """The layers of ``_layer_norms``: each level's neurons."""
+        spec = self.trainer.compiled.spec
+        c = self.trainer.compiled
+        names = []
+        for lv in c.neuron_levels:
+            ids = [n.id for i, n in enumerate(spec.nodes) if n.kind == "neuron" and
+                   lv.r0 <= c.row[i] < lv.r1]
+            names.append(", ".join(ids) if len(ids) <= 3 else f"{ids[0]} … ({len(ids)})")
+        return names
+
+    def _index_layers(self) -> None:
+        levels = self.trainer.compiled.neuron_levels
+        self._layer_starts = np.array([lv.theta_offset for lv in levels], dtype=np.intp)
+        self._layers_end = (levels[-1].theta_offset + levels[-1].shape[0] * levels[-1].shape[1]
+                            if levels else 0)
 
     def step(self) -> StepResult:
         result = self.trainer.step(self.state, self.settings)
@@ -135,6 +167,7 @@ class Session:
             if name in current:
                 theta[pos] = current[name]
         self.trainer = trainer
+        self._index_layers()
         self.state = replace(state, theta=theta)
         self.history.start(self.state, settings)
         self.iteration = 0

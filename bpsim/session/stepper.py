@@ -121,6 +121,24 @@ class Stepper:
         self.session.goto(iteration)
         self.index = self.total
 
+    def next_update(self):
+        """(names, values now, values after the next update or None if it
+        diverges): the update being walked, or — once an iteration is
+        complete — the one that follows (computed, not taken)."""
+        key = (id(self.trace), self.complete)
+        if getattr(self, "_next_key", None) == key:
+            return self._next
+        update = self.trace.steps[-1]
+        if not self.complete or update.after is None:
+            self._next = (update.names, update.before, update.after)
+        else:
+            s = self.session
+            result = s.trainer.step(s.state, s.settings)
+            self._next = (update.names, s.trainer.named(result.before.theta),
+                          None if result.diverged else s.trainer.named(result.after.theta))
+        self._next_key = key
+        return self._next
+
     def show_trace(self, trace) -> None:
         """Show a step the session has just taken, complete (Run mode)."""
         self.trace = trace

@@ -97,6 +97,14 @@ def build_actions(win) -> None:
     fill_recent_menu(win)
     for name in ("save", "save_as"):
         menu.addAction(win.actions[name])
+    exports = menu.addMenu(tr("&Export"))
+    exports.addAction(tr("Canvas as PNG or SVG…"), lambda: export_canvas(win))
+    for name, dock in win.plots.docks.items():
+        exports.addAction(tr("{0} as PNG or SVG…").format(dock.windowTitle()),
+                          partial(win.plots.export_plot, name))
+    exports.addSeparator()
+    exports.addAction(tr("Loss history as CSV…"), lambda: export_text(win, "history"))
+    exports.addAction(tr("Trace of this iteration as CSV…"), lambda: export_text(win, "trace"))
     menu.addSeparator()
     menu.addAction(win.actions["quit"])
 
@@ -164,13 +172,23 @@ def build_actions(win) -> None:
     edit_bar.setObjectName("toolbar_edit")
     edit_bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
     win.addToolBar(Qt.LeftToolBarArea, edit_bar)
+    short = {"add_input": tr("Input"), "add_neuron": tr("Neuron"), "add_param": tr("Param"),
+             "add_const": tr("Const"), "build": tr("Layers…"), "layout": tr("Layout"),
+             "fit": tr("Fit")}
+
+    def tool(name):
+        button = edit_bar.addAction(short[name])
+        button.setToolTip(win.actions[name].toolTip() or win.actions[name].text())
+        button.triggered.connect(win.actions[name].trigger)
+
     for name in ("add_input", "add_neuron"):
-        edit_bar.addAction(win.actions[name])
-    gate_button = edit_bar.addAction(tr("Add gate"))
+        tool(name)
+    gate_button = edit_bar.addAction(tr("Gate"))
+    gate_button.setToolTip(tr("Add a gate (+ by default; the arrow lists them all)"))
     gate_button.setMenu(gates)
     gate_button.triggered.connect(lambda: add_node(win, "op", "add"))
     for name in ("add_param", "add_const", "build", "layout", "fit"):
-        edit_bar.addAction(win.actions[name])
+        tool(name)
 
 
 def open_example_path(win, path) -> None:
@@ -343,3 +361,40 @@ def set_output(win, node_id: str, on: bool) -> None:
     doc = win.workspace.document
     outputs = [o for o in doc.outputs if o != node_id] + ([node_id] if on else [])
     win.push(SetSection("outputs", outputs))
+
+
+def export_canvas(win) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from . import export
+    path, _ = QFileDialog.getSaveFileName(win, win.tr("Export canvas"), "network.png",
+                                          win.tr("PNG image (*.png);;SVG drawing (*.svg)"))
+    if not path:
+        return
+    ok = export.scene_to_svg(win.scene, path) if path.lower().endswith(".svg") \
+        else export.scene_to_png(win.scene, path)
+    win.statusBar().showMessage(win.tr("Wrote {0}").format(path) if ok else
+                                win.tr("Could not write {0}").format(path), 5000)
+
+
+def export_text(win, what: str) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from . import export
+    ws = win.workspace
+    if ws.stepper is None:
+        win.statusBar().showMessage(ws.problem or "", 5000)
+        return
+    path, _ = QFileDialog.getSaveFileName(win, win.tr("Export CSV"), f"{what}.csv",
+                                          win.tr("CSV files (*.csv)"))
+    if not path:
+        return
+    text = export.history_csv(ws.session) if what == "history" else \
+        export.trace_csv(ws.stepper.trace)
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+    except OSError as exc:
+        win.show_error(f"error: {path}: cannot write: {exc.strerror or exc}")
+        return
+    win.statusBar().showMessage(win.tr("Wrote {0}").format(path), 5000)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox
 
@@ -22,6 +23,7 @@ from .docks.explanation import ExplanationPanel
 from .docks.inspector import InspectorPanel
 from .docks.params import ParameterPanel
 from .docks.training import TrainingPanel
+from .plots import Plots
 from .undo import UndoAdapter
 
 DEFAULT_EXAMPLE = "xor-2-2-1.bpsim.json"
@@ -79,7 +81,9 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["explanation"]], [470], Qt.Horizontal)
         self.resizeDocks([self.docks["explanation"], self.docks["training"]], [420, 330],
                          Qt.Vertical)
-        self.resizeDocks([self.docks["params"]], [150], Qt.Vertical)
+
+
+        self.plots = Plots(self)
 
         self.status_labels = {k: QLabel() for k in ("iteration", "epoch", "phase", "cost")}
         for label in self.status_labels.values():
@@ -258,7 +262,8 @@ class MainWindow(QMainWindow):
         self.schedule_refresh()
 
     def _on_selection(self) -> None:
-        self.inspector.show_selection()
+        if shiboken6.isValid(self.scene):     # not while the window is torn down
+            self.inspector.show_selection()
 
     # --- stepping ------------------------------------------------------------------
 
@@ -383,6 +388,7 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._update_history_slider()
         self._update_sample_choices()
+        self.plots.refresh()
 
     def _update_status(self) -> None:
         ws = self.workspace

@@ -47,3 +47,12 @@ def test_random_dags_with_params_and_penalties(seed):
     values = (np.linspace(-1, 1, 4), np.linspace(-0.5, 0.5, 3))
     grid = landscape(s.trainer, s.state.theta, s.settings, names, values)
     np.testing.assert_allclose(grid, brute_force(s, names, values), rtol=1e-12, atol=1e-14)
+
+
+def test_a_curve_over_one_parameter():
+    s = Session.from_loaded(load(examples_dir() / "single-weight-regression.bpsim.json"))
+    w = np.linspace(-1, 4, 11)
+    curve = landscape(s.trainer, s.state.theta, s.settings, ("p:w",), (w,))
+    rows = np.array(s.document.data.rows)
+    x, y = rows[:, 0], rows[:, 1]
+    np.testing.assert_allclose(curve, [np.sum((x * v - y) ** 2) for v in w], rtol=1e-13)

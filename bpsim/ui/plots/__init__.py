@@ -1,0 +1,109 @@
+"""The plot docks and how the window keeps them live."""
+from __future__ import annotations
+
+import time
+
+import shiboken6
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QFileDialog
+
+from .. import export
+from ..canvas.items import EdgeItem
+from .landscape import LandscapePlot
+from .loss import LossPlot
+from .views import DataPlot, GradientFlowPlot, TangentPlot
+
+# While training runs, the costlier views redraw at most this often.
+SLOW_VIEW_S = 0.25
+
+
+class Plots:
+    """Creates the plot docks on a window and refreshes the visible ones."""
+
+    def __init__(self, window):
+        self.window = window
+        self.loss = LossPlot()
+        self.landscape = LandscapePlot(window)
+        self.tangent = TangentPlot(window)
+        self.data = DataPlot(window)
+        self.gradients = GradientFlowPlot(window)
+        self.widgets = {"loss": self.loss, "landscape": self.landscape,
+                        "tangent": self.tangent, "data": self.data,
+                        "gradients": self.gradients}
+        titles = {"loss": window.tr("Loss curve"), "landscape": window.tr("Loss landscape"),
+                  "tangent": window.tr("Tangent"), "data": window.tr("Data"),
+                  "gradients": window.tr("Gradient flow")}
+        self.docks = {}
+        for name, widget in self.widgets.items():
+            dock = QDockWidget(titles[name], window)
+            dock.setObjectName(f"dock_plot_{name}")
+            dock.setWidget(widget)
+            window.addDockWidget(Qt.BottomDockWidgetArea, dock)
+            self.docks[name] = dock
+            window.docks[f"plot_{name}"] = dock
+        window.splitDockWidget(self.docks["loss"], self.docks["landscape"], Qt.Horizontal)
+        window.tabifyDockWidget(self.docks["loss"], window.docks["params"])
+        for name in ("tangent", "data", "gradients"):
+            window.tabifyDockWidget(self.docks["landscape"], self.docks[name])
+        self.docks["loss"].raise_()
+        self.docks["landscape"].raise_()
+        window.resizeDocks([self.docks["loss"]], [290], Qt.Vertical)
+        window.resizeDocks([self.docks["loss"], self.docks["landscape"]], [420, 560],
+                           Qt.Horizontal)
+        window.scene.hover_changed.connect(self._on_hover)
+        window.scene.selectionChanged.connect(self._on_canvas_selection)
+        window.params.table.itemSelectionChanged.connect(self._on_table_selection)
+        self._slow_shown = 0.0
+
+    def refresh(self) -> None:
+        """The views the user can see; while running, the slow ones a few times a second."""
+        session = self.window.workspace.session if self.window.workspace else None
+        if self.loss.isVisible():
+            self.loss.refresh(session)
+        now = time.perf_counter()
+        slow_due = not self.window.running or now - self._slow_shown > SLOW_VIEW_S
+        if slow_due:
+            self._slow_shown = now
+        for name in ("landscape", "data", "gradients", "tangent"):
+            widget = self.widgets[name]
+            if widget.isVisible() and (slow_due or name in ("landscape", "data")):
+                widget.refresh()
+
+    def _alive(self) -> bool:
+        """False while the window is being torn down (its scene may go first
+        and still announce a last selection change)."""
+        return shiboken6.isValid(self.window) and shiboken6.isValid(self.window.scene)
+
+    def _on_hover(self, item) -> None:
+        if not self._alive():
+            return
+        node = getattr(item, "node_id", None)
+        if node != self.data.hovered:
+            self.data.hovered = node
+            if self.data.isVisible():
+                self.data.refresh()
+
+    def _on_canvas_selection(self) -> None:
+        if not self._alive():
+            return
+        edges = [i for i in self.window.scene.selectedItems()
+                 if isinstance(i, EdgeItem) and i.dst.kind == "neuron"]
+        if len(edges) == 2:
+            self.landscape.choose(f"w:{edges[0].key}", f"w:{edges[1].key}")
+
+    def _on_table_selection(self) -> None:
+        table = self.window.params.table
+        rows = sorted({i.row() for i in table.selectedItems()})
+        if len(rows) == 2:
+            self.landscape.choose(table.item(rows[0], 0).text(), table.item(rows[1], 0).text())
+
+    # --- export --------------------------------------------------------------------
+
+    def export_plot(self, name: str) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, self.window.tr("Export plot"), f"{name}.png",
+            self.window.tr("PNG image (*.png);;SVG drawing (*.svg)"))
+        if path:
+            export.plot_to_file(self.widgets[name].plot, path)
+            self.window.statusBar().showMessage(self.window.tr("Wrote {0}").format(path), 5000)

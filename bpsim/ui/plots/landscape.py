@@ -1,0 +1,272 @@
+"""The loss landscape of two parameters, with the path gradient descent took.
+
+The cost over a grid around the two parameters' current values (the others
+held where they are) as a heatmap with contour lines, the path of the two
+over the history, the current point, and the arrow to where the next step
+lands.  The grid is computed on a worker thread; the newest request wins.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, \
+    QSpinBox, QVBoxLayout, QWidget
+
+from ...engine.landscape import landscape
+from .. import style
+
+
+class _Done(QObject):
+    finished = Signal(object, object)    # (request, grid) — delivered on the UI thread
+
+
+class GridJob(QRunnable):
+    """The cost over a grid, away from the UI thread.  It only reads the
+    trainer's compiled network and data, which never change."""
+
+    def __init__(self, request: dict, done: _Done):
+        super().__init__()
+        self.request = request
+        self.done = done
+
+    def run(self) -> None:
+        r = self.request
+        try:
+            grid = landscape(r["trainer"], r["theta"], r["settings"], r["names"], r["values"])
+        except Exception as exc:   # reported in the dock, never a crash of the app
+            grid = exc
+        self.done.finished.emit(self.request, grid)
+
+
+def auto_range(centre: float, path: np.ndarray, step: float) -> tuple[float, float]:
+    """A window that holds the path and the next step, at least ±1 wide."""
+    spread = max(1.0, 1.3 * float(np.max(np.abs(path - centre))) if len(path) else 1.0,
+                 3.0 * abs(step))
+    return centre - spread, centre + spread
+
+
+class LandscapePlot(QWidget):
+    def __init__(self, window, parent=None):
+        super().__init__(parent)
+        self.window = window
+        self.a, self.b = QComboBox(), QComboBox()
+        for combo in (self.a, self.b):
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
+        self.resolution = QSpinBox()
+        self.resolution.setRange(10, 200)
+        self.resolution.setValue(60)
+        self.resolution.setToolTip(self.tr("Grid points per axis"))
+        self.auto = QCheckBox(self.tr("auto range"))
+        self.auto.setChecked(True)
+        self.ranges = [QDoubleSpinBox() for _ in range(4)]
+        for spin, tip in zip(self.ranges, ("x from", "x to", "y from", "y to")):
+            spin.setRange(-1e6, 1e6)
+            spin.setDecimals(4)
+            spin.setToolTip(self.tr(tip))
+            spin.setMinimumWidth(50)
+            spin.setEnabled(False)
+            spin.editingFinished.connect(self.request)
+        self.auto.toggled.connect(lambda on: [s.setEnabled(not on) for s in self.ranges])
+        self.auto.toggled.connect(lambda _: self.request())
+        for w in (self.a, self.b):
+            w.activated.connect(lambda _: self.choose(self.a.currentText(),
+                                                      self.b.currentText()))
+        self.resolution.editingFinished.connect(self.request)
+
+        self.plot = pg.PlotWidget(background="w")
+        self.image = pg.ImageItem()
+        self.image.setColorMap(pg.colormap.get("viridis"))
+        self.plot.addItem(self.image)
+        self.contours: list[pg.IsocurveItem] = []
+        self.path = self.plot.plot(pen=pg.mkPen("w", width=2), symbol="o", symbolSize=4,
+                                   symbolBrush="w", symbolPen=None)
+        self.point = pg.ScatterPlotItem(size=14, brush=pg.mkBrush(style.CURRENT),
+                                        pen=pg.mkPen("k", width=1.5))
+        self.plot.addItem(self.point)
+        self.arrow_line = self.plot.plot(pen=pg.mkPen(style.FORWARD, width=3))
+        self.arrow = pg.ArrowItem(pen=pg.mkPen(style.FORWARD), brush=pg.mkBrush(style.FORWARD),
+                                  headLen=16)
+        self.plot.addItem(self.arrow)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("x:")))
+        top.addWidget(self.a, 1)
+        top.addWidget(QLabel(self.tr("y:")))
+        top.addWidget(self.b, 1)
+        top.addWidget(self.resolution)
+        ranges = QHBoxLayout()
+        ranges.addWidget(self.auto)
+        for spin in self.ranges:
+            ranges.addWidget(spin)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(top)
+        layout.addWidget(self.plot, 1)
+        layout.addLayout(ranges)
+        layout.addWidget(self.status)
+
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.done = _Done()
+        self.done.finished.connect(self._on_grid)
+        self.busy = False
+        self.pending: dict | None = None
+        self.last_request: dict | None = None
+        self.grid: np.ndarray | None = None
+        self._names: tuple = ()
+        self._range: tuple | None = None
+        self._computed_at: tuple | None = None
+
+    # --- choosing -------------------------------------------------------------------
+
+    def set_names(self, names: list[str]) -> None:
+        if tuple(names) == self._names:
+            return
+        self._names = tuple(names)
+        for combo, k in ((self.a, 0), (self.b, 1)):
+            keep = combo.currentText()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(names)
+            combo.setCurrentText(keep if keep in names else names[min(k, len(names) - 1)]
+                                 if names else "")
+            combo.blockSignals(False)
+        self._range = None
+
+    def choose(self, a: str, b: str) -> None:
+        """Pick the two parameters (from the parameter table, or two edges)."""
+        self.a.setCurrentText(a)
+        self.b.setCurrentText(b)
+        self._range = None           # a new pair: the range fits it anew
+        self.refresh()
+
+    # --- computing -------------------------------------------------------------------
+
+    def request(self, force_range: bool = False) -> None:
+        ws = self.window.workspace
+        if ws is None or ws.stepper is None:
+            return
+        session = ws.session
+        names = (self.a.currentText(), self.b.currentText())
+        if len(set(names)) < 2 or "" in names:
+            self.status.setText(self.tr("Pick two different parameters (a model with one "
+                                        "parameter: see the tangent view)."))
+            return
+        here, step = self.next_step(ws.stepper, names)
+        path = self.path_points(session, names)
+        if self.auto.isChecked():
+            if force_range or self._range is None or not self._inside(here + step):
+                lo_a, hi_a = auto_range(here[0], path[:, 0], step[0])
+                lo_b, hi_b = auto_range(here[1], path[:, 1], step[1])
+                self._range = (lo_a, hi_a, lo_b, hi_b)
+                for spin, v in zip(self.ranges, self._range):
+                    spin.blockSignals(True)
+                    spin.setValue(v)
+                    spin.blockSignals(False)
+        else:
+            self._range = tuple(s.value() for s in self.ranges)
+        n = self.resolution.value()
+        lo_a, hi_a, lo_b, hi_b = self._range
+        request = {"trainer": session.trainer, "theta": session.state.theta.copy(),
+                   "settings": session.settings, "names": names,
+                   "values": (np.linspace(lo_a, hi_a, n), np.linspace(lo_b, hi_b, n)),
+                   "key": (session.iteration, names, self._range, n, id(session.trainer))}
+        if self.last_request is not None and request["key"] == self.last_request["key"]:
+            return
+        self.last_request = request
+        if self.busy:
+            self.pending = request
+        else:
+            self._start(request)
+
+    def _inside(self, point) -> bool:
+        lo_a, hi_a, lo_b, hi_b = self._range
+        margin_a, margin_b = 0.1 * (hi_a - lo_a), 0.1 * (hi_b - lo_b)
+        return lo_a + margin_a <= point[0] <= hi_a - margin_a and \
+            lo_b + margin_b <= point[1] <= hi_b - margin_b
+
+    def _start(self, request: dict) -> None:
+        self.busy = True
+        self.status.setText(self.tr("computing the landscape…"))
+        self.pool.start(GridJob(request, self.done))
+
+    def _on_grid(self, request: dict, grid) -> None:
+        self.busy = False
+        if isinstance(grid, Exception):
+            self.status.setText(self.tr("cannot compute: {0}").format(grid))
+        else:
+            self.show_grid(request, grid)
+        if self.pending is not None:
+            nxt, self.pending = self.pending, None
+            self._start(nxt)
+
+    def show_grid(self, request: dict, grid: np.ndarray) -> None:
+        self.grid = grid
+        self._computed_at = request["key"]
+        va, vb = request["values"]
+        shown = np.log10(grid - np.nanmin(grid) + 1e-12) if np.ptp(grid) > 1e3 else grid
+        finite = np.where(np.isfinite(shown), shown, np.nanmax(shown[np.isfinite(shown)])
+                          if np.isfinite(shown).any() else 0.0)
+        # ImageItem takes [x, y]: the grid is [y, x]
+        self.image.setImage(finite.T, autoLevels=True)
+        self.image.setRect(pg.QtCore.QRectF(va[0], vb[0], va[-1] - va[0], vb[-1] - vb[0]))
+        for c in self.contours:
+            self.plot.removeItem(c)
+        self.contours = []
+        levels = np.linspace(finite.min(), finite.max(), 12)[1:-1]
+        for level in levels:
+            iso = pg.IsocurveItem(data=finite.T, level=level, pen=pg.mkPen((255, 255, 255, 110)))
+            iso.setParentItem(self.image)
+            self.contours.append(iso)
+        scale = " (log₁₀ of cost − min)" if shown is not grid else ""
+        self.status.setText(self.tr("cost over {0}×{1} grid{2}; others held at iteration "
+                                    "{3}").format(len(va), len(vb), scale, request["key"][0]))
+        self.plot.setLabel("bottom", request["names"][0])
+        self.plot.setLabel("left", request["names"][1])
+
+    # --- every frame ------------------------------------------------------------------
+
+    @staticmethod
+    def path_points(session, names) -> np.ndarray:
+        """The two parameters at every kept state of the history (to the current iteration)."""
+        c = session.trainer.compiled
+        pos = [int(c.param_theta[session.param_names.index(n)]) for n in names]
+        states = [s for k, s in session.history.kept_states() if k <= session.iteration]
+        if not states:
+            return np.zeros((0, 2))
+        return np.array([[s.theta[pos[0]], s.theta[pos[1]]] for s in states])
+
+    @staticmethod
+    def next_step(stepper, names) -> tuple[np.ndarray, np.ndarray]:
+        """The two now, and how the next update moves them (zero if it diverges)."""
+        all_names, before, after = stepper.next_update()
+        k = [list(all_names).index(n) for n in names]
+        now = np.array([before[i] for i in k])
+        if after is None:
+            return now, np.zeros(2)
+        return now, np.array([after[i] for i in k]) - now
+
+    def refresh(self) -> None:
+        ws = self.window.workspace
+        if ws is None or ws.stepper is None:
+            return
+        session = ws.session
+        self.set_names(session.param_names)
+        names = (self.a.currentText(), self.b.currentText())
+        if len(set(names)) < 2 or "" in names:
+            self.request()
+            return
+        path = self.path_points(session, names)
+        self.path.setData(path[:, 0], path[:, 1])
+        start, step = self.next_step(ws.stepper, names)
+        end = start + step
+        self.point.setData([start[0]], [start[1]])
+        self.arrow_line.setData([start[0], end[0]], [start[1], end[1]])
+        self.arrow.setPos(end[0], end[1])
+        angle = np.degrees(np.arctan2(end[1] - start[1], end[0] - start[0]))
+        self.arrow.setStyle(angle=180 - angle)
+        self.request()

@@ -1,0 +1,106 @@
+"""The loss curve: the cost of every step, the mean of every epoch, the test
+cost when the data is split; the current iteration marked."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from .. import style
+
+
+def epoch_means(costs: np.ndarray, epochs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the step that ends each epoch, that epoch's mean cost)."""
+    if not len(costs):
+        return np.zeros(0), np.zeros(0)
+    change = np.flatnonzero(np.diff(epochs)) + 1
+    starts = np.concatenate([[0], change])
+    sums = np.add.reduceat(costs, starts)
+    counts = np.diff(np.concatenate([starts, [len(costs)]]))
+    return np.concatenate([change, [len(costs)]]).astype(float), sums / counts
+
+
+class LossPlot(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setLabel("bottom", self.tr("iteration"))
+        self.plot.setLabel("left", self.tr("cost"))
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.plot.addLegend(offset=(-10, 10))
+        self.train = self.plot.plot(pen=pg.mkPen(style.FORWARD, width=1.5),
+                                    name=self.tr("cost per step"))
+        self.epoch = self.plot.plot(pen=pg.mkPen("#2c3e50", width=2.5),
+                                    name=self.tr("epoch mean"))
+        self.test = self.plot.plot(pen=pg.mkPen("#2c5aa0", width=2, style=pg.QtCore.Qt.DashLine),
+                                   name=self.tr("test cost"))
+        for curve in (self.train, self.epoch, self.test):
+            # 100 000 steps stay smooth: peaks kept, points outside the view skipped
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+        self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(style.CURRENT, width=2))
+        self.plot.addItem(self.marker)
+        self.log = QCheckBox(self.tr("log scale"))
+        self.log.toggled.connect(lambda on: self.plot.setLogMode(y=on))
+        self.readout = QLabel()
+        row = QHBoxLayout()
+        row.addWidget(self.log)
+        row.addWidget(self.readout, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.plot)
+        layout.addLayout(row)
+        self._proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=30,
+                                     slot=self._on_mouse)
+        self._version = None
+        self._n = 0
+        self._costs = np.zeros(0)
+        self._epochs = np.zeros(0, dtype=np.int64)
+        self._tests = np.zeros(0)
+
+    def refresh(self, session) -> None:
+        if session is None:
+            for curve in (self.train, self.epoch, self.test):
+                curve.setData([], [])
+            self._version = None
+            return
+        h = session.history
+        n = h.length
+        if h.version != self._version or n < self._n:
+            self._version, self._n = h.version, 0
+            self._costs = np.zeros(0)
+            self._epochs = np.zeros(0, dtype=np.int64)
+            self._tests = np.zeros(0)
+        if n > self._n:     # append only what is new: a long run stays cheap
+            new = slice(self._n, n)
+            self._costs = np.concatenate([self._costs, np.asarray(h.costs[new], dtype=float)])
+            self._epochs = np.concatenate([self._epochs, np.asarray(h.epochs[new])])
+            tests = [np.nan if v is None else v for v in h.test_costs[new]]
+            self._tests = np.concatenate([self._tests, np.asarray(tests, dtype=float)])
+            self._n = n
+            steps = np.arange(1, n + 1, dtype=float)
+            self.train.setData(steps, self._costs)
+            ends, means = epoch_means(self._costs, self._epochs)
+            self.epoch.setData(ends, means)
+            has_test = bool(np.isfinite(self._tests).any())
+            self.test.setData(steps if has_test else [], self._tests if has_test else [])
+        elif n == 0:
+            for curve in (self.train, self.epoch, self.test):
+                curve.setData([], [])
+        self.marker.setValue(session.iteration)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """What is plotted (for export and tests)."""
+        return {"costs": self._costs, "epochs": self._epochs, "test_costs": self._tests}
+
+    def _on_mouse(self, event) -> None:
+        pos = event[0]
+        if not self.plot.sceneBoundingRect().contains(pos) or not self._n:
+            return
+        x = self.plot.plotItem.vb.mapSceneToView(pos).x()
+        k = int(round(x))
+        if 1 <= k <= self._n:
+            text = self.tr("iteration {0}: cost {1:.6g}").format(k, self._costs[k - 1])
+            if np.isfinite(self._tests[k - 1]):
+                text += self.tr(", test {0:.6g}").format(self._tests[k - 1])
+            self.readout.setText(text)

@@ -1,0 +1,245 @@
+"""The tangent view, the data view and the gradient flow."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ...engine.landscape import landscape, outputs_over
+from .. import style
+
+CURVE_POINTS = 101
+PLANE_POINTS = 100
+
+
+def _frame(widget: QWidget, controls: list, plot: pg.PlotWidget, status: QLabel) -> None:
+    row = QHBoxLayout()
+    for c in controls:
+        row.addWidget(c)
+    row.addStretch(1)
+    layout = QVBoxLayout(widget)
+    layout.setContentsMargins(2, 2, 2, 2)
+    layout.addLayout(row)
+    layout.addWidget(plot, 1)
+    layout.addWidget(status)
+
+
+class TangentPlot(QWidget):
+    """The cost against one parameter, the current point and the tangent whose
+    slope is ∂cost/∂p over all training rows — the notes' picture of the
+    derivative — and where the next step lands."""
+
+    def __init__(self, window, parent=None):
+        super().__init__(parent)
+        self.window = window
+        self.param = QComboBox()
+        self.param.activated.connect(lambda _: self.refresh(force=True))
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.curve = self.plot.plot(pen=pg.mkPen(style.FORWARD, width=2.5))
+        self.tangent = self.plot.plot(pen=pg.mkPen(style.BACKWARD, width=2,
+                                                   style=pg.QtCore.Qt.DashLine))
+        self.point = pg.ScatterPlotItem(size=13, brush=pg.mkBrush(style.CURRENT),
+                                        pen=pg.mkPen("k"))
+        self.landing = pg.ScatterPlotItem(size=10, brush=pg.mkBrush("#2c5aa0"), pen=None)
+        self.plot.addItem(self.point)
+        self.plot.addItem(self.landing)
+        self.status = QLabel()
+        _frame(self, [QLabel(self.tr("parameter:")), self.param], self.plot, self.status)
+        self.slope = None
+        self._key = None
+
+    def refresh(self, force: bool = False) -> None:
+        ws = self.window.workspace
+        if ws is None or ws.stepper is None:
+            return
+        session = ws.session
+        names = session.param_names
+        if [self.param.itemText(i) for i in range(self.param.count())] != names:
+            keep = self.param.currentText()
+            self.param.clear()
+            self.param.addItems(names)
+            if keep in names:
+                self.param.setCurrentText(keep)
+        name = self.param.currentText()
+        if not name:
+            return
+        names, before, after = ws.stepper.next_update()
+        key = (name, id(before))
+        if key == self._key and not force:
+            return
+        self._key = key
+        k = list(names).index(name)
+        p0 = float(before[k])
+        theta = theta_from_named(session, before)
+        full = session.trainer.evaluate(theta, np.arange(session.dataset.n_train),
+                                        session.settings)
+        cost0 = full.cost
+        self.slope = float(session.trainer.named(full.grad)[k])
+        step = 0.0 if after is None else float(after[k] - p0)
+        half = max(1.0, 3.0 * abs(step), 0.5 * abs(p0))
+        xs = np.linspace(p0 - half, p0 + half, CURVE_POINTS)
+        ys = landscape(session.trainer, theta, session.settings, (name,), (xs,))
+        self.curve.setData(xs, ys)
+        span = half / 2
+        self.tangent.setData([p0 - span, p0 + span],
+                             [cost0 - self.slope * span, cost0 + self.slope * span])
+        self.point.setData([p0], [cost0])
+        landed = landscape(session.trainer, theta, session.settings, (name,), ([p0 + step],))
+        self.landing.setData([p0 + step], [float(landed[0])])
+        self.plot.setLabel("bottom", name)
+        self.plot.setLabel("left", self.tr("cost (all training rows)"))
+        self.status.setText(self.tr("slope ∂C/∂{0} = {1:.6g}; the step moves it by {2:.4g} "
+                                    "(η = {3:g})").format(name, self.slope, step,
+                                                          session.settings.learning_rate))
+
+
+def theta_from_named(session, values) -> np.ndarray:
+    """The parameter vector from the named values (every other entry of
+    theta is a structural zero)."""
+    c = session.trainer.compiled
+    theta = np.zeros(c.theta_size)
+    theta[c.param_theta] = values
+    return theta
+
+
+class DataPlot(QWidget):
+    """The network's output over the input plane (two inputs: a heatmap, the
+    decision boundary), or its fitted curve (one input), with the data."""
+
+    def __init__(self, window, parent=None):
+        super().__init__(parent)
+        self.window = window
+        self.node = QComboBox()
+        self.node.activated.connect(lambda _: self.refresh())
+        self.plot = pg.PlotWidget(background="w")
+        self.image = pg.ImageItem()
+        self.image.setColorMap(pg.colormap.get("CET-D1A"))
+        self.plot.addItem(self.image)
+        self.curve = self.plot.plot(pen=pg.mkPen(style.FORWARD, width=2.5))
+        # black and white points read on any colour of the map; test points hollow
+        self.train_points = pg.ScatterPlotItem(size=11, pen=pg.mkPen("k", width=1.2))
+        self.test_points = pg.ScatterPlotItem(size=11, brush=None, pen=pg.mkPen("k", width=2))
+        self.plot.addItem(self.train_points)
+        self.plot.addItem(self.test_points)
+        self.status = QLabel()
+        _frame(self, [QLabel(self.tr("output of:")), self.node], self.plot, self.status)
+        self.hovered: str | None = None
+        self.values: np.ndarray | None = None   # the output shown, over ``plane``
+        self.plane: np.ndarray | None = None
+
+    def refresh(self) -> None:
+        ws = self.window.workspace
+        if ws is None or ws.stepper is None:
+            return
+        session = ws.session
+        doc = ws.document
+        computing = [n.id for n in doc.nodes if n.kind in ("neuron", "op")]
+        if [self.node.itemText(i) for i in range(self.node.count())] != computing:
+            self.node.clear()
+            self.node.addItems(computing)
+            if doc.outputs:
+                self.node.setCurrentText(doc.outputs[0])
+        node = self.hovered if self.hovered in computing else self.node.currentText()
+        ds = session.dataset
+        inputs = len(ds.inputs)
+        if inputs not in (1, 2) or not node:
+            self.status.setText(self.tr("The data view needs data with one or two inputs."))
+            return
+        X, T = ds.X, ds.T
+        theta = session.state.theta
+        if inputs == 2:
+            lo = X.min(axis=0) - 0.2 * np.ptp(X, axis=0) - 1e-9
+            hi = X.max(axis=0) + 0.2 * np.ptp(X, axis=0) + 1e-9
+            gx = np.linspace(lo[0], hi[0], PLANE_POINTS)
+            gy = np.linspace(lo[1], hi[1], PLANE_POINTS)
+            mx, my = np.meshgrid(gx, gy)
+            self.plane = np.column_stack([mx.ravel(), my.ravel()])
+            out = outputs_over(session.trainer, theta, self.plane,
+                               [node])[node].reshape(PLANE_POINTS, PLANE_POINTS)
+            self.values = out
+            self.image.setImage(out.T, autoLevels=True)
+            self.image.setRect(pg.QtCore.QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1]))
+            self.image.setVisible(True)
+            self.curve.setData([], [])
+            labels = T[:, 0] if T.shape[1] else np.zeros(len(X))
+            middle = 0.5 * (labels.max() + labels.min())
+            white, black = pg.mkBrush("w"), pg.mkBrush("k")
+            brushes = [white if v > middle else black for v in labels]
+            n = ds.n_train
+            self.train_points.setData(X[:n, 0], X[:n, 1], brush=brushes[:n])
+            self.test_points.setData(X[n:, 0], X[n:, 1])
+            self.plot.setLabel("bottom", ds.inputs[0])
+            self.plot.setLabel("left", ds.inputs[1])
+        else:
+            lo, hi = X[:, 0].min(), X[:, 0].max()
+            pad = 0.1 * (hi - lo) + 1e-9
+            xs = np.linspace(lo - pad, hi + pad, 200)
+            out = outputs_over(session.trainer, theta, xs[:, None], [node])[node]
+            self.values = out
+            self.image.setVisible(False)
+            self.curve.setData(xs, out)
+            n = ds.n_train
+            ys = T[:, 0] if T.shape[1] else np.zeros(len(X))
+            self.train_points.setData(X[:n, 0], ys[:n], brush=pg.mkBrush(style.FORWARD))
+            self.test_points.setData(X[n:, 0], ys[n:])
+            self.plot.setLabel("bottom", ds.inputs[0])
+            self.plot.setLabel("left", node)
+        self.status.setText(self.tr("{0}'s output at iteration {1}{2}").format(
+            node, session.iteration, self.tr(" (hovered)") if node == self.hovered else ""))
+
+
+class GradientFlowPlot(QWidget):
+    """‖∂C/∂W‖ of each layer over the iterations: vanishing and exploding
+    gradients in one picture (log scale)."""
+
+    COLORS = ("#c0392b", "#2c5aa0", "#1e8449", "#8e44ad", "#d35400", "#16a085", "#7f8c8d")
+
+    def __init__(self, window, parent=None):
+        super().__init__(parent)
+        self.window = window
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setLogMode(y=True)
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.plot.setLabel("bottom", self.tr("iteration"))
+        self.plot.setLabel("left", self.tr("‖∂C/∂W‖ per layer"))
+        self.legend = self.plot.addLegend(offset=(-10, 10))
+        self.curves: list = []
+        self.status = QLabel()
+        _frame(self, [], self.plot, self.status)
+        self._key = None
+        self.norms = np.zeros((0, 0))
+
+    def refresh(self) -> None:
+        ws = self.window.workspace
+        if ws is None or ws.stepper is None:
+            return
+        session = ws.session
+        h = session.history
+        key = (h.version, h.length)
+        if key == self._key:
+            return
+        self._key = key
+        rows = [g for g in h.grad_norms if g is not None]
+        names = session.layer_names
+        if len(self.curves) != len(names):
+            for c in self.curves:
+                self.plot.removeItem(c)
+            self.legend.clear()
+            self.curves = [self.plot.plot(pen=pg.mkPen(self.COLORS[k % len(self.COLORS)],
+                                                       width=2), name=f"layer {k + 1}: {n}")
+                           for k, n in enumerate(names)]
+            for c in self.curves:
+                c.setDownsampling(auto=True, method="peak")
+                c.setClipToView(True)
+        self.norms = np.array(rows) if rows else np.zeros((0, len(names)))
+        steps = np.arange(1, len(self.norms) + 1, dtype=float)
+        for k, c in enumerate(self.curves):
+            ys = self.norms[:, k] if len(self.norms) else np.zeros(0)
+            ok = ys > 0          # log scale: a zero gradient is left out, not drawn at −∞
+            c.setData(steps[ok], ys[ok])
+        if len(self.norms):
+            last = self.norms[-1]
+            ratio = last[0] / last[-1] if last[-1] > 0 else np.inf
+            self.status.setText(self.tr("last step: first layer / last layer = {0:.3g}").format(
+                ratio))

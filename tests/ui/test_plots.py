@@ -1,0 +1,109 @@
+"""Each plot shows the numbers the engine produced."""
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QFileDialog
+
+from bpsim.engine.landscape import outputs_over
+from bpsim.paths import examples_dir
+from bpsim.ui import export
+
+XOR = examples_dir() / "xor-2-2-1.bpsim.json"
+
+
+def trained(window, steps=40):
+    window.open_path(XOR)
+    window.workspace.session.train(steps)
+    window.workspace.stepper.after_run()
+    window.refresh()
+    return window.workspace.session
+
+
+def test_loss_curve_plots_the_history(window):
+    session = trained(window)
+    arrays = window.plots.loss.arrays()
+    np.testing.assert_array_equal(arrays["costs"], session.history.costs)
+    x, y = window.plots.loss.train.getData()
+    np.testing.assert_array_equal(y, session.history.costs)
+    assert window.plots.loss.marker.value() == session.iteration
+    window.history_slider.setValue(10)            # rewind, then step anew: the curve follows
+    window.step("iteration")
+    np.testing.assert_array_equal(window.plots.loss.arrays()["costs"], session.history.costs)
+    assert len(session.history.costs) == 11
+
+
+def test_landscape_at_the_current_point_is_the_engine_cost(window, qtbot):
+    session = trained(window, 5)
+    plot = window.plots.landscape
+    plot.resolution.setValue(21)           # odd: the centre of the grid is the current point
+    plot.choose("w:h1->o", "b:o")
+    params = session.parameters()
+    qtbot.waitUntil(lambda: plot._computed_at is not None
+                    and plot._computed_at[1] == ("w:h1->o", "b:o"), timeout=10000)
+    va, vb = plot.last_request["values"]
+    assert va[10] == pytest.approx(params["w:h1->o"], abs=1e-15)
+    assert vb[10] == pytest.approx(params["b:o"], abs=1e-15)
+    # the iteration shown is complete: the current point is after its update
+    assert plot.grid[10, 10] == pytest.approx(session.preview().cost, rel=1e-12)
+    path = plot.path.getData()
+    assert len(path[0]) == session.iteration + 1          # every state, start included
+    assert path[0][-1] == params["w:h1->o"]
+    window.history_slider.setValue(2)
+    assert len(plot.path.getData()[0]) == 3               # the path follows the rewind
+
+
+def test_tangent_slope_is_the_gradient(window):
+    trained(window, 3)
+    window.plots.docks["tangent"].raise_()
+    tangent = window.plots.tangent
+    tangent.param.setCurrentText("w:x1->h1")
+    tangent.refresh(force=True)
+    g = window.workspace.session.preview().steps[-1]      # the next update, full batch
+    g = g.grads[g.names.index("w:x1->h1")]
+    assert tangent.slope == pytest.approx(g, rel=1e-12)
+    xs, ys = tangent.tangent.getData()
+    assert (ys[1] - ys[0]) / (xs[1] - xs[0]) == pytest.approx(g, rel=1e-9, abs=1e-15)
+
+
+def test_data_view_and_gradient_flow(window):
+    session = trained(window, 30)
+    window.plots.docks["data"].raise_()
+    data = window.plots.data
+    data.refresh()
+    expected = outputs_over(session.trainer, session.state.theta, data.plane, ["o"])["o"]
+    np.testing.assert_array_equal(data.values.ravel(), expected)
+    assert data.plane[:, 0].min() < 0 and data.plane[:, 0].max() > 1   # the data, with room
+    window.plots.docks["gradients"].raise_()
+    flow = window.plots.gradients
+    flow.refresh()
+    assert flow.norms.shape == (30, 2)
+    last = session.history.grad_norms[-1]
+    np.testing.assert_array_equal(flow.norms[-1], last)
+    # and the norms are those of the trace's gradients, layer by layer
+    window.history_slider.setValue(29)
+    window.step("iteration")
+    update = window.workspace.stepper.trace.steps[-1]
+    g = dict(zip(update.names, update.grads))
+    hidden = np.sqrt(sum(v * v for k, v in g.items() if k.endswith("h1") or k.endswith("h2")))
+    assert session.history.grad_norms[-1][0] == pytest.approx(hidden, rel=1e-12)
+
+
+def test_exports_write_valid_files(window, tmp_path, monkeypatch):
+    trained(window, 10)
+    png, svg = tmp_path / "net.png", tmp_path / "net.svg"
+    assert export.scene_to_png(window.scene, str(png))
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert export.scene_to_svg(window.scene, str(svg))
+    assert b"<svg" in svg.read_bytes()[:400]
+    for name in ("loss", "landscape"):
+        for ext in ("png", "svg"):
+            out = tmp_path / f"{name}.{ext}"
+            monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, o=out, **k: (str(o), ""))
+            window.plots.export_plot(name)
+            data = out.read_bytes()
+            assert data[:8] == b"\x89PNG\r\n\x1a\n" if ext == "png" else b"<svg" in data[:600]
+    history = export.history_csv(window.workspace.session).splitlines()
+    assert history[0] == "iteration,epoch,cost,test_cost" and len(history) == 11
+    assert float(history[1].split(",")[2]) == window.workspace.session.history.costs[0]
+    trace = export.trace_csv(window.workspace.stepper.trace).splitlines()
+    assert trace[0].startswith("micro_step,phase,name")
+    assert sum(1 for row in trace if ",update," in row) == 9
