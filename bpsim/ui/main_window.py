@@ -119,6 +119,8 @@ class MainWindow(QMainWindow):
         doc.subscribe(self._on_document_change)
         workspace.subscribe(lambda what: self.schedule_refresh())
         self.sample = None
+        if workspace.session is not None and len(workspace.session.param_names) < 2:
+            self.plots.docks["tangent"].raise_()    # one parameter: a curve, not a surface
         self.training.set_document(doc)
         self._update_title()
         self.refresh()

@@ -137,7 +137,9 @@ class NodeItem(_Hoverable, QGraphicsItem):
                 symbol = f"+{fmt(node.value, 3)}"
             self.title.set(symbol, QPointF(0, 0))
             # the id the formulas use, and the label when there is one
-            self.name.set(node.id if not node.label else f"{node.id} · {node.label}")
+            label = node.label or ""
+            self.name.set(label if node.id in label else
+                          f"{node.id} · {label}" if label else node.id)
             self.sub.set("", QPointF(0, 0))
         elif node.kind == "neuron":
             self.title.set(node.label or node.id, QPointF(0, -7))

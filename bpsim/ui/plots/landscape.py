@@ -257,7 +257,10 @@ class LandscapePlot(QWidget):
         session = ws.session
         self.set_names(session.param_names)
         names = (self.a.currentText(), self.b.currentText())
-        if len(set(names)) < 2 or "" in names:
+        usable = len(set(names)) == 2 and "" not in names
+        for item in (self.image, self.path, self.point, self.arrow, self.arrow_line):
+            item.setVisible(usable)
+        if not usable:
             self.request()
             return
         path = self.path_points(session, names)
