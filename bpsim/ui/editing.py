@@ -70,6 +70,9 @@ def build_actions(win) -> None:
     a("zoom_out", tr("Zoom out"), lambda: win.view.zoom_by(1 / 1.2), QKeySequence.ZoomOut)
     a("focus", tr("Focus on selected node"), lambda: toggle_focus(win), "Ctrl+F",
       checkable=True)
+    a("thumbnails", tr("Neuron thumbnails"), lambda: win.plots.refresh_thumbnails(), "Ctrl+T",
+      tr("Each neuron's output over the input plane, beside it (two inputs)"),
+      checkable=True)
     # Stepping: arrows and PageDown/PageUp, so a presentation clicker drives it
     a("next", tr("Next micro-step"), partial(win.step, "forward"), ["Right", "PgDown"],
       tr("Compute the next node (→ or PageDown)"))
@@ -123,7 +126,7 @@ def build_actions(win) -> None:
     menu.addAction(win.actions["layout"])
 
     menu = win.menuBar().addMenu(tr("&View"))
-    for name in ("fit", "zoom_in", "zoom_out", "focus"):
+    for name in ("fit", "zoom_in", "zoom_out", "focus", "thumbnails"):
         menu.addAction(win.actions[name])
     digits = menu.addMenu(tr("Digits shown"))
     for d in (2, 3, 4, 5, 6, 8):

@@ -107,3 +107,22 @@ def test_exports_write_valid_files(window, tmp_path, monkeypatch):
     trace = export.trace_csv(window.workspace.stepper.trace).splitlines()
     assert trace[0].startswith("micro_step,phase,name")
     assert sum(1 for row in trace if ",update," in row) == 9
+
+
+def test_hover_and_thumbnails_show_a_neurons_own_output(window):
+    session = trained(window, 20)
+    window.plots.docks["data"].raise_()
+    window.scene.hovered(window.scene.nodes["h1"])
+    data = window.plots.data
+    expected = outputs_over(session.trainer, session.state.theta, data.plane, ["h1"])["h1"]
+    np.testing.assert_array_equal(data.values.ravel(), expected)
+    assert "h1's output" in data.status.text()
+    window.scene.hovered(None)
+    assert "o's output" in data.status.text()
+    window.actions["thumbnails"].trigger()
+    for nid in ("h1", "h2", "o"):
+        item = window.scene.nodes[nid].thumbnail
+        assert item.isVisible() and item.pixmap().width() == 32
+    assert not window.scene.nodes["x1"].thumbnail.isVisible()
+    window.actions["thumbnails"].trigger()
+    assert not window.scene.nodes["h1"].thumbnail.isVisible()

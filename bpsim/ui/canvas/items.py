@@ -10,7 +10,8 @@ import math
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPixmapItem, QGraphicsSimpleTextItem
 
 from .. import style
 
@@ -79,6 +80,8 @@ class NodeItem(_Hoverable, QGraphicsItem):
         self.name = _Text(self, 10, True, style.NODE_BORDER)   # a gate's id, above it
         self.forward_text = _Text(self, 11, True, style.FORWARD)
         self.backward_text = _Text(self, 11, True, style.BACKWARD)
+        self.thumbnail = QGraphicsPixmapItem(self)    # its output over the input plane
+        self.thumbnail.setVisible(False)
         self.update_from(node)
 
     # --- geometry ------------------------------------------------------------
@@ -152,6 +155,16 @@ class NodeItem(_Hoverable, QGraphicsItem):
         self.forward_text.set(self.forward_text.text(), QPointF(0, b.bottom() + 12))
         self.backward_text.set(self.backward_text.text(), QPointF(0, b.bottom() + 29))
         self.update()
+
+    def set_thumbnail(self, image) -> None:
+        """A small map of this node's output over the input plane (None: hide)."""
+        if image is None:
+            self.thumbnail.setVisible(False)
+            return
+        self.thumbnail.setPixmap(QPixmap.fromImage(image))
+        b = self.body()
+        self.thumbnail.setPos(b.right() + PORT_RADIUS + 4, b.top() - 10)
+        self.thumbnail.setVisible(True)
 
     def set_numbers(self, forward: str, backward: str, mark: str | None) -> None:
         self.forward_text.set(forward)

@@ -69,6 +69,24 @@ class Plots:
             widget = self.widgets[name]
             if widget.isVisible() and (slow_due or name in ("landscape", "data")):
                 widget.refresh()
+        if slow_due:
+            self.refresh_thumbnails()
+
+    def refresh_thumbnails(self) -> None:
+        """Each hidden neuron's output over the input plane, on the canvas."""
+        win = self.window
+        ws = win.workspace
+        action = win.actions.get("thumbnails") if hasattr(win, "actions") else None
+        show = action is not None and action.isChecked() and ws.session is not None and \
+            len(ws.session.dataset.inputs) == 2
+        hidden = [n.id for n in ws.document.nodes if n.kind == "neuron"]
+        if not show:
+            for item in win.scene.nodes.values():
+                item.set_thumbnail(None)
+            return
+        for nid, image in thumbnails(ws.session, hidden).items():
+            if nid in win.scene.nodes:
+                win.scene.nodes[nid].set_thumbnail(image)
 
     def _alive(self) -> bool:
         """False while the window is being torn down (its scene may go first
@@ -107,3 +125,35 @@ class Plots:
         if path:
             export.plot_to_file(self.widgets[name].plot, path)
             self.window.statusBar().showMessage(self.window.tr("Wrote {0}").format(path), 5000)
+
+
+THUMBNAIL_POINTS = 32
+
+
+def thumbnails(session, node_ids: list[str]) -> dict:
+    """QImages of each node's output over the data's input plane, one pass."""
+    import numpy as np
+    import pyqtgraph as pg
+    from PySide6.QtGui import QImage
+
+    from ...engine.landscape import outputs_over
+    X = session.dataset.X
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = 0.2 * (hi - lo) + 1e-9
+    gx = np.linspace(lo[0] - pad[0], hi[0] + pad[0], THUMBNAIL_POINTS)
+    gy = np.linspace(lo[1] - pad[1], hi[1] + pad[1], THUMBNAIL_POINTS)
+    mx, my = np.meshgrid(gx, gy)
+    outs = outputs_over(session.trainer, session.state.theta,
+                        np.column_stack([mx.ravel(), my.ravel()]), node_ids)
+    lut = pg.colormap.get("CET-D1A").getLookupTable(nPts=256, alpha=False)
+    images = {}
+    for nid, values in outs.items():
+        v = values.reshape(THUMBNAIL_POINTS, THUMBNAIL_POINTS)[::-1]   # y up
+        span = np.ptp(v)
+        index = np.zeros(v.shape, dtype=np.intp) if not np.isfinite(span) or span == 0 else \
+            np.clip(((v - v.min()) / span * 255).astype(np.intp), 0, 255)
+        rgb = np.ascontiguousarray(lut[index].astype(np.uint8))
+        image = QImage(rgb.data, THUMBNAIL_POINTS, THUMBNAIL_POINTS, 3 * THUMBNAIL_POINTS,
+                       QImage.Format_RGB888).copy()
+        images[nid] = image
+    return images
