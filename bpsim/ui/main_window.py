@@ -331,7 +331,12 @@ class MainWindow(QMainWindow):
         stopped = "max_steps"
         if steps > 1:
             stopped = session.train(steps - 1).stopped
-        if stopped == "max_steps":
+        if stopped == "diverged":
+            # show the step that diverged, whole: its cost, its gradients, and
+            # the update that was not applied
+            stepper.refresh()
+            stepper.index = stepper.total
+        elif stopped == "max_steps":
             result, trace = session.step_traced()   # the frame shows this step's numbers
             stepper.show_trace(trace)
             stopped = "diverged" if result.diverged else stopped
@@ -339,7 +344,7 @@ class MainWindow(QMainWindow):
                     result.delta_norm < session.settings.epsilon:
                 stopped = "epsilon"
         else:
-            stepper.after_run()
+            stepper.after_run()     # epsilon met inside the run
         elapsed = time.perf_counter() - start
         self._step_cost = 0.8 * self._step_cost + 0.2 * elapsed / steps
         if stopped in ("diverged", "epsilon"):

@@ -349,3 +349,22 @@ def test_training_dock_activation_applies_to_hidden_neurons_and_generators(windo
     assert doc.data.generator == "circle" and window.workspace.session.dataset.n == 50
     window.undo.stack.undo()
     assert doc.data.rows is not None
+
+
+def test_run_until_divergence_shows_the_step_that_diverged(window, qtbot, tmp_path):
+    net = json.loads((examples_dir() / "single-weight-regression.bpsim.json").read_text())
+    net["training"]["learning_rate"] = 0.5
+    path = tmp_path / "blowup.bpsim.json"
+    path.write_text(json.dumps(net))
+    window.open_path(path)
+    window.speed.setValue(0)
+    window.toggle_run()
+    qtbot.waitUntil(lambda: not window.running, timeout=10000)
+    st = window.workspace.stepper
+    assert st.trace.diverged and st.complete
+    assert "not applied" in window.explanation.text.toPlainText()
+    assert "Diverged" in window.statusBar().currentMessage()
+    assert window.plots.loss.log.isChecked()          # the explosion, readable
+    before = window.workspace.session.iteration
+    window.step("forward")                            # nothing follows a diverged step
+    assert window.workspace.session.iteration == before

@@ -42,6 +42,10 @@ class LossPlot(QWidget):
         self.plot.addItem(self.marker)
         self.log = QCheckBox(self.tr("log scale"))
         self.log.toggled.connect(lambda on: self.plot.setLogMode(y=on))
+        # A cost that explodes is unreadable on a linear axis: switch to log
+        # once, unless the user has chosen.
+        self.log.clicked.connect(lambda: setattr(self, "_user_chose", True))
+        self._user_chose = False
         self.readout = QLabel()
         row = QHBoxLayout()
         row.addWidget(self.log)
@@ -84,6 +88,10 @@ class LossPlot(QWidget):
             self.epoch.setData(ends, means)
             has_test = bool(np.isfinite(self._tests).any())
             self.test.setData(steps if has_test else [], self._tests if has_test else [])
+            finite = self._costs[np.isfinite(self._costs) & (self._costs > 0)]
+            if not self._user_chose and not self.log.isChecked() and len(finite) and \
+                    finite.max() > 1e6 * max(finite.min(), 1e-300):
+                self.log.setChecked(True)
         elif n == 0:
             for curve in (self.train, self.epoch, self.test):
                 curve.setData([], [])

@@ -76,6 +76,12 @@ class TangentPlot(QWidget):
                                         session.settings)
         cost0 = full.cost
         self.slope = float(session.trainer.named(full.grad)[k])
+        if not np.isfinite([p0, cost0, self.slope]).all():
+            for item in (self.curve, self.tangent, self.point, self.landing):
+                item.setData([], [])
+            self.status.setText(self.tr("The cost or its slope is not finite here: the run "
+                                        "diverged. Rewind to see the curve."))
+            return
         step = 0.0 if after is None else float(after[k] - p0)
         half = max(1.0, 3.0 * abs(step), 0.5 * abs(p0))
         xs = np.linspace(p0 - half, p0 + half, CURVE_POINTS)
