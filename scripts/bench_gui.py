@@ -64,7 +64,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6 import __version__ as PYSIDE_VERSION
@@ -103,18 +103,27 @@ def load_bench_engine():
     return module
 
 
-def net_b(bench):
-    spec = next(net for net in bench.NETS if net.name == "B")
+def bench_net(bench, name: str):
+    spec = next(net for net in bench.NETS if net.name == name)
     x, t = bench.make_data(spec)
     return spec, x, t
 
 
-def write_net_b(bench, folder: Path) -> Path:
-    """Net B as a bpsim file: every edge, no weights (drawn from the seed)."""
-    spec, x, t = net_b(bench)
-    path = folder / "bench-B.bpsim.json"
+def net_b(bench):
+    return bench_net(bench, "B")
+
+
+def write_net(bench, folder: Path, name: str) -> Path:
+    """Net ``name`` of bench_engine.py as a bpsim file: every edge, no weights
+    (drawn from the seed)."""
+    spec, x, t = bench_net(bench, name)
+    path = folder / f"bench-{name}.bpsim.json"
     path.write_text(json.dumps(bench.network_document(spec, x, t)), encoding="utf-8")
     return path
+
+
+def write_net_b(bench, folder: Path) -> Path:
+    return write_net(bench, folder, "B")
 
 
 def headless_rate(bench, target_s: float, repeats: int) -> float:
@@ -238,6 +247,7 @@ class RunFigures:
     ticks: int                 # run-timer timeouts (_run_tick calls)
     window_passes: int         # UpdateRequest events of the window: its paint passes
     steps: int                 # training iterations done
+    paints: dict[str, int] = field(default_factory=dict)   # Paint events of other widgets
 
     @property
     def fps(self) -> float:
@@ -260,14 +270,17 @@ class RunFigures:
         return min(counts) / window_s
 
 
-def run_mode(app: QApplication, window: MainWindow, seconds: float, speed: int) -> RunFigures:
-    """Space pressed, the app's event loop for ``seconds``, Space again."""
+def run_mode(app: QApplication, window: MainWindow, seconds: float, speed: int,
+             watch: dict | None = None) -> RunFigures:
+    """Space pressed, the app's event loop for ``seconds``, Space again.
+    ``watch``: {name: widget} whose Paint events are counted too."""
     window.step("reset")
     window.speed.setValue(speed)
     app.processEvents()
     session = window.workspace.session
     clock = PaintClock(window.view.viewport())
     passes = PaintClock(window, QEvent.UpdateRequest)
+    watched = {name: PaintClock(widget) for name, widget in (watch or {}).items()}
     ticks = []
 
     def count_tick() -> None:
@@ -288,15 +301,24 @@ def run_mode(app: QApplication, window: MainWindow, seconds: float, speed: int) 
     window._run_timer.timeout.disconnect(count_tick)
     clock.close()
     passes.close()
+    for c in watched.values():
+        c.close()
     frames = [t - start for t in clock.times if t <= stopped["t"]]
     return RunFigures(stopped["t"] - start, frames, len(ticks),
                       sum(t <= stopped["t"] for t in passes.times),
-                      window.workspace.session.iteration - first_iteration)
+                      window.workspace.session.iteration - first_iteration,
+                      {name: sum(start <= t <= stopped["t"] for t in c.times)
+                       for name, c in watched.items()})
 
 
 def describe_budget() -> str:
-    budget = getattr(sys.modules[MainWindow.__module__], "RUN_BUDGET_S", None)
-    return "unknown" if budget is None else f"{1000 * budget:g} ms"
+    module = sys.modules[MainWindow.__module__]
+    budget = getattr(module, "RUN_BUDGET_S", None)
+    if budget is not None:
+        return f"{1000 * budget:g} ms"
+    frame = getattr(module, "FRAME_S", None)
+    return ("unknown" if frame is None else
+            f"{1000 * frame:.1f} ms frame less 1.6x the measured refresh less 2 ms (min 2 ms)")
 
 
 def describe_run(label: str, run: RunFigures, headless: float | None) -> str:
@@ -309,7 +331,422 @@ def describe_run(label: str, run: RunFigures, headless: float | None) -> str:
     return line
 
 
-# --- 3. cold start ---------------------------------------------------------------
+# --- 3.-6. the plots -------------------------------------------------------------
+
+PLOT_DOCKS = ("loss", "landscape", "tangent", "data", "gradients")
+UI_TICK_MS = 5                 # the probe timer that shows how responsive the UI thread is
+FRAME_MS = 1000 / 60
+
+
+def on_screen(widget) -> bool:
+    """Shown and with some of it on screen.  A dock behind another's tab is
+    still ``isVisible()`` (Qt moves it off-screen rather than hiding it), so
+    ``isVisible()`` alone does not tell."""
+    return widget.isVisible() and not widget.visibleRegion().isEmpty()
+
+
+def describe_plots(window: MainWindow) -> str:
+    parts = []
+    for name in PLOT_DOCKS:
+        widget = window.plots.widgets[name]
+        where = ("on screen" if on_screen(widget) else
+                 "isVisible() but off screen" if widget.isVisible() else "hidden")
+        parts.append(f"{name} {where} {widget.plot.width()}x{widget.plot.height()}")
+    return "; ".join(parts)
+
+
+def show_every_plot(app: QApplication, window: MainWindow) -> QByteArray:
+    """Un-tabify the plot docks: the five side by side along the bottom, the
+    parameter table moved to a tab behind the training settings.  Returns the
+    layout before, for ``window.restoreState``."""
+    before = window.saveState()
+    docks = window.plots.docks
+    params = window.docks["params"]
+    for dock in (*docks.values(), params):
+        window.removeDockWidget(dock)
+    window.addDockWidget(Qt.RightDockWidgetArea, params)
+    window.tabifyDockWidget(window.docks["training"], params)
+    window.addDockWidget(Qt.BottomDockWidgetArea, docks["loss"])
+    for left, right in zip(PLOT_DOCKS, PLOT_DOCKS[1:]):
+        window.splitDockWidget(docks[left], docks[right], Qt.Horizontal)
+    for dock in (*docks.values(), params):
+        dock.show()
+    window.docks["training"].raise_()
+    width = window.width() // len(PLOT_DOCKS)
+    window.resizeDocks([docks[n] for n in PLOT_DOCKS], [width] * len(PLOT_DOCKS), Qt.Horizontal)
+    window.resizeDocks([docks["loss"]], [290], Qt.Vertical)
+    app.processEvents()
+    window.repaint()
+    return before
+
+
+def restore_layout(app: QApplication, window: MainWindow, state: QByteArray) -> None:
+    window.restoreState(state)
+    app.processEvents()
+    window.repaint()
+
+
+def plot_viewports(window: MainWindow) -> dict:
+    return {name: window.plots.widgets[name].plot.viewport() for name in PLOT_DOCKS}
+
+
+@dataclass
+class PlotRun:
+    run: RunFigures
+    layout: str                # where each plot was, and its size
+    visible: int               # plots with isVisible() True
+    shown: int                 # plots on screen
+    grids: int                 # landscape grids delivered while running
+
+
+def plot_run(app: QApplication, window: MainWindow, path: Path, seconds: float,
+             every_plot: bool) -> PlotRun:
+    """Run mode (speed max) with every plot on screen, or with the data dock
+    raised in the window's own layout; Paint events of each plot counted."""
+    open_network(app, window, path)
+    before = show_every_plot(app, window) if every_plot else None
+    if not every_plot:
+        window.plots.docks["data"].raise_()
+        app.processEvents()
+        window.repaint()
+    widgets = window.plots.widgets
+    layout = describe_plots(window)
+    visible = sum(w.isVisible() for w in widgets.values())
+    shown = sum(on_screen(w) for w in widgets.values())
+    grids = []
+    counter = lambda *_: grids.append(1)           # noqa: E731
+    window.plots.landscape.done.finished.connect(counter)
+    try:
+        run = run_mode(app, window, seconds, 0, plot_viewports(window))
+    finally:
+        window.plots.landscape.done.finished.disconnect(counter)
+        wait_for_grids(app, window)
+        if before is not None:
+            restore_layout(app, window, before)
+    return PlotRun(run, layout, visible, shown, len(grids))
+
+
+def describe_plot_run(label: str, pr: PlotRun) -> str:
+    paints = ", ".join(f"{name} {count / pr.run.seconds:.1f}/s"
+                       for name, count in pr.run.paints.items())
+    return (f"{describe_run(label, pr.run, None)}\n"
+            f"    plots: {pr.layout}\n"
+            f"    {pr.visible}/5 plots isVisible(), {pr.shown}/5 on screen; paints per plot: "
+            f"{paints}; landscape grids delivered {pr.grids}")
+
+
+def wait_for_grids(app: QApplication, window: MainWindow, timeout_s: float = 30.0) -> None:
+    """Until the landscape view has no grid job running or waiting."""
+    plot = window.plots.landscape
+    end = time.perf_counter() + timeout_s
+    while (plot.busy or plot.pending is not None) and time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.001)
+    app.processEvents()
+
+
+@dataclass
+class GridFigures:
+    size: int
+    names: tuple[str, str]
+    direct: list[float]        # landscape() called on this (the UI) thread, s
+    total: list[float]         # widget.request() to the end of its _on_grid (grid shown), s
+    request: list[float]       # the request() call itself, on the UI thread
+    worker: list[float]        # landscape() inside the GridJob
+    shown: list[float]         # show_grid() inside _on_grid, on the UI thread
+    paint: list[float]         # the plot's first repaint after (contours are traced here)
+    gaps: list[float]          # per repeat, the longest the UI thread's event loop was away
+    ticks: list[int]           # probe-timer ticks per repeat
+    threads_off_ui: int        # jobs whose landscape() ran on another thread than the UI's
+    jobs: int
+
+
+def landscape_grid(app: QApplication, window: MainWindow, bench, path: Path, size: int,
+                   direct_repeats: int, job_repeats: int) -> GridFigures:
+    """``landscape()`` of net A on a size×size grid, timed directly; then the
+    same grid through the landscape view: request() → GridJob on the view's
+    thread pool → _on_grid on the UI thread, while a ``UI_TICK_MS`` timer on the
+    UI thread shows how long its event loop is ever kept away."""
+    spec, x, t = bench_net(bench, "A")
+    headless = bench.build_bpsim(spec, x, t)
+    trainer, theta, settings = headless.trainer, headless.state.theta, headless.settings
+    c = trainer.compiled
+    names = tuple(c.param_names[:2])
+    centre = [theta[int(c.param_theta[c.param_names.index(n)])] for n in names]
+    values = tuple(np.linspace(v - 1, v + 1, size) for v in centre)
+    landscape(trainer, theta, settings, names, values)               # warm-up
+    direct = []
+    for _ in range(direct_repeats):
+        t0 = time.perf_counter()
+        landscape(trainer, theta, settings, names, values)
+        direct.append(time.perf_counter() - t0)
+
+    open_network(app, window, path)
+    window.plots.docks["landscape"].raise_()
+    plot = window.plots.landscape
+    wait_for_grids(app, window)
+    plot.choose(*names)
+    plot.resolution.setValue(size)
+    wait_for_grids(app, window)
+    out = GridFigures(size, names, direct, [], [], [], [], [], [], [], 0, 0)
+    module = sys.modules[type(plot).__module__]
+    original = module.landscape
+    main_thread = threading.get_ident()
+    worker_calls: list[tuple[int, float]] = []
+
+    def timed_landscape(*args):
+        t0 = time.perf_counter()
+        grid = original(*args)
+        worker_calls.append((threading.get_ident(), time.perf_counter() - t0))
+        return grid
+
+    shows: list[float] = []
+
+    def timed_show(request, grid):
+        t0 = time.perf_counter()
+        type(plot).show_grid(plot, request, grid)
+        shows.append(time.perf_counter() - t0)
+
+    module.landscape = timed_landscape
+    plot.show_grid = timed_show
+    try:
+        for i in range(1 + job_repeats):          # the first is a warm-up
+            marks = {}
+            ticks: list[float] = []
+            probe = QTimer()
+            probe.setTimerType(Qt.PreciseTimer)
+            probe.setInterval(UI_TICK_MS)
+            probe.timeout.connect(lambda: ticks.append(time.perf_counter()))
+            guard = QTimer()
+            guard.setSingleShot(True)
+            guard.timeout.connect(lambda: app.exit(1))
+
+            def kick() -> None:
+                plot.last_request = None           # the same grid again: computed anew
+                marks["start"] = time.perf_counter()
+                plot.request()
+                marks["requested"] = time.perf_counter()
+
+            def paint() -> None:
+                t0 = time.perf_counter()
+                plot.plot.repaint()
+                marks["painted"] = time.perf_counter()
+                marks["paint"] = marks["painted"] - t0
+                app.exit(0)
+
+            def on_grid(request, grid) -> None:    # connected after the view's _on_grid
+                marks["done"] = time.perf_counter()
+                QTimer.singleShot(0, paint)
+
+            plot.done.finished.connect(on_grid)
+            probe.start()
+            guard.start(30_000)
+            QTimer.singleShot(4 * UI_TICK_MS, kick)
+            code = app.exec()
+            probe.stop()
+            guard.stop()
+            plot.done.finished.disconnect(on_grid)
+            if code or "painted" not in marks:
+                raise RuntimeError("the landscape grid never arrived")
+            if i == 0:
+                continue
+            inside = [marks["start"]] + [t for t in ticks
+                                         if marks["start"] < t < marks["painted"]] + \
+                [marks["painted"]]
+            out.total.append(marks["done"] - marks["start"])
+            out.request.append(marks["requested"] - marks["start"])
+            out.shown.append(shows[-1])
+            out.paint.append(marks["paint"])
+            out.worker.append(worker_calls[-1][1])
+            out.gaps.append(max(b - a for a, b in zip(inside, inside[1:])))
+            out.ticks.append(len(inside) - 2)
+    finally:
+        module.landscape = original
+        del plot.show_grid
+    out.jobs = len(worker_calls)
+    out.threads_off_ui = sum(ident != main_thread for ident, _ in worker_calls)
+    return out
+
+
+def describe_grid(g: GridFigures) -> str:
+    n = f"{g.size}x{g.size}"
+    return (f"  landscape() {n} on ({g.names[0]}, {g.names[1]}), called directly: median "
+            f"{median_ms(g.direct):.1f} ms (min {1000 * min(g.direct):.1f}, "
+            f"max {1000 * max(g.direct):.1f}) of {len(g.direct)}\n"
+            f"  through the view, {len(g.total)} requests: request() -> _on_grid done median "
+            f"{median_ms(g.total):.1f} ms (max {1000 * max(g.total):.1f}); of it on the UI "
+            f"thread request() {median_ms(g.request):.1f} ms, show_grid() "
+            f"{median_ms(g.shown):.1f} ms; landscape() in the job {median_ms(g.worker):.1f} ms; "
+            f"then the plot's repaint {median_ms(g.paint):.1f} ms\n"
+            f"  UI thread ({UI_TICK_MS} ms probe timer, request() to the end of that repaint): "
+            f"longest gap per request median {median_ms(g.gaps):.1f} ms, max "
+            f"{1000 * max(g.gaps):.1f} ms; ticks per request {statistics.median(g.ticks):g}; "
+            f"landscape() ran off the UI thread in {g.threads_off_ui} of {g.jobs} jobs")
+
+
+@dataclass
+class LossFigures:
+    steps: int
+    train_s: float
+    full_refresh: list[float]  # LossPlot.refresh after history.version was bumped
+    full_paint: list[float]    # then the plot's forced repaint
+    add_refresh: list[float]   # LossPlot.refresh after one more step
+    add_paint: list[float]
+    paints: int                # Paint events of the plot's viewport in the timed redraws
+    redraws: int
+    drawn_points: int          # points the curve item drew (after downsampling, clipping)
+
+    @property
+    def full(self) -> list[float]:
+        return [a + b for a, b in zip(self.full_refresh, self.full_paint)]
+
+    @property
+    def add(self) -> list[float]:
+        return [a + b for a, b in zip(self.add_refresh, self.add_paint)]
+
+
+def loss_curve(app: QApplication, window: MainWindow, path: Path, steps: int,
+               full_repeats: int, add_repeats: int) -> LossFigures:
+    """Net A trained ``steps`` steps in the window's own session (every step
+    recorded in its History), then the loss plot redrawn: whole (the history's
+    version bumped, so LossPlot copies the curve afresh) and after one step."""
+    open_network(app, window, path)
+    window.plots.docks["loss"].raise_()
+    session = window.workspace.session
+    t0 = time.perf_counter()
+    result = session.train(steps, use_epsilon=False)
+    train_s = time.perf_counter() - t0
+    if result.stopped != "max_steps" or session.history.length != steps:
+        raise RuntimeError(f"net A stopped after {session.history.length} steps: {result.stopped}")
+    window.stepper.after_run()
+    window.refresh()
+    app.processEvents()
+    window.repaint()
+    wait_for_grids(app, window)
+    loss = window.plots.loss
+    if not on_screen(loss):
+        raise RuntimeError("the loss plot is not on screen")
+    view = loss.plot
+    clock = PaintClock(view.viewport())
+    out = LossFigures(steps, train_s, [], [], [], [], 0, 0, 0)
+
+    def redraw(refresh: list, paint: list, timed: bool) -> None:
+        t0 = time.perf_counter()
+        loss.refresh(session)
+        t1 = time.perf_counter()
+        view.repaint()
+        t2 = time.perf_counter()
+        if timed:
+            refresh.append(t1 - t0)
+            paint.append(t2 - t1)
+
+    for i in range(1 + full_repeats):
+        app.processEvents()                  # nothing else queued inside the timing
+        session.history.version += 1         # LossPlot starts again: the whole curve is set
+        if i == 1:
+            clock.times.clear()
+        redraw(out.full_refresh, out.full_paint, i > 0)
+        if loss.arrays()["costs"].size != session.history.length:
+            raise RuntimeError("the loss plot did not take the whole history")
+    for i in range(1 + add_repeats):
+        app.processEvents()
+        session.step()                       # one more step, appended to the History
+        redraw(out.add_refresh, out.add_paint, i > 0)
+        if loss.arrays()["costs"].size != session.history.length:
+            raise RuntimeError("the loss plot did not take the new step")
+    out.paints = len(clock.times)
+    out.redraws = full_repeats + add_repeats
+    clock.close()
+    shown = loss.train.curve.getData()[0]
+    out.drawn_points = 0 if shown is None else len(shown)
+    window.stepper.after_run()
+    return out
+
+
+def describe_loss(lf: LossFigures) -> str:
+    return (f"  net A trained {lf.steps} steps in the window's session in {lf.train_s:.2f} s "
+            f"({lf.steps / lf.train_s:.0f} steps/s, every step recorded)\n"
+            f"  whole curve ({len(lf.full)} redraws, history.version bumped each time): median "
+            f"{median_ms(lf.full):.2f} ms (max {1000 * max(lf.full):.2f}) = refresh "
+            f"{median_ms(lf.full_refresh):.2f} + repaint {median_ms(lf.full_paint):.2f}\n"
+            f"  one step appended ({len(lf.add)} redraws): median {median_ms(lf.add):.2f} ms "
+            f"(max {1000 * max(lf.add):.2f}) = refresh {median_ms(lf.add_refresh):.2f} + "
+            f"repaint {median_ms(lf.add_paint):.2f}\n"
+            f"  plot viewport paints {lf.paints} in {lf.redraws} timed redraws; the step curve "
+            f"drew {lf.drawn_points} points of {lf.steps}+")
+
+
+@dataclass
+class DataFigures:
+    name: str
+    rows: int
+    compute: list[float]       # outputs_over() inside DataPlot.refresh
+    refresh: list[float]       # all of DataPlot.refresh
+    paint: list[float]         # the plot's forced repaint after it
+    paints: int
+
+    @property
+    def total(self) -> list[float]:
+        return [a + b for a, b in zip(self.refresh, self.paint)]
+
+
+def data_map(app: QApplication, window: MainWindow, name: str, path: Path,
+             repeats: int) -> DataFigures:
+    """DataPlot.refresh (the network's output over a 100x100 grid of the input
+    plane) and a forced repaint of its plot, the data dock raised."""
+    open_network(app, window, path)
+    window.plots.docks["data"].raise_()
+    app.processEvents()
+    window.repaint()
+    wait_for_grids(app, window)
+    data = window.plots.data
+    if not on_screen(data):
+        raise RuntimeError("the data plot is not on screen")
+    module = sys.modules[type(data).__module__]
+    original = module.outputs_over
+    computed: list[float] = []
+
+    def timed_outputs(*args):
+        t0 = time.perf_counter()
+        out = original(*args)
+        computed.append(time.perf_counter() - t0)
+        return out
+
+    module.outputs_over = timed_outputs
+    clock = PaintClock(data.plot.viewport())
+    out = DataFigures(name, len(window.workspace.session.dataset.X), [], [], [], 0)
+    try:
+        for i in range(3 + repeats):                 # 3 warm-up redraws
+            app.processEvents()
+            if i == 3:
+                clock.times.clear()
+            t0 = time.perf_counter()
+            data.refresh()
+            t1 = time.perf_counter()
+            data.plot.repaint()
+            t2 = time.perf_counter()
+            if i >= 3:
+                out.refresh.append(t1 - t0)
+                out.paint.append(t2 - t1)
+                out.compute.append(computed[-1])
+    finally:
+        module.outputs_over = original
+    out.paints = len(clock.times)
+    clock.close()
+    if data.values is None or data.values.shape != (PLANE_POINTS, PLANE_POINTS):
+        raise RuntimeError("the data plot did not draw a 100x100 map")
+    return out
+
+
+def describe_data(d: DataFigures) -> str:
+    return (f"  {d.name} ({d.rows} rows): DataPlot.refresh + repaint median "
+            f"{median_ms(d.total):.2f} ms, p95 {p95_ms(d.total):.2f} ms = outputs_over "
+            f"{median_ms(d.compute):.2f} + rest of refresh "
+            f"{median_ms(d.refresh) - median_ms(d.compute):.2f} + repaint "
+            f"{median_ms(d.paint):.2f}; plot viewport paints {d.paints} in {len(d.total)} redraws")
+
+
+# --- 7. cold start ---------------------------------------------------------------
 
 RUNNER = r'''
 """Start a window in a fresh interpreter; print when its first Paint arrived."""

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QFileDialog
 from bpsim.engine.landscape import outputs_over
 from bpsim.paths import examples_dir
 from bpsim.ui import export
+from bpsim.ui.canvas.items import fmt
 
 XOR = examples_dir() / "xor-2-2-1.bpsim.json"
 
@@ -126,3 +127,39 @@ def test_hover_and_thumbnails_show_a_neurons_own_output(window):
     assert not window.scene.nodes["x1"].thumbnail.isVisible()
     window.actions["thumbnails"].trigger()
     assert not window.scene.nodes["h1"].thumbnail.isVisible()
+
+
+def test_two_parameters_picked_in_the_table_or_on_the_canvas(window):
+    trained(window, 3)
+    table = window.params.table
+    names = window.params.model.names
+    table.selectRow(names.index("w:h1->o"))
+    from PySide6.QtCore import QItemSelectionModel
+    table.selectionModel().select(window.params.model.index(names.index("b:h2"), 0),
+                                  QItemSelectionModel.Select | QItemSelectionModel.Rows)
+    plot = window.plots.landscape
+    assert {plot.a.currentText(), plot.b.currentText()} == {"w:h1->o", "b:h2"}
+    window.scene.clearSelection()
+    window.scene.edges["x1->h1"].setSelected(True)
+    window.scene.edges["x2->h2"].setSelected(True)
+    assert {plot.a.currentText(), plot.b.currentText()} == {"w:x1->h1", "w:x2->h2"}
+
+
+def test_parameter_table_shows_and_edits_values(window):
+    session = trained(window, 2)
+    panel = window.params
+    k = panel.model.names.index("w:x1->h1")
+    assert panel.text(k, 1) == fmt(session.parameters()["w:x1->h1"], 6)
+    window.step("forward")                          # a new iteration: no gradients shown yet
+    assert panel.text(k, 2) == ""
+    window.step("iteration")
+    update = window.workspace.stepper.trace.steps[-1]
+    assert panel.text(k, 2) == fmt(update.grads[k], 4)
+    assert panel.text(k, 3) == fmt(update.after[k] - update.before[k], 4)
+    panel.model.setData(panel.model.index(k, 1), "1/4")
+    assert window.workspace.document.edge("x1", "h1").weight == 0.25
+    assert window.workspace.session.parameters()["w:x1->h1"] == 0.25
+    panel.compute_numeric()
+    analytic = window.workspace.session.gradient_check()["w:x1->h1"][0]
+    assert panel.text(k, 4) == fmt(panel._numeric["w:x1->h1"], 4)
+    assert panel._numeric["w:x1->h1"] == pytest.approx(analytic, rel=1e-6, abs=1e-10)

@@ -1,30 +1,89 @@
 """The parameter table: every weight, bias and param with its value, its
-gradient, its last update and, on demand, its numeric gradient."""
+gradient, its last update and, on demand, its numeric gradient.
+
+A model over arrays: a refresh swaps the arrays and announces one change;
+the view asks only for the cells it shows.
+"""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, \
-    QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, \
+    QTableView, QVBoxLayout, QWidget
 
 from ...document.building import parse_number
 from ...document.edits import SetEdgeWeight, SetNodeField
 from ...errors import BpsimError
+from ...session import max_relative_error
 from .. import style
 from ..canvas.items import fmt
 
 COLUMNS = ("parameter", "value", "∂C/∂p", "last update", "numeric ∂C/∂p")
 
 
+class ParameterModel(QAbstractTableModel):
+    def __init__(self, panel):
+        super().__init__(panel)
+        self.panel = panel
+        self.names: list[str] = []
+        self.columns = [np.zeros(0)] * 4        # value, gradient, last update, numeric
+        self.digits = 4
+
+    def set_rows(self, names: list[str], columns: list[np.ndarray], digits: int) -> None:
+        if names != self.names:
+            self.beginResetModel()
+            self.names, self.columns, self.digits = names, columns, digits
+            self.endResetModel()
+            return
+        self.columns, self.digits = columns, digits
+        if names:
+            self.dataChanged.emit(self.index(0, 1), self.index(len(names) - 1, 4))
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.names)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
+            return self.panel.tr(COLUMNS[section])
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        r, c = index.row(), index.column()
+        if role in (Qt.DisplayRole, Qt.EditRole):
+            if c == 0:
+                return self.names[r]
+            value = self.columns[c - 1][r]
+            if np.isnan(value) and c != 1:
+                return ""
+            return fmt(float(value), max(self.digits, 6) if c == 1 else self.digits)
+        if role == Qt.ForegroundRole and c in (2, 4):
+            return QBrush(style.BACKWARD)
+        return None
+
+    def flags(self, index):
+        flags = Qt.ItemIsSelectable | Qt.ItemIsEnabled
+        return flags | Qt.ItemIsEditable if index.column() == 1 else flags
+
+    def setData(self, index, value, role=Qt.EditRole) -> bool:
+        if role != Qt.EditRole or index.column() != 1:
+            return False
+        return self.panel.edit_value(self.names[index.row()], str(value))
+
+
 class ParameterPanel(QWidget):
     def __init__(self, window):
         super().__init__(window)
         self.window = window
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        self.model = ParameterModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.table.verticalHeader().setVisible(False)
-        self.table.itemChanged.connect(self._on_item_changed)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.check = QPushButton(self.tr("Check gradients numerically"))
         self.check.setToolTip(self.tr("Central differences of the cost on this step's batch"))
         self.check.clicked.connect(self.compute_numeric)
@@ -39,46 +98,35 @@ class ParameterPanel(QWidget):
         self._numeric: dict[str, float] = {}
         self._numeric_at: tuple | None = None
 
+    def selected_names(self) -> list[str]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.names[r] for r in rows]
+
+    def text(self, row: int, column: int) -> str:
+        """What a cell shows (for tests and the landscape's choice)."""
+        return self.model.data(self.model.index(row, column))
+
     def refresh(self) -> None:
-        ws = self.window.workspace
-        stepper = ws.stepper
+        stepper = self.window.workspace.stepper
         if stepper is None:
-            self.table.setRowCount(0)
+            self.model.set_rows([], [np.zeros(0)] * 4, self.window.digits)
             return
         session = stepper.session
         update = stepper.trace.steps[-1]
         names = list(update.names)
-        values = session.parameters()
+        values = np.array(list(session.parameters().values()))
         # A gradient appears once the backward micro-step of its node is shown.
         shown = {g.name for m in stepper.shown("backward") for g in m.grads}
+        grads = np.where([n in shown for n in names], update.grads, np.nan)
+        if stepper.complete and update.after is not None:
+            delta = update.after - update.before
+        else:
+            delta = np.full(len(names), np.nan)
         if self._numeric_at != (session.iteration, stepper.trace.step, len(names)):
             self._numeric = {}
             self.summary.setText("")
-        d = self.window.digits
-        # itemChanged must not fire for our own writes (each would reach
-        # _on_item_changed): signals are blocked while filling.
-        self.table.blockSignals(True)
-        if self.table.rowCount() != len(names):
-            self.table.setRowCount(len(names))
-        for k, name in enumerate(names):
-            delta = (update.after[k] - update.before[k]) if stepper.complete and \
-                update.after is not None else None
-            cells = (name, fmt(values[name], max(d, 6)),
-                     fmt(update.grads[k], d) if name in shown else "",
-                     fmt(delta, d) if delta is not None else "",
-                     fmt(self._numeric.get(name), d))
-            for c, text in enumerate(cells):
-                item = self.table.item(k, c)
-                if item is None:
-                    item = QTableWidgetItem()
-                    flags = Qt.ItemIsSelectable | Qt.ItemIsEnabled
-                    item.setFlags(flags | Qt.ItemIsEditable if c == 1 else flags)
-                    if c in (2, 4):
-                        item.setForeground(QBrush(style.BACKWARD))
-                    self.table.setItem(k, c, item)
-                if item.text() != text:
-                    item.setText(text)
-        self.table.blockSignals(False)
+        numeric = np.array([self._numeric.get(n, np.nan) for n in names])
+        self.model.set_rows(names, [values, grads, delta, numeric], self.window.digits)
 
     def compute_numeric(self) -> None:
         stepper = self.window.workspace.stepper
@@ -87,24 +135,19 @@ class ParameterPanel(QWidget):
         checks = stepper.session.gradient_check()
         self._numeric = {k: n for k, (_, n) in checks.items()}
         self._numeric_at = (stepper.session.iteration, stepper.trace.step, len(checks))
-        from ...session import max_relative_error
         self.summary.setText(self.tr("largest relative difference: {0:.2g}").format(
             max_relative_error(checks)))
         self.refresh()
 
-    def _on_item_changed(self, item: QTableWidgetItem) -> None:
-        if item.column() != 1:
-            return
-        name = self.table.item(item.row(), 0).text()
+    def edit_value(self, name: str, text: str) -> bool:
+        """A value typed into the table edits the network."""
         try:
-            value = parse_number(item.text())
+            value = parse_number(text)
         except BpsimError as exc:
             self.window.statusBar().showMessage(exc.problem, 8000)
-            self.refresh()
-            return
+            return False
         kind, _, rest = name.partition(":")
         if kind == "w":
             src, dst = rest.split("->")
-            self.window.push(SetEdgeWeight(src, dst, value))
-        else:
-            self.window.push(SetNodeField(rest, "bias" if kind == "b" else "value", value))
+            return self.window.push(SetEdgeWeight(src, dst, value))
+        return self.window.push(SetNodeField(rest, "bias" if kind == "b" else "value", value))

@@ -53,7 +53,8 @@ class Plots:
                            Qt.Horizontal)
         window.scene.hover_changed.connect(self._on_hover)
         window.scene.selectionChanged.connect(self._on_canvas_selection)
-        window.params.table.itemSelectionChanged.connect(self._on_table_selection)
+        window.params.table.selectionModel().selectionChanged.connect(
+            lambda *_: self._on_table_selection())
         self._slow_shown = 0.0
 
     def refresh(self) -> None:
@@ -111,10 +112,9 @@ class Plots:
             self.landscape.choose(f"w:{edges[0].key}", f"w:{edges[1].key}")
 
     def _on_table_selection(self) -> None:
-        table = self.window.params.table
-        rows = sorted({i.row() for i in table.selectedItems()})
-        if len(rows) == 2:
-            self.landscape.choose(table.item(rows[0], 0).text(), table.item(rows[1], 0).text())
+        names = self.window.params.selected_names()
+        if len(names) == 2:
+            self.landscape.choose(*names)
 
     # --- export --------------------------------------------------------------------
 
