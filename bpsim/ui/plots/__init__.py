@@ -56,6 +56,7 @@ class Plots:
         window.params.table.selectionModel().selectionChanged.connect(
             lambda *_: self._on_table_selection())
         self._slow_shown = 0.0
+        self._thumbnails_key = None
 
     def refresh(self) -> None:
         """The views the user can see; while running, the slow ones a few times a second."""
@@ -82,9 +83,15 @@ class Plots:
             len(ws.session.dataset.inputs) == 2
         hidden = [n.id for n in ws.document.nodes if n.kind == "neuron"]
         if not show:
-            for item in win.scene.nodes.values():
-                item.set_thumbnail(None)
+            if self._thumbnails_key is not None:
+                for item in win.scene.nodes.values():
+                    item.set_thumbnail(None)
+                self._thumbnails_key = None
             return
+        key = (id(ws.session.state), id(ws.session.trainer), tuple(hidden))
+        if key == self._thumbnails_key:
+            return
+        self._thumbnails_key = key
         for nid, image in thumbnails(ws.session, hidden).items():
             if nid in win.scene.nodes:
                 win.scene.nodes[nid].set_thumbnail(image)

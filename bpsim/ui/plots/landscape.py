@@ -120,6 +120,7 @@ class LandscapePlot(QWidget):
         self._names: tuple = ()
         self._range: tuple | None = None
         self._computed_at: tuple | None = None
+        self._shown: tuple | None = None
 
     # --- choosing -------------------------------------------------------------------
 
@@ -257,6 +258,11 @@ class LandscapePlot(QWidget):
         session = ws.session
         self.set_names(session.param_names)
         names = (self.a.currentText(), self.b.currentText())
+        key = (names, id(session.state), session.history.version, id(ws.stepper.trace),
+               ws.stepper.complete)
+        if key == self._shown:
+            return          # nothing moved since the last frame
+        self._shown = key
         usable = len(set(names)) == 2 and "" not in names
         for item in (self.image, self.path, self.point, self.arrow, self.arrow_line):
             item.setVisible(usable)

@@ -133,6 +133,7 @@ class DataPlot(QWidget):
         self.hovered: str | None = None
         self.values: np.ndarray | None = None   # the output shown, over ``plane``
         self.plane: np.ndarray | None = None
+        self._key = None
 
     def refresh(self) -> None:
         ws = self.window.workspace
@@ -147,6 +148,10 @@ class DataPlot(QWidget):
             if doc.outputs:
                 self.node.setCurrentText(doc.outputs[0])
         node = self.hovered if self.hovered in computing else self.node.currentText()
+        key = (node, id(session.state), id(session.trainer))
+        if key == self._key:
+            return          # the parameters have not moved: within an iteration, say
+        self._key = key
         ds = session.dataset
         inputs = len(ds.inputs)
         if inputs not in (1, 2) or not node:
