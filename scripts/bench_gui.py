@@ -63,19 +63,24 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from PySide6 import __version__ as PYSIDE_VERSION
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, qInstallMessageHandler
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, \
+    qInstallMessageHandler
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from threadpoolctl import threadpool_info
 
+from bpsim.engine.landscape import landscape
 from bpsim.engine.threads import pin_blas_to_one_thread
 from bpsim.paths import examples_dir
 from bpsim.ui.main_window import MainWindow
+from bpsim.ui.plots.views import PLANE_POINTS
 
 SCRIPTS = Path(__file__).resolve().parent
 XOR = examples_dir() / "xor-2-2-1.bpsim.json"
@@ -84,7 +89,7 @@ WARMUP_MICRO_STEPS = 20
 FRAME_WINDOW_S = 0.5
 
 
-# --- net B, from bench_engine.py -------------------------------------------------
+# --- nets A and B, from bench_engine.py ---------------------------------------------
 
 def load_bench_engine():
     """scripts/bench_engine.py as a module, with torch hidden: it imports torch
@@ -336,6 +341,8 @@ def describe_run(label: str, run: RunFigures, headless: float | None) -> str:
 PLOT_DOCKS = ("loss", "landscape", "tangent", "data", "gradients")
 UI_TICK_MS = 5                 # the probe timer that shows how responsive the UI thread is
 FRAME_MS = 1000 / 60
+LOOP_PAINT_ROUNDS = 5             # refreshes whose paints are counted in the event loop alone
+EVERY_PLOT_SIZE = (1920, 1080)     # room for five plots in a row (a 1400 px row squeezes them)
 
 
 def on_screen(widget) -> bool:
@@ -356,10 +363,11 @@ def describe_plots(window: MainWindow) -> str:
 
 
 def show_every_plot(app: QApplication, window: MainWindow) -> QByteArray:
-    """Un-tabify the plot docks: the five side by side along the bottom, the
-    parameter table moved to a tab behind the training settings.  Returns the
-    layout before, for ``window.restoreState``."""
+    """Un-tabify the plot docks: the window at ``EVERY_PLOT_SIZE``, the five
+    side by side along the bottom, the parameter table moved to a tab behind
+    the training settings.  Returns the layout before, for ``restore_layout``."""
     before = window.saveState()
+    window.resize(*EVERY_PLOT_SIZE)
     docks = window.plots.docks
     params = window.docks["params"]
     for dock in (*docks.values(), params):
@@ -372,6 +380,7 @@ def show_every_plot(app: QApplication, window: MainWindow) -> QByteArray:
     for dock in (*docks.values(), params):
         dock.show()
     window.docks["training"].raise_()
+    app.processEvents()
     width = window.width() // len(PLOT_DOCKS)
     window.resizeDocks([docks[n] for n in PLOT_DOCKS], [width] * len(PLOT_DOCKS), Qt.Horizontal)
     window.resizeDocks([docks["loss"]], [290], Qt.Vertical)
@@ -381,6 +390,8 @@ def show_every_plot(app: QApplication, window: MainWindow) -> QByteArray:
 
 
 def restore_layout(app: QApplication, window: MainWindow, state: QByteArray) -> None:
+    window.resize(*WINDOW_SIZE)
+    app.processEvents()
     window.restoreState(state)
     app.processEvents()
     window.repaint()
@@ -454,8 +465,11 @@ class GridFigures:
     request: list[float]       # the request() call itself, on the UI thread
     worker: list[float]        # landscape() inside the GridJob
     shown: list[float]         # show_grid() inside _on_grid, on the UI thread
-    paint: list[float]         # the plot's first repaint after (contours are traced here)
+    paint: list[float]         # the plot viewport's repaint after it
+    after: list[float]         # show_grid() start to the end of that repaint, on the UI thread
     gaps: list[float]          # per repeat, the longest the UI thread's event loop was away
+    gaps_computing: list[float]    # ... while the job computed (request() to show_grid())
+    gaps_showing: list[float]      # ... once the grid arrived (show_grid() to the repaint's end)
     ticks: list[int]           # probe-timer ticks per repeat
     threads_off_ui: int        # jobs whose landscape() ran on another thread than the UI's
     jobs: int
@@ -486,9 +500,10 @@ def landscape_grid(app: QApplication, window: MainWindow, bench, path: Path, siz
     plot = window.plots.landscape
     wait_for_grids(app, window)
     plot.choose(*names)
+    resolution = plot.resolution.value()
     plot.resolution.setValue(size)
     wait_for_grids(app, window)
-    out = GridFigures(size, names, direct, [], [], [], [], [], [], [], 0, 0)
+    out = GridFigures(size, names, direct, [], [], [], [], [], [], [], [], [], [], 0, 0)
     module = sys.modules[type(plot).__module__]
     original = module.landscape
     main_thread = threading.get_ident()
@@ -500,12 +515,12 @@ def landscape_grid(app: QApplication, window: MainWindow, bench, path: Path, siz
         worker_calls.append((threading.get_ident(), time.perf_counter() - t0))
         return grid
 
-    shows: list[float] = []
+    shows: list[tuple[float, float]] = []
 
     def timed_show(request, grid):
         t0 = time.perf_counter()
         type(plot).show_grid(plot, request, grid)
-        shows.append(time.perf_counter() - t0)
+        shows.append((t0, time.perf_counter()))
 
     module.landscape = timed_landscape
     plot.show_grid = timed_show
@@ -529,7 +544,7 @@ def landscape_grid(app: QApplication, window: MainWindow, bench, path: Path, siz
 
             def paint() -> None:
                 t0 = time.perf_counter()
-                plot.plot.repaint()
+                plot.plot.viewport().repaint()
                 marks["painted"] = time.perf_counter()
                 marks["paint"] = marks["painted"] - t0
                 app.exit(0)
@@ -550,19 +565,26 @@ def landscape_grid(app: QApplication, window: MainWindow, bench, path: Path, siz
                 raise RuntimeError("the landscape grid never arrived")
             if i == 0:
                 continue
-            inside = [marks["start"]] + [t for t in ticks
-                                         if marks["start"] < t < marks["painted"]] + \
-                [marks["painted"]]
+            arrived = shows[-1][0]
+
+            def longest_gap(a: float, b: float) -> float:
+                points = [a] + [t for t in ticks if a < t < b] + [b]
+                return max(y - x for x, y in zip(points, points[1:]))
+
             out.total.append(marks["done"] - marks["start"])
             out.request.append(marks["requested"] - marks["start"])
-            out.shown.append(shows[-1])
+            out.shown.append(shows[-1][1] - arrived)
             out.paint.append(marks["paint"])
+            out.after.append(marks["painted"] - arrived)
             out.worker.append(worker_calls[-1][1])
-            out.gaps.append(max(b - a for a, b in zip(inside, inside[1:])))
-            out.ticks.append(len(inside) - 2)
+            out.gaps.append(longest_gap(marks["start"], marks["painted"]))
+            out.gaps_computing.append(longest_gap(marks["start"], arrived))
+            out.gaps_showing.append(longest_gap(arrived, marks["painted"]))
+            out.ticks.append(sum(marks["start"] < t < marks["painted"] for t in ticks))
     finally:
         module.landscape = original
         del plot.show_grid
+        plot.resolution.setValue(resolution)      # the window's own, for what follows
     out.jobs = len(worker_calls)
     out.threads_off_ui = sum(ident != main_thread for ident, _ in worker_calls)
     return out
@@ -577,36 +599,73 @@ def describe_grid(g: GridFigures) -> str:
             f"{median_ms(g.total):.1f} ms (max {1000 * max(g.total):.1f}); of it on the UI "
             f"thread request() {median_ms(g.request):.1f} ms, show_grid() "
             f"{median_ms(g.shown):.1f} ms; landscape() in the job {median_ms(g.worker):.1f} ms; "
-            f"then the plot's repaint {median_ms(g.paint):.1f} ms\n"
+            f"then the plot viewport's repaint {median_ms(g.paint):.1f} ms; show_grid() start "
+            f"to the end of that repaint {median_ms(g.after):.1f} ms\n"
             f"  UI thread ({UI_TICK_MS} ms probe timer, request() to the end of that repaint): "
             f"longest gap per request median {median_ms(g.gaps):.1f} ms, max "
-            f"{1000 * max(g.gaps):.1f} ms; ticks per request {statistics.median(g.ticks):g}; "
-            f"landscape() ran off the UI thread in {g.threads_off_ui} of {g.jobs} jobs")
+            f"{1000 * max(g.gaps):.1f} ms (while the job computed: max "
+            f"{1000 * max(g.gaps_computing):.1f} ms; once the grid arrived: max "
+            f"{1000 * max(g.gaps_showing):.1f} ms); ticks per request "
+            f"{statistics.median(g.ticks):g}; landscape() ran off the UI thread in "
+            f"{g.threads_off_ui} of {g.jobs} jobs")
+
+
+@dataclass
+class Redraws:
+    """Timed redraws of one plot: its refresh, then a forced, synchronous
+    repaint of its viewport (the plot widget's own repaint() does not paint
+    the viewport).  Separately, how many times the viewport paints for one
+    refresh when the app's event loop runs on its own: pyqtgraph fits the
+    axes' range inside the paint, and a change of range there asks for
+    another paint, so a refresh may cost two paints rather than one."""
+    refresh: list[float] = field(default_factory=list)
+    paint: list[float] = field(default_factory=list)
+    paints: int = 0            # viewport Paint events inside the forced repaints
+    loop_paints: list[int] = field(default_factory=list)   # per refresh, event loop alone
+
+    @property
+    def total(self) -> list[float]:
+        return [a + b for a, b in zip(self.refresh, self.paint)]
+
+    def time(self, refresh, viewport, clock: "PaintClock") -> None:
+        t0 = time.perf_counter()
+        refresh()
+        t1 = time.perf_counter()
+        viewport.repaint()
+        t2 = time.perf_counter()
+        self.refresh.append(t1 - t0)
+        self.paint.append(t2 - t1)
+        self.paints += sum(t1 <= t <= t2 for t in clock.times)
+
+    def count_loop_paints(self, app: QApplication, refresh, clock: "PaintClock",
+                          wait_ms: int = 80) -> None:
+        """One refresh, then the event loop alone for ``wait_ms``."""
+        app.processEvents()
+        before = len(clock.times)
+        refresh()
+        QTimer.singleShot(wait_ms, lambda: app.exit(0))
+        app.exec()
+        self.loop_paints.append(len(clock.times) - before)
+
+    def describe(self) -> str:
+        return (f"median {median_ms(self.total):.2f} ms (max {1000 * max(self.total):.2f}) = "
+                f"refresh {median_ms(self.refresh):.2f} + repaint {median_ms(self.paint):.2f} "
+                f"({self.paints} viewport Paint events in {len(self.total)} repaints); in the "
+                f"event loop alone a refresh paints the viewport "
+                f"{statistics.median(self.loop_paints):g} times (of {len(self.loop_paints)})")
 
 
 @dataclass
 class LossFigures:
     steps: int
     train_s: float
-    full_refresh: list[float]  # LossPlot.refresh after history.version was bumped
-    full_paint: list[float]    # then the plot's forced repaint
-    add_refresh: list[float]   # LossPlot.refresh after one more step
-    add_paint: list[float]
-    paints: int                # Paint events of the plot's viewport in the timed redraws
-    redraws: int
-    drawn_points: int          # points the curve item drew (after downsampling, clipping)
-
-    @property
-    def full(self) -> list[float]:
-        return [a + b for a, b in zip(self.full_refresh, self.full_paint)]
-
-    @property
-    def add(self) -> list[float]:
-        return [a + b for a, b in zip(self.add_refresh, self.add_paint)]
+    whole: Redraws             # history.version bumped first: the whole curve is set again
+    add: Redraws               # one more step first
+    drawn_points: int          # points the step curve drew (after downsampling, clipping)
 
 
 def loss_curve(app: QApplication, window: MainWindow, path: Path, steps: int,
-               full_repeats: int, add_repeats: int) -> LossFigures:
+               whole_repeats: int, add_repeats: int) -> LossFigures:
     """Net A trained ``steps`` steps in the window's own session (every step
     recorded in its History), then the loss plot redrawn: whole (the history's
     version bumped, so LossPlot copies the curve afresh) and after one step."""
@@ -626,36 +685,28 @@ def loss_curve(app: QApplication, window: MainWindow, path: Path, steps: int,
     loss = window.plots.loss
     if not on_screen(loss):
         raise RuntimeError("the loss plot is not on screen")
-    view = loss.plot
-    clock = PaintClock(view.viewport())
-    out = LossFigures(steps, train_s, [], [], [], [], 0, 0, 0)
-
-    def redraw(refresh: list, paint: list, timed: bool) -> None:
-        t0 = time.perf_counter()
-        loss.refresh(session)
-        t1 = time.perf_counter()
-        view.repaint()
-        t2 = time.perf_counter()
-        if timed:
-            refresh.append(t1 - t0)
-            paint.append(t2 - t1)
-
-    for i in range(1 + full_repeats):
-        app.processEvents()                  # nothing else queued inside the timing
+    viewport = loss.plot.viewport()
+    clock = PaintClock(viewport)
+    out = LossFigures(steps, train_s, Redraws(), Redraws(), 0)
+    def whole() -> None:
         session.history.version += 1         # LossPlot starts again: the whole curve is set
-        if i == 1:
-            clock.times.clear()
-        redraw(out.full_refresh, out.full_paint, i > 0)
+        loss.refresh(session)
         if loss.arrays()["costs"].size != session.history.length:
             raise RuntimeError("the loss plot did not take the whole history")
-    for i in range(1 + add_repeats):
-        app.processEvents()
+
+    def add() -> None:
         session.step()                       # one more step, appended to the History
-        redraw(out.add_refresh, out.add_paint, i > 0)
+        loss.refresh(session)
         if loss.arrays()["costs"].size != session.history.length:
             raise RuntimeError("the loss plot did not take the new step")
-    out.paints = len(clock.times)
-    out.redraws = full_repeats + add_repeats
+
+    for redraws, redraw, repeats in ((out.whole, whole, whole_repeats),
+                                     (out.add, add, add_repeats)):
+        for i in range(1 + repeats):         # the first is a warm-up
+            app.processEvents()              # nothing else queued inside the timing
+            (redraws if i else Redraws()).time(redraw, viewport, clock)
+        for _ in range(LOOP_PAINT_ROUNDS):
+            redraws.count_loop_paints(app, redraw, clock)
     clock.close()
     shown = loss.train.curve.getData()[0]
     out.drawn_points = 0 if shown is None else len(shown)
@@ -665,15 +716,10 @@ def loss_curve(app: QApplication, window: MainWindow, path: Path, steps: int,
 
 def describe_loss(lf: LossFigures) -> str:
     return (f"  net A trained {lf.steps} steps in the window's session in {lf.train_s:.2f} s "
-            f"({lf.steps / lf.train_s:.0f} steps/s, every step recorded)\n"
-            f"  whole curve ({len(lf.full)} redraws, history.version bumped each time): median "
-            f"{median_ms(lf.full):.2f} ms (max {1000 * max(lf.full):.2f}) = refresh "
-            f"{median_ms(lf.full_refresh):.2f} + repaint {median_ms(lf.full_paint):.2f}\n"
-            f"  one step appended ({len(lf.add)} redraws): median {median_ms(lf.add):.2f} ms "
-            f"(max {1000 * max(lf.add):.2f}) = refresh {median_ms(lf.add_refresh):.2f} + "
-            f"repaint {median_ms(lf.add_paint):.2f}\n"
-            f"  plot viewport paints {lf.paints} in {lf.redraws} timed redraws; the step curve "
-            f"drew {lf.drawn_points} points of {lf.steps}+")
+            f"({lf.steps / lf.train_s:.0f} steps/s, every step recorded); the step curve "
+            f"draws {lf.drawn_points} of its points (peak downsampling)\n"
+            f"  whole curve (history.version bumped): {lf.whole.describe()}\n"
+            f"  one step appended: {lf.add.describe()}")
 
 
 @dataclass
@@ -681,19 +727,15 @@ class DataFigures:
     name: str
     rows: int
     compute: list[float]       # outputs_over() inside DataPlot.refresh
-    refresh: list[float]       # all of DataPlot.refresh
-    paint: list[float]         # the plot's forced repaint after it
-    paints: int
-
-    @property
-    def total(self) -> list[float]:
-        return [a + b for a, b in zip(self.refresh, self.paint)]
+    redraws: Redraws
 
 
 def data_map(app: QApplication, window: MainWindow, name: str, path: Path,
              repeats: int) -> DataFigures:
     """DataPlot.refresh (the network's output over a 100x100 grid of the input
-    plane) and a forced repaint of its plot, the data dock raised."""
+    plane) and a forced repaint of its plot's viewport, the data dock raised.
+    Its cache key is cleared before each, as when the parameters have moved
+    (in Run mode, every frame)."""
     open_network(app, window, path)
     window.plots.docks["data"].raise_()
     app.processEvents()
@@ -713,25 +755,26 @@ def data_map(app: QApplication, window: MainWindow, name: str, path: Path,
         return out
 
     module.outputs_over = timed_outputs
-    clock = PaintClock(data.plot.viewport())
-    out = DataFigures(name, len(window.workspace.session.dataset.X), [], [], [], 0)
+    viewport = data.plot.viewport()
+    clock = PaintClock(viewport)
+    out = DataFigures(name, len(window.workspace.session.dataset.X), [], Redraws())
+    def redraw() -> None:
+        data._key = None            # as when the parameters have moved: the map is recomputed
+        before = len(computed)
+        data.refresh()
+        if len(computed) == before:
+            raise RuntimeError(f"the data plot drew no map: {data.status.text()}")
+
     try:
         for i in range(3 + repeats):                 # 3 warm-up redraws
             app.processEvents()
-            if i == 3:
-                clock.times.clear()
-            t0 = time.perf_counter()
-            data.refresh()
-            t1 = time.perf_counter()
-            data.plot.repaint()
-            t2 = time.perf_counter()
+            (out.redraws if i >= 3 else Redraws()).time(redraw, viewport, clock)
             if i >= 3:
-                out.refresh.append(t1 - t0)
-                out.paint.append(t2 - t1)
                 out.compute.append(computed[-1])
+        for _ in range(LOOP_PAINT_ROUNDS):
+            out.redraws.count_loop_paints(app, redraw, clock)
     finally:
         module.outputs_over = original
-    out.paints = len(clock.times)
     clock.close()
     if data.values is None or data.values.shape != (PLANE_POINTS, PLANE_POINTS):
         raise RuntimeError("the data plot did not draw a 100x100 map")
@@ -739,11 +782,8 @@ def data_map(app: QApplication, window: MainWindow, name: str, path: Path,
 
 
 def describe_data(d: DataFigures) -> str:
-    return (f"  {d.name} ({d.rows} rows): DataPlot.refresh + repaint median "
-            f"{median_ms(d.total):.2f} ms, p95 {p95_ms(d.total):.2f} ms = outputs_over "
-            f"{median_ms(d.compute):.2f} + rest of refresh "
-            f"{median_ms(d.refresh) - median_ms(d.compute):.2f} + repaint "
-            f"{median_ms(d.paint):.2f}; plot viewport paints {d.paints} in {len(d.total)} redraws")
+    return (f"  {d.name} ({d.rows} rows): {d.redraws.describe()}; of the refresh, "
+            f"outputs_over {median_ms(d.compute):.2f} ms")
 
 
 # --- 7. cold start ---------------------------------------------------------------
@@ -852,6 +892,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     micro_steps, run_s, launches = (60, 1.0, 3) if args.quick else (300, 3.0, 5)
     repeats, target_s = (3, 0.1) if args.quick else (5, 0.4)
+    grid_jobs, loss_whole, loss_add, data_redraws = (3, 3, 10, 10) if args.quick else \
+        (5, 7, 30, 30)
 
     pin_blas_to_one_thread()
     quiet_offscreen_chatter()
@@ -866,6 +908,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bpsim-bench-gui-") as tmp:
         folder = Path(tmp)
         net_b_path = write_net_b(bench, folder)
+        net_a_path = write_net(bench, folder, "A")
         window = make_window(folder)
         print(f"1. micro-step latency, window {window.width()}x{window.height()}: one micro-step "
               f"= window.step('forward') + QApplication.processEvents() + window.repaint() "
@@ -884,15 +927,48 @@ def main(argv: list[str] | None = None) -> int:
               f"{describe_budget()}")
         print(f"  headless: Trainer.run from a Session, {headless:.1f} steps/s "
               f"(median of {repeats} repeats of ~{target_s:g} s)")
+        print(f"  plots in the window's own layout: {describe_plots(window)}")
         runs = {}
         for speed, label in ((0, "speed max"), (1, "speed 1 it/frame")):
             runs[speed] = run_mode(app, window, run_s, speed)
             print(describe_run(label, runs[speed], headless))
+        print()
+
+        print(f"3. run mode on net B, speed max, every plot on screen (window "
+              f"{EVERY_PLOT_SIZE[0]}x{EVERY_PLOT_SIZE[1]}, the five plot docks side by side along "
+              f"the bottom), {run_s:g} s of the app's event loop; frames = Paint events of the "
+              f"canvas viewport")
+        every = plot_run(app, window, net_b_path, run_s, every_plot=True)
+        print(describe_plot_run("every plot", every))
+        print()
+
+        print(f"4. loss landscape 100x100 on net A ({bench_net(bench, 'A')[0].describe()})")
+        grid = landscape_grid(app, window, bench, net_a_path, 100, 5, grid_jobs)
+        print(describe_grid(grid))
+        print()
+
+        print("5. loss curve of 100000 steps (net A): LossPlot.refresh + a forced repaint of "
+              "its plot's viewport (plot.repaint() does not paint it); and the paints one "
+              "refresh causes in the event loop alone")
+        loss = loss_curve(app, window, net_a_path, 100_000, loss_whole, loss_add)
+        print(describe_loss(loss))
+        print()
+
+        print(f"6. decision-boundary map ({PLANE_POINTS}x{PLANE_POINTS} points of the input "
+              f"plane), data dock raised: DataPlot.refresh (its cache key cleared, as when "
+              f"the parameters moved) + a forced repaint of its plot's viewport")
+        maps = {name: data_map(app, window, name, path, data_redraws)
+                for name, path in (("xor", XOR), ("net-B", net_b_path))}
+        for d in maps.values():
+            print(describe_data(d))
+        data_run = plot_run(app, window, net_b_path, run_s, every_plot=False)
+        print(describe_plot_run("run mode on net B, speed max, data dock raised", data_run))
+        wait_for_grids(app, window)
         window.close()
         window.settings.sync()       # written now, not into the removed folder at exit
         print()
 
-        print(f"3. cold start: launch of a fresh interpreter to the first Paint event of the "
+        print(f"7. cold start: launch of a fresh interpreter to the first Paint event of the "
               f"window, median of {launches} each, interleaved, after one warm-up launch each")
         cold = cold_starts(folder, launches)
         for kind, results in cold.items():
@@ -910,10 +986,29 @@ def main(argv: list[str] | None = None) -> int:
     print(target("run-frames-mean", run.fps, "frames/s", ">=", 60, ".1f"))
     print(target("run-frames-min-0.5s", run.min_fps(), "frames/s", ">=", 30, ".1f"))
     print(target("run-training-vs-headless", run.steps_per_s / headless, "x", ">=", 0.5, ".3f"))
+    print(target("every-plot-on-screen", every.shown, "plots", "==", 5, ".0f"))
+    print(target("every-plot-run-frames-mean", every.run.fps, "frames/s", ">=", 60, ".1f"))
+    print(target("every-plot-run-frames-min-0.5s", every.run.min_fps(), "frames/s", ">=", 60,
+                 ".1f"))
+    print(target("every-plot-run-training", every.run.steps_per_s, "steps/s", ">=", 1000, ".1f"))
+    print(target("landscape-100x100-net-A-median", median_ms(grid.direct), "ms", "<=", 150,
+                 ".1f"))
+    print(target("landscape-job-request-to-shown-median", median_ms(grid.total), "ms", "<=",
+                 150, ".1f"))
+    print(target("landscape-job-off-ui-thread", grid.threads_off_ui / grid.jobs, "of jobs",
+                 "==", 1))
+    print(target("landscape-job-ui-max-gap", 1000 * max(grid.gaps), "ms", "<=",
+                 round(FRAME_MS, 1), ".1f"))
+    print(target("loss-100k-whole-redraw-median", median_ms(loss.whole.total), "ms", "<=", 16))
+    print(target("loss-100k-append-1-redraw-median", median_ms(loss.add.total), "ms", "<=", 16))
+    print(target("loss-paints-per-refresh", statistics.median(loss.add.loop_paints), "paints",
+                 "<=", 1, "g"))
+    print(target("data-map-run-frames-mean", data_run.run.fps, "frames/s", ">=", 60, ".1f"))
+    print(target("data-map-run-frames-min-0.5s", data_run.run.min_fps(), "frames/s", ">=", 60,
+                 ".1f"))
     print(target("cold-start-vs-bare", bpsim_s / bare_s, "x", "<=", 1.3))
     print(target("cold-start-without-torch", float(torch_loaded), "loaded", "==", 0, ".0f"))
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

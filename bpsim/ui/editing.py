@@ -94,8 +94,7 @@ def build_actions(win) -> None:
         menu.addAction(win.actions[name])
     win.examples_menu = menu.addMenu(tr("Open &Example"))
     for path in examples():
-        win.examples_menu.addAction(path.name.replace(".bpsim.json", ""),
-                                    partial(open_example_path, win, path))
+        win.examples_menu.addAction(example_title(path), partial(open_example_path, win, path))
     win.recent_menu = menu.addMenu(tr("Open &Recent"))
     fill_recent_menu(win)
     for name in ("save", "save_as"):
@@ -192,6 +191,15 @@ def build_actions(win) -> None:
     gate_button.triggered.connect(lambda: add_node(win, "op", "add"))
     for name in ("add_param", "add_const", "build", "layout", "fit"):
         tool(name)
+
+
+def example_title(path) -> str:
+    """An example's title, for the menu (its file name if it has none)."""
+    import json
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("title") or path.name
+    except (OSError, ValueError):
+        return path.name
 
 
 def open_example_path(win, path) -> None:
