@@ -7,13 +7,11 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
-from ..document import Document, load, save
 from ..document.building import parse_number
 from ..document.edits import MoveNodes, SetEdgeWeight, SetNodeField
 from ..errors import BpsimError
-from ..paths import examples_dir
 from ..session.display import display
 from ..session.workspace import Workspace
 from . import editing
@@ -23,20 +21,15 @@ from .docks.explanation import ExplanationPanel
 from .docks.inspector import InspectorPanel
 from .docks.params import ParameterPanel
 from .docks.training import TrainingPanel
+from .files import FilesMixin, blank_document
 from .plots import Plots
 from .undo import UndoAdapter
 
-DEFAULT_EXAMPLE = "xor-2-2-1.bpsim.json"
-MAX_RECENT = 8
 FRAME_S = 1 / 60         # Run mode shows a frame this often
 SLOW_PANEL_S = 0.25      # while running, text panels refresh at most this often
 
 
-def blank_document() -> Document:
-    return Document(nodes=[], outputs=[], title="")
-
-
-class MainWindow(QMainWindow):
+class MainWindow(FilesMixin, QMainWindow):
     def __init__(self, settings: QSettings | None = None):
         super().__init__()
         self.settings = settings or QSettings("bpsim", "bpsim")
@@ -104,8 +97,6 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self.set_workspace(Workspace(blank_document()), None)
 
-    # --- files -------------------------------------------------------------------
-
     def set_workspace(self, workspace: Workspace, path: Path | None) -> None:
         self.stop_running()
         if self.workspace is not None:
@@ -125,113 +116,6 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.refresh()
         self.view.fit()
-
-    def open_path(self, path: str | Path, quiet: bool = False) -> bool:
-        """Open a network file; on bad input, the one-line error in a dialog
-        (``quiet``: only in ``last_error``) and the current network stays."""
-        try:
-            loaded = load(path)
-        except BpsimError as exc:
-            self.last_error = exc.one_line()
-            if not quiet:
-                self.show_error(self.last_error)
-            return False
-        self.set_workspace(Workspace.from_loaded(loaded), Path(path))
-        if Path(path).resolve().parent != examples_dir().resolve():
-            self._add_recent(str(Path(path).resolve()))
-        return True
-
-    def show_error(self, text: str) -> None:
-        """The error in the status bar and in a (non-blocking) dialog."""
-        self.last_error = text
-        self.statusBar().showMessage(text, 10000)
-        box = QMessageBox(QMessageBox.Critical, self.tr("bpsim"), text, QMessageBox.Ok, self)
-        box.setAttribute(Qt.WA_DeleteOnClose)
-        box.open()
-        self.error_box = box
-
-    def open_example(self, name: str = DEFAULT_EXAMPLE) -> bool:
-        return self.open_path(examples_dir() / name)
-
-    def new_network(self) -> None:
-        if not self.maybe_save():
-            return
-        self.set_workspace(Workspace(blank_document()), None)
-        self.statusBar().showMessage(self.tr(
-            "A new network: add nodes from the toolbar or the right-click menu, "
-            "or build a layered network (Edit ▸ Build layered network)."), 10000)
-
-    def open_dialog(self) -> None:
-        if not self.maybe_save():
-            return
-        start = str(self.path.parent) if self.path else str(examples_dir())
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("Open network"), start,
-                                              self.tr("bpsim networks (*.bpsim.json *.json)"))
-        if name:
-            self.open_path(name)
-
-    def save_to(self, path: str | Path) -> bool:
-        """Save the network as it is now: its structure, the settings in force
-        and the parameters at the current iteration."""
-        ws = self.workspace
-        doc = ws.session.trained_document() if ws.session else ws.document
-        try:
-            save(doc, path)
-        except (OSError, BpsimError) as exc:
-            self.show_error(f"error: {path}: cannot save: {exc}")
-            return False
-        self.path = Path(path)
-        self.undo.stack.setClean()
-        self._add_recent(str(Path(path).resolve()))
-        self._update_title()
-        self.statusBar().showMessage(self.tr("Saved {0}").format(path), 5000)
-        return True
-
-    def save(self) -> bool:
-        if self.path is None or self.path.resolve().parent == examples_dir().resolve():
-            return self.save_as()
-        return self.save_to(self.path)
-
-    def save_as(self) -> bool:
-        start = str(self.path.with_suffix("")) if self.path else "network"
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save network"), start,
-                                              self.tr("bpsim networks (*.bpsim.json)"))
-        if not name:
-            return False
-        if not name.endswith(".json"):
-            name += ".bpsim.json"
-        return self.save_to(name)
-
-    def maybe_save(self) -> bool:
-        """Ask before discarding unsaved changes; False cancels."""
-        if self.undo.stack.isClean():
-            return True
-        answer = self.ask_to_save()
-        if answer == QMessageBox.Save:
-            return self.save()
-        return answer == QMessageBox.Discard
-
-    def ask_to_save(self):
-        """Save, Discard or Cancel, asked in a dialog."""
-        return QMessageBox.question(
-            self, self.tr("Unsaved changes"),
-            self.tr("Save the changes to this network first?"),
-            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel)
-
-    def _update_title(self, *_) -> None:
-        name = self.path.name if self.path else self.tr("untitled")
-        title = self.workspace.document.title if self.workspace else ""
-        self.setWindowTitle(f"{name}[*] — {title} — bpsim" if title else f"{name}[*] — bpsim")
-        self.setWindowModified(not self.undo.stack.isClean())
-
-    def recent_files(self) -> list[str]:
-        value = self.settings.value("files/recent", [])
-        return [value] if isinstance(value, str) else list(value or [])
-
-    def _add_recent(self, path: str) -> None:
-        files = [path] + [f for f in self.recent_files() if f != path]
-        self.settings.setValue("files/recent", files[:MAX_RECENT])
-        editing.fill_recent_menu(self)
 
     # --- edits from the canvas ------------------------------------------------------
 
