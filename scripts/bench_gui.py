@@ -10,9 +10,10 @@ What it measures, and why:
   1400x900.  One timed micro-step is ``window.step("forward")``, then
   ``QApplication.processEvents()`` (the queued scene and layout updates, and
   the partial repaint they ask for), then ``window.repaint()`` (a forced,
-  synchronous repaint of the whole window).  Median and p95 over a few
-  hundred micro-steps, after a short warm-up, with the time split into the
-  three parts.
+  synchronous repaint of the window; it does not repaint the viewports of
+  the canvas and the plots, which paint in the ``processEvents()`` part).
+  Median and p95 over a few hundred micro-steps, after a short warm-up, with
+  the time split into the three parts.
 
 * **Run mode** (Space) on net B, at speed "max" (as many iterations per
   frame as fit the window's training budget): the application's own event
@@ -22,7 +23,35 @@ What it measures, and why:
   canvas animates smoothly; the training rate is compared with the headless
   engine's on the same net in this same process (``Trainer.run`` from a
   ``Session``, as ``bench_engine.py`` measures it).  The default speed of one
-  iteration per frame is run too, for information.
+  iteration per frame is run too, for information.  Where each plot is, and
+  its size, is printed with it: a plot dock behind another's tab is still
+  ``isVisible()``, only moved off screen.
+
+* **Run mode with every plot on screen**: the same on net B, speed max, with
+  the window at 1920x1080 and the five plot docks (loss, landscape, tangent,
+  data, gradients) side by side along the bottom, each checked to be on
+  screen; the Paint events of each plot's viewport are counted too, and the
+  landscape grids delivered.  Goal: 60 frames/s while training 1000 steps/s.
+
+* **A 100x100 loss landscape** on net A of ``bench_engine.py`` (2-4-2-1,
+  500 rows): ``bpsim.engine.landscape.landscape()`` on the first two weights,
+  median of 5; then the same grid through the landscape view, ``request()``
+  to the end of its ``_on_grid`` (GridJob on the view's thread pool), with
+  the thread that ran ``landscape()`` recorded, and a 5 ms timer on the UI
+  thread whose longest gap (until the plot's next repaint is done) shows
+  whether the event loop stays responsive.  Goal: 150 ms, off the UI thread,
+  no gap longer than a 60 Hz frame.
+
+* **A 100 000-step loss curve**: net A trained 100 000 steps in the window's
+  own session (every step in its History), then ``LossPlot.refresh`` plus a
+  forced repaint of its plot's viewport: the whole curve (``history.version``
+  bumped so the plot copies it afresh) and one appended step; also how many
+  paints one refresh causes when the event loop runs alone.  Goal: 16 ms.
+
+* **The decision-boundary map** (the output over 100x100 points of the input
+  plane): ``DataPlot.refresh`` plus a forced repaint, on the XOR example and
+  net B, and Run mode on net B with the data dock raised.  Goal: never below
+  60 frames/s.
 
 * **Cold start**: from launching a fresh interpreter to the first ``Paint``
   event of the main window, for a runner that starts the app as ``bpsim``
@@ -35,14 +64,14 @@ What it measures, and why:
 Everything runs under ``QT_QPA_PLATFORM=offscreen`` (set here, before Qt is
 imported) with BLAS pinned to one thread (environment variables for this
 process and its children, and bpsim's own ``pin_blas_to_one_thread``), so the
-figures are per core and need no display.  Net B, its data and the timing
-helpers come from ``scripts/bench_engine.py``, loaded with torch hidden so
+figures are per core and need no display.  Nets A and B, their data and the
+timing helpers come from ``scripts/bench_engine.py``, loaded with torch hidden so
 this process never imports it.  Settings go to a temporary ini file, and the
 "save changes?" question is answered Discard.
 
 The last lines are one per target: ``target NAME: FIGURE UNIT (goal OP VALUE)
 ok`` or ``... MISS``.  ``--quick`` does a short smoke run (fewer micro-steps,
-a shorter run, fewer launches); its figures are rougher.
+shorter runs, fewer launches and redraws); its figures are rougher.
 
     .venv/bin/python scripts/bench_gui.py [--quick]
 """
@@ -66,12 +95,20 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 from PySide6 import __version__ as PYSIDE_VERSION
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, \
-    qInstallMessageHandler
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+    qInstallMessageHandler,
+)
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 from threadpoolctl import threadpool_info
@@ -375,7 +412,7 @@ def show_every_plot(app: QApplication, window: MainWindow) -> QByteArray:
     window.addDockWidget(Qt.RightDockWidgetArea, params)
     window.tabifyDockWidget(window.docks["training"], params)
     window.addDockWidget(Qt.BottomDockWidgetArea, docks["loss"])
-    for left, right in zip(PLOT_DOCKS, PLOT_DOCKS[1:]):
+    for left, right in pairwise(PLOT_DOCKS):
         window.splitDockWidget(docks[left], docks[right], Qt.Horizontal)
     for dock in (*docks.values(), params):
         dock.show()
@@ -425,7 +462,10 @@ def plot_run(app: QApplication, window: MainWindow, path: Path, seconds: float,
     visible = sum(w.isVisible() for w in widgets.values())
     shown = sum(on_screen(w) for w in widgets.values())
     grids = []
-    counter = lambda *_: grids.append(1)           # noqa: E731
+
+    def counter(*_) -> None:
+        grids.append(1)
+
     window.plots.landscape.done.finished.connect(counter)
     try:
         run = run_mode(app, window, seconds, 0, plot_viewports(window))
@@ -473,6 +513,58 @@ class GridFigures:
     ticks: list[int]           # probe-timer ticks per repeat
     threads_off_ui: int        # jobs whose landscape() ran on another thread than the UI's
     jobs: int
+    scene_items: tuple[int, int] = (0, 0)   # items in the plot's scene before and after
+
+
+def longest_gap(ticks: list[float], a: float, b: float) -> float:
+    """The longest time between ``a``, the ticks between, and ``b``."""
+    points = [a] + [t for t in ticks if a < t < b] + [b]
+    return max(y - x for x, y in pairwise(points))
+
+
+def one_grid_request(app: QApplication, plot) -> tuple[dict[str, float], list[float]]:
+    """One grid through the landscape view, in the app's event loop: the
+    times of ``request()``, its end, the grid's arrival (after the view's
+    ``_on_grid``) and the end of the plot's next repaint; and the ticks of a
+    ``UI_TICK_MS`` timer on the UI thread all along."""
+    marks: dict[str, float] = {}
+    ticks: list[float] = []
+    probe = QTimer()
+    probe.setTimerType(Qt.PreciseTimer)
+    probe.setInterval(UI_TICK_MS)
+    probe.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(lambda: app.exit(1))
+
+    def kick() -> None:
+        plot.last_request = None           # the same grid again: computed anew
+        marks["start"] = time.perf_counter()
+        plot.request()
+        marks["requested"] = time.perf_counter()
+
+    def paint() -> None:
+        t0 = time.perf_counter()
+        plot.plot.viewport().repaint()
+        marks["painted"] = time.perf_counter()
+        marks["paint"] = marks["painted"] - t0
+        app.exit(0)
+
+    def on_grid(request, grid) -> None:    # connected after the view's own _on_grid
+        marks["done"] = time.perf_counter()
+        QTimer.singleShot(0, paint)
+
+    plot.done.finished.connect(on_grid)
+    probe.start()
+    guard.start(30_000)
+    QTimer.singleShot(4 * UI_TICK_MS, kick)
+    code = app.exec()
+    probe.stop()
+    guard.stop()
+    plot.done.finished.disconnect(on_grid)
+    if code or "painted" not in marks:
+        raise RuntimeError("the landscape grid never arrived")
+    return marks, ticks
 
 
 def landscape_grid(app: QApplication, window: MainWindow, bench, path: Path, size: int,
@@ -524,67 +616,28 @@ def landscape_grid(app: QApplication, window: MainWindow, bench, path: Path, siz
 
     module.landscape = timed_landscape
     plot.show_grid = timed_show
+    items_before = len(plot.plot.scene().items())
     try:
         for i in range(1 + job_repeats):          # the first is a warm-up
-            marks = {}
-            ticks: list[float] = []
-            probe = QTimer()
-            probe.setTimerType(Qt.PreciseTimer)
-            probe.setInterval(UI_TICK_MS)
-            probe.timeout.connect(lambda: ticks.append(time.perf_counter()))
-            guard = QTimer()
-            guard.setSingleShot(True)
-            guard.timeout.connect(lambda: app.exit(1))
-
-            def kick() -> None:
-                plot.last_request = None           # the same grid again: computed anew
-                marks["start"] = time.perf_counter()
-                plot.request()
-                marks["requested"] = time.perf_counter()
-
-            def paint() -> None:
-                t0 = time.perf_counter()
-                plot.plot.viewport().repaint()
-                marks["painted"] = time.perf_counter()
-                marks["paint"] = marks["painted"] - t0
-                app.exit(0)
-
-            def on_grid(request, grid) -> None:    # connected after the view's _on_grid
-                marks["done"] = time.perf_counter()
-                QTimer.singleShot(0, paint)
-
-            plot.done.finished.connect(on_grid)
-            probe.start()
-            guard.start(30_000)
-            QTimer.singleShot(4 * UI_TICK_MS, kick)
-            code = app.exec()
-            probe.stop()
-            guard.stop()
-            plot.done.finished.disconnect(on_grid)
-            if code or "painted" not in marks:
-                raise RuntimeError("the landscape grid never arrived")
+            marks, ticks = one_grid_request(app, plot)
             if i == 0:
                 continue
             arrived = shows[-1][0]
-
-            def longest_gap(a: float, b: float) -> float:
-                points = [a] + [t for t in ticks if a < t < b] + [b]
-                return max(y - x for x, y in zip(points, points[1:]))
-
             out.total.append(marks["done"] - marks["start"])
             out.request.append(marks["requested"] - marks["start"])
             out.shown.append(shows[-1][1] - arrived)
             out.paint.append(marks["paint"])
             out.after.append(marks["painted"] - arrived)
             out.worker.append(worker_calls[-1][1])
-            out.gaps.append(longest_gap(marks["start"], marks["painted"]))
-            out.gaps_computing.append(longest_gap(marks["start"], arrived))
-            out.gaps_showing.append(longest_gap(arrived, marks["painted"]))
+            out.gaps.append(longest_gap(ticks, marks["start"], marks["painted"]))
+            out.gaps_computing.append(longest_gap(ticks, marks["start"], arrived))
+            out.gaps_showing.append(longest_gap(ticks, arrived, marks["painted"]))
             out.ticks.append(sum(marks["start"] < t < marks["painted"] for t in ticks))
     finally:
         module.landscape = original
         del plot.show_grid
         plot.resolution.setValue(resolution)      # the window's own, for what follows
+    out.scene_items = (items_before, len(plot.plot.scene().items()))
     out.jobs = len(worker_calls)
     out.threads_off_ui = sum(ident != main_thread for ident, _ in worker_calls)
     return out
@@ -607,7 +660,9 @@ def describe_grid(g: GridFigures) -> str:
             f"{1000 * max(g.gaps_computing):.1f} ms; once the grid arrived: max "
             f"{1000 * max(g.gaps_showing):.1f} ms); ticks per request "
             f"{statistics.median(g.ticks):g}; landscape() ran off the UI thread in "
-            f"{g.threads_off_ui} of {g.jobs} jobs")
+            f"{g.threads_off_ui} of {g.jobs} jobs\n"
+            f"  items in the plot's scene: {g.scene_items[0]} before these {g.jobs} grids, "
+            f"{g.scene_items[1]} after")
 
 
 @dataclass
@@ -627,7 +682,7 @@ class Redraws:
     def total(self) -> list[float]:
         return [a + b for a, b in zip(self.refresh, self.paint)]
 
-    def time(self, refresh, viewport, clock: "PaintClock") -> None:
+    def time(self, refresh, viewport, clock: PaintClock) -> None:
         t0 = time.perf_counter()
         refresh()
         t1 = time.perf_counter()
@@ -637,7 +692,7 @@ class Redraws:
         self.paint.append(t2 - t1)
         self.paints += sum(t1 <= t <= t2 for t in clock.times)
 
-    def count_loop_paints(self, app: QApplication, refresh, clock: "PaintClock",
+    def count_loop_paints(self, app: QApplication, refresh, clock: PaintClock,
                           wait_ms: int = 80) -> None:
         """One refresh, then the event loop alone for ``wait_ms``."""
         app.processEvents()
@@ -997,6 +1052,8 @@ def main(argv: list[str] | None = None) -> int:
                  150, ".1f"))
     print(target("landscape-job-off-ui-thread", grid.threads_off_ui / grid.jobs, "of jobs",
                  "==", 1))
+    print(target("landscape-scene-items-growth", grid.scene_items[1] - grid.scene_items[0],
+                 "items", "==", 0, "d"))
     print(target("landscape-job-ui-max-gap", 1000 * max(grid.gaps), "ms", "<=",
                  round(FRAME_MS, 1), ".1f"))
     print(target("loss-100k-whole-redraw-median", median_ms(loss.whole.total), "ms", "<=", 16))
