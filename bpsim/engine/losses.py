@@ -54,8 +54,8 @@ class Loss:
 
 
 LOSSES: dict[str, Loss] = {
-    l.name: l
-    for l in (
+    loss.name: loss
+    for loss in (
         Loss("none", lambda y, t: y.copy(), lambda y, t: np.ones_like(y), "y", "1",
              needs_targets=False),
         Loss("mse", lambda y, t: (y - t) ** 2, lambda y, t: 2.0 * (y - t), "(y − t)²", "2·(y − t)"),

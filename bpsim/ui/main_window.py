@@ -87,6 +87,7 @@ class MainWindow(FilesMixin, QMainWindow):
         self._run_timer.setTimerType(Qt.PreciseTimer)
         self._run_timer.setInterval(16)
         self._step_cost = 1e-4       # seconds per training step, measured as it runs
+        self._traced_cost = 0.002    # seconds for the traced step each frame shows
         self._refresh_cost = 0.004   # seconds per refresh, measured as it runs
         self._panels_shown = 0.0
         self._training_key = None
@@ -207,14 +208,19 @@ class MainWindow(FilesMixin, QMainWindow):
         session = stepper.session
         speed = self.speed.value()           # iterations per frame; 0: as many as fit
         # Showing a frame costs about 1.6× the refresh (the rest is painting).
-        budget = max(0.002, FRAME_S - 1.6 * self._refresh_cost - 0.002)
+        budget = max(0.002, FRAME_S - 1.6 * self._refresh_cost - self._traced_cost - 0.002)
         if speed:
             steps = speed
         else:
-            steps = max(1, int(budget / max(self._step_cost, 1e-6)))
+            steps = 1 + int(budget / max(self._step_cost, 1e-6))
         stopped = "max_steps"
         if steps > 1:
+            began = time.perf_counter()
             stopped = session.train(steps - 1).stopped
+            # the plain steps' own cost: the traced step below costs far more
+            self._step_cost = 0.8 * self._step_cost + \
+                0.2 * (time.perf_counter() - began) / (steps - 1)
+        traced = time.perf_counter()
         if stopped == "diverged":
             # show the step that diverged, whole: its cost, its gradients, and
             # the update that was not applied
@@ -229,8 +235,9 @@ class MainWindow(FilesMixin, QMainWindow):
                 stopped = "epsilon"
         else:
             stepper.after_run()     # epsilon met inside the run
-        elapsed = time.perf_counter() - start
-        self._step_cost = 0.8 * self._step_cost + 0.2 * elapsed / steps
+        self._traced_cost = 0.8 * self._traced_cost + 0.2 * (time.perf_counter() - traced)
+        if steps == 1 and not speed:
+            self._step_cost = 0.8 * self._step_cost + 0.2 * (time.perf_counter() - start)
         if stopped in ("diverged", "epsilon"):
             self.stop_running()
             self.statusBar().showMessage(

@@ -163,3 +163,15 @@ def test_parameter_table_shows_and_edits_values(window):
     analytic = window.workspace.session.gradient_check()["w:x1->h1"][0]
     assert panel.text(k, 4) == fmt(panel._numeric["w:x1->h1"], 4)
     assert panel._numeric["w:x1->h1"] == pytest.approx(analytic, rel=1e-6, abs=1e-10)
+
+
+def test_contours_lie_on_their_level():
+    from bpsim.ui.plots.landscape import contour_segments
+    y, x = np.mgrid[0:40, 0:50]
+    f = (x - 20.0) ** 2 + (y - 15.0) ** 2          # circles around (20, 15)
+    xs, ys = contour_segments(f, [100.0, 400.0])
+    assert len(xs) % 2 == 0 and len(xs) > 0
+    r2 = (xs - 20) ** 2 + (ys - 15) ** 2
+    # every end point lies on one of the two circles (linear interpolation: ~1 % off)
+    near = np.minimum(np.abs(r2 - 100) / 100, np.abs(r2 - 400) / 400)
+    assert near.max() < 0.02

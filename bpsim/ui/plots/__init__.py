@@ -5,8 +5,8 @@ import time
 
 import shiboken6
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QFileDialog
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QGraphicsView
 
 from .. import export
 from ..canvas.items import EdgeItem
@@ -34,6 +34,10 @@ class Plots:
         titles = {"loss": window.tr("Loss curve"), "landscape": window.tr("Loss landscape"),
                   "tangent": window.tr("Tangent"), "data": window.tr("Data"),
                   "gradients": window.tr("Gradient flow")}
+        for widget in self.widgets.values():
+            # one unclipped paint of the whole plot: a grid replayed through a
+            # clip of many small dirty rectangles costs several ms a frame
+            widget.plot.setViewportUpdateMode(QGraphicsView.FullViewportUpdate)
         self.docks = {}
         for name, widget in self.widgets.items():
             dock = QDockWidget(titles[name], window)
@@ -42,6 +46,8 @@ class Plots:
             window.addDockWidget(Qt.BottomDockWidgetArea, dock)
             self.docks[name] = dock
             window.docks[f"plot_{name}"] = dock
+            dock.visibilityChanged.connect(
+                lambda visible, n=name: visible and QTimer.singleShot(0, lambda: self._raised(n)))
         window.splitDockWidget(self.docks["loss"], self.docks["landscape"], Qt.Horizontal)
         window.tabifyDockWidget(self.docks["loss"], window.docks["params"])
         for name in ("tangent", "data", "gradients"):
@@ -58,19 +64,35 @@ class Plots:
         self._slow_shown = 0.0
         self._thumbnails_key = None
 
+    def shown(self, name: str) -> bool:
+        """On screen: a dock behind another's tab is still isVisible() (Qt
+        moves it off-screen), so ask for the part of it that can be seen."""
+        widget = self.widgets[name]
+        return widget.isVisible() and not widget.visibleRegion().isEmpty()
+
     def refresh(self) -> None:
         """The views the user can see; while running, the slow ones a few times a second."""
         session = self.window.workspace.session if self.window.workspace else None
-        if self.loss.isVisible():
+        if self.shown("loss"):
             self.loss.refresh(session)
         now = time.perf_counter()
         slow_due = not self.window.running or now - self._slow_shown > SLOW_VIEW_S
         if slow_due:
             self._slow_shown = now
-        for name in ("landscape", "data", "gradients", "tangent"):
-            widget = self.widgets[name]
-            if widget.isVisible() and (slow_due or name in ("landscape", "data")):
-                widget.refresh()
+        names = [n for n in ("landscape", "data", "gradients", "tangent") if self.shown(n)
+                 and (slow_due or n in ("landscape", "data"))]
+        if self.window.running and names:
+            # while running, one of them a frame, in turn: a frame pays for one plot
+            self._turn = getattr(self, "_turn", -1) + 1
+            order = ("landscape", "data", "gradients", "tangent")
+            for k in range(len(order)):
+                name = order[(self._turn + k) % len(order)]
+                if name in names:
+                    self._turn += k
+                    names = [name]
+                    break
+        for name in names:
+            self.widgets[name].refresh()
         if slow_due:
             self.refresh_thumbnails()
 
@@ -95,6 +117,14 @@ class Plots:
         for nid, image in thumbnails(ws.session, hidden).items():
             if nid in win.scene.nodes:
                 win.scene.nodes[nid].set_thumbnail(image)
+
+    def _raised(self, name: str) -> None:
+        if self._alive() and self.shown(name):
+            widget = self.widgets[name]
+            if name == "loss":
+                widget.refresh(self.window.workspace.session if self.window.workspace else None)
+            else:
+                widget.refresh()
 
     def _alive(self) -> bool:
         """False while the window is being torn down (its scene may go first
