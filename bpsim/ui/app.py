@@ -66,6 +66,7 @@ def run_gui(args) -> int:
 
 
 def take_screenshot(app, window, out: str, advance: int) -> int:
+    window.plots.build()
     for _ in range(max(advance, 0)):
         window.step("forward")
     app.processEvents()

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
 from ..document.building import parse_number
@@ -96,6 +96,9 @@ class MainWindow(FilesMixin, QMainWindow):
 
         editing.build_actions(self)
         self._restore_settings()
+        # the plots come once the window has painted (or soon, whatever happens)
+        self.view.viewport().installEventFilter(self)
+        QTimer.singleShot(1000, self.plots.build)
         self.set_workspace(Workspace(blank_document()), None)
 
     def set_workspace(self, workspace: Workspace, path: Path | None) -> None:
@@ -350,6 +353,11 @@ class MainWindow(FilesMixin, QMainWindow):
         self.settings.setValue("display/digits", digits)
         self.refresh()
 
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Paint and not self.plots.built:
+            QTimer.singleShot(0, self.plots.build)
+        return False
+
     # --- window state -------------------------------------------------------------
 
     def _restore_settings(self) -> None:
@@ -367,6 +375,8 @@ class MainWindow(FilesMixin, QMainWindow):
             event.ignore()
             return
         self.stop_running()
+        if self.plots.built:
+            self.plots.landscape.pool.waitForDone(3000)   # no grid lands in a closed window
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         super().closeEvent(event)

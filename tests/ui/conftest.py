@@ -15,4 +15,5 @@ def window(qtbot, tmp_path):
     win.resize(1400, 900)
     win.show()
     qtbot.waitExposed(win)
+    win.plots.build()          # built after the first paint; the tests want them now
     yield win

@@ -6,43 +6,36 @@ import time
 import shiboken6
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QGraphicsView
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QGraphicsView, QWidget
 
 from .. import export
 from ..canvas.items import EdgeItem
-from .landscape import LandscapePlot
-from .loss import LossPlot
-from .views import DataPlot, GradientFlowPlot, TangentPlot
-
 # While training runs, the costlier views redraw at most this often.
 SLOW_VIEW_S = 0.25
 
 
 class Plots:
-    """Creates the plot docks on a window and refreshes the visible ones."""
+    """The plot docks of a window, and refreshing the ones on screen.
+
+    The docks exist from the start (the saved layout names them); the plots
+    inside are built once the window has painted, so the window shows without
+    waiting for pyqtgraph.
+    """
+
+    NAMES = ("loss", "landscape", "tangent", "data", "gradients")
 
     def __init__(self, window):
         self.window = window
-        self.loss = LossPlot()
-        self.landscape = LandscapePlot(window)
-        self.tangent = TangentPlot(window)
-        self.data = DataPlot(window)
-        self.gradients = GradientFlowPlot(window)
-        self.widgets = {"loss": self.loss, "landscape": self.landscape,
-                        "tangent": self.tangent, "data": self.data,
-                        "gradients": self.gradients}
+        self.built = False
+        self.widgets: dict = {}
         titles = {"loss": window.tr("Loss curve"), "landscape": window.tr("Loss landscape"),
                   "tangent": window.tr("Tangent"), "data": window.tr("Data"),
                   "gradients": window.tr("Gradient flow")}
-        for widget in self.widgets.values():
-            # one unclipped paint of the whole plot: a grid replayed through a
-            # clip of many small dirty rectangles costs several ms a frame
-            widget.plot.setViewportUpdateMode(QGraphicsView.FullViewportUpdate)
         self.docks = {}
-        for name, widget in self.widgets.items():
+        for name in self.NAMES:
             dock = QDockWidget(titles[name], window)
             dock.setObjectName(f"dock_plot_{name}")
-            dock.setWidget(widget)
+            dock.setWidget(QWidget())
             window.addDockWidget(Qt.BottomDockWidgetArea, dock)
             self.docks[name] = dock
             window.docks[f"plot_{name}"] = dock
@@ -57,21 +50,52 @@ class Plots:
         window.resizeDocks([self.docks["loss"]], [290], Qt.Vertical)
         window.resizeDocks([self.docks["loss"], self.docks["landscape"]], [420, 560],
                            Qt.Horizontal)
+        self._slow_shown = 0.0
+        self._thumbnails_key = None
+
+    def build(self) -> None:
+        """Make the plots (once) and show the current network in them."""
+        if self.built:
+            return
+        from .landscape import LandscapePlot
+        from .loss import LossPlot
+        from .views import DataPlot, GradientFlowPlot, TangentPlot
+        window = self.window
+        self.loss = LossPlot()
+        self.landscape = LandscapePlot(window)
+        self.tangent = TangentPlot(window)
+        self.data = DataPlot(window)
+        self.gradients = GradientFlowPlot(window)
+        self.widgets = {"loss": self.loss, "landscape": self.landscape,
+                        "tangent": self.tangent, "data": self.data,
+                        "gradients": self.gradients}
+        for name, widget in self.widgets.items():
+            # one unclipped paint of the whole plot: a grid replayed through a
+            # clip of many small dirty rectangles costs several ms a frame
+            widget.plot.setViewportUpdateMode(QGraphicsView.FullViewportUpdate)
+            self.docks[name].setWidget(widget)
         window.scene.hover_changed.connect(self._on_hover)
         window.scene.selectionChanged.connect(self._on_canvas_selection)
         window.params.table.selectionModel().selectionChanged.connect(
             lambda *_: self._on_table_selection())
-        self._slow_shown = 0.0
-        self._thumbnails_key = None
+        self.built = True
+        if window.workspace is not None:
+            if window.workspace.session is not None and \
+                    len(window.workspace.session.param_names) < 2:
+                self.docks["tangent"].raise_()
+            window.refresh()
 
     def shown(self, name: str) -> bool:
         """On screen: a dock behind another's tab is still isVisible() (Qt
         moves it off-screen), so ask for the part of it that can be seen."""
-        widget = self.widgets[name]
-        return widget.isVisible() and not widget.visibleRegion().isEmpty()
+        widget = self.widgets.get(name)
+        return widget is not None and widget.isVisible() and \
+            not widget.visibleRegion().isEmpty()
 
     def refresh(self) -> None:
         """The views the user can see; while running, the slow ones a few times a second."""
+        if not self.built:
+            return
         session = self.window.workspace.session if self.window.workspace else None
         if self.shown("loss"):
             self.loss.refresh(session)
@@ -101,6 +125,8 @@ class Plots:
         win = self.window
         ws = win.workspace
         action = win.actions.get("thumbnails") if hasattr(win, "actions") else None
+        if action is not None and action.isChecked():
+            self.build()
         show = action is not None and action.isChecked() and ws.session is not None and \
             len(ws.session.dataset.inputs) == 2
         hidden = [n.id for n in ws.document.nodes if n.kind == "neuron"]
@@ -119,7 +145,7 @@ class Plots:
                 win.scene.nodes[nid].set_thumbnail(image)
 
     def _raised(self, name: str) -> None:
-        if self._alive() and self.shown(name):
+        if self.built and self._alive() and self.shown(name):
             widget = self.widgets[name]
             if name == "loss":
                 widget.refresh(self.window.workspace.session if self.window.workspace else None)
@@ -156,6 +182,7 @@ class Plots:
     # --- export --------------------------------------------------------------------
 
     def export_plot(self, name: str) -> None:
+        self.build()
         path, _ = QFileDialog.getSaveFileName(
             self.window, self.window.tr("Export plot"), f"{name}.png",
             self.window.tr("PNG image (*.png);;SVG drawing (*.svg)"))
