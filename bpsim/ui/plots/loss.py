@@ -58,6 +58,7 @@ class LossPlot(QWidget):
         self._proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=30,
                                      slot=self._on_mouse)
         self._version = None
+        self._ranged = None
         self._n = 0
         self._costs = np.zeros(0)
         self._epochs = np.zeros(0, dtype=np.int64)
@@ -105,7 +106,12 @@ class LossPlot(QWidget):
         """Change the range in steps, not every frame: a new range redraws the
         axes and the grid (several ms), a new curve alone does not."""
         vb = self.plot.plotItem.vb
-        if not n or self.log.isChecked():
+        if not n:
+            if self._ranged != "empty":      # room for the first steps, not ±500
+                self._ranged = "empty"
+                vb.setRange(xRange=(0, 10), yRange=(0, 1), padding=0)
+            return
+        if self.log.isChecked():
             vb.enableAutoRange()
             self._ranged = None
             return

@@ -64,6 +64,8 @@ class TangentPlot(QWidget):
                 self.param.setCurrentText(keep)
         name = self.param.currentText()
         if not name:
+            self.status.setText(self.tr("This network has no parameters to train (a circuit): "
+                                        "its gradients are in the canvas and the explanation."))
             return
         names, before, after = ws.stepper.next_update()
         key = (name, id(before))
