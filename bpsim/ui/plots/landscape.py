@@ -7,6 +7,8 @@ lands.  The grid is computed on a worker thread; the newest request wins.
 """
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -15,6 +17,9 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout,
 
 from ...engine.landscape import landscape
 from .. import style
+
+
+RUN_GRID_INTERVAL_S = 1.0
 
 
 class _Done(QObject):
@@ -166,6 +171,7 @@ class LandscapePlot(QWidget):
         self._range: tuple | None = None
         self._computed_at: tuple | None = None
         self._shown: tuple | None = None
+        self._started = 0.0
 
     # --- choosing -------------------------------------------------------------------
 
@@ -223,6 +229,11 @@ class LandscapePlot(QWidget):
                    "key": (session.iteration, names, self._range, n, id(session.trainer))}
         if self.last_request is not None and request["key"] == self.last_request["key"]:
             return
+        # While training runs, a new grid a second is plenty; the worker would
+        # otherwise contend with the training for the interpreter all the time.
+        now = time.perf_counter()
+        if self.window.running and now - self._started < RUN_GRID_INTERVAL_S:
+            return
         self.last_request = request
         if self.busy:
             self.pending = request
@@ -236,6 +247,7 @@ class LandscapePlot(QWidget):
             lo_b + margin_b <= point[1] <= hi_b - margin_b
 
     def _start(self, request: dict) -> None:
+        self._started = time.perf_counter()
         self.busy = True
         self.status.setText(self.tr("computing the landscape…"))
         self.pool.start(GridJob(request, self.done))
