@@ -114,6 +114,6 @@ class History:
     def kept(self) -> int:
         return len(self._states)
 
-    def kept_states(self) -> list[tuple[int, TrainState]]:
-        """Every kept state, by iteration (the path a plot can draw)."""
-        return sorted(self._states.items(), key=lambda kv: kv[0])
+    def kept_items(self):
+        """(iteration, state) of every kept state, in no particular order."""
+        return self._states.items()

@@ -172,6 +172,8 @@ class LandscapePlot(QWidget):
         self._computed_at: tuple | None = None
         self._shown: tuple | None = None
         self._started = 0.0
+        self._path_key: tuple | None = None
+        self._path: dict[int, tuple[float, float]] = {}
 
     # --- choosing -------------------------------------------------------------------
 
@@ -286,15 +288,25 @@ class LandscapePlot(QWidget):
 
     # --- every frame ------------------------------------------------------------------
 
-    @staticmethod
-    def path_points(session, names) -> np.ndarray:
-        """The two parameters at every kept state of the history (to the current iteration)."""
+    def path_points(self, session, names) -> np.ndarray:
+        """The two parameters at every state the history has kept, up to the
+        current iteration.  Points are remembered as they come (a long run
+        adds a few a frame, not thousands), and forgotten when the history is."""
+        h = session.history
+        key = (names, h.version, id(session.trainer))
+        if key != self._path_key:
+            self._path_key, self._path = key, {}
         c = session.trainer.compiled
         pos = [int(c.param_theta[session.param_names.index(n)]) for n in names]
-        states = [s for k, s in session.history.kept_states() if k <= session.iteration]
-        if not states:
+        path = self._path
+        for k, state in h.kept_items():
+            if k not in path:
+                path[k] = (state.theta[pos[0]], state.theta[pos[1]])
+        ks = np.fromiter((k for k in path if k <= session.iteration), dtype=np.int64)
+        if not len(ks):
             return np.zeros((0, 2))
-        return np.array([[s.theta[pos[0]], s.theta[pos[1]]] for s in states])
+        ks.sort()
+        return np.array([path[k] for k in ks])
 
     @staticmethod
     def next_step(stepper, names) -> tuple[np.ndarray, np.ndarray]:
