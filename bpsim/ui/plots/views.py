@@ -13,6 +13,7 @@ PLANE_POINTS = 100
 
 
 def _frame(widget: QWidget, controls: list, plot: pg.PlotWidget, status: QLabel) -> None:
+    status.setWordWrap(True)     # a long status must not widen the dock
     row = QHBoxLayout()
     for c in controls:
         row.addWidget(c)
