@@ -18,6 +18,9 @@ from ...session.display import Display, EdgeDisplay
 from .items import EdgeItem, NodeItem, fmt
 
 
+CROWDED_EDGES = 30
+
+
 class NetworkScene(QGraphicsScene):
     hover_changed = Signal(object)   # the hovered NodeItem/EdgeItem, or None
 
@@ -109,18 +112,24 @@ class NetworkScene(QGraphicsScene):
             else:
                 backward = fmt(nd.dout, d)
             item.set_numbers(forward, backward, nd.mark)
+        # A dense network's numbers would cover its edges: past a few dozen
+        # edges only those the current micro-step reads, or selected, or
+        # in focus, carry numbers (colour and width still show every weight).
+        crowded = len(self.edges) > CROWDED_EDGES
         for key, item in self.edges.items():
             ed = display.edges.get(key) if display else None
             item.numbers = ed
-            if ed is None:
-                w = self._weight_of(key)
-                item.set_numbers(w, "" if w is None else fmt(w, d), "", None)
-                continue
-            grad = ed.grad if ed.grad is not None else ed.term
-            grad_text = "" if grad is None else \
-                (f"∂w={fmt(grad, d)}" if ed.grad is not None else f"{fmt(grad, d)}")
-            item.set_numbers(ed.weight, "" if ed.weight is None else fmt(ed.weight, d),
-                             grad_text, ed.mark)
+            mark = ed.mark if ed is not None else None
+            labelled = not crowded or mark is not None or item.isSelected() or \
+                (self._focus is not None and self._focus in (item.src.node_id, item.dst.node_id))
+            weight = ed.weight if ed is not None else self._weight_of(key)
+            weight_text = "" if weight is None or not labelled else fmt(weight, d)
+            grad_text = ""
+            if ed is not None and labelled:
+                grad = ed.grad if ed.grad is not None else ed.term
+                if grad is not None:
+                    grad_text = f"∂w={fmt(grad, d)}" if ed.grad is not None else fmt(grad, d)
+            item.set_numbers(weight, weight_text, grad_text, mark)
         self._apply_focus()
 
     def _weight_of(self, key: str) -> float | None:
