@@ -322,7 +322,8 @@ def pin_threads() -> str:
 
 
 def target(name: str, figure: float, unit: str, op: str, goal: float, fmt: str = ".2f") -> str:
-    met = {">=": figure >= goal, "<": figure < goal, "==": figure == goal}[op]
+    met = {">=": figure >= goal, "<=": figure <= goal, "<": figure < goal,
+           "==": figure == goal}[op]
     return (f"target {name}: {figure:{fmt}} {unit} (goal {op} {goal:g}) "
             f"{'ok' if met else 'MISS'}")
 

@@ -929,12 +929,6 @@ def describe_cold(kind: str, runs: list[Launch]) -> str:
 
 # --- report ----------------------------------------------------------------------
 
-def target(name: str, figure: float, unit: str, op: str, goal: float, fmt: str = ".2f") -> str:
-    met = {">=": figure >= goal, "<=": figure <= goal, "==": figure == goal}[op]
-    return (f"target {name}: {figure:{fmt}} {unit} (goal {op} {goal:g}) "
-            f"{'ok' if met else 'MISS'}")
-
-
 def describe_threads() -> str:
     libs = ", ".join(f"{p['internal_api']} ({p['num_threads']} thread)" for p in threadpool_info())
     return f"threads: bpsim pin_blas_to_one_thread() -> {libs or 'no BLAS found'}"
@@ -1036,35 +1030,35 @@ def main(argv: list[str] | None = None) -> int:
     bare_s = statistics.median(r.paint for r in cold["bare"])
     run = runs[0]
     for name, lat in latency.items():
-        print(target(f"{name}-micro-step-median", median_ms(lat.total), "ms", "<=", 8))
-        print(target(f"{name}-micro-step-p95", p95_ms(lat.total), "ms", "<=", 16))
-    print(target("run-frames-mean", run.fps, "frames/s", ">=", 60, ".1f"))
-    print(target("run-frames-min-0.5s", run.min_fps(), "frames/s", ">=", 30, ".1f"))
-    print(target("run-training-vs-headless", run.steps_per_s / headless, "x", ">=", 0.5, ".3f"))
-    print(target("every-plot-on-screen", every.shown, "plots", "==", 5, ".0f"))
-    print(target("every-plot-run-frames-mean", every.run.fps, "frames/s", ">=", 60, ".1f"))
-    print(target("every-plot-run-frames-min-0.5s", every.run.min_fps(), "frames/s", ">=", 60,
+        print(bench.target(f"{name}-micro-step-median", median_ms(lat.total), "ms", "<=", 8))
+        print(bench.target(f"{name}-micro-step-p95", p95_ms(lat.total), "ms", "<=", 16))
+    print(bench.target("run-frames-mean", run.fps, "frames/s", ">=", 60, ".1f"))
+    print(bench.target("run-frames-min-0.5s", run.min_fps(), "frames/s", ">=", 30, ".1f"))
+    print(bench.target("run-training-vs-headless", run.steps_per_s / headless, "x", ">=", 0.5, ".3f"))
+    print(bench.target("every-plot-on-screen", every.shown, "plots", "==", 5, ".0f"))
+    print(bench.target("every-plot-run-frames-mean", every.run.fps, "frames/s", ">=", 60, ".1f"))
+    print(bench.target("every-plot-run-frames-min-0.5s", every.run.min_fps(), "frames/s", ">=", 60,
                  ".1f"))
-    print(target("every-plot-run-training", every.run.steps_per_s, "steps/s", ">=", 1000, ".1f"))
-    print(target("landscape-100x100-net-A-median", median_ms(grid.direct), "ms", "<=", 150,
+    print(bench.target("every-plot-run-training", every.run.steps_per_s, "steps/s", ">=", 1000, ".1f"))
+    print(bench.target("landscape-100x100-net-A-median", median_ms(grid.direct), "ms", "<=", 150,
                  ".1f"))
-    print(target("landscape-job-request-to-shown-median", median_ms(grid.total), "ms", "<=",
+    print(bench.target("landscape-job-request-to-shown-median", median_ms(grid.total), "ms", "<=",
                  150, ".1f"))
-    print(target("landscape-job-off-ui-thread", grid.threads_off_ui / grid.jobs, "of jobs",
+    print(bench.target("landscape-job-off-ui-thread", grid.threads_off_ui / grid.jobs, "of jobs",
                  "==", 1))
-    print(target("landscape-scene-items-growth", grid.scene_items[1] - grid.scene_items[0],
+    print(bench.target("landscape-scene-items-growth", grid.scene_items[1] - grid.scene_items[0],
                  "items", "==", 0, "d"))
-    print(target("landscape-job-ui-max-gap", 1000 * max(grid.gaps), "ms", "<=",
+    print(bench.target("landscape-job-ui-max-gap", 1000 * max(grid.gaps), "ms", "<=",
                  round(FRAME_MS, 1), ".1f"))
-    print(target("loss-100k-whole-redraw-median", median_ms(loss.whole.total), "ms", "<=", 16))
-    print(target("loss-100k-append-1-redraw-median", median_ms(loss.add.total), "ms", "<=", 16))
-    print(target("loss-paints-per-refresh", statistics.median(loss.add.loop_paints), "paints",
+    print(bench.target("loss-100k-whole-redraw-median", median_ms(loss.whole.total), "ms", "<=", 16))
+    print(bench.target("loss-100k-append-1-redraw-median", median_ms(loss.add.total), "ms", "<=", 16))
+    print(bench.target("loss-paints-per-refresh", statistics.median(loss.add.loop_paints), "paints",
                  "<=", 1, "g"))
-    print(target("data-map-run-frames-mean", data_run.run.fps, "frames/s", ">=", 60, ".1f"))
-    print(target("data-map-run-frames-min-0.5s", data_run.run.min_fps(), "frames/s", ">=", 60,
+    print(bench.target("data-map-run-frames-mean", data_run.run.fps, "frames/s", ">=", 60, ".1f"))
+    print(bench.target("data-map-run-frames-min-0.5s", data_run.run.min_fps(), "frames/s", ">=", 60,
                  ".1f"))
-    print(target("cold-start-vs-bare", bpsim_s / bare_s, "x", "<=", 1.3))
-    print(target("cold-start-without-torch", float(torch_loaded), "loaded", "==", 0, ".0f"))
+    print(bench.target("cold-start-vs-bare", bpsim_s / bare_s, "x", "<=", 1.3))
+    print(bench.target("cold-start-without-torch", float(torch_loaded), "loaded", "==", 0, ".0f"))
     return 0
 
 if __name__ == "__main__":
