@@ -23,6 +23,7 @@ from .docks.params import ParameterPanel
 from .docks.training import TrainingPanel
 from .files import FilesMixin, blank_document
 from .plots import Plots
+from .style import flatten
 from .undo import UndoAdapter
 
 FRAME_S = 1 / 60         # Run mode shows a frame this often
@@ -95,6 +96,7 @@ class MainWindow(FilesMixin, QMainWindow):
         self._refresh_pending = False
 
         editing.build_actions(self)
+        flatten(self)
         self._restore_settings()
         # the plots come once the window has painted (or soon, whatever happens)
         self.view.viewport().installEventFilter(self)

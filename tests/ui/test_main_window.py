@@ -4,12 +4,13 @@ import json
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QFileDialog, QPushButton
+from PySide6.QtWidgets import QFileDialog, QPushButton, QScrollBar, QToolBar
 
 from bpsim.document import load
 from bpsim.paths import examples_dir
-from bpsim.ui import editing
+from bpsim.ui import editing, style
 from bpsim.ui.canvas.items import fmt
+from bpsim.ui.style import _FlatFusion
 
 from .helpers import connect_by_drag, drag
 
@@ -310,6 +311,42 @@ def test_focus_dims_all_but_a_node_and_its_neighbours(window):
     assert nodes["h2"].opacity() < 0.5
     window.actions["focus"].trigger()
     assert nodes["h2"].opacity() == 1.0
+
+
+def test_weights_drawn_by_sign_width_and_selection(window):
+    """Negative weights dashed purple, positive solid blue, wider for larger
+    |w|; a selected edge turns the selection colour, and back."""
+    window.open_path(XOR)
+    edges = window.scene.edges
+    weights = {k: e.weight for k, e in edges.items()}
+    negative = next(k for k, w in weights.items() if w < 0)
+    positive = max((k for k, w in weights.items() if w > 0), key=lambda k: weights[k])
+    smallest = min(weights, key=lambda k: abs(weights[k]))
+    neg_pen, pos_pen = edges[negative].shaft.pen(), edges[positive].shaft.pen()
+    assert neg_pen.style() == Qt.DashLine and neg_pen.color() == style.NEGATIVE
+    assert pos_pen.style() == Qt.SolidLine and pos_pen.color() == style.POSITIVE
+    assert pos_pen.widthF() > edges[smallest].shaft.pen().widthF() or positive == smallest
+    assert edges[negative].head.brush().color() == style.NEGATIVE   # the arrowhead too
+    window.scene.clearSelection()
+    edges[positive].setSelected(True)
+    assert edges[positive].shaft.pen().color() == style.SELECTED
+    window.scene.clearSelection()
+    assert edges[positive].shaft.pen().color() == style.POSITIVE
+    # the arrow ends at the target's border, where its head is
+    line = edges[positive].line
+    assert edges[positive].head.polygon().first() == line.p2()
+
+
+def test_scroll_bars_and_tool_bars_are_drawn_flat_under_fusion(window, qapp):
+    if qapp.style().name().lower() != "fusion":
+        pytest.skip("the flat drawing replaces Fusion's only")
+    bars = window.findChildren(QScrollBar) + window.findChildren(QToolBar)
+    assert bars and all(isinstance(b.style(), _FlatFusion) for b in bars)
+    # the rest keeps the application's style, and the flat parts paint
+    assert not isinstance(window.training.style(), _FlatFusion)
+    toolbar = window.findChild(QToolBar, "toolbar_steps")
+    image = toolbar.grab().toImage()
+    assert image.pixelColor(toolbar.width() - 2, 2) == toolbar.palette().window().color()
 
 
 def test_an_incomplete_network_shows_why(window):

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QGraphicsView, QWidget
 
 from .. import export
 from ..canvas.items import EdgeItem
+from ..style import flatten
 # While training runs, the costlier views redraw at most this often.
 SLOW_VIEW_S = 0.25
 
@@ -74,6 +75,7 @@ class Plots:
             # clip of many small dirty rectangles costs several ms a frame
             widget.plot.setViewportUpdateMode(QGraphicsView.FullViewportUpdate)
             self.docks[name].setWidget(widget)
+        flatten(window)
         window.scene.hover_changed.connect(self._on_hover)
         window.scene.selectionChanged.connect(self._on_canvas_selection)
         window.params.table.selectionModel().selectionChanged.connect(
