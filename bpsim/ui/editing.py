@@ -162,6 +162,9 @@ def build_actions(win) -> None:
     win.history_slider.valueChanged.connect(win.rewind_to)
     bar.addWidget(win.history_slider)
     win.history_label = QLabel("0/0")
+    win.history_label.setFixedSize(    # fixed: a new number must not re-lay the window out
+        win.history_label.fontMetrics().horizontalAdvance("9999999/9999999") + 6,
+        win.history_label.sizeHint().height())
     bar.addWidget(win.history_label)
     bar.addSeparator()
     win.sample_combo = QComboBox()

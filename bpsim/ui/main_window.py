@@ -80,8 +80,16 @@ class MainWindow(FilesMixin, QMainWindow):
         self.plots = Plots(self)
 
         self.status_labels = {k: QLabel() for k in ("iteration", "epoch", "phase", "cost")}
-        for label in self.status_labels.values():
-            label.setMinimumWidth(90)
+        # Sizes fixed, for the longest text each shows: a label whose size can
+        # change re-lays the whole main window out at every new text.
+        longest = {"iteration": self.tr("iteration {0}").format(9999999),
+                   "epoch": self.tr("epoch {0}").format(9999999),
+                   "phase": max(self.tr("incomplete network"),
+                                self.tr("{0} {1}/{2}").format("backward", 9999, 9999), key=len),
+                   "cost": self.tr("cost {0:.6g}").format(-1.23457e-300)}
+        for key, label in self.status_labels.items():
+            label.setFixedSize(label.fontMetrics().horizontalAdvance(longest[key]) + 12,
+                               label.sizeHint().height())
             self.statusBar().addPermanentWidget(label)
 
         self._run_timer = QTimer(self)

@@ -32,6 +32,23 @@ def test_loss_curve_plots_the_history(window):
     assert len(session.history.costs) == 11
 
 
+def test_loss_axis_holds_the_curve_and_moves_rarely(window):
+    """Every step's cost stays inside the y range shown, and a falling cost
+    moves the range a few times, not at every step (each move redraws the
+    axes and the grid)."""
+    window.open_path(XOR)
+    loss = window.plots.loss
+    ranges = []
+    for _ in range(60):
+        window.step("iteration")
+        (_, _), (y0, y1) = loss.plot.plotItem.vb.viewRange()
+        costs = window.workspace.session.history.costs
+        assert y0 <= min(costs) and max(costs) <= y1
+        if not ranges or ranges[-1] != (y0, y1):
+            ranges.append((y0, y1))
+    assert len(ranges) <= 4, ranges     # following every bucket of the cost moved it 5 times
+
+
 def test_landscape_at_the_current_point_is_the_engine_cost(window, qtbot):
     session = trained(window, 5)
     plot = window.plots.landscape

@@ -5,7 +5,7 @@ import time
 
 import shiboken6
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QGraphicsView, QWidget
 
 from .. import export
@@ -121,6 +121,10 @@ class Plots:
             self.widgets[name].refresh()
         if slow_due:
             self.refresh_thumbnails()
+        for name in ("loss", *names):
+            # A scene hands its changes to its view in a queued call; taken now,
+            # they join the window's next paint instead of asking for another.
+            QCoreApplication.sendPostedEvents(self.widgets[name].plot.scene(), QEvent.MetaCall)
 
     def refresh_thumbnails(self) -> None:
         """Each hidden neuron's output over the input plane, on the canvas."""

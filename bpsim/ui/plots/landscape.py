@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout,
 
 from ...engine.landscape import landscape
 from .. import style
+from .views import status_line
 
 
 RUN_GRID_INTERVAL_S = 1.0
@@ -139,8 +140,7 @@ class LandscapePlot(QWidget):
         self.arrow = pg.ArrowItem(pen=pg.mkPen(style.FORWARD), brush=pg.mkBrush(style.FORWARD),
                                   headLen=16)
         self.plot.addItem(self.arrow)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
+        self.status = status_line(QLabel())
 
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("x:")))
@@ -168,6 +168,7 @@ class LandscapePlot(QWidget):
         self.last_request: dict | None = None
         self.grid: np.ndarray | None = None
         self._names: tuple = ()
+        self._labelled: tuple = ()
         self._range: tuple | None = None
         self._computed_at: tuple | None = None
         self._shown: tuple | None = None
@@ -283,8 +284,10 @@ class LandscapePlot(QWidget):
         scale = " (log₁₀ of cost − min)" if logged else ""
         self.status.setText(self.tr("cost over {0}×{1} grid{2}; others held at iteration "
                                     "{3}").format(len(va), len(vb), scale, request["key"][0]))
-        self.plot.setLabel("bottom", request["names"][0])
-        self.plot.setLabel("left", request["names"][1])
+        if request["names"] != self._labelled:    # a new label re-lays the axes out
+            self._labelled = request["names"]
+            self.plot.setLabel("bottom", request["names"][0])
+            self.plot.setLabel("left", request["names"][1])
 
     # --- every frame ------------------------------------------------------------------
 

@@ -59,6 +59,7 @@ class LossPlot(QWidget):
                                      slot=self._on_mouse)
         self._version = None
         self._ranged = None
+        self._y_range = None     # (low, high) of the cost axis, kept while it fits
         self._n = 0
         self._costs = np.zeros(0)
         self._epochs = np.zeros(0, dtype=np.int64)
@@ -107,13 +108,14 @@ class LossPlot(QWidget):
         axes and the grid (several ms), a new curve alone does not."""
         vb = self.plot.plotItem.vb
         if not n:
+            self._y_range = None
             if self._ranged != "empty":      # room for the first steps, not ±500
                 self._ranged = "empty"
                 vb.setRange(xRange=(0, 10), yRange=(0, 1), padding=0)
             return
         if self.log.isChecked():
             vb.enableAutoRange()
-            self._ranged = None
+            self._ranged = self._y_range = None
             return
         finite = self._costs[np.isfinite(self._costs)]
         if not len(finite):
@@ -122,9 +124,17 @@ class LossPlot(QWidget):
         x_hi = getattr(self, "_x_hi", 0)
         if n > x_hi or n < x_hi / 4:
             x_hi = self._x_hi = max(10, int(n * 1.5))
-        span = max(hi - lo, 1e-12)
-        step = 10 ** np.floor(np.log10(span)) / 2
-        wanted = (x_hi, np.floor(lo / step) * step, np.ceil(hi / step) * step)
+        y = self._y_range
+        # The y range sticks while the curve stays inside it and fills a fair
+        # part of it; a falling cost then moves it a few times, not every step.
+        if y is None or lo < y[0] or hi > y[1] or (hi - lo) < 0.2 * (y[1] - y[0]):
+            span = max(hi - lo, 1e-9 * max(abs(hi), 1e-300))
+            step = 10 ** np.floor(np.log10(span)) / 2
+            self._y_range = y = (np.floor((lo - 0.5 * span) / step) * step,
+                                 np.ceil((hi + 0.05 * span) / step) * step)
+            if lo >= 0:
+                self._y_range = y = (max(y[0], 0.0), y[1])   # a cost is never below 0
+        wanted = (x_hi, *y)
         if wanted != getattr(self, "_ranged", None):
             self._ranged = wanted
             vb.setRange(xRange=(0, wanted[0]), yRange=wanted[1:], padding=0.02)

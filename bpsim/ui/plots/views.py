@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...engine.landscape import landscape, outputs_over
@@ -12,8 +13,18 @@ CURVE_POINTS = 101
 PLANE_POINTS = 100
 
 
+def status_line(label: QLabel) -> QLabel:
+    """A plot's status: wrapped, so a long one does not widen its dock, and
+    two lines high whatever it says, so a new text never resizes the plot
+    above it (a resized plot redraws its axes, several ms)."""
+    label.setWordWrap(True)
+    label.setFixedHeight(2 * label.fontMetrics().lineSpacing() + 2)
+    label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+    return label
+
+
 def _frame(widget: QWidget, controls: list, plot: pg.PlotWidget, status: QLabel) -> None:
-    status.setWordWrap(True)     # a long status must not widen the dock
+    status_line(status)
     row = QHBoxLayout()
     for c in controls:
         row.addWidget(c)
