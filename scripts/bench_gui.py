@@ -354,13 +354,11 @@ def run_mode(app: QApplication, window: MainWindow, seconds: float, speed: int,
 
 
 def describe_budget() -> str:
-    module = sys.modules[MainWindow.__module__]
-    budget = getattr(module, "RUN_BUDGET_S", None)
-    if budget is not None:
-        return f"{1000 * budget:g} ms"
-    frame = getattr(module, "FRAME_S", None)
-    return ("unknown" if frame is None else
-            f"{1000 * frame:.1f} ms frame less 1.6x the measured refresh less 2 ms (min 2 ms)")
+    from bpsim.session import background
+    return (f"at speed max the engine trains on a worker thread in chunks of "
+            f"{1000 * background.CHUNK_S:g} ms under the workspace lock, ending a chunk with a "
+            f"traced step when the window asks; each tick the window takes that step and "
+            f"refreshes once")
 
 
 def describe_run(label: str, run: RunFigures, headless: float | None) -> str:
@@ -972,7 +970,7 @@ def main(argv: list[str] | None = None) -> int:
         headless = headless_rate(bench, target_s, repeats)
         print(f"2. run mode on net B ({net_b(bench)[0].describe()}), the app's event loop "
               f"(app.exec()), frames = Paint events of the canvas viewport; run timer "
-              f"{window._run_timer.interval()} ms, training budget per tick "
+              f"{window._run_timer.interval()} ms; "
               f"{describe_budget()}")
         print(f"  headless: Trainer.run from a Session, {headless:.1f} steps/s "
               f"(median of {repeats} repeats of ~{target_s:g} s)")

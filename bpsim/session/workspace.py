@@ -9,6 +9,7 @@ drawn may be incomplete; then ``problem`` says why it cannot run yet.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
@@ -32,6 +33,9 @@ class Workspace:
         self.session: Session | None = None
         self.stepper: Stepper | None = None
         self.problem: str | None = None
+        # Held by whoever reads or changes the session while a background
+        # run trains it (re-entrant: a change may call back into a reader).
+        self.lock = threading.RLock()
         self._listeners: list[Callable[[str], None]] = []
         document.subscribe(self._on_change)
         self._build(fresh=True)
@@ -83,6 +87,10 @@ class Workspace:
         self._tell("rebuilt")
 
     def _on_change(self, change: Change) -> None:
+        with self.lock:
+            self._apply(change)
+
+    def _apply(self, change: Change) -> None:
         if change.structural or self.session is None:
             if change.structural or change.what == "section_changed":
                 self._build(fresh=False)

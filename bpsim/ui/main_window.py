@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 from ..document.building import parse_number
 from ..document.edits import MoveNodes, SetEdgeWeight, SetNodeField
 from ..errors import BpsimError
+from ..session.background import BackgroundRun
 from ..session.display import display
 from ..session.workspace import Workspace
 from . import editing
@@ -26,7 +27,7 @@ from .plots import Plots
 from .style import flatten
 from .undo import UndoAdapter
 
-FRAME_S = 1 / 60         # Run mode shows a frame this often
+FRAME_MS = 16            # Run mode shows a frame this often
 SLOW_PANEL_S = 0.25      # while running, text panels refresh at most this often
 
 
@@ -94,10 +95,8 @@ class MainWindow(FilesMixin, QMainWindow):
 
         self._run_timer = QTimer(self)
         self._run_timer.setTimerType(Qt.PreciseTimer)
-        self._run_timer.setInterval(16)
-        self._step_cost = 1e-4       # seconds per training step, measured as it runs
-        self._traced_cost = 0.002    # seconds for the traced step each frame shows
-        self._refresh_cost = 0.004   # seconds per refresh, measured as it runs
+        self._run_timer.setInterval(FRAME_MS)
+        self._background: BackgroundRun | None = None
         self._panels_shown = 0.0
         self._training_key = None
         self._run_timer.timeout.connect(self._run_tick)
@@ -198,42 +197,90 @@ class MainWindow(FilesMixin, QMainWindow):
         if self._run_timer.isActive():
             self.stop_running()
         elif self.stepper is not None:
+            if self.speed.value() == 0:
+                # as fast as it goes: the engine trains on a worker thread and
+                # each frame shows the latest step
+                self._background = BackgroundRun(self.workspace.session, self.workspace.lock)
+                self._background.start()
             self._run_timer.start()
             self.actions["run"].setText(self.tr("Pause"))
             self.actions["run"].setChecked(True)
 
-    def stop_running(self) -> None:
+    def stop_running(self) -> str | None:
+        """Pause; why a background run had stopped by itself, if it had."""
+        stopped = None
         if self._run_timer.isActive():
             self._run_timer.stop()
+            stopped = self._end_background()
             self.refresh()           # the text panels, paused while running
         if hasattr(self, "actions"):
             self.actions["run"].setText(self.tr("Run"))
             self.actions["run"].setChecked(False)
+        return stopped
+
+    def _end_background(self) -> str | None:
+        """Stop the worker (never while holding the lock: it may be waiting for
+        it) and show where the session stands; the reason it stopped, if any."""
+        run, self._background = self._background, None
+        if run is None:
+            return None
+        run.stop()
+        stepper = self.stepper
+        traced = run.take()
+        if traced is not None:
+            stepper.show_trace(traced[1])
+        last = stepper.trace
+        if run.stopped == "diverged" and not last.diverged:
+            # it diverged inside a chunk: show that step, whole, unapplied
+            stepper.refresh()
+            stepper.index = stepper.total
+        elif run.stopped != "diverged" and last.step != stepper.session.iteration:
+            stepper.after_run()      # the run went on past the last step shown
+        if run.stopped == "error":
+            self.statusBar().showMessage(self.tr("Training stopped: {0}").format(run.error),
+                                         10000)
+        return run.stopped
 
     def _run_tick(self) -> None:
-        """Train for what is left of the frame once showing it is paid for,
-        then show the last step taken, with its numbers."""
+        if self._background is not None:
+            self._background_tick()
+        else:
+            self._paced_tick()
+
+    def _background_tick(self) -> None:
+        """Show the latest step the worker traced, with its numbers."""
+        run = self._background
+        if not run.running:
+            stopped = self.stop_running()
+            if stopped in ("diverged", "epsilon"):
+                self._say_why_stopped(stopped)
+            return
+        self._refresh_pending = False
+        with run.reading():
+            traced = run.take()
+            if traced is not None:
+                self.stepper.show_trace(traced[1])
+            self._refresh()
+        self.plots.flush()       # painting, beside the training
+
+    def _say_why_stopped(self, stopped: str) -> None:
+        self.statusBar().showMessage(
+            self.tr("Diverged: training stopped at the last finite parameters.")
+            if stopped == "diverged" else
+            self.tr("Converged: the update was smaller than epsilon."), 10000)
+
+    def _paced_tick(self) -> None:
+        """A set number of iterations a frame (the speed control): train them,
+        then show the last one taken, with its numbers."""
         stepper = self.stepper
         if stepper is None:
             self.stop_running()
             return
-        start = time.perf_counter()
         session = stepper.session
-        speed = self.speed.value()           # iterations per frame; 0: as many as fit
-        # Showing a frame costs about 1.6× the refresh (the rest is painting).
-        budget = max(0.002, FRAME_S - 1.6 * self._refresh_cost - self._traced_cost - 0.002)
-        if speed:
-            steps = speed
-        else:
-            steps = 1 + int(budget / max(self._step_cost, 1e-6))
+        steps = self.speed.value()
         stopped = "max_steps"
         if steps > 1:
-            began = time.perf_counter()
             stopped = session.train(steps - 1).stopped
-            # the plain steps' own cost: the traced step below costs far more
-            self._step_cost = 0.8 * self._step_cost + \
-                0.2 * (time.perf_counter() - began) / (steps - 1)
-        traced = time.perf_counter()
         if stopped == "diverged":
             # show the step that diverged, whole: its cost, its gradients, and
             # the update that was not applied
@@ -248,18 +295,10 @@ class MainWindow(FilesMixin, QMainWindow):
                 stopped = "epsilon"
         else:
             stepper.after_run()     # epsilon met inside the run
-        self._traced_cost = 0.8 * self._traced_cost + 0.2 * (time.perf_counter() - traced)
-        if steps == 1 and not speed:
-            self._step_cost = 0.8 * self._step_cost + 0.2 * (time.perf_counter() - start)
         if stopped in ("diverged", "epsilon"):
             self.stop_running()
-            self.statusBar().showMessage(
-                self.tr("Diverged: training stopped at the last finite parameters.")
-                if stopped == "diverged" else
-                self.tr("Converged: the update was smaller than epsilon."), 10000)
-        began = time.perf_counter()
+            self._say_why_stopped(stopped)
         self.refresh()
-        self._refresh_cost = 0.8 * self._refresh_cost + 0.2 * (time.perf_counter() - began)
 
     @property
     def running(self) -> bool:
@@ -275,6 +314,11 @@ class MainWindow(FilesMixin, QMainWindow):
 
     def refresh(self) -> None:
         self._refresh_pending = False
+        with self.workspace.lock:      # a background run waits, this frame's numbers hold
+            self._refresh()
+        self.plots.flush()             # their painting needs no lock: the run goes on
+
+    def _refresh(self) -> None:
         ws = self.workspace
         stepper = ws.stepper
         edges = [(e.src, e.dst) for e in ws.document.edges]

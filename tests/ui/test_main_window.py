@@ -1,4 +1,5 @@
 """The main window driven through its real actions, keys and gestures."""
+import copy
 import json
 
 import numpy as np
@@ -7,6 +8,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QFileDialog, QPushButton, QScrollBar, QToolBar
 
 from bpsim.document import load
+from bpsim.document.edits import SetSection
 from bpsim.paths import examples_dir
 from bpsim.ui import editing, style
 from bpsim.ui.canvas.items import fmt
@@ -386,6 +388,34 @@ def test_training_dock_activation_applies_to_hidden_neurons_and_generators(windo
     assert doc.data.generator == "circle" and window.workspace.session.dataset.n == 50
     window.undo.stack.undo()
     assert doc.data.rows is not None
+
+
+def test_run_at_full_speed_trains_beside_the_window_and_pauses_where_it_is(window, qtbot):
+    """At speed max the engine trains on a worker thread; a settings change
+    made meanwhile lands in the history, and Pause shows the session's own
+    iteration, complete."""
+    window.open_path(XOR)
+    session = window.workspace.session
+    window.speed.setValue(0)
+    window.toggle_run()
+    assert window._background is not None and window._background.running
+    qtbot.waitUntil(lambda: session.iteration > 50, timeout=10000)
+    training = copy.deepcopy(window.workspace.document.training)
+    training.learning_rate = 0.25
+    assert window.push(SetSection("training", training, "learning_rate"))
+    changed_at = session.iteration
+    qtbot.waitUntil(lambda: session.iteration > changed_at + 50, timeout=10000)
+    window.toggle_run()
+    assert window._background is None and not window.running
+    st = window.workspace.stepper
+    assert st.complete and st.trace.step == session.iteration
+    assert session.settings.learning_rate == 0.25
+    # the history replays to the same numbers: rewind and step again
+    costs = list(session.history.costs)
+    window.history_slider.setValue(changed_at - 10)
+    for _ in range(20):
+        window.step("iteration")
+    assert session.history.costs[:changed_at + 10] == costs[:changed_at + 10]
 
 
 def test_run_until_divergence_shows_the_step_that_diverged(window, qtbot, tmp_path):

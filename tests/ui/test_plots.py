@@ -64,6 +64,7 @@ def test_landscape_at_the_current_point_is_the_engine_cost(window, qtbot):
     assert plot.grid[10, 10] == pytest.approx(session.preview().cost, rel=1e-12)
     path = plot.path.getData()
     assert len(path[0]) == session.iteration + 1          # every state, start included
+    assert plot.point.position() == (params["w:h1->o"], params["b:o"])   # the current point
     assert path[0][-1] == params["w:h1->o"]
     window.history_slider.setValue(2)
     assert len(plot.path.getData()[0]) == 3               # the path follows the rewind

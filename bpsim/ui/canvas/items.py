@@ -295,11 +295,19 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         return pen
 
     def _restyle(self) -> None:
+        w = self.weight
+        # What the eye can see: the sign, the width to a tenth of a pixel, the
+        # mark.  While training runs every weight moves a little each frame;
+        # restyling only on a visible change keeps a frame cheap.
+        look = (None if w is None else (w < 0, round(min(abs(w), 3.0), 2)), self.mark,
+                self.isSelected())
+        if look == getattr(self, "_look", None):
+            return
+        self._look = look
         pen = self.pen()
-        if pen != self.shaft.pen():
-            self.shaft.setPen(pen)
-            self.head.setBrush(QBrush(pen.color()))
-            self._place_arrow()
+        self.shaft.setPen(pen)
+        self.head.setBrush(QBrush(pen.color()))
+        self._place_arrow()
 
     def _place_arrow(self) -> None:
         """The shaft, and the arrowhead at the target sized to the pen."""

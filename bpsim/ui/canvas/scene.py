@@ -35,6 +35,7 @@ class NetworkScene(QGraphicsScene):
         self.editable = True
         self.digits = 4
         self._focus: str | None = None
+        self._focus_applied: tuple | None = None
         self.rebuild()
 
     # --- mirroring the document ---------------------------------------------------
@@ -44,6 +45,7 @@ class NetworkScene(QGraphicsScene):
         self.rebuild()
 
     def rebuild(self) -> None:
+        self._focus_applied = None      # new items: the focus is applied anew
         self.clear()
         self.nodes.clear()
         self.edges.clear()
@@ -130,7 +132,9 @@ class NetworkScene(QGraphicsScene):
                 if grad is not None:
                     grad_text = f"∂w={fmt(grad, d)}" if ed.grad is not None else fmt(grad, d)
             item.set_numbers(weight, weight_text, grad_text, mark)
-        self._apply_focus()
+        # items made since the focus was set are dimmed like the rest
+        if (self._focus, len(self.nodes), len(self.edges)) != self._focus_applied:
+            self._apply_focus()
 
     def _weight_of(self, key: str) -> float | None:
         src, dst = key.split("->")
@@ -181,6 +185,7 @@ class NetworkScene(QGraphicsScene):
         self._apply_focus()
 
     def _apply_focus(self) -> None:
+        self._focus_applied = (self._focus, len(self.nodes), len(self.edges))
         keep = None
         if self._focus in self.nodes:
             keep = {self._focus}

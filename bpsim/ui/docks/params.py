@@ -132,6 +132,7 @@ class ParameterPanel(QWidget):
         stepper = self.window.workspace.stepper
         if stepper is None:
             return
+        self.window.stop_running()        # the check evaluates on the training buffers
         checks = stepper.session.gradient_check()
         self._numeric = {k: n for k, (_, n) in checks.items()}
         self._numeric_at = (stepper.session.iteration, stepper.trace.step, len(checks))

@@ -121,10 +121,15 @@ class Plots:
             self.widgets[name].refresh()
         if slow_due:
             self.refresh_thumbnails()
-        for name in ("loss", *names):
-            # A scene hands its changes to its view in a queued call; taken now,
-            # they join the window's next paint instead of asking for another.
+        self._refreshed = ("loss", *names)
+
+    def flush(self) -> None:
+        """Have the plots just refreshed take their changes now.  A scene hands
+        them to its view in a queued call; taken here, the views paint once,
+        instead of in paint passes of their own after the window's."""
+        for name in getattr(self, "_refreshed", ()):
             QCoreApplication.sendPostedEvents(self.widgets[name].plot.scene(), QEvent.MetaCall)
+        self._refreshed = ()
 
     def refresh_thumbnails(self) -> None:
         """Each hidden neuron's output over the input plane, on the canvas."""

@@ -17,9 +17,10 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout,
 
 from ...engine.landscape import landscape
 from .. import style
-from .views import status_line
+from .views import Marker, status_line
 
 
+PATH_DOTS = 300     # the path's points get a dot each up to this many
 RUN_GRID_INTERVAL_S = 1.0
 
 
@@ -130,11 +131,12 @@ class LandscapePlot(QWidget):
         self.image = pg.ImageItem()
         self.image.setColorMap(pg.colormap.get("viridis"))
         self.plot.addItem(self.image)
+        self.plot.plotItem.vb.disableAutoRange()     # the range is the grid's (_show_range)
         self.contours: list[pg.IsocurveItem] = []
         self.path = self.plot.plot(pen=pg.mkPen("w", width=2), symbol="o", symbolSize=4,
                                    symbolBrush="w", symbolPen=None)
-        self.point = pg.ScatterPlotItem(size=14, brush=pg.mkBrush(style.CURRENT),
-                                        pen=pg.mkPen("k", width=1.5))
+        self._path_symbols = True
+        self.point = Marker(14, style.CURRENT)
         self.plot.addItem(self.point)
         self.arrow_line = self.plot.plot(pen=pg.mkPen(style.FORWARD, width=3))
         self.arrow = pg.ArrowItem(pen=pg.mkPen(style.FORWARD), brush=pg.mkBrush(style.FORWARD),
@@ -169,6 +171,7 @@ class LandscapePlot(QWidget):
         self.grid: np.ndarray | None = None
         self._names: tuple = ()
         self._labelled: tuple = ()
+        self._view_rect: tuple | None = None
         self._range: tuple | None = None
         self._computed_at: tuple | None = None
         self._shown: tuple | None = None
@@ -224,6 +227,7 @@ class LandscapePlot(QWidget):
                     spin.blockSignals(False)
         else:
             self._range = tuple(s.value() for s in self.ranges)
+        self._show_range(self._range)
         n = self.resolution.value()
         lo_a, hi_a, lo_b, hi_b = self._range
         request = {"trainer": session.trainer, "theta": session.state.theta.copy(),
@@ -242,6 +246,14 @@ class LandscapePlot(QWidget):
             self.pending = request
         else:
             self._start(request)
+
+    def _show_range(self, rect: tuple) -> None:
+        """The view is the grid's range, set when the range changes: left to
+        auto-range, the moving point and path would re-lay the axes out at
+        every frame of a run."""
+        if rect != self._view_rect:
+            self._view_rect = rect
+            self.plot.plotItem.vb.setRange(xRange=rect[:2], yRange=rect[2:], padding=0.02)
 
     def _inside(self, point) -> bool:
         lo_a, hi_a, lo_b, hi_b = self._range
@@ -275,6 +287,7 @@ class LandscapePlot(QWidget):
         # ImageItem takes [x, y]: the grid is [y, x]
         self.image.setImage(finite.T, autoLevels=True)
         self.image.setRect(pg.QtCore.QRectF(va[0], vb[0], va[-1] - va[0], vb[-1] - vb[0]))
+        self._show_range((va[0], va[-1], vb[0], vb[-1]))
         if not self.contours:       # one item, made once: plot.removeItem() would not
             iso = pg.QtWidgets.QGraphicsPathItem()      # remove a child of the image
             iso.setPen(pg.mkPen((255, 255, 255, 110)))
@@ -340,10 +353,16 @@ class LandscapePlot(QWidget):
             self.request()
             return
         path = self.path_points(session, names)
+        # a dot per iteration while they can be told apart; a long run's
+        # thousands of dots would be a smear, and cost a ms a frame
+        symbols = len(path) <= PATH_DOTS
+        if symbols != self._path_symbols:
+            self._path_symbols = symbols
+            self.path.setSymbol("o" if symbols else None)
         self.path.setData(path[:, 0], path[:, 1])
         start, step = self.next_step(ws.stepper, names)
         end = start + step
-        self.point.setData([start[0]], [start[1]])
+        self.point.move_to(start[0], start[1])
         self.arrow_line.setData([start[0], end[0]], [start[1], end[1]])
         self.arrow.setPos(end[0], end[1])
         angle = np.degrees(np.arctan2(end[1] - start[1], end[0] - start[0]))
