@@ -49,6 +49,24 @@ def test_loss_axis_holds_the_curve_and_moves_rarely(window):
     assert len(ranges) <= 4, ranges     # following every bucket of the cost moved it 5 times
 
 
+def test_while_running_every_visible_view_moves_in_turn(window, monkeypatch):
+    """The loss curve at every frame; the four other views one a frame, in
+    turn, so each of them keeps moving (none is starved by the others)."""
+    window.open_path(XOR)
+    plots = window.plots
+    calls = {name: 0 for name in plots.widgets}
+    for name, widget in plots.widgets.items():
+        real = widget.refresh
+        monkeypatch.setattr(widget, "refresh",
+                            lambda *a, name=name, real=real: (calls.__setitem__(
+                                name, calls[name] + 1), real(*a)))
+    monkeypatch.setattr(plots, "shown", lambda name: True)
+    monkeypatch.setattr(type(window), "running", property(lambda self: True))
+    for _ in range(8):
+        plots.refresh()
+    assert calls == {"loss": 8, "landscape": 2, "data": 2, "gradients": 2, "tangent": 2}
+
+
 def test_landscape_at_the_current_point_is_the_engine_cost(window, qtbot):
     session = trained(window, 5)
     plot = window.plots.landscape

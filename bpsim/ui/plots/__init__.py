@@ -95,7 +95,8 @@ class Plots:
             not widget.visibleRegion().isEmpty()
 
     def refresh(self) -> None:
-        """The views the user can see; while running, the slow ones a few times a second."""
+        """The views the user can see; while running, the loss curve every frame
+        and the others in turn."""
         if not self.built:
             return
         session = self.window.workspace.session if self.window.workspace else None
@@ -105,18 +106,14 @@ class Plots:
         slow_due = not self.window.running or now - self._slow_shown > SLOW_VIEW_S
         if slow_due:
             self._slow_shown = now
-        names = [n for n in ("landscape", "data", "gradients", "tangent") if self.shown(n)
-                 and (slow_due or n in ("landscape", "data"))]
+        order = ("landscape", "data", "gradients", "tangent")
+        names = [n for n in order if self.shown(n)]
         if self.window.running and names:
-            # while running, one of them a frame, in turn: a frame pays for one plot
-            self._turn = getattr(self, "_turn", -1) + 1
-            order = ("landscape", "data", "gradients", "tangent")
-            for k in range(len(order)):
-                name = order[(self._turn + k) % len(order)]
-                if name in names:
-                    self._turn += k
-                    names = [name]
-                    break
+            # While running, the loss curve every frame and one of the others
+            # in turn: a frame pays for two plots, and each of four visible
+            # views still moves fifteen times a second.
+            self._turn = (getattr(self, "_turn", -1) + 1) % len(names)
+            names = [names[self._turn]]
         for name in names:
             self.widgets[name].refresh()
         if slow_due:
