@@ -21,6 +21,12 @@ What it measures, and why:
   the work.  The first steps' costs of both are compared, so the ratio is
   known to compare like with like.
 
+* **A hand-written NumPy step** of the same nets (``HandwrittenNumpy``: flat
+  parameters, biases folded into the weights, the learning rate folded into
+  the output gradient, np.dot into buffers made once): the least NumPy can
+  do for one step on this machine, so the ratios to torch show how far a
+  NumPy engine could go here, and bpsim/numpy how much its generality costs.
+
 * **Achieved GFLOP/s against one core's DGEMM peak** (512³ matmul): for the
   largest net the engine should be bound by matrix products, not Python.
 
@@ -266,6 +272,101 @@ def max_relative_difference(a: list[float], b: list[float]) -> float:
     return max(abs(p - q) / max(abs(p), abs(q), 1e-300) for p, q in zip(a, b))
 
 
+# --- the hand-written NumPy yardstick -----------------------------------------------
+
+class HandwrittenNumpy:
+    """The same net as the least a NumPy step can do: one flat parameter
+    vector, each layer's bias folded into its weights (a row of ones under
+    its inputs), the learning rate folded into the output gradient, np.dot
+    into buffers made once.  No graph, no history, no checks, one kind of
+    net: what bpsim's general engine is measured against, in the same run."""
+
+    def __init__(self, net: NetSpec, b: BpsimNet, x: np.ndarray, t: np.ndarray):
+        params = dict(zip(b.trainer.param_names, b.trainer.named(b.state.theta)))
+        layers = layer_ids(net)
+        shapes = [(len(upper), len(lower) + 1) for lower, upper in zip(layers, layers[1:])]
+        self.theta = np.empty(sum(r * c for r, c in shapes))
+        self.W, self.G = [], []
+        grad = np.empty_like(self.theta)
+        self.grad = grad
+        at = 0
+        for (rows, cols), lower, upper in zip(shapes, layers, layers[1:]):
+            W = self.theta[at:at + rows * cols].reshape(rows, cols)
+            W[:, :-1] = [[params[f"w:{a}->{o}"] for a in lower] for o in upper]
+            W[:, -1] = [params[f"b:{o}"] for o in upper]
+            self.W.append(W)
+            self.G.append(grad[at:at + rows * cols].reshape(rows, cols))
+            at += rows * cols
+        k = net.batch_size
+        self.batches = []           # (inputs with a row of ones, targets), consecutive
+        for start in range(0, net.samples, k):
+            xb = np.ones((net.sizes[0] + 1, min(k, net.samples - start)))
+            xb[:-1] = x[start:start + k].T
+            self.batches.append((xb, np.ascontiguousarray(t[start:start + k].T)))
+        self.next = 0
+        # activations of each hidden layer with its row of ones; z, δ and the
+        # gradient sent down, per layer
+        self.H = [np.ones((r + 1, k)) for r, _ in shapes[:-1]]
+        self.Z = [np.empty((r, k)) for r, _ in shapes]
+        self.D = [np.empty((r, k)) for r, _ in shapes]
+        self.down = [np.empty((c, k)) for _, c in shapes]
+        self.Y = np.empty((shapes[-1][0], k))
+        self.tmp = np.empty((shapes[-1][0], k))
+        self.hidden, self.output = net.hidden, net.output
+        self.lr = LEARNING_RATE
+
+    def step(self) -> float:
+        xb, tb = self.batches[self.next]
+        self.next = (self.next + 1) % len(self.batches)
+        W, G, H, Z, D = self.W, self.G, self.H, self.Z, self.D
+        last = len(W) - 1
+        src = [xb] + H
+        for i in range(last):
+            np.dot(W[i], src[i], out=Z[i])
+            if self.hidden == "tanh":
+                np.tanh(Z[i], out=H[i][:-1])
+            else:
+                np.maximum(Z[i], 0.0, out=H[i][:-1])
+        np.dot(W[last], src[last], out=Z[last])
+        Y, d = self.Y, D[last]
+        if self.output == "sigmoid":
+            np.negative(Z[last], out=Y)
+            np.exp(Y, out=Y)
+            Y += 1.0
+            np.reciprocal(Y, out=Y)
+        else:
+            np.copyto(Y, Z[last])
+        np.subtract(Y, tb, out=d)
+        flat = d.reshape(-1)
+        cost = float(np.dot(flat, flat)) / d.size
+        d *= 2.0 * self.lr / d.size                 # the learning rate, folded in
+        if self.output == "sigmoid":
+            np.subtract(1.0, Y, out=self.tmp)
+            self.tmp *= Y
+            d *= self.tmp
+        for i in range(last, -1, -1):
+            np.dot(D[i], src[i].T, out=G[i])
+            if i:
+                np.dot(W[i].T, D[i], out=self.down[i])
+                a, below = H[i - 1][:-1], D[i - 1]
+                if self.hidden == "tanh":
+                    np.multiply(a, a, out=below)
+                    np.subtract(1.0, below, out=below)
+                else:
+                    np.greater(a, 0.0, out=below, casting="unsafe")
+                below *= self.down[i][:-1]
+        self.theta -= self.grad
+        return cost
+
+    def run(self, steps: int) -> None:
+        step = self.step
+        for _ in range(steps):
+            step()
+
+    def costs(self, steps: int) -> list[float]:
+        return [self.step() for _ in range(steps)]
+
+
 # --- machine figures ------------------------------------------------------------
 
 def dgemm_gflops(size: int, repeats: int) -> float:
@@ -363,10 +464,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  bpsim  {ours.rate:10.1f} steps/s  (min {ours.low:.1f}, max {ours.high:.1f}, "
               f"{ours.steps} steps/repeat)  {ours.rate * flops / 1e9:6.3f} GFLOP/s = "
               f"{100 * ours.rate * flops / 1e9 / peak:5.2f}% of peak")
+        check = 3 * -(-net.samples // net.batch_size)    # three epochs
+        reference = HandwrittenNumpy(net, b, x, t)
+        agree = max_relative_difference(bpsim_costs(b, check), reference.costs(check))
+        numpy_rate = measure(HandwrittenNumpy(net, b, x, t).run, target_s, repeats)
+        print(f"  numpy  {numpy_rate.rate:10.1f} steps/s  (hand-written, see HandwrittenNumpy; "
+              f"its costs of the first {check} steps agree to {agree:.1e}); "
+              f"bpsim/numpy {ours.rate / numpy_rate.rate:.2f}x")
         ratio = None
         if torch is not None:
             twin = TorchNet(net, b, x, t)
-            check = 3 * -(-net.samples // net.batch_size)    # three epochs
             diff = max_relative_difference(bpsim_costs(b, check), twin.costs(check))
             theirs = measure(twin.run, target_s, repeats)
             ratio = ours.rate / theirs.rate
@@ -374,7 +481,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{theirs.high:.1f}, {theirs.steps} steps/repeat)  "
                   f"{theirs.rate * flops / 1e9:6.3f} GFLOP/s")
             print(f"  bpsim/torch {ratio:.2f}x; costs of the first {check} steps agree "
-                  f"to {diff:.1e} (relative)")
+                  f"to {diff:.1e} (relative); hand-written numpy/torch "
+                  f"{numpy_rate.rate / theirs.rate:.2f}x")
         results[net.name] = (ours, ratio, flops)
         print()
 

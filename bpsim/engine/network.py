@@ -44,6 +44,9 @@ class _Level:
         self.mask = lv.mask
         self.groups = [(ACTIVATIONS[act].value, ACTIVATIONS[act].grad,
                         p.Z[g0:g1], p.A[g0:g1], p.dZ[g0:g1]) for g0, g1, act in lv.groups]
+        # A level of identity neurons (a regression's output): δ is ∂C/∂a
+        # itself, one copy instead of φ' = 1 and a product.
+        self.identity = all(act == "identity" for _, _, act in lv.groups)
         self.reads_only_data = False   # both set by the Pass, which knows the rows
         self.direct = False
 
@@ -140,17 +143,19 @@ class Pass:
         if self.has_params:
             A[c.param_node_rows] = theta[c.param_node_theta][:, None]
         by_level: dict[int, list] = {}
-        for pos, delta in (offsets or {}).items():
-            where = self.param_cell[pos]
-            if where[0] == "node":
-                A[where[1]] += delta
-            else:
-                by_level.setdefault(where[1], []).append((where[2], where[3], delta))
+        if offsets:
+            for pos, delta in offsets.items():
+                where = self.param_cell[pos]
+                if where[0] == "node":
+                    A[where[1]] += delta
+                else:
+                    by_level.setdefault(where[1], []).append((where[2], where[3], delta))
         for level, ops in self.schedule:
             if level is not None:
                 np.dot(level.W, level.src, out=level.Z)
-                for r, col, delta in by_level.get(level.level, ()):
-                    level.Z[r] += delta * level.src[col]     # w + Δw, column by column
+                if by_level:
+                    for r, col, delta in by_level.get(level.level, ()):
+                        level.Z[r] += delta * level.src[col]     # w + Δw, column by column
                 for value, _, Zg, Ag, _ in level.groups:
                     value(Zg, Ag)
             for op in ops:
@@ -188,9 +193,12 @@ class Pass:
             if level is None:
                 continue
             dz = level.dZ
-            for _, grad, Zg, Ag, dZg in level.groups:
-                grad(Zg, Ag, dZg)
-            dz *= level.dA
+            if level.identity:
+                np.copyto(dz, level.dA)
+            else:
+                for _, grad, Zg, Ag, dZg in level.groups:
+                    grad(Zg, Ag, dZg)
+                dz *= level.dA
             np.dot(dz, level.src_T, out=level.gW)
             if level.mask is not None:
                 level.gW *= level.mask

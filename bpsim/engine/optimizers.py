@@ -18,7 +18,7 @@ class OptimizerState:
     t: int = 0                           # Adam's step count
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)     # made at every step: frozen's __init__ costs a µs a field
 class Update:
     theta: np.ndarray
     state: OptimizerState
