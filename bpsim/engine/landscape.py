@@ -22,25 +22,30 @@ def _penalty_delta(kind: str, lam: float, w0: float, values: np.ndarray) -> np.n
 
 
 def landscape(trainer: Trainer, theta: np.ndarray, settings: Settings, names: tuple[str, ...],
-              values: tuple[np.ndarray, ...]) -> np.ndarray:
+              values: tuple[np.ndarray, ...], network: Network | None = None) -> np.ndarray:
     """The cost over all training rows (the cost the descent minimizes) with
     one parameter at each of ``values[0]`` (a curve), or two: cost[j, i] with
-    names[0] at values[0][i] and names[1] at values[1][j]."""
+    names[0] at values[0][i] and names[1] at values[1][j].
+
+    ``network``: one of the trainer's graph to evaluate with, kept by a
+    caller that asks often (its buffers are large, and made once); by
+    default a new one, so any thread may call this."""
     c = trainer.compiled
     if len(set(names)) != len(names) or len(names) not in (1, 2):
         raise ValueError("a landscape needs one parameter or two different ones")
     pos = [int(c.param_theta[c.param_names.index(n)]) for n in names]
     if len(names) == 1:     # a curve: the same parameter on both axes, once
         return landscape_points(trainer, theta, settings, pos[:1],
-                                [np.asarray(values[0], dtype=float)])
+                                [np.asarray(values[0], dtype=float)], network)
     va, vb = (np.asarray(v, dtype=float) for v in values)
     ga, gb = np.meshgrid(va, vb)                    # (len b, len a)
-    flat = landscape_points(trainer, theta, settings, pos, [ga.ravel(), gb.ravel()])
+    flat = landscape_points(trainer, theta, settings, pos, [ga.ravel(), gb.ravel()], network)
     return flat.reshape(len(vb), len(va))
 
 
 def landscape_points(trainer: Trainer, theta: np.ndarray, settings: Settings,
-                     pos: list[int], points: list[np.ndarray]) -> np.ndarray:
+                     pos: list[int], points: list[np.ndarray],
+                     network: Network | None = None) -> np.ndarray:
     """The cost at each point: parameter pos[k] at points[k][i] for point i."""
     c = trainer.compiled
     deltas = [p - theta[q] for q, p in zip(pos, points)]
@@ -49,9 +54,12 @@ def landscape_points(trainer: Trainer, theta: np.ndarray, settings: Settings,
     X, T = np.ascontiguousarray(ds.X[:n].T), np.ascontiguousarray(ds.T[:n].T)
     loss = LOSSES[settings.loss]
     count = reduction_count(loss, len(c.output_rows), n, settings.reduction)
-    network = Network(c, ds.inputs)
+    if network is None:
+        network = Network(c, ds.inputs)
     count_points = len(points[0])
-    per_pass = max(1, COLUMNS_PER_PASS // n)
+    # equal passes: one size of buffers, made once when the network is kept
+    passes = -(-count_points // max(1, COLUMNS_PER_PASS // n))
+    per_pass = -(-count_points // passes)
     out = np.empty(count_points)
     with np.errstate(all="ignore"):
         for start in range(0, count_points, per_pass):

@@ -19,7 +19,7 @@ import time
 
 from .session import Session
 
-CHUNK_S = 0.003          # how long the worker holds the lock at a time
+CHUNK_S = 0.0015          # how long the worker holds the lock at a time
 SWITCH_INTERVAL_S = 0.0005
 
 

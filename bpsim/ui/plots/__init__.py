@@ -13,6 +13,7 @@ from ..canvas.items import EdgeItem
 from ..style import flatten
 # While training runs, the costlier views redraw at most this often.
 SLOW_VIEW_S = 0.25
+SLOW_EVERY = 8           # while running, one frame in this many shows a slow view
 
 
 class Plots:
@@ -96,7 +97,7 @@ class Plots:
 
     def refresh(self) -> None:
         """The views the user can see; while running, the loss curve every frame
-        and the others in turn."""
+        and the others in turn (see below)."""
         if not self.built:
             return
         session = self.window.workspace.session if self.window.workspace else None
@@ -106,14 +107,21 @@ class Plots:
         slow_due = not self.window.running or now - self._slow_shown > SLOW_VIEW_S
         if slow_due:
             self._slow_shown = now
-        order = ("landscape", "data", "gradients", "tangent")
-        names = [n for n in order if self.shown(n)]
+        live = [n for n in ("landscape", "data") if self.shown(n)]
+        slow = [n for n in ("gradients", "tangent") if self.shown(n)]
+        names = live + slow
         if self.window.running and names:
-            # While running, the loss curve every frame and one of the others
-            # in turn: a frame pays for two plots, and each of four visible
-            # views still moves fifteen times a second.
-            self._turn = (getattr(self, "_turn", -1) + 1) % len(names)
-            names = [names[self._turn]]
+            # While running, a frame pays for the loss curve and one other
+            # view: the path on the landscape and the decision boundary in
+            # turn, and every SLOW_EVERY-th frame the gradient flow or the
+            # tangent (whose curve is a pass over all rows), so each moves.
+            self._frame = getattr(self, "_frame", -1) + 1
+            if slow and (self._frame % SLOW_EVERY == 0 or not live):
+                self._slow_turn = getattr(self, "_slow_turn", -1) + 1
+                names = [slow[self._slow_turn % len(slow)]]
+            else:
+                self._live_turn = getattr(self, "_live_turn", -1) + 1
+                names = [live[self._live_turn % len(live)]]
         for name in names:
             self.widgets[name].refresh()
         if slow_due:

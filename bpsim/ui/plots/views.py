@@ -8,9 +8,10 @@ from PySide6.QtWidgets import (QComboBox, QGraphicsEllipseItem, QGraphicsItem, Q
                                QVBoxLayout, QWidget)
 
 from ...engine.landscape import landscape, outputs_over
+from ...engine.network import Network
 from .. import style
 
-CURVE_POINTS = 101
+CURVE_POINTS = 61       # a smooth curve at any plot width; its cost grows with this
 PLANE_POINTS = 100
 
 
@@ -81,6 +82,15 @@ class TangentPlot(QWidget):
         _frame(self, [QLabel(self.tr("parameter:")), self.param], self.plot, self.status)
         self.slope = None
         self._key = None
+        self._network = None
+        self._labelled = None
+
+    def _network_for(self, trainer) -> Network:
+        """The curve's own network, kept while the trainer is: its buffers
+        for a hundred copies of the data are tens of MB, slow to make."""
+        if self._network is None or self._network[0] is not trainer:
+            self._network = (trainer, Network(trainer.compiled, trainer.dataset.inputs))
+        return self._network[1]
 
     def refresh(self, force: bool = False) -> None:
         ws = self.window.workspace
@@ -120,16 +130,20 @@ class TangentPlot(QWidget):
         step = 0.0 if after is None else float(after[k] - p0)
         half = max(1.0, 3.0 * abs(step), 0.5 * abs(p0))
         xs = np.linspace(p0 - half, p0 + half, CURVE_POINTS)
-        ys = landscape(session.trainer, theta, session.settings, (name,), (xs,))
+        # the curve and where the step lands, in one evaluation
+        costs = landscape(session.trainer, theta, session.settings, (name,),
+                          (np.append(xs, p0 + step),), self._network_for(session.trainer))
+        ys, landed = costs[:-1], costs[-1]
         self.curve.setData(xs, ys)
         span = half / 2
         self.tangent.setData([p0 - span, p0 + span],
                              [cost0 - self.slope * span, cost0 + self.slope * span])
         self.point.setData([p0], [cost0])
-        landed = landscape(session.trainer, theta, session.settings, (name,), ([p0 + step],))
-        self.landing.setData([p0 + step], [float(landed[0])])
-        self.plot.setLabel("bottom", name)
-        self.plot.setLabel("left", self.tr("cost (all training rows)"))
+        self.landing.setData([p0 + step], [float(landed)])
+        if name != self._labelled:     # a new label re-lays the axes out
+            self._labelled = name
+            self.plot.setLabel("bottom", name)
+            self.plot.setLabel("left", self.tr("cost (all training rows)"))
         self.status.setText(self.tr("slope ∂C/∂{0} = {1:.6g}; the step moves it by {2:.4g} "
                                     "(η = {3:g})").format(name, self.slope, step,
                                                           session.settings.learning_rate))
