@@ -31,6 +31,10 @@ class Notation:
     def bold(self, s: str) -> str:
         return s
 
+    def hat(self, letter: str) -> str:
+        """A letter with a circumflex (Adam's bias-corrected moments)."""
+        return letter + "\u0302"
+
 
 class HtmlNotation(Notation):
     """Rich text for Qt labels: subscripts as <sub>."""
@@ -43,6 +47,11 @@ class HtmlNotation(Notation):
 
     def bold(self, s: str) -> str:
         return f"<b>{s}</b>"
+
+    def hat(self, letter: str) -> str:
+        # Qt places a combining circumflex after DejaVu Sans letters anywhere
+        # in the paragraph (seen on Linux); the serif face positions it right.
+        return f"<span style='font-family:serif'>{letter}\u0302</span>"
 
 
 TEXT = Notation()
@@ -230,7 +239,7 @@ def _param_symbol(n: Notation, name: str) -> str:
 
 def explain_update(step: UpdateStep, n: Notation, num: Numbers) -> Explanation:
     rule = {"gd": "p − η·g", "momentum": "p − η·v,  v = μ·v + g",
-            "adam": "p − η·m̂/(√v̂ + ε)"}[step.optimizer]
+            "adam": f"p − η·{n.hat('m')}/(√{n.hat('v')} + ε)"}[step.optimizer]
     lines = []
     for k, name in enumerate(step.names):
         p = _param_symbol(n, name)

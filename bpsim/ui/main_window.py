@@ -324,7 +324,7 @@ class MainWindow(FilesMixin, QMainWindow):
         edges = [(e.src, e.dst) for e in ws.document.edges]
         shown = display(stepper, edges, self.sample) if stepper else None
         self.scene.digits = self.digits
-        self.scene.show(shown)
+        self.scene.show(shown, edge_gradients=not self.running)
         # While running, the canvas and status show every frame; text panels a
         # few times a second (the explanation of the update is long).
         now = time.perf_counter()

@@ -149,3 +149,18 @@ def test_changing_an_activation_recompiles():
     SetNodeField("h1", "activation", "relu").apply(ws.document)
     forward = {m.node: m for m in ws.stepper.trace.steps if m.phase == "forward"}
     np.testing.assert_array_equal(forward["h1"].out, np.maximum(forward["h1"].z, 0))
+
+
+def test_adams_update_is_written_with_hats_that_render():
+    """m̂ and v̂ in the text handout; in rich text the hatted letters are set
+    in the serif face, where Qt places the circumflex over its letter (with
+    DejaVu Sans it drew the marks elsewhere in the paragraph)."""
+    from bpsim.session.explain import HTML, TEXT, Numbers, explain
+    st = Stepper(Session.from_loaded(load(examples_dir() / "circle-with-test-split.bpsim.json")))
+    st.finish_iteration()
+    assert st.session.settings.optimizer == "adam"
+    kinds = {n.id: n.kind for n in st.session.document.nodes}
+    text = explain(st.micro, kinds, TEXT, Numbers()).lines[0].symbols
+    rich = explain(st.micro, kinds, HTML, Numbers()).lines[0].symbols
+    assert "m\u0302/(√v\u0302 + ε)" in text
+    assert rich.count("<span style='font-family:serif'>") == 2 and "m\u0302</span>" in rich

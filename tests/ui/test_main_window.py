@@ -400,6 +400,9 @@ def test_run_at_full_speed_trains_beside_the_window_and_pauses_where_it_is(windo
     window.toggle_run()
     assert window._background is not None and window._background.running
     qtbot.waitUntil(lambda: session.iteration > 50, timeout=10000)
+    edges = window.scene.edges.values()
+    assert all(e.grad_label.text() == "" for e in edges)     # weights only, while it runs
+    assert all(e.label.text() for e in edges)
     training = copy.deepcopy(window.workspace.document.training)
     training.learning_rate = 0.25
     assert window.push(SetSection("training", training, "learning_rate"))
@@ -409,6 +412,7 @@ def test_run_at_full_speed_trains_beside_the_window_and_pauses_where_it_is(windo
     assert window._background is None and not window.running
     st = window.workspace.stepper
     assert st.complete and st.trace.step == session.iteration
+    assert all(e.grad_label.text().startswith("∂w=") for e in edges)   # paused: gradients
     assert session.settings.learning_rate == 0.25
     # the history replays to the same numbers: rewind and step again
     costs = list(session.history.costs)

@@ -48,6 +48,13 @@ def test_loss_axis_holds_the_curve_and_moves_rarely(window):
         if not ranges or ranges[-1] != (y0, y1):
             ranges.append((y0, y1))
     assert len(ranges) <= 4, ranges     # following every bucket of the cost moved it 5 times
+    # a test split's cost is inside the range too
+    window.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
+    for _ in range(30):
+        window.step("iteration")
+    (_, _), (y0, y1) = loss.plot.plotItem.vb.viewRange()
+    tests = window.workspace.session.history.test_costs
+    assert y0 <= min(tests) and max(tests) <= y1
 
 
 def test_while_running_every_visible_view_moves_in_turn(window, monkeypatch):

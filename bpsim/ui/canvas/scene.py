@@ -97,8 +97,11 @@ class NetworkScene(QGraphicsScene):
 
     # --- numbers ----------------------------------------------------------------
 
-    def show(self, display: Display | None) -> None:
-        """Write the stepper's numbers into the items, in place."""
+    def show(self, display: Display | None, edge_gradients: bool = True) -> None:
+        """Write the stepper's numbers into the items, in place.  Without
+        ``edge_gradients`` (while training runs) edges carry their weights
+        only: a gradient per edge, changing every frame, is clutter, and the
+        nodes still show theirs."""
         d = self.digits
         for nid, item in self.nodes.items():
             nd = display.nodes.get(nid) if display else None
@@ -127,7 +130,7 @@ class NetworkScene(QGraphicsScene):
             weight = ed.weight if ed is not None else self._weight_of(key)
             weight_text = "" if weight is None or not labelled else fmt(weight, d)
             grad_text = ""
-            if ed is not None and labelled:
+            if ed is not None and labelled and edge_gradients:
                 grad = ed.grad if ed.grad is not None else ed.term
                 if grad is not None:
                     grad_text = f"∂w={fmt(grad, d)}" if ed.grad is not None else fmt(grad, d)

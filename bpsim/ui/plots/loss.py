@@ -117,7 +117,8 @@ class LossPlot(QWidget):
             vb.enableAutoRange()
             self._ranged = self._y_range = None
             return
-        finite = self._costs[np.isfinite(self._costs)]
+        shown = np.concatenate([self._costs, self._tests])     # the test cost too
+        finite = shown[np.isfinite(shown)]
         if not len(finite):
             return
         lo, hi = float(finite.min()), float(finite.max())
