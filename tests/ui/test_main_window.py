@@ -403,6 +403,10 @@ def test_run_at_full_speed_trains_beside_the_window_and_pauses_where_it_is(windo
     edges = window.scene.edges.values()
     assert all(e.grad_label.text() == "" for e in edges)     # weights only, while it runs
     assert all(e.label.text() for e in edges)
+    # the status bar speaks of the step shown (full batch: epoch n after step n),
+    # though the session has trained on
+    labels = window.status_labels
+    assert labels["iteration"].text().split()[-1] == labels["epoch"].text().split()[-1]
     training = copy.deepcopy(window.workspace.document.training)
     training.learning_rate = 0.25
     assert window.push(SetSection("training", training, "learning_rate"))

@@ -26,6 +26,9 @@ class LossPlot(QWidget):
         self.plot = pg.PlotWidget(background="w")
         self.plot.setLabel("bottom", self.tr("iteration"))
         self.plot.setLabel("left", self.tr("cost"))
+        # the costs as they are: a "(x0.001)" scale (or "x1e+27" on a log
+        # axis) makes a class read 253 for 0.253
+        self.plot.getAxis("left").enableAutoSIPrefix(False)
         # a GridItem: the axes' own grid costs ~8 ms a paint
         self.plot.addItem(pg.GridItem(pen=pg.mkPen((0, 0, 0, 40)), textPen=None))
         self.plot.addLegend(offset=(-10, 10))
