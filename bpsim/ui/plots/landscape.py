@@ -7,6 +7,7 @@ lands.  The grid is computed on a worker thread; the newest request wins.
 """
 from __future__ import annotations
 
+import bisect
 import time
 
 import numpy as np
@@ -177,7 +178,8 @@ class LandscapePlot(QWidget):
         self._shown: tuple | None = None
         self._started = 0.0
         self._path_key: tuple | None = None
-        self._path: dict[int, tuple[float, float]] = {}
+        self._path_k: list[int] = []
+        self._path_xy = np.zeros((0, 2))
 
     # --- choosing -------------------------------------------------------------------
 
@@ -306,23 +308,28 @@ class LandscapePlot(QWidget):
 
     def path_points(self, session, names) -> np.ndarray:
         """The two parameters at every state the history has kept, up to the
-        current iteration.  Points are remembered as they come (a long run
-        adds a few a frame, not thousands), and forgotten when the history is."""
+        current iteration.  Points are remembered as they come, in order (a
+        long run adds a few a frame, not thousands), and forgotten when the
+        history is."""
         h = session.history
         key = (names, h.version, id(session.trainer))
         if key != self._path_key:
-            self._path_key, self._path = key, {}
-        c = session.trainer.compiled
-        pos = [int(c.param_theta[session.param_names.index(n)]) for n in names]
-        path = self._path
-        for k, state in h.kept_items():
-            if k not in path:
-                path[k] = (state.theta[pos[0]], state.theta[pos[1]])
-        ks = np.fromiter((k for k in path if k <= session.iteration), dtype=np.int64)
-        if not len(ks):
-            return np.zeros((0, 2))
-        ks.sort()
-        return np.array([path[k] for k in ks])
+            self._path_key = key
+            self._path_k: list[int] = []
+            self._path_xy = np.zeros((0, 2))
+        known = self._path_k
+        last = known[-1] if known else -1
+        if h.length > last or not known:
+            c = session.trainer.compiled
+            pos = [int(c.param_theta[session.param_names.index(n)]) for n in names]
+            new = sorted((k, state.theta[pos[0]], state.theta[pos[1]])
+                         for k, state in h.kept_items() if k > last)
+            if new:
+                known.extend(k for k, _, _ in new)
+                self._path_xy = np.concatenate(
+                    [self._path_xy, np.array([(a, b) for _, a, b in new])])
+        # up to the iteration shown (a rewind shows the path up to there)
+        return self._path_xy[:bisect.bisect_right(known, session.iteration)]
 
     @staticmethod
     def next_step(stepper, names) -> tuple[np.ndarray, np.ndarray]:
