@@ -2,4 +2,5 @@ import sys
 
 from .cli.main import main
 
-sys.exit(main())
+if __name__ == "__main__":      # a spawned training process imports this module too
+    sys.exit(main())

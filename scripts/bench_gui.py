@@ -354,11 +354,11 @@ def run_mode(app: QApplication, window: MainWindow, seconds: float, speed: int,
 
 
 def describe_budget() -> str:
-    from bpsim.session import background
-    return (f"at speed max the engine trains on a worker thread in chunks of "
-            f"{1000 * background.CHUNK_S:g} ms under the workspace lock, ending a chunk with a "
-            f"traced step when the window asks; each tick the window takes that step and "
-            f"refreshes once")
+    from bpsim.session import process_run
+    return (f"at speed max the engine trains in a process of its own (bpsim.session.process_run, "
+            f"started with the window) and sends its steps every "
+            f"{1000 * process_run.CHUNK_S:g} ms; each tick the window records them into the "
+            f"history, takes the step traced for it and refreshes once")
 
 
 def describe_run(label: str, run: RunFigures, headless: float | None) -> str:

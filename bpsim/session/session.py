@@ -17,6 +17,22 @@ from ..engine import IterationTrace, RunResult, Settings, StepResult, Trainer, T
 from .history import History
 
 
+class LayerNorms:
+    """‖∂C/∂W‖ of each level of neurons (biases included), from a step's
+    gradient: vanishing and exploding gradients show here."""
+
+    def __init__(self, compiled):
+        levels = compiled.neuron_levels
+        self.starts = np.array([lv.theta_offset for lv in levels], dtype=np.intp)
+        self.end = (levels[-1].theta_offset + levels[-1].shape[0] * levels[-1].shape[1]
+                    if levels else 0)
+
+    def __call__(self, grad: np.ndarray) -> np.ndarray | None:
+        if not len(self.starts):
+            return None
+        return np.sqrt(np.add.reduceat(grad[:self.end] ** 2, self.starts))
+
+
 class Session:
     def __init__(self, document: Document, dataset, path: Path | None = None,
                  history: History | None = None):
@@ -79,13 +95,18 @@ class Session:
         self.diverged = False
 
     def _layer_norms(self, grad) -> np.ndarray | None:
-        """‖∂C/∂W‖ of each layer of neurons (biases included): vanishing and
-        exploding gradients show here."""
-        starts = self._layer_starts
-        if not len(starts):
-            return None
-        squares = grad[:self._layers_end] ** 2
-        return np.sqrt(np.add.reduceat(squares, starts))
+        return self._norms(grad)
+
+    def record_step(self, cost: float, test_cost: float | None, state: TrainState,
+                    norms: np.ndarray | None, epoch: int) -> None:
+        """Record a step taken elsewhere (a training process) from this
+        session's state and settings, as if it had been taken here."""
+        if self.iteration < self.history.length:
+            self.history.truncate(self.iteration)
+        self.iteration += 1
+        self.state = state
+        self.history.append(cost, test_cost, state, norms, epoch)
+        self.diverged = False
 
     @property
     def layer_names(self) -> list[str]:
@@ -100,10 +121,7 @@ class Session:
         return names
 
     def _index_layers(self) -> None:
-        levels = self.trainer.compiled.neuron_levels
-        self._layer_starts = np.array([lv.theta_offset for lv in levels], dtype=np.intp)
-        self._layers_end = (levels[-1].theta_offset + levels[-1].shape[0] * levels[-1].shape[1]
-                            if levels else 0)
+        self._norms = LayerNorms(self.trainer.compiled)
 
     def step(self) -> StepResult:
         result = self.trainer.step(self.state, self.settings)

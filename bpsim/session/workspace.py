@@ -36,6 +36,9 @@ class Workspace:
         # Held by whoever reads or changes the session while a background
         # run trains it (re-entrant: a change may call back into a reader).
         self.lock = threading.RLock()
+        # Called, under the lock, before a change reaches the session: a run
+        # training elsewhere (another process) records its steps and stops.
+        self.before_session_change: list[Callable[[], None]] = []
         self._listeners: list[Callable[[str], None]] = []
         document.subscribe(self._on_change)
         self._build(fresh=True)
@@ -88,7 +91,24 @@ class Workspace:
 
     def _on_change(self, change: Change) -> None:
         with self.lock:
+            if self._touches_session(change):
+                for hook in list(self.before_session_change):
+                    hook()
             self._apply(change)
+
+    def _touches_session(self, change: Change) -> bool:
+        """Whether applying ``change`` changes what the session computes
+        (the cases ``_apply`` acts on; a moved node or a new title do not)."""
+        if change.structural:
+            return True
+        if change.what == "node_changed":
+            return change.field in VALUE_FIELDS
+        if change.what == "edge_changed":
+            return change.field == "weight"
+        if change.what == "section_changed":
+            return change.field in SETTINGS_SECTIONS or self.session is None or \
+                change.field in ("data", "outputs")
+        return False
 
     def _apply(self, change: Change) -> None:
         if change.structural or self.session is None:

@@ -2,6 +2,7 @@
 controls in the toolbar, the position in the status bar."""
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from ..document.building import parse_number
 from ..document.edits import MoveNodes, SetEdgeWeight, SetNodeField
 from ..errors import BpsimError
 from ..session.background import BackgroundRun
+from ..session.process_run import ProcessRun, warm_up
 from ..session.display import display
 from ..session.workspace import Workspace
 from . import editing
@@ -96,7 +98,9 @@ class MainWindow(FilesMixin, QMainWindow):
         self._run_timer = QTimer(self)
         self._run_timer.setTimerType(Qt.PreciseTimer)
         self._run_timer.setInterval(FRAME_MS)
-        self._background: BackgroundRun | None = None
+        self._background: BackgroundRun | ProcessRun | None = None
+        self._restart = False        # a change interrupted the training process
+        self._warmed = False
         self._panels_shown = 0.0
         self._training_key = None
         self._run_timer.timeout.connect(self._run_tick)
@@ -122,6 +126,7 @@ class MainWindow(FilesMixin, QMainWindow):
         self.scene.set_document(doc)
         doc.subscribe(self._on_document_change)
         workspace.subscribe(lambda what: self.schedule_refresh())
+        workspace.before_session_change.append(self._interrupt_run)
         self.sample = None
         if workspace.session is not None and len(workspace.session.param_names) < 2:
             self.plots.docks["tangent"].raise_()    # one parameter: a curve, not a surface
@@ -198,9 +203,9 @@ class MainWindow(FilesMixin, QMainWindow):
             self.stop_running()
         elif self.stepper is not None:
             if self.speed.value() == 0:
-                # as fast as it goes: the engine trains on a worker thread and
+                # as fast as it goes: the engine trains beside the window and
                 # each frame shows the latest step
-                self._background = BackgroundRun(self.workspace.session, self.workspace.lock)
+                self._background = self._new_run()
                 self._background.start()
             self._run_timer.start()
             self.actions["run"].setText(self.tr("Pause"))
@@ -209,6 +214,7 @@ class MainWindow(FilesMixin, QMainWindow):
     def stop_running(self) -> str | None:
         """Pause; why a background run had stopped by itself, if it had."""
         stopped = None
+        self._restart = False
         if self._run_timer.isActive():
             self._run_timer.stop()
             stopped = self._end_background()
@@ -234,8 +240,11 @@ class MainWindow(FilesMixin, QMainWindow):
             # it diverged inside a chunk: show that step, whole, unapplied
             stepper.refresh()
             stepper.index = stepper.total
-        elif run.stopped != "diverged" and last.step != stepper.session.iteration:
-            stepper.after_run()      # the run went on past the last step shown
+        elif run.stopped != "diverged" and (last.step != stepper.session.iteration or
+                                             isinstance(run, ProcessRun)):
+            # the run went on past the last step shown, or that step came thinned
+            # (batch means only): show where the session is, every sample
+            stepper.after_run()
         if run.stopped == "error":
             self.statusBar().showMessage(self.tr("Training stopped: {0}").format(run.error),
                                          10000)
@@ -247,9 +256,36 @@ class MainWindow(FilesMixin, QMainWindow):
         else:
             self._paced_tick()
 
+    def _new_run(self):
+        """A training process where it can take the run (the settings in
+        force now are all it needs to know), else a worker thread."""
+        session = self.workspace.session
+        if ProcessRun.usable(session):
+            return ProcessRun(session, self.workspace.lock)
+        return BackgroundRun(session, self.workspace.lock)
+
+    def _interrupt_run(self) -> None:
+        """A change is about to reach the session: the training process
+        records its steps and stops; the next frame starts it anew."""
+        run = self._background
+        if isinstance(run, ProcessRun) and run.running:
+            run.interrupt()
+            self._restart = True
+
     def _background_tick(self) -> None:
         """Show the latest step the worker traced, with its numbers."""
         run = self._background
+        if not run.running and self._restart and run.stopped is None:
+            self._restart = False
+            if self.workspace.session is None:      # the edit left the network incomplete
+                self.stop_running()
+                return
+            with run.reading():
+                traced = run.take()
+                if traced is not None:
+                    self.stepper.show_trace(traced[1])
+            self._background = run = self._new_run()
+            run.start()
         if not run.running:
             stopped = self.stop_running()
             if stopped in ("diverged", "epsilon"):
@@ -416,6 +452,10 @@ class MainWindow(FilesMixin, QMainWindow):
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Paint and not self.plots.built:
             QTimer.singleShot(0, self.plots.build)
+            if not self._warmed:
+                # the training process's fork server, ready before Run is pressed
+                self._warmed = True
+                threading.Thread(target=warm_up, name="bpsim-warm-up", daemon=True).start()
         return False
 
     # --- window state -------------------------------------------------------------

@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, \
     QSpinBox, QVBoxLayout, QWidget
 
@@ -22,6 +22,7 @@ from .views import Marker, status_line
 
 
 PATH_DOTS = 300     # the path's points get a dot each up to this many
+PATH_POINTS = 800   # points of the path drawn at most
 RUN_GRID_INTERVAL_S = 1.0
 
 
@@ -39,6 +40,10 @@ class GridJob(QRunnable):
         self.done = done
 
     def run(self) -> None:
+        # Only when a core has nothing else to do: the window and a training
+        # run come first (on Linux this is SCHED_IDLE; the pool's thread is
+        # reused, so it stays so).
+        QThread.currentThread().setPriority(QThread.IdlePriority)
         r = self.request
         try:
             grid = landscape(r["trainer"], r["theta"], r["settings"], r["names"], r["values"])
@@ -366,7 +371,14 @@ class LandscapePlot(QWidget):
         if symbols != self._path_symbols:
             self._path_symbols = symbols
             self.path.setSymbol("o" if symbols else None)
-        self.path.setData(path[:, 0], path[:, 1])
+        shown = path
+        if len(path) > PATH_POINTS:
+            # the last steps point by point, the long way there thinned out:
+            # the same picture, a fraction of the lines to draw every frame
+            older, recent = path[:-PATH_POINTS // 2], path[-PATH_POINTS // 2:]
+            step = -(-len(older) // (PATH_POINTS // 2))
+            shown = np.concatenate([older[::step], recent])
+        self.path.setData(shown[:, 0], shown[:, 1])
         start, step = self.next_step(ws.stepper, names)
         end = start + step
         self.point.move_to(start[0], start[1])

@@ -39,8 +39,11 @@ class LossPlot(QWidget):
         self.test = self.plot.plot(pen=pg.mkPen("#2c5aa0", width=2, style=pg.QtCore.Qt.DashLine),
                                    name=self.tr("test cost"))
         for curve in (self.train, self.epoch, self.test):
-            # 100 000 steps stay smooth: peaks kept, points outside the view skipped
+            # 100 000 steps stay smooth: peaks kept, points outside the view
+            # skipped, two points per pixel column (pyqtgraph's default of
+            # ten draws five times the lines for the same picture)
             curve.setDownsampling(auto=True, method="peak")
+            curve.opts["autoDownsampleFactor"] = 1.0
             curve.setClipToView(True)
         self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(style.CURRENT, width=2))
         self.plot.addItem(self.marker)
@@ -91,7 +94,10 @@ class LossPlot(QWidget):
             steps = np.arange(1, n + 1, dtype=float)
             self.train.setData(steps, self._costs)
             ends, means = epoch_means(self._costs, self._epochs)
-            self.epoch.setData(ends, means)
+            if len(ends) == n:       # a step per epoch: the means are the steps' costs
+                self.epoch.setData([], [])
+            else:
+                self.epoch.setData(ends, means)
             has_test = bool(np.isfinite(self._tests).any())
             self.test.setData(steps if has_test else [], self._tests if has_test else [])
             finite = self._costs[np.isfinite(self._costs) & (self._costs > 0)]

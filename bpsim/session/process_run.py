@@ -1,0 +1,343 @@
+"""Training in a process of its own while a window shows it (Run at full speed).
+
+A worker thread shares the interpreter with the window: every millisecond
+of Python the window spends on a frame is a millisecond the training waits,
+and the two hand the interpreter to and fro hundreds of times a frame.  A
+process has an interpreter of its own, on the other core.  It is started
+once and serves one run after another (a new interpreter takes a few tenths
+of a second to start; ``warm_up`` starts it before the first Run).
+
+The worker compiles the same graph with the same data (the numbers are the
+same, bit for bit: the same float64 arithmetic in the same order) and
+trains from the session's state, sending every step back in batches: its
+cost, its test cost, the state after it, its gradient norms per layer.  The
+window's thread records them into the session's history under the
+workspace lock (``pump``, a couple of µs a step), so rewinding, the plots
+and saving see exactly what an inline run would have made.  When the
+window asks, the worker takes the next step traced and sends the trace too:
+that is the step a frame shows.
+
+A run stops when told to, after the worker has sent its last step, or by
+the session's own rules: a diverged step or an update below epsilon.  Work
+that changes what the next step would compute (a settings change, an edit)
+interrupts it first (``interrupt``), so no step taken under the old
+settings is recorded after the change.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import threading
+import time
+from dataclasses import dataclass, fields, is_dataclass, replace
+
+import numpy as np
+
+from ..engine import IterationTrace, Settings, TrainState
+from ..engine.data import BatchPosition, Dataset
+from ..engine.graph import GraphSpec
+from ..engine.optimizers import OptimizerState
+from ..engine.trace import UpdateStep
+from .session import LayerNorms, Session
+
+CHUNK_S = 0.004          # the worker sends what it has this often
+
+
+@dataclass
+class _Job:
+    """What the worker needs, picklable: the graph and the data as the
+    session compiled them (not the document: parsing and checking it again
+    would delay the first step)."""
+
+    spec: GraphSpec
+    dataset: Dataset
+    state: TrainState
+    settings: Settings
+    use_epsilon: bool
+
+
+def _pack(states: list[TrainState]) -> dict:
+    """A batch of states as arrays (one row per step)."""
+    def stack(get):
+        values = [get(s) for s in states]
+        return None if values[0] is None else np.array(values)
+    return {"theta": np.array([s.theta for s in states]),
+            "velocity": stack(lambda s: s.optimizer.velocity),
+            "m": stack(lambda s: s.optimizer.m),
+            "v": stack(lambda s: s.optimizer.v),
+            "t": [s.optimizer.t for s in states],
+            "position": [(s.position.epoch, s.position.row) for s in states],
+            "step": [s.step for s in states]}    # small ints: lists load fastest
+
+
+def _unpack(packed: dict, k: int) -> TrainState:
+    def row(name):
+        a = packed[name]
+        return None if a is None else a[k].copy()
+    epoch, r = packed["position"][k]
+    return TrainState(packed["theta"][k].copy(),
+                      OptimizerState(row("velocity"), row("m"), row("v"), packed["t"][k]),
+                      BatchPosition(epoch, r), packed["step"][k])
+
+
+def _thin(value, n: int):
+    """Per-sample arrays (last axis ``n`` long) reduced to their batch mean,
+    kept as arrays of one sample: what a frame of a run shows is the batch
+    mean.  A whole trace of a 1000-row batch is megabytes, ~50 ms to unpickle."""
+    if isinstance(value, np.ndarray):
+        if value.ndim and value.shape[-1] == n:
+            with np.errstate(all="ignore"):
+                return value.mean(axis=-1, keepdims=True)
+        return value
+    if isinstance(value, tuple):
+        return tuple(_thin(v, n) for v in value)
+    if is_dataclass(value) and not isinstance(value, UpdateStep):   # its arrays are per parameter
+        return replace(value, **{f.name: _thin(getattr(value, f.name), n)
+                                 for f in fields(value)})
+    return value
+
+
+def thin_trace(trace: IterationTrace) -> IterationTrace:
+    """The trace a running window shows: every per-sample array replaced by
+    its batch mean (the full trace is rebuilt when the run stops)."""
+    n = len(trace.rows)
+    return replace(trace, steps=tuple(_thin(m, n) for m in trace.steps))
+
+
+class _Sender:
+    """Sends from a thread of its own: a pipe holds 64 KB, and the window
+    reads once a frame, so a training loop that sent itself would wait."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.queue: queue.Queue = queue.Queue()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def send(self, message) -> None:
+        self.queue.put(message)
+
+    def _run(self) -> None:
+        while True:
+            self.conn.send(self.queue.get())
+
+
+def _serve(jobs, results, want_trace, stop) -> None:
+    """The training process: one run after another, until the window's
+    process closes the job pipe (or dies)."""
+    from ..engine.threads import pin_blas_to_one_thread
+    pin_blas_to_one_thread()
+    if hasattr(os, "nice"):
+        os.nice(5)      # on a busy machine the window's frames come before more steps
+    out = _Sender(results)
+    while True:
+        try:
+            job = jobs.recv()
+        except EOFError:
+            return
+        try:
+            _train(job, out, want_trace, stop)
+        except BaseException as exc:  # shown by the window; the process serves on
+            out.send(("error", f"{type(exc).__name__}: {exc}"))
+            out.send(("done", "error"))
+
+
+def _train(job: _Job, out: _Sender, want_trace, stop) -> None:
+    """One run: train and send, until stopped or a stopping rule holds; the
+    last message is always ("done", why)."""
+    from ..engine import Trainer, build_trace
+    stopped = None
+    try:
+        trainer = Trainer(job.spec, job.dataset)
+        norms_of = LayerNorms(trainer.compiled)
+        state, settings = job.state, job.settings
+        epsilon = settings.epsilon if job.use_epsilon else None
+        step_cost = 1e-4
+        while stopped is None and not stop.is_set():
+            costs, tests, states, norms, epochs = [], [], [], [], []
+            traced = None
+
+            def keep(result) -> None:
+                if result.after is None:
+                    return          # diverged: nothing to record, the run ends
+                costs.append(result.evaluation.cost)
+                tests.append(result.test_cost)
+                norms.append(norms_of(result.evaluation.grad))
+                epochs.append(result.before.position.epoch)
+                states.append(result.after)
+            began = time.perf_counter()
+            while stopped is None and time.perf_counter() - began < CHUNK_S:
+                if want_trace.is_set():
+                    # the step a frame shows: send it at once
+                    want_trace.clear()
+                    result = trainer.step(state, settings)
+                    if result.diverged:
+                        stopped = "diverged"
+                        break
+                    traced = build_trace(trainer, result, settings)
+                    keep(result)
+                    state = result.after
+                    if epsilon is not None and result.delta_norm < epsilon:
+                        stopped = "epsilon"
+                    break
+                n = max(1, int(CHUNK_S / 4 / step_cost))   # a trace is asked for at any time
+                t0 = time.perf_counter()
+                run = trainer.run(state, settings, n, job.use_epsilon, keep)
+                step_cost = 0.7 * step_cost + 0.3 * (time.perf_counter() - t0) / len(run.costs)
+                state = run.state
+                if run.stopped != "max_steps":
+                    stopped = run.stopped
+            if states:
+                # arrays, not lists of small arrays: each pickled object costs
+                # the window's thread microseconds to load
+                out.send(("steps", np.array(costs),
+                          None if tests[0] is None else np.array(tests),   # no test split
+                          _pack(states), None if norms[0] is None else np.array(norms),
+                          np.array(epochs)))
+            if traced is not None:
+                out.send(("trace", thin_trace(traced)))
+        if stopped == "diverged":
+            out.send(("diverged",))
+    except BaseException as exc:
+        out.send(("error", f"{type(exc).__name__}: {exc}"))
+        stopped = "error"
+    out.send(("done", stopped))
+
+
+class _Server:
+    """The training process and its pipes: one per window process."""
+
+    _instance: "_Server | None" = None
+    _guard = threading.Lock()
+
+    def __init__(self):
+        ctx = mp.get_context("spawn")   # a fresh interpreter: no Qt, no threads copied
+        jobs_out, self.jobs = ctx.Pipe(duplex=False)
+        self.results, results_in = ctx.Pipe(duplex=False)
+        self.want_trace = ctx.Event()
+        self.stop = ctx.Event()
+        self.current: ProcessRun | None = None     # the run being served
+        self.process = ctx.Process(target=_serve, name="bpsim-train", daemon=True,
+                                   args=(jobs_out, results_in, self.want_trace, self.stop))
+        self.process.start()
+        jobs_out.close()
+        results_in.close()
+
+    @classmethod
+    def get(cls) -> "_Server":
+        with cls._guard:
+            if cls._instance is None or not cls._instance.process.is_alive():
+                cls._instance = _Server()
+            return cls._instance
+
+
+def warm_up() -> None:
+    """Start the training process ahead of the first run (call it from a
+    thread: a new interpreter takes a few tenths of a second)."""
+    _Server.get()
+
+
+class ProcessRun:
+    """The window's handle on a run in the training process; the same
+    interface as :class:`~bpsim.session.background.BackgroundRun`."""
+
+    def __init__(self, session: Session, lock: threading.RLock, use_epsilon: bool = True):
+        self.session = session
+        self.lock = lock
+        self.steps = 0
+        self.stopped: str | None = None
+        self.error: str | None = None
+        self._traced = None
+        self._done = False
+        self._job = _Job(session.trainer.compiled.spec, session.dataset, session.state,
+                         session.settings, use_epsilon)
+        self._server: _Server | None = None
+
+    @staticmethod
+    def usable(session: Session) -> bool:
+        """The process knows only the settings in force now: after going back,
+        with changes planned ahead, the run stays in the window's process."""
+        return session.history.next_change_after(session.iteration) is None and \
+            not session.diverged
+
+    # --- the window's side ------------------------------------------------------
+
+    def start(self) -> None:
+        server = self._server = _Server.get()
+        if server.current is not None and server.current.running:
+            server.current.stop()       # one run at a time: the last one ends first
+        server.current = self
+        server.stop.clear()
+        server.want_trace.set()
+        server.jobs.send(self._job)
+
+    @property
+    def running(self) -> bool:
+        return not self._done
+
+    def reading(self):
+        return self.lock
+
+    def pump(self) -> None:
+        """Record what the worker has sent.  Call it holding the lock."""
+        results = self._server.results
+        while not self._done and results.poll():
+            self._receive_next()
+
+    def take(self):
+        """Record what has come, and hand over the traced step since the last
+        call (or None); ask for the next one."""
+        self.pump()
+        traced, self._traced = self._traced, None
+        if not self._done:
+            self._server.want_trace.set()
+        return traced
+
+    def stop(self) -> None:
+        """Stop the run and record every step it took."""
+        if self._done:
+            return
+        self._server.stop.set()
+        with self.lock:
+            while not self._done:
+                if self._server.results.poll(0.05):
+                    self._receive_next()
+                elif not self._server.process.is_alive():
+                    self._finish("error", "the training process ended unexpectedly")
+
+    interrupt = stop
+
+    # --- recording ------------------------------------------------------------------
+
+    def _receive_next(self) -> None:
+        try:
+            message = self._server.results.recv()
+        except (EOFError, OSError):
+            self._finish("error", "the training process ended unexpectedly")
+            return
+        kind = message[0]
+        if kind == "steps":
+            _, costs, tests, packed, norms, epochs = message
+            record = self.session.record_step
+            tests = [None] * len(costs) if tests is None else tests.tolist()
+            for k, (cost, test, epoch) in enumerate(zip(costs.tolist(), tests,
+                                                        epochs.tolist())):
+                record(cost, test, _unpack(packed, k), None if norms is None else norms[k],
+                       epoch)
+            self.steps += len(costs)
+        elif kind == "trace":
+            self._traced = (None, message[1])
+        elif kind == "diverged":
+            self.session.diverged = True
+        elif kind == "error":
+            self.error = message[1]
+        elif kind == "done":
+            self._finish(message[1], None)
+
+    def _finish(self, stopped: str | None, error: str | None) -> None:
+        self._done = True
+        self.stopped = stopped
+        if error is not None:
+            self.error = error
+            self.stopped = "error"

@@ -1,0 +1,91 @@
+"""Training in a process of its own: the steps it sends back make the same
+history as training in line, and it stops by the session's rules."""
+import json
+import threading
+import time
+
+import numpy as np
+
+from bpsim.document import load, loads
+from bpsim.paths import examples_dir
+from bpsim.session import Session
+from bpsim.session.process_run import ProcessRun
+
+
+def session_of(name: str, **training) -> Session:
+    net = json.loads((examples_dir() / name).read_text())
+    net["training"].update(training)
+    return Session.from_loaded(loads(json.dumps(net), str(examples_dir() / name)))
+
+
+def run_until(run: ProcessRun, steps: int, timeout: float = 30.0) -> list:
+    """Take traced steps as a window does each frame, until enough steps."""
+    traced = []
+    end = time.monotonic() + timeout
+    while run.running and run.steps < steps and time.monotonic() < end:
+        time.sleep(0.01)
+        with run.reading():
+            got = run.take()
+        if got is not None:
+            traced.append(got[1])
+    return traced
+
+
+def test_the_steps_sent_back_make_the_history_of_an_inline_run():
+    # Adam (optimizer state sent back too) and a test split (test costs too)
+    session = session_of("circle-with-test-split.bpsim.json")
+    run = ProcessRun(session, threading.RLock())
+    run.start()
+    traces = run_until(run, 400)
+    run.stop()
+    assert run.stopped is None and run.error is None
+    n = session.iteration
+    assert n >= 400 and n == run.steps == session.history.length
+    inline = session_of("circle-with-test-split.bpsim.json")
+    inline.train(n)
+    assert session.history.costs == inline.history.costs             # bit for bit
+    assert session.history.test_costs == inline.history.test_costs
+    assert session.history.epochs == inline.history.epochs
+    assert (session.state.theta == inline.state.theta).all()
+    assert (session.state.optimizer.m == inline.state.optimizer.m).all()
+    assert session.state.position == inline.state.position
+    np.testing.assert_array_equal(session.history.grad_norms[-1], inline.history.grad_norms[-1])
+    # the traced steps are steps of this history
+    assert traces
+    for trace in traces:
+        assert trace.cost == session.history.costs[trace.step - 1]
+    # and going back replays to the same numbers
+    session.goto(n // 2)
+    session.train(n - n // 2)
+    assert session.history.costs == inline.history.costs
+
+
+def test_it_stops_by_itself_on_divergence_and_on_epsilon():
+    session = session_of("single-weight-regression.bpsim.json", learning_rate=0.5)
+    run = ProcessRun(session, threading.RLock())
+    run.start()
+    run_until(run, 10**9)
+    run.stop()
+    assert run.stopped == "diverged" and session.diverged
+    assert all(np.isfinite(session.history.costs))
+
+    session = session_of("single-weight-regression.bpsim.json", learning_rate=0.01,
+                         epsilon=1e-6)
+    run = ProcessRun(session, threading.RLock())
+    run.start()
+    run_until(run, 10**9)
+    run.stop()
+    assert run.stopped == "epsilon"
+    inline = session_of("single-weight-regression.bpsim.json", learning_rate=0.01,
+                        epsilon=1e-6)
+    assert inline.train(10**6).stopped == "epsilon"
+    assert inline.iteration == session.iteration
+
+
+def test_only_settings_in_force_now_can_go_to_a_process():
+    session = Session.from_loaded(load(examples_dir() / "xor-2-2-1.bpsim.json"))
+    assert ProcessRun.usable(session)
+    session.train(10)
+    session.change_settings(learning_rate=0.5)
+    session.goto(5)                  # going back: a change is planned at 10
+    assert not ProcessRun.usable(session)
