@@ -358,7 +358,9 @@ class MainWindow(FilesMixin, QMainWindow):
         ws = self.workspace
         stepper = ws.stepper
         edges = [(e.src, e.dst) for e in ws.document.edges]
-        shown = display(stepper, edges, self.sample) if stepper else None
+        # while running, a frame's step comes as batch means (see process_run)
+        sample = None if self.running else self.sample
+        shown = display(stepper, edges, sample) if stepper else None
         self.scene.digits = self.digits
         self.scene.show(shown, edge_gradients=not self.running)
         # While running, the canvas and status show every frame; text panels a
