@@ -15,8 +15,8 @@ What it measures, and why:
   Median and p95 over a few hundred micro-steps, after a short warm-up, with
   the time split into the three parts.
 
-* **Run mode** (Space) on net B, at speed "max" (as many iterations per
-  frame as fit the window's training budget): the application's own event
+* **Run mode** (Space) on net B, at speed "max" (the engine trains in its
+  own process and the window records every step it sends): the application's own event
   loop runs for a few seconds.  Frames are the ``QEvent.Paint`` events of the
   canvas viewport; training steps are the session's iteration count.  The
   frame rate (mean, and the lowest over any 0.5 s window) shows whether the
