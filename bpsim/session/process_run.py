@@ -71,12 +71,15 @@ def _pack(states: list[TrainState]) -> dict:
             "step": [s.step for s in states]}    # small ints: lists load fastest
 
 
-def _unpack(packed: dict, k: int) -> TrainState:
+def _unpack(packed: dict, k: int, copy: bool) -> TrainState:
+    """Step ``k`` of a batch.  Without ``copy`` its arrays are rows of the
+    batch's (states are never changed in place): right for a state the
+    history keeps a while only, since a row keeps its whole batch alive."""
     def row(name):
         a = packed[name]
-        return None if a is None else a[k].copy()
+        return None if a is None else (a[k].copy() if copy else a[k])
     epoch, r = packed["position"][k]
-    return TrainState(packed["theta"][k].copy(),
+    return TrainState(row("theta"),
                       OptimizerState(row("velocity"), row("m"), row("v"), packed["t"][k]),
                       BatchPosition(epoch, r), packed["step"][k])
 
@@ -319,12 +322,16 @@ class ProcessRun:
         kind = message[0]
         if kind == "steps":
             _, costs, tests, packed, norms, epochs = message
-            record = self.session.record_step
+            session = self.session
+            every = session.history.every
             tests = [None] * len(costs) if tests is None else tests.tolist()
             for k, (cost, test, epoch) in enumerate(zip(costs.tolist(), tests,
                                                         epochs.tolist())):
-                record(cost, test, _unpack(packed, k), None if norms is None else norms[k],
-                       epoch)
+                # the states the history keeps for good (one in ``every``) own
+                # their arrays; the others share their batch's
+                kept = (session.iteration + 1) % every == 0
+                session.record_step(cost, test, _unpack(packed, k, kept),
+                                    None if norms is None else norms[k], epoch)
             self.steps += len(costs)
         elif kind == "trace":
             self._traced = (None, message[1])

@@ -50,6 +50,10 @@ def test_the_steps_sent_back_make_the_history_of_an_inline_run():
     assert (session.state.optimizer.m == inline.state.optimizer.m).all()
     assert session.state.position == inline.state.position
     np.testing.assert_array_equal(session.history.grad_norms[-1], inline.history.grad_norms[-1])
+    # the states kept for good own their arrays: none keeps a whole batch alive
+    kept_for_good = [st for k, st in session.history.kept_items() if k and k % 100 == 0]
+    assert kept_for_good and all(st.theta.base is None and st.optimizer.m.base is None
+                                 for st in kept_for_good)
     # the traced steps are steps of this history
     assert traces
     for trace in traces:
