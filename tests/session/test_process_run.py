@@ -5,6 +5,7 @@ import threading
 import time
 
 import numpy as np
+import pytest
 
 from bpsim.document import load, loads
 from bpsim.paths import examples_dir
@@ -93,3 +94,30 @@ def test_only_settings_in_force_now_can_go_to_a_process():
     session.change_settings(learning_rate=0.5)
     session.goto(5)                  # going back: a change is planned at 10
     assert not ProcessRun.usable(session)
+
+
+def test_a_thinned_trace_shows_the_batch_means_of_the_full_one():
+    from bpsim.session.display import display
+    from bpsim.session.process_run import thin_trace
+    from bpsim.session.stepper import Stepper
+    session = session_of("circle-with-test-split.bpsim.json")
+    _, full = session.step_traced()
+    thin = thin_trace(full)
+    assert len(full.rows) > 1 and thin.rows is full.rows
+    stepper = Stepper(session)
+    edges = [(e.src, e.dst) for e in session.document.edges]
+    stepper.show_trace(full)
+    expected = display(stepper, edges, None)
+    stepper.show_trace(thin)
+    shown = display(stepper, edges, None)
+    for table, fields in ((expected.nodes, ("out", "z", "dout", "dz")),
+                          (expected.edges, ("weight", "grad", "term"))):
+        other = shown.nodes if table is expected.nodes else shown.edges
+        for key, item in table.items():
+            for name in fields:
+                a, b = getattr(item, name), getattr(other[key], name)
+                assert (a is None) == (b is None)
+                if a is not None:
+                    assert b == pytest.approx(a, rel=1e-12, abs=1e-15)
+    # the update's arrays are per parameter: kept whole
+    assert (thin.steps[-1].before == full.steps[-1].before).all()

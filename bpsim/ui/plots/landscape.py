@@ -24,6 +24,7 @@ from .views import Marker, status_line
 PATH_DOTS = 300     # the path's points get a dot each up to this many
 PATH_POINTS = 800   # points of the path drawn at most
 RUN_GRID_INTERVAL_S = 1.0
+RUN_GRID_POINTS = 30        # grid points per axis at most while running
 
 
 class _Done(QObject):
@@ -236,6 +237,11 @@ class LandscapePlot(QWidget):
             self._range = tuple(s.value() for s in self.ranges)
         self._show_range(self._range)
         n = self.resolution.value()
+        if self.window.running:
+            # a coarser grid while training runs (a quarter of the passes at
+            # 60): the surface moves under the path once a second, and the
+            # chosen resolution comes back with Pause
+            n = min(n, RUN_GRID_POINTS)
         lo_a, hi_a, lo_b, hi_b = self._range
         request = {"trainer": session.trainer, "theta": session.state.theta.copy(),
                    "settings": session.settings, "names": names,
