@@ -96,6 +96,20 @@ class History:
         if old > 0 and old % self.every:
             self._states.pop(old, None)
 
+    def extend(self, costs: list, test_costs: list, states: list, grad_norms: list,
+               epochs: list) -> None:
+        """``append`` for a batch of steps at once (a training process's)."""
+        start = len(self.costs)
+        self.costs.extend(costs)
+        self.test_costs.extend(test_costs)
+        self.grad_norms.extend(grad_norms)
+        self.epochs.extend(epochs)
+        kept = self._states
+        kept.update(zip(range(start + 1, start + len(states) + 1), states))
+        for old in range(max(1, start + 1 - self.recent), len(self.costs) + 1 - self.recent):
+            if old % self.every:
+                kept.pop(old, None)
+
     def truncate(self, iteration: int) -> None:
         """Forget the costs and states after ``iteration``."""
         if iteration < len(self.costs):

@@ -71,17 +71,22 @@ def _pack(states: list[TrainState]) -> dict:
             "step": [s.step for s in states]}    # small ints: lists load fastest
 
 
-def _unpack(packed: dict, k: int, copy: bool) -> TrainState:
-    """Step ``k`` of a batch.  Without ``copy`` its arrays are rows of the
-    batch's (states are never changed in place): right for a state the
-    history keeps a while only, since a row keeps its whole batch alive."""
-    def row(name):
-        a = packed[name]
-        return None if a is None else (a[k].copy() if copy else a[k])
-    epoch, r = packed["position"][k]
-    return TrainState(row("theta"),
-                      OptimizerState(row("velocity"), row("m"), row("v"), packed["t"][k]),
-                      BatchPosition(epoch, r), packed["step"][k])
+def _unpack(packed: dict, first: int, every: int) -> list[TrainState]:
+    """The batch's states; the ``first`` one is the session's step number
+    ``first``.  States the history keeps for good (one in ``every``) own
+    their arrays; the others are rows of the batch's (states
+    are never changed in place), which live as long as a recent step does."""
+    theta, velocity, m, v = (packed[k] for k in ("theta", "velocity", "m", "v"))
+    plain = OptimizerState() if velocity is None and m is None else None   # gd: one for all
+    states = []
+    for k, ((epoch, row), step, t) in enumerate(zip(packed["position"], packed["step"],
+                                                  packed["t"])):
+        own = (first + k) % every == 0
+        def at(a):
+            return None if a is None else (a[k].copy() if own else a[k])
+        states.append(TrainState(at(theta), plain or OptimizerState(at(velocity), at(m), at(v), t),
+                                 BatchPosition(epoch, row), step))
+    return states
 
 
 def _thin(value, n: int):
@@ -329,16 +334,11 @@ class ProcessRun:
         if kind == "steps":
             _, costs, tests, packed, norms, epochs = message
             session = self.session
-            every = session.history.every
-            tests = [None] * len(costs) if tests is None else tests.tolist()
-            for k, (cost, test, epoch) in enumerate(zip(costs.tolist(), tests,
-                                                        epochs.tolist())):
-                # the states the history keeps for good (one in ``every``) own
-                # their arrays; the others share their batch's
-                kept = (session.iteration + 1) % every == 0
-                session.record_step(cost, test, _unpack(packed, k, kept),
-                                    None if norms is None else norms[k], epoch)
-            self.steps += len(costs)
+            count = len(costs)
+            session.record_steps(costs.tolist(), [None] * count if tests is None else tests.tolist(),
+                                 _unpack(packed, session.iteration + 1, session.history.every),
+                                 [None] * count if norms is None else list(norms), epochs.tolist())
+            self.steps += count
         elif kind == "trace":
             self._traced = (None, message[1])
         elif kind == "diverged":

@@ -97,15 +97,15 @@ class Session:
     def _layer_norms(self, grad) -> np.ndarray | None:
         return self._norms(grad)
 
-    def record_step(self, cost: float, test_cost: float | None, state: TrainState,
-                    norms: np.ndarray | None, epoch: int) -> None:
-        """Record a step taken elsewhere (a training process) from this
-        session's state and settings, as if it had been taken here."""
+    def record_steps(self, costs: list[float], test_costs: list, states: list[TrainState],
+                     norms: list, epochs: list[int]) -> None:
+        """Record steps taken elsewhere (a training process) from this
+        session's state and settings, as if they had been taken here."""
         if self.iteration < self.history.length:
             self.history.truncate(self.iteration)
-        self.iteration += 1
-        self.state = state
-        self.history.append(cost, test_cost, state, norms, epoch)
+        self.history.extend(costs, test_costs, states, norms, epochs)
+        self.iteration += len(states)
+        self.state = states[-1]
         self.diverged = False
 
     @property

@@ -91,3 +91,22 @@ def test_trained_document_holds_current_values_and_settings():
     assert doc.training.learning_rate == 0.25
     assert doc.edges[0].weight == s.parameters()["w:x1->h1"]
     assert s.document.edges[0].weight != doc.edges[0].weight   # the session's own is untouched
+
+
+def test_extend_keeps_what_appending_one_by_one_keeps():
+    """A training process's batches go in with extend: the same costs, the
+    same states kept (the recent ones, then one in every), across the edge
+    of the recent window."""
+    from bpsim.engine import Settings, TrainState
+    states = [TrainState(np.array([float(k)])) for k in range(1, 351)]
+    one, batch = History(recent=50, every=10), History(recent=50, every=10)
+    for h in (one, batch):
+        h.start(TrainState(np.array([0.0])), Settings())
+    for k, st in enumerate(states):
+        one.append(float(k), None, st, None, k)
+    for start in range(0, 350, 37):                  # batches of uneven size
+        part = states[start:start + 37]
+        batch.extend([float(k) for k in range(start, start + len(part))], [None] * len(part),
+                     part, [None] * len(part), list(range(start, start + len(part))))
+    assert batch.costs == one.costs and batch.epochs == one.epochs
+    assert sorted(k for k, _ in batch.kept_items()) == sorted(k for k, _ in one.kept_items())
