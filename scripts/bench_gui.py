@@ -845,7 +845,6 @@ RUNNER = r'''
 """Start a window in a fresh interpreter; print when its first Paint arrived."""
 import json, os, sys, time
 now = lambda: time.clock_gettime(time.CLOCK_MONOTONIC)
-kind, example, ini = sys.argv[1:4]
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 times = {}
@@ -865,25 +864,29 @@ def done():
     print(json.dumps(times), flush=True)
     os._exit(0)
 
-if kind == "bpsim":          # as bpsim.ui.app.run_gui starts the app
-    from bpsim.engine.threads import pin_blas_to_one_thread
-    from bpsim.ui.main_window import MainWindow
-    pin_blas_to_one_thread()
-    app = QApplication(sys.argv[:1])
-    app.setApplicationName("bpsim")
-    app.setOrganizationName("bpsim")
-    window = MainWindow(QSettings(ini, QSettings.IniFormat))
-    window.open_path(example)
-else:                        # the yardstick: a bare window with one plot
-    import pyqtgraph as pg
-    app = QApplication(sys.argv[:1])
-    window = QMainWindow()
-    window.setCentralWidget(pg.PlotWidget())
-window.resize(1400, 900)
-watcher = FirstPaint()
-app.installEventFilter(watcher)
-window.show()
-app.exec()
+# bpsim's training process is spawned: it imports this file as its main
+# module, and must not start a window of its own
+if __name__ == "__main__":
+    kind, example, ini = sys.argv[1:4]
+    if kind == "bpsim":          # as bpsim.ui.app.run_gui starts the app
+        from bpsim.engine.threads import pin_blas_to_one_thread
+        from bpsim.ui.main_window import MainWindow
+        pin_blas_to_one_thread()
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("bpsim")
+        app.setOrganizationName("bpsim")
+        window = MainWindow(QSettings(ini, QSettings.IniFormat))
+        window.open_path(example)
+    else:                        # the yardstick: a bare window with one plot
+        import pyqtgraph as pg
+        app = QApplication(sys.argv[:1])
+        window = QMainWindow()
+        window.setCentralWidget(pg.PlotWidget())
+    window.resize(1400, 900)
+    watcher = FirstPaint()
+    app.installEventFilter(watcher)
+    window.show()
+    app.exec()
 '''
 
 
