@@ -73,6 +73,8 @@ def take_screenshot(app, window, out: str, advance: int) -> int:
     window.view.fit()
     window.refresh()
     app.processEvents()
+    # the landscape's grid is computed off the UI thread: the picture waits for it
+    window.plots.landscape.settle()
     image = window.grab()
     if not image.save(out, "PNG"):
         print(f"error: {out}: cannot write the PNG", file=sys.stderr)

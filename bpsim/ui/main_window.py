@@ -395,13 +395,13 @@ class MainWindow(FilesMixin, QMainWindow):
         st = ws.stepper
         session = st.session
         labels["iteration"].setText(self.tr("iteration {0}").format(st.iteration))
-        # the epoch after the last update shown: while a run trains on, the
-        # session is a few steps ahead of the step on the canvas
-        done = st.iteration if st.complete else st.iteration - 1
+        # the epoch the step shown belongs to, counted from 1 like iterations
+        # (while a run trains on, the session is ahead of the canvas)
+        shown = st.iteration - 1
         epochs = session.history.epochs
-        epoch = epochs[done] if 0 <= done < min(session.iteration, len(epochs)) \
+        epoch = epochs[shown] if 0 <= shown < min(session.iteration, len(epochs)) \
             else session.state.position.epoch
-        labels["epoch"].setText(self.tr("epoch {0}").format(epoch))
+        labels["epoch"].setText(self.tr("epoch {0}").format(epoch + 1))
         labels["phase"].setText(self.tr("{0} {1}/{2}").format(st.phase, st.index, st.total))
         labels["phase"].setToolTip("")
         # This iteration's cost once its cost micro-step is shown, else the last one's.

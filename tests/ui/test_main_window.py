@@ -286,6 +286,28 @@ def test_screenshot_mode_writes_a_png(tmp_path, advance):
     assert width == 1000
 
 
+def test_screenshot_waits_for_the_landscape_grid(window, tmp_path, monkeypatch):
+    """The picture shows the landscape, not "computing the landscape…"."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    from bpsim.ui.app import take_screenshot
+    from bpsim.ui.plots import landscape as view
+    compute = view.landscape
+
+    def slow(*args):          # a grid that takes a while, as on a big network
+        time.sleep(0.3)
+        return compute(*args)
+    monkeypatch.setattr(view, "landscape", slow)
+    window.open_path(XOR)
+    out = tmp_path / "shot.png"
+    assert take_screenshot(QApplication.instance(), window, str(out), 12) == 0
+    assert out.read_bytes()[:4] == b"\x89PNG"
+    status = window.plots.landscape.status.text()
+    assert "computing" not in status and "grid" in status
+
+
 def test_notes_then_formulas_and_the_vectorized_form(window, qtbot):
     window.open_path(XOR)
     text = window.explanation.text.toPlainText()
@@ -403,7 +425,7 @@ def test_run_at_full_speed_trains_beside_the_window_and_pauses_where_it_is(windo
     edges = window.scene.edges.values()
     assert all(e.grad_label.text() == "" for e in edges)     # weights only, while it runs
     assert all(e.label.text() for e in edges)
-    # the status bar speaks of the step shown (full batch: epoch n after step n),
+    # the status bar speaks of the step shown (full batch: iteration n is in epoch n),
     # though the session has trained on
     labels = window.status_labels
     assert labels["iteration"].text().split()[-1] == labels["epoch"].text().split()[-1]
@@ -443,3 +465,21 @@ def test_run_until_divergence_shows_the_step_that_diverged(window, qtbot, tmp_pa
     before = window.workspace.session.iteration
     window.step("forward")                            # nothing follows a diverged step
     assert window.workspace.session.iteration == before
+
+
+def test_status_bar_counts_epochs_from_one_like_iterations(window, tmp_path):
+    """Mini-batches of 2 over XOR's 4 rows: iterations 1 and 2 are epoch 1,
+    3 and 4 epoch 2, at every micro-step of them."""
+    data = json.loads(XOR.read_text(encoding="utf-8"))
+    data["training"]["batch"] = 2
+    path = tmp_path / "xor-batch-2.bpsim.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert window.open_path(path)
+    stepper = window.workspace.stepper
+    labels = window.status_labels
+    for iteration in (1, 2, 3, 4):
+        for index in range(1, stepper.total + 1):
+            window.step("forward")
+            assert (stepper.iteration, stepper.index) == (iteration, index)
+            assert labels["iteration"].text() == f"iteration {iteration}"
+            assert labels["epoch"].text() == f"epoch {(iteration + 1) // 2}"

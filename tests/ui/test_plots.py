@@ -33,6 +33,20 @@ def test_loss_curve_plots_the_history(window):
     assert len(session.history.costs) == 11
 
 
+def test_first_steps_are_dots_in_a_readable_range(window):
+    """One step is a dot, not an invisible line, on an axis whose labels
+    read like the cost (not a range of 1e-9); a long curve is a plain line."""
+    trained(window, steps=1)
+    loss = window.plots.loss
+    assert loss.train.opts["symbol"] == "o"
+    cost = window.workspace.session.history.costs[0]
+    low, high = loss.plot.plotItem.vb.viewRange()[1]
+    assert low <= cost <= high and high - low >= 0.05 * cost
+    window.workspace.session.train(60)
+    window.refresh()
+    assert loss.train.opts["symbol"] is None
+
+
 def test_loss_axis_holds_the_curve_and_moves_rarely(window):
     """Every step's cost stays inside the y range shown, and a falling cost
     moves the range a few times, not at every step (each move redraws the

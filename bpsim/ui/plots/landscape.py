@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThread, QThreadPool, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, \
     QSpinBox, QVBoxLayout, QWidget
 
@@ -259,6 +259,14 @@ class LandscapePlot(QWidget):
             self.pending = request
         else:
             self._start(request)
+
+    def settle(self, timeout_s: float = 10.0) -> None:
+        """Wait until every grid asked for is computed and shown (a
+        screenshot shows the surface, not "computing")."""
+        deadline = time.perf_counter() + timeout_s
+        while self.busy and time.perf_counter() < deadline:
+            self.pool.waitForDone(max(1, int(1000 * (deadline - time.perf_counter()))))
+            QCoreApplication.processEvents()      # delivers the grid; a pending one starts
 
     def _show_range(self, rect: tuple) -> None:
         """The view is the grid's range, set when the range changes: left to

@@ -20,6 +20,9 @@ def epoch_means(costs: np.ndarray, epochs: np.ndarray) -> tuple[np.ndarray, np.n
     return np.concatenate([change, [len(costs)]]).astype(float), sums / counts
 
 
+DOTS_UP_TO = 40     # steps drawn with a dot each
+
+
 class LossPlot(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -45,6 +48,10 @@ class LossPlot(QWidget):
             curve.setDownsampling(auto=True, method="peak")
             curve.opts["autoDownsampleFactor"] = 1.0
             curve.setClipToView(True)
+        self.train.setSymbolPen(None)
+        self.train.setSymbolBrush(style.FORWARD)
+        self.train.setSymbolSize(6)
+        self._dotted = False
         self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(style.CURRENT, width=2))
         self.plot.addItem(self.marker)
         self.log = QCheckBox(self.tr("log scale"))
@@ -92,6 +99,10 @@ class LossPlot(QWidget):
             self._tests = np.concatenate([self._tests, np.array(h.test_costs[new], dtype=float)])
             self._n = n
             steps = np.arange(1, n + 1, dtype=float)
+            dotted = n <= DOTS_UP_TO
+            if dotted != self._dotted:     # the first steps as dots: one is not a line
+                self._dotted = dotted
+                self.train.setSymbol("o" if dotted else None)
             self.train.setData(steps, self._costs)
             ends, means = epoch_means(self._costs, self._epochs)
             if len(ends) == n:       # a step per epoch: the means are the steps' costs
@@ -138,7 +149,9 @@ class LossPlot(QWidget):
         # The y range sticks while the curve stays inside it and fills a fair
         # part of it; a falling cost then moves it a few times, not every step.
         if y is None or lo < y[0] or hi > y[1] or (hi - lo) < 0.2 * (y[1] - y[0]):
-            span = max(hi - lo, 1e-9 * max(abs(hi), 1e-300))
+            # a flat curve (one step, or converged) sits in a readable range,
+            # not in one of 1e-9 whose labels run to eleven digits
+            span = max(hi - lo, 0.05 * abs(hi), 1e-12)
             step = 10 ** np.floor(np.log10(span)) / 2
             self._y_range = y = (np.floor((lo - 0.5 * span) / step) * step,
                                  np.ceil((hi + 0.05 * span) / step) * step)
