@@ -47,7 +47,7 @@ def levels_of(doc: Document) -> dict[str, int]:
     return level
 
 
-COLUMN, ROW = 220.0, 120.0
+COLUMN, ROW = 300.0, 120.0
 
 
 def auto_layout(doc: Document) -> dict[str, tuple[float, float]]:

@@ -361,7 +361,9 @@ class MainWindow(FilesMixin, QMainWindow):
         # while running, a frame's step comes as batch means (see process_run)
         sample = None if self.running else self.sample
         shown = display(stepper, edges, sample) if stepper else None
-        self.scene.digits = self.digits
+        if self.scene.digits != self.digits:
+            self.scene.digits = self.digits
+            self.scene.place_edge_labels()      # longer numbers need more room
         self.scene.show(shown, edge_gradients=not self.running)
         # While running, the canvas and status show every frame; text panels a
         # few times a second (the explanation of the update is long).

@@ -11,12 +11,14 @@ import math
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsLineItem, QGraphicsPixmapItem,
-                               QGraphicsPolygonItem, QGraphicsSimpleTextItem)
+                               QGraphicsPolygonItem, QGraphicsRectItem, QGraphicsSimpleTextItem)
 
 from .. import style
 
 PORT_RADIUS = 6.0
+LABEL_GROUND = QColor(255, 255, 255, 210)
 
 
 def fmt(x: float | None, digits: int) -> str:
@@ -29,13 +31,26 @@ def fmt(x: float | None, digits: int) -> str:
 
 
 class _Text(QGraphicsSimpleTextItem):
-    """A label centred on a point, redrawn only when its text changes."""
+    """A label centred on a point, redrawn only when its text changes; with
+    ``ground``, on a white patch, so that a line passing behind it does not
+    cross its digits."""
 
-    def __init__(self, parent, size=10.0, bold=False, color=style.TEXT):
+    def __init__(self, parent, size=10.0, bold=False, color=style.TEXT, ground=False):
         super().__init__(parent)
         self.setFont(style.font(size, bold))
         self.setBrush(QBrush(color))
         self._anchor = QPointF()
+        self._ground = None
+        if ground:
+            self._ground = QGraphicsRectItem(parent)
+            self._ground.setPen(QPen(Qt.NoPen))
+            self._ground.setBrush(QBrush(LABEL_GROUND))
+            self._ground.setVisible(False)
+
+    def setZValue(self, z: float) -> None:
+        super().setZValue(z)
+        if self._ground is not None:
+            self._ground.setZValue(z - 0.5)
 
     def set(self, text: str, anchor: QPointF | None = None) -> None:
         moved = anchor is not None and anchor != self._anchor
@@ -46,6 +61,9 @@ class _Text(QGraphicsSimpleTextItem):
         self.setText(text)
         r = self.boundingRect()
         self.setPos(self._anchor.x() - r.width() / 2, self._anchor.y() - r.height() / 2)
+        if self._ground is not None:
+            self._ground.setVisible(bool(text))
+            self._ground.setRect(r.translated(self.pos()).adjusted(-2, 1, 2, -1))
 
 
 class _Hoverable:
@@ -244,12 +262,15 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         self.shaft = QGraphicsLineItem(self)
         self.head = QGraphicsPolygonItem(self)
         self.head.setPen(QPen(Qt.NoPen))
-        self.label = _Text(self, 9.5, True, style.POSITIVE)
+        self.label = _Text(self, 9.5, True, style.POSITIVE, ground=True)
         self.label.setZValue(3)
-        self.grad_label = _Text(self, 9.5, True, style.BACKWARD)
+        self.grad_label = _Text(self, 9.5, True, style.BACKWARD, ground=True)
         self.grad_label.setZValue(3)
         self.line = QLineF()
         self._bounds = QRectF()
+        self.label_fraction: float | None = None   # where along it the scene put its numbers
+        self.label_offsets = (11.0, 11.0)          # their distances from the line
+        self.labels_clear = True                   # and whether they cover little there
         self._restyle()
         self.adjust()
 
@@ -259,14 +280,23 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         b = self.dst.boundary_point(self.src.scenePos())
         self.line = QLineF(a, b)
         self._bounds = QRectF(a, b).normalized().adjusted(-12, -12, 12, 12)
-        # Labels a third of the way from the source: crossing edges (a dense
-        # layer) meet in the middle, so their labels would collide there.
-        anchor = self.line.pointAt(0.34 if self.line.length() > 160 else 0.5)
+        # Until the scene has placed them (labels.py): a third of the way from
+        # the source, as crossing edges of a dense layer meet in the middle.
+        t = self.label_fraction
+        if t is None:
+            t = 0.34 if self.line.length() > 160 else 0.5
+        anchor = self.line.pointAt(t)
         normal = self.line.normalVector().unitVector()
-        offset = QPointF(normal.dx(), normal.dy()) * 11
-        self.label.set(self.label.text(), anchor - offset)
-        self.grad_label.set(self.grad_label.text(), anchor + offset)
+        normal = QPointF(normal.dx(), normal.dy())
+        weight_offset, grad_offset = self.label_offsets
+        self.label.set(self.label.text(), anchor - normal * weight_offset)
+        self.grad_label.set(self.grad_label.text(), anchor + normal * grad_offset)
         self._place_arrow()
+
+    def place_labels_at(self, fraction: float, offsets: tuple[float, float]) -> None:
+        if (fraction, offsets) != (self.label_fraction, self.label_offsets):
+            self.label_fraction, self.label_offsets = fraction, offsets
+            self.adjust()
 
     def set_numbers(self, weight: float | None, weight_text: str, grad_text: str,
                     mark: str | None) -> None:

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QPointF, Signal
+from PySide6.QtCore import QPointF, QTimer, Signal
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QGraphicsScene
 
 from ...document import Document
 from ...document.model import Change
 from ...session.display import Display, EdgeDisplay
 from .items import EdgeItem, NodeItem, fmt
+from .labels import offsets, place_labels
 
 
 CROWDED_EDGES = 30
+NUMBERS_HALF_WIDTH = 55      # half the width of a node's numbers beneath it
 
 
 class NetworkScene(QGraphicsScene):
@@ -53,6 +56,41 @@ class NetworkScene(QGraphicsScene):
             self._add_node(node)
         for e in self.document.edges:
             self._add_edge(e.src, e.dst)
+        self.place_edge_labels()
+
+    def place_edge_labels(self) -> None:
+        """Each edge's numbers where they cover the least (see labels.py)."""
+        self._placing = False
+        edges = list(self.edges.values())
+        if not edges:
+            return
+        font = QFontMetricsF(edges[0].label.font())
+        height = font.height() + 2
+        # as wide as the numbers shown at this precision usually are
+        weight_w = font.horizontalAdvance(fmt(-0.123456789, self.digits)) + 6
+        grad_w = font.horizontalAdvance("∂w=" + fmt(-0.000123456789, self.digits)) + 6
+        obstacles = []
+        for item in self.nodes.values():
+            body = item.body().translated(item.pos())
+            obstacles.append((body.left(), body.top(), body.right(), body.bottom()))
+            # its value and its gradient, in two lines beneath it
+            c = body.center().x()
+            obstacles.append((c - NUMBERS_HALF_WIDTH, body.bottom() + 3,
+                              c + NUMBERS_HALF_WIDTH, body.bottom() + 38))
+            if item.kind == "op":      # its name, above it
+                obstacles.append((c - 40, body.top() - 20, c + 40, body.top()))
+        segments = [(e.line.x1(), e.line.y1(), e.line.x2(), e.line.y2()) for e in edges]
+        sizes = [((weight_w, height), (grad_w, height))] * len(edges)
+        for item, segment, size, (t, clear) in zip(edges, segments, sizes,
+                                                    place_labels(segments, sizes, obstacles)):
+            item.place_labels_at(t, offsets(segment, size))
+            item.labels_clear = clear
+
+    def _place_soon(self) -> None:
+        """Once, after a burst of announcements (a move of many nodes)."""
+        if not getattr(self, "_placing", False):
+            self._placing = True
+            QTimer.singleShot(0, self.place_edge_labels)
 
     def _add_node(self, node) -> NodeItem:
         item = NodeItem(node, self)
@@ -69,6 +107,12 @@ class NetworkScene(QGraphicsScene):
 
     def on_change(self, change: Change) -> None:
         """Update the items named by a document announcement."""
+        self._mirror(change)
+        if change.what in ("node_added", "node_removed", "node_changed", "edge_added",
+                           "edge_removed"):
+            self._place_soon()
+
+    def _mirror(self, change: Change) -> None:
         doc = self.document
         if change.what == "node_added":
             self._add_node(doc.node(change.id))
@@ -118,14 +162,17 @@ class NetworkScene(QGraphicsScene):
                 backward = fmt(nd.dout, d)
             item.set_numbers(forward, backward, nd.mark)
         # A dense network's numbers would cover its edges: past a few dozen
-        # edges only those the current micro-step reads, or selected, or
-        # in focus, carry numbers (colour and width still show every weight).
+        # edges, or where an edge's labels find no clear place, only the
+        # edges the current micro-step reads, or selected, or in focus,
+        # carry numbers (colour and width still show every weight, and
+        # hovering tells all).
         crowded = len(self.edges) > CROWDED_EDGES
         for key, item in self.edges.items():
             ed = display.edges.get(key) if display else None
             item.numbers = ed
             mark = ed.mark if ed is not None else None
-            labelled = not crowded or mark is not None or item.isSelected() or \
+            labelled = (not crowded and item.labels_clear) or mark is not None or \
+                item.isSelected() or \
                 (self._focus is not None and self._focus in (item.src.node_id, item.dst.node_id))
             weight = ed.weight if ed is not None else self._weight_of(key)
             weight_text = "" if weight is None or not labelled else fmt(weight, d)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout,
 
 from ...engine.landscape import landscape
 from .. import style
-from .views import Marker, status_line
+from .views import Marker, plot_widget, status_line
 
 
 PATH_DOTS = 300     # the path's points get a dot each up to this many
@@ -134,7 +134,7 @@ class LandscapePlot(QWidget):
                                                       self.b.currentText()))
         self.resolution.editingFinished.connect(self.request)
 
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = plot_widget(grid=False)
         self.image = pg.ImageItem()
         self.image.setColorMap(pg.colormap.get("viridis"))
         self.plot.addItem(self.image)

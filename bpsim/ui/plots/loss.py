@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from .. import style
+from .views import add_legend, plot_widget
 
 
 def epoch_means(costs: np.ndarray, epochs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -26,15 +27,10 @@ DOTS_UP_TO = 40     # steps drawn with a dot each
 class LossPlot(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = plot_widget()
         self.plot.setLabel("bottom", self.tr("iteration"))
         self.plot.setLabel("left", self.tr("cost"))
-        # the costs as they are: a "(x0.001)" scale (or "x1e+27" on a log
-        # axis) makes a class read 253 for 0.253
-        self.plot.getAxis("left").enableAutoSIPrefix(False)
-        # a GridItem: the axes' own grid costs ~8 ms a paint
-        self.plot.addItem(pg.GridItem(pen=pg.mkPen((0, 0, 0, 40)), textPen=None))
-        self.plot.addLegend(offset=(-10, 10))
+        add_legend(self.plot)
         self.train = self.plot.plot(pen=pg.mkPen(style.FORWARD, width=1.5),
                                     name=self.tr("cost per step"))
         self.epoch = self.plot.plot(pen=pg.mkPen("#2c3e50", width=2.5),

@@ -44,6 +44,29 @@ def status_line(label: QLabel) -> QLabel:
     return label
 
 
+def plot_widget(grid: bool = True) -> pg.PlotWidget:
+    """A plot as every view draws it: white, dark axis text, the numbers on
+    the axes as they are (pyqtgraph's automatic "(x0.001)" scale makes a
+    class read 179 for a cost of 0.179)."""
+    plot = pg.PlotWidget(background="w")
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.enableAutoSIPrefix(False)
+        axis.setTextPen(style.TEXT)
+        axis.setPen(style.MUTED)
+        axis.labelStyle = {"color": style.TEXT.name(), "font-size": "10pt"}
+    if grid:    # a GridItem: the axes' own grid costs ~8 ms a paint
+        plot.addItem(pg.GridItem(pen=pg.mkPen((0, 0, 0, 40)), textPen=None))
+    return plot
+
+
+def add_legend(plot: pg.PlotWidget) -> pg.LegendItem:
+    """A legend in the top right corner, on a white ground so curves
+    passing behind it do not cross its words."""
+    return plot.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 215),
+                          pen=pg.mkPen(style.MUTED), labelTextColor=style.TEXT)
+
+
 def _frame(widget: QWidget, controls: list, plot: pg.PlotWidget, status: QLabel) -> None:
     status_line(status)
     row = QHBoxLayout()
@@ -67,9 +90,7 @@ class TangentPlot(QWidget):
         self.window = window
         self.param = QComboBox()
         self.param.activated.connect(lambda _: self.refresh(force=True))
-        self.plot = pg.PlotWidget(background="w")
-        # a GridItem: the axes' own grid costs ~8 ms a paint
-        self.plot.addItem(pg.GridItem(pen=pg.mkPen((0, 0, 0, 40)), textPen=None))
+        self.plot = plot_widget()
         self.curve = self.plot.plot(pen=pg.mkPen(style.FORWARD, width=2.5))
         self.tangent = self.plot.plot(pen=pg.mkPen(style.BACKWARD, width=2,
                                                    style=pg.QtCore.Qt.DashLine))
@@ -168,7 +189,7 @@ class DataPlot(QWidget):
         self.window = window
         self.node = QComboBox()
         self.node.activated.connect(lambda _: self.refresh())
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = plot_widget(grid=False)
         self.image = pg.ImageItem()
         self.image.setColorMap(pg.colormap.get("CET-D1A"))
         self.plot.addItem(self.image)
@@ -267,13 +288,11 @@ class GradientFlowPlot(QWidget):
     def __init__(self, window, parent=None):
         super().__init__(parent)
         self.window = window
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = plot_widget()
         self.plot.setLogMode(y=True)
-        # a GridItem: the axes' own grid costs ~8 ms a paint
-        self.plot.addItem(pg.GridItem(pen=pg.mkPen((0, 0, 0, 40)), textPen=None))
         self.plot.setLabel("bottom", self.tr("iteration"))
         self.plot.setLabel("left", self.tr("‖∂C/∂W‖ per layer"))
-        self.legend = self.plot.addLegend(offset=(-10, 10))
+        self.legend = add_legend(self.plot)
         self.curves: list = []
         self.status = QLabel()
         _frame(self, [], self.plot, self.status)
