@@ -150,6 +150,17 @@ def test_data_view_and_gradient_flow(window):
     assert session.history.grad_norms[-1][0] == pytest.approx(hidden, rel=1e-12)
 
 
+def test_gradient_flow_of_a_circuit_says_why_it_is_empty(window):
+    window.open_path(examples_dir() / "single-weight-regression.bpsim.json")
+    window.workspace.session.train(5)
+    window.refresh()
+    window.plots.docks["gradients"].raise_()
+    flow = window.plots.gradients
+    flow.refresh()
+    assert flow.curves == [] and not flow.legend.isVisible()
+    assert "No neuron has weights" in flow.status.text()
+
+
 def test_exports_write_valid_files(window, tmp_path, monkeypatch):
     trained(window, 10)
     png, svg = tmp_path / "net.png", tmp_path / "net.svg"

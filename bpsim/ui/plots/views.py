@@ -311,6 +311,11 @@ class GradientFlowPlot(QWidget):
         self._key = key
         rows = [g for g in h.grad_norms if g is not None]
         names = session.layer_names
+        self.legend.setVisible(bool(names))
+        if not names:
+            self.status.setText(self.tr("No neuron has weights here (a circuit of gates and "
+                                        "params): the gradient flow is the ‖∂C/∂W‖ of layers "
+                                        "of neurons."))
         if len(self.curves) != len(names):
             for c in self.curves:
                 self.plot.removeItem(c)
