@@ -66,11 +66,15 @@ def landscape_points(trainer: Trainer, theta: np.ndarray, settings: Settings,
             k = min(per_pass, count_points - start)
             p = network.pass_for(n * k)
             offsets = {q: np.repeat(d[start:start + k], n) for q, d in zip(pos, deltas)}
-            p.forward(theta, np.tile(X, k), offsets)
-            y = p.outputs()
+            tiled = np.tile(X, k)
             t = np.tile(T, k) if loss.needs_targets else None
-            elements = loss.elements(y, t)
-            out[start:start + k] = elements.reshape(elements.shape[0], k, n).sum(axis=(0, 2))
+            for exact in (False, True):   # exactly only where a nan may have spread
+                p.forward(theta, tiled, offsets, exact=exact)
+                elements = loss.elements(p.outputs(), t)
+                sums = elements.reshape(elements.shape[0], k, n).sum(axis=(0, 2))
+                if np.isfinite(sums).all() or not p.can_leak:
+                    break
+            out[start:start + k] = sums
         cost = out / count
         if settings.regularization != "none" and settings.lam:
             base = float(np.sum(np.abs(theta * c.weight_mask)) if settings.regularization == "l1"
@@ -90,5 +94,8 @@ def outputs_over(trainer: Trainer, theta: np.ndarray, X: np.ndarray,
     network = Network(c, trainer.dataset.inputs)
     p = network.pass_for(len(X))
     with np.errstate(all="ignore"):
-        p.forward(theta, np.ascontiguousarray(np.asarray(X, dtype=float).T))
+        inputs = np.ascontiguousarray(np.asarray(X, dtype=float).T)
+        p.forward(theta, inputs)
+        if p.can_leak and not np.isfinite(p.A).all():
+            p.forward(theta, inputs, exact=True)
     return {nid: p.A[c.row[c.index[nid]]].copy() for nid in node_ids}

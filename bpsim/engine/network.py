@@ -25,6 +25,38 @@ def _rows(A: np.ndarray, rows: np.ndarray):
     return None
 
 
+def _exact_dot(W: np.ndarray, mask: np.ndarray | None, src: np.ndarray,
+               out: np.ndarray) -> None:
+    """``W @ src`` where an unconnected pair (mask 0) adds nothing even when
+    the source is not finite: 0·nan is nan, and a dense product would hand a
+    nan of one node to every node of the level, connected to it or not."""
+    bad = np.flatnonzero(~np.isfinite(src).all(axis=1)) if mask is not None else ()
+    if not len(bad):
+        np.dot(W, src, out=out)
+        return
+    clean = src.copy()
+    clean[bad] = 0.0
+    np.dot(W, clean, out=out)
+    for s in bad:
+        targets = np.flatnonzero(mask[:, s])
+        out[targets] += W[targets, s][:, None] * src[s]
+
+
+def _live_rows(c: Compiled) -> np.ndarray:
+    """Rows of the nodes an output depends on.  The others are dead ends:
+    nothing flows back through them (as in torch, whose backward never
+    visits a node the loss does not reach)."""
+    spec = c.spec
+    live = np.zeros(len(spec.nodes), dtype=bool)
+    live[[c.index[o] for o in spec.outputs]] = True
+    for i in reversed(c.topo_order):
+        if not live[i]:
+            live[i] = any(live[c.index[spec.edges[e].dst]] for e in c.consumers[i])
+    rows = np.ones(c.n_rows, dtype=bool)      # the ones rows feed biases: live enough
+    rows[c.row] = live
+    return rows
+
+
 class _Level:
     """One level of neurons with its views bound."""
 
@@ -42,11 +74,13 @@ class _Level:
         self.dA = p.dA[lv.r0:lv.r1]
         self.back = np.empty((lv.hi - lv.lo, p.size))
         self.mask = lv.mask
+        self.mask_T = None if lv.mask is None else lv.mask.T
         self.groups = [(ACTIVATIONS[act].value, ACTIVATIONS[act].grad,
                         p.Z[g0:g1], p.A[g0:g1], p.dZ[g0:g1]) for g0, g1, act in lv.groups]
         # A level of identity neurons (a regression's output): δ is ∂C/∂a
         # itself, one copy instead of φ' = 1 and a product.
         self.identity = all(act == "identity" for _, _, act in lv.groups)
+        self.dead = ~p.live[lv.r0:lv.r1]      # its neurons no output depends on
         self.reads_only_data = False   # both set by the Pass, which knows the rows
         self.direct = False
 
@@ -72,7 +106,12 @@ class Pass:
             self.A[net.fixed_rows] = net.fixed_values
         self.out_view = _rows(self.A, c.output_rows)
         self.dout_view = _rows(self.dA, c.output_rows)
+        self.live = _live_rows(c)
         levels = {lv.level: _Level(lv, self) for lv in c.neuron_levels}
+        # Whether a non-finite value could reach a node that does not read it
+        # (see exact in forward): a level with unconnected pairs, or a dead end.
+        self.can_leak = any(lv.mask is not None for lv in c.neuron_levels) or \
+            not self.live.all()
         # The forward schedule: per level, the neurons' level then its gates.
         self.schedule: list[tuple[_Level | None, list[OpNode]]] = [
             (levels.get(k), c.op_levels[k]) for k in range(1, len(c.op_levels))]
@@ -126,12 +165,17 @@ class Pass:
         self.zero_rows = np.array(shared, dtype=np.intp)
 
     def forward(self, theta: np.ndarray, inputs: np.ndarray,
-                offsets: dict[int, np.ndarray] | None = None) -> None:
+                offsets: dict[int, np.ndarray] | None = None, exact: bool = False) -> None:
         """``inputs``: the data columns, shape (data inputs, size).
 
         ``offsets`` {theta position: per-column change} evaluates, in one
         pass, columns that each see a different value of a few parameters —
         the cost over a grid of two weights is one pass over tiled data.
+
+        The products are dense: a nan or inf in one node's value becomes nan
+        in every node of the next level (0·inf).  When the values are finite
+        that cannot happen; when they are not, the caller passes again with
+        ``exact``, where only connected pairs meet (the rare, slower way).
         """
         np.copyto(self.theta, theta)
         A = self.A
@@ -152,7 +196,10 @@ class Pass:
                     by_level.setdefault(where[1], []).append((where[2], where[3], delta))
         for level, ops in self.schedule:
             if level is not None:
-                np.dot(level.W, level.src, out=level.Z)
+                if exact:
+                    _exact_dot(level.W, level.mask, level.src, level.Z)
+                else:
+                    np.dot(level.W, level.src, out=level.Z)
                 if by_level:
                     for r, col, delta in by_level.get(level.level, ()):
                         level.Z[r] += delta * level.src[col]     # w + Δw, column by column
@@ -169,11 +216,15 @@ class Pass:
         A = self.A
         return GATES[op.gate].local([A[r] for r in op.inputs], A[op.row], op.value)
 
-    def backward(self, d_outputs: np.ndarray, all_nodes: bool = True) -> np.ndarray:
+    def backward(self, d_outputs: np.ndarray, all_nodes: bool = True,
+                 exact: bool = False) -> np.ndarray:
         """∂loss/∂theta (this pass's own buffer) given ∂loss/∂outputs.
 
         With ``all_nodes`` False, the gradients of inputs and constants are
         not computed: training never needs them, only the trace shows them.
+        With ``exact``, non-finite numbers stay where they belong (see
+        ``forward``): only connected pairs meet, and dead ends send nothing
+        back (their local derivative may be inf, and inf·0 is nan).
         """
         c = self.c
         dA = self.dA
@@ -187,6 +238,8 @@ class Pass:
             dA[c.output_rows] += d_outputs
         for level, ops in reversed(self.schedule):
             for op in reversed(ops):
+                if exact and not self.live[op.row]:
+                    continue
                 upstream = dA[op.row]
                 for r, local in zip(op.inputs, self.op_local_grads(op)):
                     dA[r] += local * upstream
@@ -199,14 +252,25 @@ class Pass:
                 for _, grad, Zg, Ag, dZg in level.groups:
                     grad(Zg, Ag, dZg)
                 dz *= level.dA
+            if exact:
+                dz[level.dead] = 0.0
             np.dot(dz, level.src_T, out=level.gW)
             if level.mask is not None:
-                level.gW *= level.mask
+                if exact:
+                    np.copyto(level.gW, 0.0, where=level.mask == 0)
+                else:
+                    level.gW *= level.mask
             if level.direct:
                 if all_nodes or not level.reads_only_data:
-                    np.dot(level.W.T, dz, out=level.dsrc)
+                    if exact:
+                        _exact_dot(level.W.T, level.mask_T, dz, level.dsrc)
+                    else:
+                        np.dot(level.W.T, dz, out=level.dsrc)
             else:
-                np.dot(level.W.T, dz, out=level.back)
+                if exact:
+                    _exact_dot(level.W.T, level.mask_T, dz, level.back)
+                else:
+                    np.dot(level.W.T, dz, out=level.back)
                 level.dsrc += level.back
         if self.has_params:
             self.grad[c.param_node_theta] = dA[c.param_node_rows].sum(axis=1)

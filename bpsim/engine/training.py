@@ -83,6 +83,7 @@ class StepResult:
     before: TrainState
     after: TrainState | None       # None when the step diverged
     direction: np.ndarray | None   # what η multiplied
+    exact: bool = False            # passed again exactly (non-finite numbers: see Pass)
 
     @property
     def diverged(self) -> bool:
@@ -197,18 +198,34 @@ class Trainer:
         keep every node's values for the trace (``last_pass``)."""
         x, t = self._X_train[:, rows], self._T_train[:, rows]
         with np.errstate(all="ignore"):
-            return _owned(self._evaluate(theta, x, t, rows, settings, all_nodes))
+            ev = self._evaluate(theta, x, t, rows, settings, all_nodes)
+            if self._leaked(self._last, all_nodes):
+                ev = self._evaluate(theta, x, t, rows, settings, all_nodes, exact=True)
+            return _owned(ev)
 
-    def _evaluate(self, theta, x, t, rows, settings: Settings, all_nodes: bool) -> Evaluation:
+    @staticmethod
+    def _leaked(p: Pass, all_nodes: bool = True) -> bool:
+        """Whether a non-finite number in the pass may have reached nodes it
+        does not feed (the dense products' 0·inf): then pass again, exactly.
+        Only asked when something is not finite, so finite steps pay nothing
+        more than the check of what they show."""
+        if not p.can_leak:
+            return False
+        if all_nodes:
+            return not (np.isfinite(p.A).all() and np.isfinite(p.dA).all())
+        return True
+
+    def _evaluate(self, theta, x, t, rows, settings: Settings, all_nodes: bool,
+                  exact: bool = False) -> Evaluation:
         """The pass itself; ``grad`` is the pass's own buffer (copy to keep it)."""
         loss = LOSSES[settings.loss]
         p = self.network.pass_for(len(rows))
         self._last = p
-        p.forward(theta, x)
+        p.forward(theta, x, exact=exact)
         y = p.outputs()
         targets = t if loss.needs_targets else None
         loss_value, dy = loss_value_and_grad(loss, settings.reduction, y, targets)
-        grad = p.backward(dy, all_nodes)
+        grad = p.backward(dy, all_nodes, exact=exact)
         penalty, penalty_grad = 0.0, None
         if settings.regularization != "none" and settings.lam:
             penalty, penalty_grad = penalty_and_grad(
@@ -224,10 +241,14 @@ class Trainer:
             return None
         loss = LOSSES[settings.loss]
         p = self._test_network.pass_for(count)
+        t = self._T_test if loss.needs_targets else None
         with np.errstate(all="ignore"):
             p.forward(theta, self._X_test)
-            t = self._T_test if loss.needs_targets else None
-            return loss_value_and_grad(loss, settings.reduction, p.outputs(), t)[0]
+            cost = loss_value_and_grad(loss, settings.reduction, p.outputs(), t)[0]
+            if not math.isfinite(cost) and p.can_leak:
+                p.forward(theta, self._X_test, exact=True)
+                cost = loss_value_and_grad(loss, settings.reduction, p.outputs(), t)[0]
+            return cost
 
     # --- steps ----------------------------------------------------------------
 
@@ -236,27 +257,34 @@ class Trainer:
         the update is not applied."""
         with np.errstate(all="ignore"):
             result = self._step(state, settings, True)
+            if not result.exact and self._leaked(self._last):
+                result = self._step(state, settings, True, exact=True)
         ev = _owned(result.evaluation)
         # gd's direction is the gradient itself, i.e. the pass's buffer
         direction = ev.grad if result.direction is result.evaluation.grad else result.direction
         return replace(result, evaluation=ev, direction=direction)
 
-    def _step(self, state: TrainState, settings: Settings, all_nodes: bool) -> StepResult:
+    def _step(self, state: TrainState, settings: Settings, all_nodes: bool,
+              exact: bool = False) -> StepResult:
         rows, x, t, position = self.next_batch(state.position, settings)
         test = self.test_cost(state.theta, settings) if self.dataset.test_count else None
-        ev = self._evaluate(state.theta, x, t, rows, settings, all_nodes)
+        ev = self._evaluate(state.theta, x, t, rows, settings, all_nodes, exact)
         number = state.step + 1
         if not math.isfinite(ev.cost):
-            return StepResult(number, ev, test, state, None, None)
+            if not exact and self.network.pass_for(len(rows)).can_leak:
+                return self._step(state, settings, all_nodes, exact=True)
+            return StepResult(number, ev, test, state, None, None, exact)
         up = update(settings.optimizer, state.theta, ev.grad, state.optimizer,
                     settings.learning_rate, settings.momentum, settings.beta1,
                     settings.beta2, settings.eps)
         # One sum tells finiteness in the usual case; only an overflowing sum
         # of finite values needs the element-wise check.
         if not math.isfinite(float(up.theta.sum())) and not np.all(np.isfinite(up.theta)):
-            return StepResult(number, ev, test, state, None, up.direction)
+            if not exact and self.network.pass_for(len(rows)).can_leak:
+                return self._step(state, settings, all_nodes, exact=True)
+            return StepResult(number, ev, test, state, None, up.direction, exact)
         after = TrainState(up.theta, up.state, position, number)
-        return StepResult(number, ev, test, state, after, up.direction)
+        return StepResult(number, ev, test, state, after, up.direction, exact)
 
     def run(self, state: TrainState, settings: Settings, steps: int,
             use_epsilon: bool = True, on_step=None) -> RunResult:

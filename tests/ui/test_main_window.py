@@ -97,7 +97,7 @@ def test_every_stepping_shortcut(window, qtbot):
     assert window.workspace.session.iteration == 3
     qtbot.keyClick(view, Qt.Key_Space)             # run
     assert window._run_timer.isActive()
-    qtbot.waitUntil(lambda: window.workspace.session.iteration > 5, timeout=5000)
+    qtbot.waitUntil(lambda: window.workspace.session.iteration > 5, timeout=30000)
     qtbot.keyClick(view, Qt.Key_Space)             # pause
     assert not window._run_timer.isActive()
     assert window.history_slider.maximum() == window.workspace.session.iteration
@@ -421,7 +421,7 @@ def test_run_at_full_speed_trains_beside_the_window_and_pauses_where_it_is(windo
     window.speed.setValue(0)
     window.toggle_run()
     assert window._background is not None and window._background.running
-    qtbot.waitUntil(lambda: session.iteration > 50, timeout=10000)
+    qtbot.waitUntil(lambda: session.iteration > 50, timeout=30000)
     edges = window.scene.edges.values()
     assert all(e.grad_label.text() == "" for e in edges)     # weights only, while it runs
     assert all(e.label.text() for e in edges)
@@ -433,7 +433,7 @@ def test_run_at_full_speed_trains_beside_the_window_and_pauses_where_it_is(windo
     training.learning_rate = 0.25
     assert window.push(SetSection("training", training, "learning_rate"))
     changed_at = session.iteration
-    qtbot.waitUntil(lambda: session.iteration > changed_at + 50, timeout=10000)
+    qtbot.waitUntil(lambda: session.iteration > changed_at + 50, timeout=30000)
     window.toggle_run()
     assert window._background is None and not window.running
     st = window.workspace.stepper
@@ -456,7 +456,7 @@ def test_run_until_divergence_shows_the_step_that_diverged(window, qtbot, tmp_pa
     window.open_path(path)
     window.speed.setValue(0)
     window.toggle_run()
-    qtbot.waitUntil(lambda: not window.running, timeout=10000)
+    qtbot.waitUntil(lambda: not window.running, timeout=30000)
     st = window.workspace.stepper
     assert st.trace.diverged and st.complete
     assert "not applied" in window.explanation.text.toPlainText()

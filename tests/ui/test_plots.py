@@ -100,7 +100,7 @@ def test_landscape_at_the_current_point_is_the_engine_cost(window, qtbot):
     plot.choose("w:h1->o", "b:o")
     params = session.parameters()
     qtbot.waitUntil(lambda: plot._computed_at is not None
-                    and plot._computed_at[1] == ("w:h1->o", "b:o"), timeout=10000)
+                    and plot._computed_at[1] == ("w:h1->o", "b:o"), timeout=30000)
     va, vb = plot.last_request["values"]
     assert va[10] == pytest.approx(params["w:h1->o"], abs=1e-15)
     assert vb[10] == pytest.approx(params["b:o"], abs=1e-15)
