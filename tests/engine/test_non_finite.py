@@ -80,3 +80,25 @@ def test_plots_evaluate_past_a_dead_end_nan():
     out = outputs_over(s.trainer, s.state.theta, np.zeros((3, 0)), ["y", "l"])   # no data
     np.testing.assert_array_equal(out["y"], [-2.0, -2.0, -2.0])
     assert np.isnan(out["l"]).all()
+
+
+def test_a_dead_end_with_an_infinite_local_derivative_sends_nothing_back():
+    """1/x of a step unit that is 0: inf, and its local derivative −inf.
+    Nothing depends on it, so it sends back 0, not −inf·0 = nan: the step
+    unit's weights get gradient 0 and training goes on."""
+    s = session(
+        [{"id": "x", "kind": "input", "value": -1.0},
+         {"id": "s", "kind": "neuron", "activation": "step", "bias": 0},
+         {"id": "r", "kind": "op", "op": "inv"},
+         {"id": "p", "kind": "param", "value": 0.5},
+         {"id": "y", "kind": "neuron", "bias": 0}],
+        [{"from": "x", "to": "s", "weight": 1}, {"from": "s", "to": "r"},
+         {"from": "p", "to": "y", "weight": 2}],
+        training={"optimizer": "momentum", "learning_rate": 0.1})
+    result = s.trainer.step(s.state, s.settings)
+    assert not result.diverged and result.cost == 1.0
+    grads = dict(zip(s.param_names, s.trainer.named(result.evaluation.grad)))
+    assert grads == {"w:x->s": 0.0, "b:s": 0.0, "p:p": 2.0, "w:p->y": 0.5, "b:y": 1.0}
+    c = s.trainer.compiled
+    assert np.isinf(s.trainer.last_pass.A[c.row[c.index["r"]]]).all()
+    assert s.trainer.run(s.state, s.settings, 4).stopped == "max_steps"
