@@ -65,6 +65,17 @@ def auto_layout(doc: Document) -> dict[str, tuple[float, float]]:
     return pos
 
 
+def place_unplaced(doc: Document) -> None:
+    """Give the nodes a file left without ``pos`` their automatic places
+    (a file written by hand or by a script often has none: piled at one
+    point, its nodes would hide each other)."""
+    if any(n.pos is None for n in doc.nodes):
+        pos = auto_layout(doc)
+        for n in doc.nodes:
+            if n.pos is None:
+                n.pos = pos[n.id]
+
+
 def parse_layers(text: str) -> list[int]:
     """"2-4-4-1" → [2, 4, 4, 1]."""
     parts = [p.strip() for p in re.split(r"[-,\s]+", text.strip()) if p.strip()]

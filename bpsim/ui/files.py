@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ..document import Document, load, save
+from ..document.building import place_unplaced
 from ..errors import BpsimError
 from ..paths import examples_dir
 from ..session.workspace import Workspace
@@ -34,6 +35,7 @@ class FilesMixin:
             if not quiet:
                 self.show_error(self.last_error)
             return False
+        place_unplaced(loaded.document)      # before anything shows it: not an edit
         self.set_workspace(Workspace.from_loaded(loaded), Path(path))
         if Path(path).resolve().parent != examples_dir().resolve():
             self._add_recent(str(Path(path).resolve()))

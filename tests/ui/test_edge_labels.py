@@ -53,3 +53,25 @@ def test_on_the_canvas_shown_edge_labels_do_not_cover_each_other(window):
             common = rects[i].intersected(rects[j])
             assert common.width() * common.height() <= 0.15 * min(
                 r.width() * r.height() for r in (rects[i], rects[j]))
+
+
+def test_nodes_on_top_of_each_other_place_without_fault():
+    """A file without positions puts nodes at one point: edges of no length."""
+    nan = float("nan")
+    placed = place_labels([(0.0, 0.0, 0.0, 0.0), (nan, nan, nan, nan), (0.0, 0.0, 100.0, 0.0)],
+                          [SIZE] * 3, [])
+    assert [t for t, _ in placed][:2] == [0.5, 0.5] and len(placed) == 3
+
+
+def test_a_file_without_positions_opens_laid_out(window, tmp_path):
+    import json
+    data = json.loads((examples_dir() / "xor-2-2-1.bpsim.json").read_text(encoding="utf-8"))
+    for node in data["nodes"]:
+        node.pop("pos", None)
+    path = tmp_path / "no-positions.bpsim.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert window.open_path(path)
+    places = {(item.pos().x(), item.pos().y()) for item in window.scene.nodes.values()}
+    assert len(places) == len(data["nodes"])          # no two nodes on one spot
+    assert all(e.line.length() > 0 for e in window.scene.edges.values())
+    assert not window.isWindowModified()              # laying out is not an edit

@@ -138,7 +138,9 @@ class NodeItem(_Hoverable, QGraphicsItem):
         """Where a line from the centre towards ``towards`` (scene) leaves the body."""
         c = self.scenePos()
         d = towards - c
-        length = math.hypot(d.x(), d.y()) or 1.0
+        if d.isNull():           # on top of each other: no direction to leave by
+            return c
+        length = math.hypot(d.x(), d.y())
         if self.kind == "neuron":
             r = style.NEURON_RADIUS
             return c + d * (r / length)

@@ -78,7 +78,10 @@ def _along(segments: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Points every LINE_STEP px along each segment, and the edge of each."""
     points, owner = [], []
     for k, (x0, y0, x1, y1) in enumerate(segments):
-        n = max(2, int(np.hypot(x1 - x0, y1 - y0) / LINE_STEP) + 1)
+        length = np.hypot(x1 - x0, y1 - y0)
+        if not np.isfinite(length):
+            continue
+        n = max(2, int(length / LINE_STEP) + 1)
         t = np.linspace(0.0, 1.0, n)
         points.append(np.column_stack([x0 + t * (x1 - x0), y0 + t * (y1 - y0)]))
         owner.append(np.full(n, k))
@@ -105,6 +108,9 @@ def place_labels(segments, sizes, obstacles) -> list[tuple[float, bool]]:
     steps = np.arange(len(candidates)) // 2      # 0, 1, 1, 2, 2, 3, 3: away from the middle
     chosen = []
     for k, (segment, size) in enumerate(zip(segments, sizes)):
+        if not np.isfinite(segment).all():      # nodes drawn on top of each other
+            chosen.append((0.5, True))
+            continue
         first, second = label_boxes(segment, candidates, size)
         others = lines[owner != k]
         covered = _overlap(first, taken) + _overlap(second, taken) + LINE_COST * (
