@@ -219,6 +219,21 @@ def _train(job: _Job, out: _Sender, want_trace, stop) -> None:
     out.send(("done", stopped))
 
 
+PIPE_BYTES = 1 << 20      # a frame's steps and its trace, with room to spare
+
+
+def _widen(conn) -> None:
+    """Give the results pipe room for a frame's worth of messages (Linux:
+    64 KB by default, a single trace of a 1000-row batch is near that).  In a
+    full pipe the worker's sender waits, and the trace a frame asked for
+    comes a frame late, behind the steps."""
+    try:
+        import fcntl
+        fcntl.fcntl(conn.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
+    except (ImportError, OSError, ValueError):
+        pass        # another system, or a lower limit: the default pipe serves, slower
+
+
 class _Server:
     """The training process and its pipes: one per window process."""
 
@@ -229,6 +244,7 @@ class _Server:
         ctx = mp.get_context("spawn")   # a fresh interpreter: no Qt, no threads copied
         jobs_out, self.jobs = ctx.Pipe(duplex=False)
         self.results, results_in = ctx.Pipe(duplex=False)
+        _widen(results_in)
         self.want_trace = ctx.Event()
         self.stop = ctx.Event()
         self.current: ProcessRun | None = None     # the run being served

@@ -29,7 +29,10 @@ from .plots import Plots
 from .style import flatten
 from .undo import UndoAdapter
 
-FRAME_MS = 16            # Run mode shows a frame this often
+# Run mode shows a frame this often: a little faster than a 60 Hz screen
+# refreshes, so that, unsynchronized with it, no refresh finds the last
+# frame again (and a frame that comes late still leaves one for the next).
+FRAME_MS = 15
 SLOW_PANEL_S = 0.25      # while running, text panels refresh at most this often
 
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QGraphicsItem, QGraphicsLineItem, QGraphicsPixmap
 from .. import style
 
 PORT_RADIUS = 6.0
-LABEL_GROUND = QColor(255, 255, 255, 210)
+LABEL_GROUND = QColor(255, 255, 255)
 
 
 def fmt(x: float | None, digits: int) -> str:

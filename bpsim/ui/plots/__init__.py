@@ -101,32 +101,41 @@ class Plots:
         if not self.built:
             return
         session = self.window.workspace.session if self.window.workspace else None
-        if self.shown("loss"):
-            self.loss.refresh(session)
         now = time.perf_counter()
-        slow_due = not self.window.running or now - self._slow_shown > SLOW_VIEW_S
+        running = self.window.running
+        slow_due = not running or now - self._slow_shown > SLOW_VIEW_S
         if slow_due:
             self._slow_shown = now
         live = [n for n in ("landscape", "data") if self.shown(n)]
         slow = [n for n in ("gradients", "tangent") if self.shown(n)]
         names = live + slow
-        if self.window.running and names:
-            # While running, a frame pays for the loss curve and one other
-            # view: the path on the landscape and the decision boundary in
-            # turn, and every SLOW_EVERY-th frame the gradient flow or the
-            # tangent (whose curve is a pass over all rows), so each moves.
+        loss = self.shown("loss")
+        if running and names:
+            # While running, a frame pays for one plot: the loss curve every
+            # other frame, and in between one other view — the path on the
+            # landscape and the decision boundary in turn, and at every
+            # SLOW_EVERY-th turn the gradient flow or the tangent (whose
+            # curve is a pass over all rows) — so each keeps moving and no
+            # frame pays for two.
             self._frame = getattr(self, "_frame", -1) + 1
-            if slow and (self._frame % SLOW_EVERY == 0 or not live):
-                self._slow_turn = getattr(self, "_slow_turn", -1) + 1
-                names = [slow[self._slow_turn % len(slow)]]
+            if loss and self._frame % 2 == 0:
+                names = []
             else:
-                self._live_turn = getattr(self, "_live_turn", -1) + 1
-                names = [live[self._live_turn % len(live)]]
+                loss = False
+                self._turn = getattr(self, "_turn", -1) + 1
+                if slow and (self._turn % SLOW_EVERY == 0 or not live):
+                    self._slow_turn = getattr(self, "_slow_turn", -1) + 1
+                    names = [slow[self._slow_turn % len(slow)]]
+                else:
+                    self._live_turn = getattr(self, "_live_turn", -1) + 1
+                    names = [live[self._live_turn % len(live)]]
+        if loss:
+            self.loss.refresh(session)
         for name in names:
             self.widgets[name].refresh()
         if slow_due:
             self.refresh_thumbnails()
-        self._refreshed = ("loss", *names)
+        self._refreshed = (*(("loss",) if loss else ()), *names)
 
     def flush(self) -> None:
         """Have the plots just refreshed take their changes now.  A scene hands
