@@ -2,6 +2,7 @@
 controls in the toolbar, the position in the status bar."""
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from pathlib import Path
@@ -210,6 +211,7 @@ class MainWindow(FilesMixin, QMainWindow):
                 # each frame shows the latest step
                 self._background = self._new_run()
                 self._background.start()
+            self._hold_full_collections(True)
             self._run_timer.start()
             self.actions["run"].setText(self.tr("Pause"))
             self.actions["run"].setChecked(True)
@@ -220,12 +222,25 @@ class MainWindow(FilesMixin, QMainWindow):
         self._restart = False
         if self._run_timer.isActive():
             self._run_timer.stop()
+            self._hold_full_collections(False)
             stopped = self._end_background()
             self.refresh()           # the text panels, paused while running
         if hasattr(self, "actions"):
             self.actions["run"].setText(self.tr("Run"))
             self.actions["run"].setChecked(False)
         return stopped
+
+    def _hold_full_collections(self, hold: bool) -> None:
+        """No full garbage collection while running: with a long history a
+        pass over every object takes tens of ms, a stutter of several
+        frames.  The young generations are still collected as usual; the
+        old one waits for Pause."""
+        if hold:
+            self._gc_threshold = gc.get_threshold()
+            gc.set_threshold(self._gc_threshold[0], self._gc_threshold[1], 1 << 30)
+        elif getattr(self, "_gc_threshold", None) is not None:
+            gc.set_threshold(*self._gc_threshold)
+            self._gc_threshold = None
 
     def _end_background(self) -> str | None:
         """Stop the worker (never while holding the lock: it may be waiting for

@@ -483,3 +483,16 @@ def test_status_bar_counts_epochs_from_one_like_iterations(window, tmp_path):
             assert (stepper.iteration, stepper.index) == (iteration, index)
             assert labels["iteration"].text() == f"iteration {iteration}"
             assert labels["epoch"].text() == f"epoch {(iteration + 1) // 2}"
+
+
+def test_no_full_garbage_collection_while_running(window, qtbot):
+    """A full pass over a long history's objects stutters a run: it waits for Pause."""
+    import gc
+    window.open_path(XOR)
+    before = gc.get_threshold()
+    window.speed.setValue(1)
+    window.toggle_run()
+    assert gc.get_threshold()[:2] == before[:2] and gc.get_threshold()[2] > 10 ** 6
+    qtbot.waitUntil(lambda: window.workspace.session.iteration > 3, timeout=30000)
+    window.toggle_run()
+    assert gc.get_threshold() == before
