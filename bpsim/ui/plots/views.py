@@ -90,6 +90,7 @@ class TangentPlot(QWidget):
         super().__init__(parent)
         self.window = window
         self.param = QComboBox()
+        self.param.setSizeAdjustPolicy(QComboBox.AdjustToContents)   # "w:x1->h1_1", whole
         self.param.activated.connect(lambda _: self.refresh(force=True))
         self.plot = plot_widget()
         self.curve = self.plot.plot(pen=pg.mkPen(style.FORWARD, width=2.5))
@@ -190,6 +191,7 @@ class DataPlot(QWidget):
         super().__init__(parent)
         self.window = window
         self.node = QComboBox()
+        self.node.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         self.node.activated.connect(lambda _: self.refresh())
         self.plot = plot_widget(grid=False)
         self.image = pg.ImageItem()
