@@ -212,6 +212,7 @@ class MainWindow(FilesMixin, QMainWindow):
                 self._background = self._new_run()
                 self._background.start()
             self._hold_full_collections(True)
+            self.explanation.show_running()
             self._run_timer.start()
             self.actions["run"].setText(self.tr("Pause"))
             self.actions["run"].setChecked(True)

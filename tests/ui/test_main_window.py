@@ -485,14 +485,17 @@ def test_status_bar_counts_epochs_from_one_like_iterations(window, tmp_path):
             assert labels["epoch"].text() == f"epoch {(iteration + 1) // 2}"
 
 
-def test_no_full_garbage_collection_while_running(window, qtbot):
-    """A full pass over a long history's objects stutters a run: it waits for Pause."""
+def test_while_running_no_full_garbage_collection_and_the_explanation_says_so(window, qtbot):
+    """A full pass over a long history's objects stutters a run: it waits for Pause.
+    The explanation says training runs, instead of an earlier text."""
     import gc
     window.open_path(XOR)
     before = gc.get_threshold()
     window.speed.setValue(1)
     window.toggle_run()
     assert gc.get_threshold()[:2] == before[:2] and gc.get_threshold()[2] > 10 ** 6
+    assert "Training runs" in window.explanation.text.toPlainText()   # not a stale text
     qtbot.waitUntil(lambda: window.workspace.session.iteration > 3, timeout=30000)
     window.toggle_run()
     assert gc.get_threshold() == before
+    assert "Training runs" not in window.explanation.text.toPlainText()

@@ -41,6 +41,16 @@ class ExplanationPanel(QWidget):
         else:
             self.text.setHtml(self.render(workspace, sample, digits))
 
+    def show_running(self) -> None:
+        """While training runs the formulas would change faster than anyone
+        reads: say so, once, instead of leaving an earlier text standing."""
+        self.text.setHtml(
+            "<p style='font-size:15pt;color:#2c5aa0'><b>" + self.tr("Training runs") +
+            "</b></p><p style='font-size:12pt'>" +
+            self.tr("The canvas shows each frame's step as batch means. Press Space "
+                    "to pause, then → and ← to read every formula of the step shown.") +
+            "</p>")
+
     def introduction(self, workspace) -> str:
         """Before the first micro-step: the network's title and notes (Markdown)."""
         doc = workspace.document
