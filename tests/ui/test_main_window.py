@@ -499,3 +499,13 @@ def test_while_running_no_full_garbage_collection_and_the_explanation_says_so(wi
     window.toggle_run()
     assert gc.get_threshold() == before
     assert "Training runs" not in window.explanation.text.toPlainText()
+
+
+def test_the_activation_choice_shows_only_for_networks_with_neurons(window):
+    window.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
+    assert window.training.network_box.isHidden()
+    window.actions["add_neuron"].trigger()        # an edit: now there is one to choose for
+    window.refresh()
+    assert not window.training.network_box.isHidden()
+    window.open_path(XOR)
+    assert not window.training.network_box.isHidden()

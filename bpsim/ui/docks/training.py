@@ -70,6 +70,7 @@ class TrainingPanel(QScrollArea):
         row.addWidget(apply)
         form.addRow(self.tr("Activation"), row)
         layout.addWidget(box)
+        self.network_box = box        # shown when the network has neurons
         # loss
         box = QGroupBox(self.tr("Cost"))
         form = QFormLayout(box)
@@ -194,6 +195,8 @@ class TrainingPanel(QScrollArea):
         if ws is None:
             return
         doc = ws.document
+        # a circuit of gates has no activation to choose
+        self.network_box.setVisible(any(n.kind == "neuron" for n in doc.nodes))
         s = ws.session.settings if ws.session else doc.settings()
         self._filling = True
         for widget, value in ((self.loss, s.loss), (self.reduction, s.reduction),
