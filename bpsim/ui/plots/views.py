@@ -55,7 +55,7 @@ def plot_widget(grid: bool = True) -> pg.PlotWidget:
         axis.enableAutoSIPrefix(False)
         axis.setTextPen(style.TEXT)
         axis.setPen(style.MUTED)
-        axis.labelStyle = {"color": style.TEXT.name(), "font-size": "10pt"}
+        axis.labelStyle = {"color": style.TEXT.name()}
     if grid:    # a GridItem: the axes' own grid costs ~8 ms a paint
         plot.addItem(pg.GridItem(pen=pg.mkPen((0, 0, 0, 40)), textPen=None))
     return plot
