@@ -251,3 +251,16 @@ def test_contours_lie_on_their_level():
     # every end point lies on one of the two circles (linear interpolation: ~1 % off)
     near = np.minimum(np.abs(r2 - 100) / 100, np.abs(r2 - 400) / 400)
     assert near.max() < 0.02
+
+
+def test_axis_titles_get_their_room_at_once(window):
+    """Set with the titles, the axes grow before the next paint: else that
+    paint draws a title over the tick labels (a screenshot, say)."""
+    from bpsim.ui.plots.views import plot_widget, set_titles
+    plot = plot_widget(grid=False)
+    window.plots.docks["data"].setWidget(plot)   # somewhere on screen, laid out
+    window.plots.docks["data"].raise_()
+    axis = plot.getAxis("bottom")
+    bare = axis.geometry().height()
+    set_titles(plot, "w:x1->h1", "w:x2->h1")
+    assert axis.geometry().height() > bare + 5

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout,
 
 from ...engine.landscape import landscape
 from .. import style
-from .views import Marker, plot_widget, status_line
+from .views import Marker, plot_widget, set_titles, status_line
 
 
 PATH_DOTS = 300     # the path's points get a dot each up to this many
@@ -320,8 +320,7 @@ class LandscapePlot(QWidget):
                                     "{3}").format(len(va), len(vb), scale, request["key"][0]))
         if request["names"] != self._labelled:    # a new label re-lays the axes out
             self._labelled = request["names"]
-            self.plot.setLabel("bottom", request["names"][0])
-            self.plot.setLabel("left", request["names"][1])
+            set_titles(self.plot, *request["names"])
 
     # --- every frame ------------------------------------------------------------------
 

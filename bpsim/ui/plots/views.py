@@ -61,6 +61,14 @@ def plot_widget(grid: bool = True) -> pg.PlotWidget:
     return plot
 
 
+def set_titles(plot: pg.PlotWidget, bottom: str, left: str) -> None:
+    """The axes' titles, laid out now: a paint before the next layout pass
+    would draw them over the tick labels."""
+    plot.setLabel("bottom", bottom)
+    plot.setLabel("left", left)
+    plot.plotItem.layout.activate()
+
+
 def add_legend(plot: pg.PlotWidget) -> pg.LegendItem:
     """A legend in the top right corner, on a white ground so curves
     passing behind it do not cross its words."""
@@ -166,8 +174,7 @@ class TangentPlot(QWidget):
         self.landing.setData([p0 + step], [float(landed)])
         if name != self._labelled:     # a new label re-lays the axes out
             self._labelled = name
-            self.plot.setLabel("bottom", name)
-            self.plot.setLabel("left", self.tr("cost (all training rows)"))
+            set_titles(self.plot, name, self.tr("cost (all training rows)"))
         self.status.setText(self.tr("slope ∂C/∂{0} = {1:.6g}; the step moves it by {2:.4g} "
                                     "(η = {3:g})").format(name, self.slope, step,
                                                           session.settings.learning_rate))
@@ -262,8 +269,7 @@ class DataPlot(QWidget):
                 n = ds.n_train
                 self.train_points.setData(X[:n, 0], X[:n, 1], brush=brushes[:n])
                 self.test_points.setData(X[n:, 0], X[n:, 1])
-                self.plot.setLabel("bottom", ds.inputs[0])
-                self.plot.setLabel("left", ds.inputs[1])
+                set_titles(self.plot, ds.inputs[0], ds.inputs[1])
         else:
             lo, hi = X[:, 0].min(), X[:, 0].max()
             pad = 0.1 * (hi - lo) + 1e-9
@@ -277,8 +283,7 @@ class DataPlot(QWidget):
             self._points_of = None
             self.train_points.setData(X[:n, 0], ys[:n], brush=pg.mkBrush(style.FORWARD))
             self.test_points.setData(X[n:, 0], ys[n:])
-            self.plot.setLabel("bottom", ds.inputs[0])
-            self.plot.setLabel("left", node)
+            set_titles(self.plot, ds.inputs[0], node)
         self.status.setText(self.tr("{0}'s output at iteration {1}{2}").format(
             node, session.iteration, self.tr(" (hovered)") if node == self.hovered else ""))
 
