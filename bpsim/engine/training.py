@@ -199,21 +199,16 @@ class Trainer:
         x, t = self._X_train[:, rows], self._T_train[:, rows]
         with np.errstate(all="ignore"):
             ev = self._evaluate(theta, x, t, rows, settings, all_nodes)
-            if self._leaked(self._last, all_nodes):
+            if self._leaked(self._last):
                 ev = self._evaluate(theta, x, t, rows, settings, all_nodes, exact=True)
             return _owned(ev)
 
     @staticmethod
-    def _leaked(p: Pass, all_nodes: bool = True) -> bool:
-        """Whether a non-finite number in the pass may have reached nodes it
-        does not feed (the dense products' 0·inf): then pass again, exactly.
-        Only asked when something is not finite, so finite steps pay nothing
-        more than the check of what they show."""
-        if not p.can_leak:
-            return False
-        if all_nodes:
-            return not (np.isfinite(p.A).all() and np.isfinite(p.dA).all())
-        return True
+    def _leaked(p: Pass) -> bool:
+        """Whether a non-finite number in a pass that shows every node may
+        have reached nodes it does not feed (the dense products' 0·inf):
+        then pass again, exactly.  Training steps ask less (see ``_step``)."""
+        return p.can_leak and not (np.isfinite(p.A).all() and np.isfinite(p.dA).all())
 
     def _evaluate(self, theta, x, t, rows, settings: Settings, all_nodes: bool,
                   exact: bool = False) -> Evaluation:
@@ -271,7 +266,7 @@ class Trainer:
         ev = self._evaluate(state.theta, x, t, rows, settings, all_nodes, exact)
         number = state.step + 1
         if not math.isfinite(ev.cost):
-            if not exact and self.network.pass_for(len(rows)).can_leak:
+            if not exact and self._last.can_leak:
                 return self._step(state, settings, all_nodes, exact=True)
             return StepResult(number, ev, test, state, None, None, exact)
         up = update(settings.optimizer, state.theta, ev.grad, state.optimizer,
@@ -280,7 +275,7 @@ class Trainer:
         # One sum tells finiteness in the usual case; only an overflowing sum
         # of finite values needs the element-wise check.
         if not math.isfinite(float(up.theta.sum())) and not np.all(np.isfinite(up.theta)):
-            if not exact and self.network.pass_for(len(rows)).can_leak:
+            if not exact and self._last.can_leak:
                 return self._step(state, settings, all_nodes, exact=True)
             return StepResult(number, ev, test, state, None, up.direction, exact)
         after = TrainState(up.theta, up.state, position, number)
