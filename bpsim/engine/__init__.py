@@ -5,12 +5,13 @@ from .functions import ACTIVATIONS, GATES
 from .graph import NODE_KINDS, EdgeSpec, GraphSpec, NodeSpec, compile_graph
 from .losses import LOSSES, REDUCTIONS, REGULARIZATIONS
 from .optimizers import OPTIMIZERS, OptimizerState
-from .trace import IterationTrace, build_trace
+from .trace import IterationTrace, TraceRecord, assemble, build_trace, record_trace
 from .training import RunResult, Settings, StepResult, Trainer, TrainState
 
 __all__ = [
     "ACTIVATIONS", "GATES", "GENERATORS", "LOSSES", "NODE_KINDS", "OPTIMIZERS", "REDUCTIONS",
     "REGULARIZATIONS", "BatchPosition", "Dataset", "EdgeSpec", "GraphSpec", "IterationTrace",
-    "NodeSpec", "OptimizerState", "RunResult", "Settings", "StepResult", "TrainState", "Trainer",
-    "build_trace", "compile_graph", "generate", "single_sample",
+    "NodeSpec", "OptimizerState", "RunResult", "Settings", "StepResult", "TraceRecord",
+    "TrainState", "Trainer", "assemble", "build_trace", "compile_graph", "generate",
+    "record_trace", "single_sample",
 ]

@@ -8,11 +8,12 @@ terms of the chain rule one consumer at a time, and the result.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .functions import ACTIVATIONS, GATES
+from .graph import Compiled
 from .training import Settings, StepResult, Trainer
 
 
@@ -120,53 +121,149 @@ class IterationTrace:
     diverged: bool
 
 
+@dataclass(frozen=True)
+class TraceRecord:
+    """The numbers a trace is read from, in a few arrays: the node matrices
+    of one pass (a row per node, a column per sample, owned copies), the
+    local derivatives of its neurons and gates, the loss's arrays and the
+    update's.  Cheap to reduce and to pickle (a run's training process sends
+    one a frame, see :meth:`means`); :func:`assemble` turns it into the
+    micro-steps."""
+
+    step: int
+    rows: np.ndarray               # the batch's rows of the data set
+    diverged: bool
+    settings: Settings
+    A: np.ndarray
+    Z: np.ndarray
+    dA: np.ndarray
+    dZ: np.ndarray
+    local: np.ndarray              # φ'(z) in the neurons' rows
+    gate_local: dict               # (op row, input position) -> ∂out/∂input
+    gate_term: dict                # (op row, input position) -> ∂out/∂input · dout
+    y: np.ndarray
+    t: np.ndarray | None
+    elements: np.ndarray
+    dy: np.ndarray
+    loss: float
+    penalty: float
+    cost: float
+    grad: np.ndarray               # per parameter, in ``param_names`` order
+    penalty_grad: np.ndarray | None
+    before: np.ndarray
+    after: np.ndarray | None
+    direction: np.ndarray | None
+    delta_norm: float
+
+    def means(self) -> "TraceRecord":
+        """Every per-sample array replaced by its batch mean, kept as a column
+        of one sample: what a frame of a run shows.  (Products of two
+        per-sample arrays, the gates' terms, are averaged as products.)"""
+        n = self.A.shape[1]
+
+        def mean(a):
+            # what a.mean(axis=-1) computes, without its wrapper
+            return None if a is None else np.add.reduce(a, axis=-1, keepdims=True) / n
+        with np.errstate(all="ignore"):     # a diverging step's numbers, as they are
+            return replace(self, A=mean(self.A), Z=mean(self.Z), dA=mean(self.dA),
+                           dZ=mean(self.dZ), local=mean(self.local),
+                           gate_local={k: mean(v) for k, v in self.gate_local.items()},
+                           gate_term={k: mean(v) for k, v in self.gate_term.items()},
+                           y=mean(self.y), t=mean(self.t), elements=mean(self.elements),
+                           dy=mean(self.dy))
+
+
+def record_trace(trainer: Trainer, result: StepResult, settings: Settings) -> TraceRecord:
+    """The numbers of ``result``'s micro-steps; call it right after
+    ``trainer.step`` so the network's buffers still hold that step's values."""
+    c = trainer.compiled
+    ev = result.evaluation
+    buf = trainer.last_pass
+    A, Z = buf.A.copy(), buf.Z.copy()
+    dA = buf.dA.copy()
+    # A diverged step's products may overflow: they are shown as they are.
+    with np.errstate(all="ignore"):
+        local = np.zeros_like(Z)
+        for i in c.topo_order:
+            node = c.spec.nodes[i]
+            if node.kind == "neuron":
+                r = c.row[i]
+                ACTIVATIONS[node.fn].grad(Z[r], A[r], local[r])
+        gate_local, gate_term = {}, {}
+        for level in c.op_levels:
+            for op in level:
+                for k, g in enumerate(buf.op_local_grads(op)):
+                    gate_local[op.row, k] = g
+                    gate_term[op.row, k] = g * dA[op.row]
+        elements = ev.elements
+    return TraceRecord(
+        result.step, ev.rows, result.diverged, settings, A, Z, dA, buf.dZ.copy(), local,
+        gate_local, gate_term, ev.y.copy(), None if ev.t is None else ev.t.copy(), elements,
+        ev.dy.copy(), ev.loss, ev.penalty, ev.cost, trainer.named(ev.grad),
+        None if ev.penalty_grad is None else trainer.named(ev.penalty_grad),
+        trainer.named(result.before.theta),
+        None if result.after is None else trainer.named(result.after.theta),
+        None if result.direction is None else trainer.named(result.direction),
+        result.delta_norm)
+
+
 def build_trace(trainer: Trainer, result: StepResult, settings: Settings) -> IterationTrace:
     """The micro-steps of ``result``; call it right after ``trainer.step`` so
     the network's buffers still hold that step's values."""
-    # A diverged step's products may overflow: they are shown as they are.
+    return assemble(trainer.compiled, record_trace(trainer, result, settings))
+
+
+def assemble(c: Compiled, rec: TraceRecord) -> IterationTrace:
+    """The micro-steps read from ``rec``, a record of a step of the graph ``c``.
+    Per-sample arrays are rows of the record's matrices (views: a trace is
+    never changed)."""
     with np.errstate(all="ignore"):
-        return _build_trace(trainer, result, settings)
+        return _assemble(c, rec)
 
 
-def _build_trace(trainer: Trainer, result: StepResult, settings: Settings) -> IterationTrace:
-    c = trainer.compiled
+def _assemble(c: Compiled, rec: TraceRecord) -> IterationTrace:
     spec = c.spec
-    ev = result.evaluation
-    buf = trainer.last_pass
-    A, Z, dA, dZ = buf.A, buf.Z, buf.dA, buf.dZ
-    theta = result.before.theta
-    [n.id for n in spec.nodes]
-    ops = {op.row: op for level in c.op_levels for op in level}
+    settings = rec.settings
+    A, Z, dA, dZ = rec.A, rec.Z, rec.dA, rec.dZ
+    width = A.shape[1]
+    theta = rec.before
     output_pos = {o: k for k, o in enumerate(spec.outputs)}
     names = c.param_names
     name_pos = {n: k for k, n in enumerate(names)}
-    grad_named = trainer.named(ev.grad)
-    pen_named = trainer.named(ev.penalty_grad) if ev.penalty_grad is not None else None
+    grad = rec.grad
+    pen = rec.penalty_grad
+    kinds = [n.kind for n in spec.nodes]
+    row_of = [c.row[c.index[e.src]] for e in spec.edges]      # each edge's source row
+    edge_w = [None if k < 0 else float(theta[k]) for k in
+              (name_pos.get(f"w:{e.src}->{e.dst}", -1) for e in spec.edges)]
+    # every edge's chain-rule factor and term at once (used for edges into neurons)
+    w_col = np.array([0.0 if w is None else w for w in edge_w]).reshape(-1, 1)
+    factors = np.repeat(w_col, width, axis=1)
+    products = w_col * dZ[[c.row[c.index[e.dst]] for e in spec.edges]]
 
     forward: list[ForwardStep] = []
     for i in c.topo_order:
         node = spec.nodes[i]
         r = c.row[i]
-        operands = []
-        for e in c.in_edges[i]:
-            src = spec.edges[e].src
-            if node.kind == "neuron":
-                operands.append(Operand(src, A[c.row[c.index[src]]].copy(),
-                                        float(theta[c.edge_theta[e]]), f"w:{src}->{node.id}"))
-            else:
-                operands.append(Operand(src, A[c.row[c.index[src]]].copy(), None, None))
-        is_neuron = node.kind == "neuron"
-        forward.append(ForwardStep(
-            node.id, node.kind, node.fn, tuple(operands),
-            node.value if node.kind == "op" else None,
-            float(theta[c.bias_theta[i]]) if is_neuron else None,
-            Z[r].copy() if is_neuron else None, A[r].copy()))
+        if node.kind == "neuron":
+            operands = tuple([Operand(spec.edges[e].src, A[row_of[e]], edge_w[e],
+                                      f"w:{spec.edges[e].src}->{node.id}")
+                              for e in c.in_edges[i]])
+            forward.append(ForwardStep(node.id, node.kind, node.fn, operands, None,
+                                       float(theta[name_pos[f"b:{node.id}"]]), Z[r], A[r]))
+        else:
+            operands = tuple([Operand(spec.edges[e].src, A[row_of[e]], None, None)
+                              for e in c.in_edges[i]])
+            forward.append(ForwardStep(node.id, node.kind, node.fn, operands,
+                                       node.value if node.kind == "op" else None, None, None,
+                                       A[r]))
 
-    cost = CostStep(tuple(spec.outputs), settings.loss, settings.reduction, ev.y.copy(),
-                    None if ev.t is None else ev.t.copy(), ev.elements, ev.dy, ev.loss,
-                    settings.regularization, settings.lam, ev.penalty, ev.cost)
+    cost = CostStep(tuple(spec.outputs), settings.loss, settings.reduction, rec.y, rec.t,
+                    rec.elements, rec.dy, rec.loss, settings.regularization, settings.lam,
+                    rec.penalty, rec.cost)
 
     backward: list[BackwardStep] = []
+    ops = {op.row: op for level in c.op_levels for op in level}
     for i in reversed(c.topo_order):
         node = spec.nodes[i]
         r = c.row[i]
@@ -175,42 +272,35 @@ def _build_trace(trainer: Trainer, result: StepResult, settings: Settings) -> It
             dst = spec.edges[e].dst
             j = c.index[dst]
             rj = c.row[j]
-            if spec.nodes[j].kind == "neuron":
-                w = np.full(len(ev.rows), theta[c.edge_theta[e]])
-                terms.append(Term(dst, w, dZ[rj].copy(), w * dZ[rj], "weight"))
+            if kinds[j] == "neuron":
+                terms.append(Term(dst, factors[e], dZ[rj], products[e], "weight"))
             else:
-                op = ops[rj]
-                local = buf.op_local_grads(op)[op.inputs.index(r)]
-                terms.append(Term(dst, local, dA[rj].copy(), local * dA[rj], "gate"))
-        loss_term = ev.dy[output_pos[node.id]].copy() if node.id in output_pos else None
+                key = (rj, ops[rj].inputs.index(r))
+                terms.append(Term(dst, rec.gate_local[key], dA[rj], rec.gate_term[key], "gate"))
+        loss_term = rec.dy[output_pos[node.id]] if node.id in output_pos else None
         grads: list[ParamGrad] = []
         local = dz = None
         if node.kind == "neuron":
-            dz = dZ[r].copy()
-            with np.errstate(all="ignore"):
-                local = ACTIVATIONS[node.fn].grad(Z[r], A[r], np.empty(len(ev.rows)))
+            dz = dZ[r]
+            local = rec.local[r]
             for e in c.in_edges[i]:
                 src = spec.edges[e].src
                 name = f"w:{src}->{node.id}"
                 k = name_pos[name]
-                grads.append(ParamGrad(name, src, A[c.row[c.index[src]]].copy(), dz,
-                                       0.0 if pen_named is None else float(pen_named[k]),
-                                       float(grad_named[k])))
+                grads.append(ParamGrad(name, src, A[row_of[e]], dz,
+                                       0.0 if pen is None else float(pen[k]), float(grad[k])))
             name = f"b:{node.id}"
-            grads.append(ParamGrad(name, None, None, dz, 0.0, float(grad_named[name_pos[name]])))
+            grads.append(ParamGrad(name, None, None, dz, 0.0, float(grad[name_pos[name]])))
         elif node.kind == "param":
             name = f"p:{node.id}"
-            grads.append(ParamGrad(name, None, None, dA[r].copy(), 0.0,
-                                   float(grad_named[name_pos[name]])))
+            grads.append(ParamGrad(name, None, None, dA[r], 0.0, float(grad[name_pos[name]])))
         backward.append(BackwardStep(node.id, node.kind, node.fn, loss_term, tuple(terms),
-                                     dA[r].copy(), local, dz, tuple(grads)))
+                                     dA[r], local, dz, tuple(grads)))
 
-    after = None if result.after is None else trainer.named(result.after.theta)
-    direction = None if result.direction is None else trainer.named(result.direction)
-    upd = UpdateStep(settings.optimizer, settings.learning_rate, tuple(names),
-                     trainer.named(theta), grad_named, direction, after, result.delta_norm)
+    upd = UpdateStep(settings.optimizer, settings.learning_rate, tuple(names), theta, grad,
+                     rec.direction, rec.after, rec.delta_norm)
     steps = (*forward, cost, *backward, upd)
-    return IterationTrace(result.step, ev.rows, steps, ev.cost, result.diverged)
+    return IterationTrace(rec.step, rec.rows, steps, rec.cost, rec.diverged)
 
 
 def op_symbol(gate: str, names: list[str], value: float) -> str:

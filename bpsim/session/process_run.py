@@ -14,8 +14,8 @@ cost, its test cost, the state after it, its gradient norms per layer.  The
 window's thread records them into the session's history under the
 workspace lock (``pump``, a couple of µs a step), so rewinding, the plots
 and saving see exactly what an inline run would have made.  When the
-window asks, the worker takes the next step traced and sends the trace too:
-that is the step a frame shows.
+window asks, the worker takes the next step traced and sends its record
+too, reduced to batch means: that is the step a frame shows.
 
 A run stops when told to, after the worker has sent its last step, or by
 the session's own rules: a diverged step or an update below epsilon.  Work
@@ -30,7 +30,7 @@ import os
 import queue
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -38,7 +38,7 @@ from ..engine import IterationTrace, Settings, TrainState
 from ..engine.data import BatchPosition, Dataset
 from ..engine.graph import GraphSpec
 from ..engine.optimizers import OptimizerState
-from ..engine.trace import UpdateStep
+from ..engine.trace import TraceRecord, assemble
 from .session import LayerNorms, Session
 
 CHUNK_S = 0.004          # the worker sends what it has this often
@@ -89,36 +89,6 @@ def _unpack(packed: dict, first: int, every: int) -> list[TrainState]:
     return states
 
 
-def _thin(value, n: int):
-    """Per-sample arrays (last axis ``n`` long) reduced to their batch mean,
-    kept as arrays of one sample: what a frame of a run shows is the batch
-    mean.  A whole trace of a 1000-row batch is megabytes, ~50 ms to unpickle.
-    (The trace's records are frozen dataclasses: copied through their
-    ``__dict__``, as ``replace`` would cost ten times more.)"""
-    if isinstance(value, np.ndarray):
-        if value.ndim and value.shape[-1] == n:
-            return np.add.reduce(value, axis=-1, keepdims=True) / n   # what mean() does
-        return value
-    if isinstance(value, tuple):
-        return tuple([_thin(v, n) for v in value])
-    if not hasattr(value, "__dataclass_fields__") or isinstance(value, UpdateStep):
-        return value              # a scalar or a name; an update's arrays are per parameter
-    thinned = object.__new__(type(value))
-    fields_ = thinned.__dict__
-    for name, v in value.__dict__.items():
-        fields_[name] = _thin(v, n) if isinstance(v, (np.ndarray, tuple)) or \
-            hasattr(v, "__dataclass_fields__") else v
-    return thinned
-
-
-def thin_trace(trace: IterationTrace) -> IterationTrace:
-    """The trace a running window shows: every per-sample array replaced by
-    its batch mean (the full trace is rebuilt when the run stops)."""
-    n = len(trace.rows)
-    with np.errstate(all="ignore"):     # a diverging step's numbers are shown as they are
-        return replace(trace, steps=tuple([_thin(m, n) for m in trace.steps]))
-
-
 class _Sender:
     """Sends from a thread of its own: a pipe holds 64 KB, and the window
     reads once a frame, so a training loop that sent itself would wait."""
@@ -160,7 +130,7 @@ def _serve(jobs, results, want_trace, stop) -> None:
 def _train(job: _Job, out: _Sender, want_trace, stop) -> None:
     """One run: train and send, until stopped or a stopping rule holds; the
     last message is always ("done", why)."""
-    from ..engine import Trainer, build_trace
+    from ..engine import Trainer, record_trace
     stopped = None
     try:
         trainer = Trainer(job.spec, job.dataset)
@@ -189,7 +159,7 @@ def _train(job: _Job, out: _Sender, want_trace, stop) -> None:
                     if result.diverged:
                         stopped = "diverged"
                         break
-                    traced = build_trace(trainer, result, settings)
+                    traced = record_trace(trainer, result, settings)
                     keep(result)
                     state = result.after
                     if epsilon is not None and result.delta_norm < epsilon:
@@ -210,7 +180,10 @@ def _train(job: _Job, out: _Sender, want_trace, stop) -> None:
                           _pack(states), None if norms[0] is None else np.array(norms),
                           np.array(epochs)))
             if traced is not None:
-                out.send(("trace", thin_trace(traced)))
+                # batch means: what a running frame shows, a few small arrays
+                # (a whole trace of a 1000-row batch is megabytes, and a
+                # trace's hundreds of objects cost milliseconds to pickle)
+                out.send(("trace", traced.means()))
         if stopped == "diverged":
             out.send(("diverged",))
     except BaseException as exc:
@@ -278,7 +251,7 @@ class ProcessRun:
         self.steps = 0
         self.stopped: str | None = None
         self.error: str | None = None
-        self._traced = None
+        self._traced: TraceRecord | None = None
         self._done = False
         self._job = _Job(session.trainer.compiled.spec, session.dataset, session.state,
                          session.settings, use_epsilon)
@@ -317,12 +290,16 @@ class ProcessRun:
 
     def take(self):
         """Record what has come, and hand over the traced step since the last
-        call (or None); ask for the next one."""
+        call (or None): its micro-steps with the batch means of its numbers
+        (the full trace is rebuilt when the run stops).  Ask for the next one."""
         self.pump()
-        traced, self._traced = self._traced, None
+        record, self._traced = self._traced, None
         if not self._done:
             self._server.want_trace.set()
-        return traced
+        if record is None:
+            return None
+        # only the latest step sent is assembled: of two in a frame, one is shown
+        return None, assemble(self.session.trainer.compiled, record)
 
     def stop(self) -> None:
         """Stop the run and record every step it took."""
@@ -356,7 +333,7 @@ class ProcessRun:
                                  [None] * count if norms is None else list(norms), epochs.tolist())
             self.steps += count
         elif kind == "trace":
-            self._traced = (None, message[1])
+            self._traced = message[1]
         elif kind == "diverged":
             self.session.diverged = True
         elif kind == "error":

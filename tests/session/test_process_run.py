@@ -1,6 +1,7 @@
 """Training in a process of its own: the steps it sends back make the same
 history as training in line, and it stops by the session's rules."""
 import json
+import pickle
 import threading
 import time
 
@@ -97,13 +98,17 @@ def test_only_settings_in_force_now_can_go_to_a_process():
 
 
 def test_a_thinned_trace_shows_the_batch_means_of_the_full_one():
+    from bpsim.engine import assemble, record_trace
     from bpsim.session.display import display
-    from bpsim.session.process_run import thin_trace
     from bpsim.session.stepper import Stepper
     session = session_of("circle-with-test-split.bpsim.json")
-    _, full = session.step_traced()
-    thin = thin_trace(full)
-    assert len(full.rows) > 1 and thin.rows is full.rows
+    trainer, settings = session.trainer, session.settings
+    result = trainer.step(session.state, settings)
+    record = record_trace(trainer, result, settings)
+    full = assemble(trainer.compiled, record)
+    thin = assemble(trainer.compiled, pickle.loads(pickle.dumps(record.means())))
+    assert len(full.rows) > 1 and (thin.rows == full.rows).all()
+    assert all(m.out.shape == (1,) for m in thin.steps[:len(session.document.nodes)])
     stepper = Stepper(session)
     edges = [(e.src, e.dst) for e in session.document.edges]
     stepper.show_trace(full)
