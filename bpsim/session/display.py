@@ -54,8 +54,10 @@ def pick(values: np.ndarray | None, sample: int | None) -> float | None:
     return float(v[min(sample, len(v) - 1)])
 
 
-def display(stepper: Stepper, edges: list[tuple[str, str]], sample: int | None = None) -> Display:
-    """``edges``: the document's (from, to) pairs, in order."""
+def display(stepper: Stepper, edges: list[tuple[str, str]], sample: int | None = None,
+            picks: "Picks | None" = None) -> Display:
+    """``edges``: the document's (from, to) pairs, in order; ``picks``: where
+    the numbers picked from the trace are kept from one call to the next."""
     trace = stepper.trace
     out = Display(phase=stepper.phase)
     update = trace.steps[-1]
@@ -66,17 +68,18 @@ def display(stepper: Stepper, edges: list[tuple[str, str]], sample: int | None =
     for src, dst in edges:
         k = names.get(f"w:{src}->{dst}")
         out.edges[f"{src}->{dst}"] = EdgeDisplay(weight=None if k is None else float(values[k]))
-    for m in trace.steps[:stepper.index]:
-        if isinstance(m, ForwardStep):
-            out.nodes[m.node] = NodeDisplay(out=pick(m.out, sample), z=pick(m.z, sample))
-        elif isinstance(m, BackwardStep):
-            nd = out.nodes.setdefault(m.node, NodeDisplay())
-            nd.dout, nd.dz = pick(m.dout, sample), pick(m.dz, sample)
-            for t in m.terms:
-                out.edges[f"{m.node}->{t.consumer}"].term = pick(t.value, sample)
-            for g in m.grads:
-                if g.source is not None:
-                    out.edges[f"{g.source}->{m.node}"].grad = g.value
+    for kind, node, a, b, terms, grads in (picks or Picks()).shown(stepper, sample):
+        if not kind:
+            continue
+        if kind == "forward":
+            out.nodes[node] = NodeDisplay(out=a, z=b)
+        else:
+            nd = out.nodes.setdefault(node, NodeDisplay())
+            nd.dout, nd.dz = a, b
+            for edge, value in terms:
+                out.edges[edge].term = value
+            for edge, value in grads:
+                out.edges[edge].grad = value
     micro = stepper.micro
     if isinstance(micro, (ForwardStep, BackwardStep)):
         out.current = micro.node
@@ -89,3 +92,34 @@ def display(stepper: Stepper, edges: list[tuple[str, str]], sample: int | None =
             out.nodes.setdefault(node, NodeDisplay()).mark = "read"
             out.edges[edge].mark = "read"
     return out
+
+
+class Picks:
+    """The numbers of the micro-steps shown, picked once per trace and
+    sample: each micro-step shows every earlier one's numbers too, and
+    averaging them all again at every step would cost milliseconds."""
+
+    def __init__(self):
+        self._trace = None
+        self._sample = None
+        self._picked: list = []
+
+    def shown(self, stepper: Stepper, sample: int | None) -> list:
+        """(kind, node, out or dout, z or dz, terms, grads) per micro-step shown."""
+        trace = stepper.trace
+        if trace is not self._trace or sample != self._sample:
+            self._trace, self._sample, self._picked = trace, sample, []
+        picked = self._picked
+        for m in trace.steps[len(picked):stepper.index]:
+            if isinstance(m, ForwardStep):
+                picked.append(("forward", m.node, pick(m.out, sample), pick(m.z, sample),
+                               (), ()))
+            elif isinstance(m, BackwardStep):
+                picked.append(("backward", m.node, pick(m.dout, sample), pick(m.dz, sample),
+                               [(f"{m.node}->{t.consumer}", pick(t.value, sample))
+                                for t in m.terms],
+                               [(f"{g.source}->{m.node}", g.value) for g in m.grads
+                                if g.source is not None]))
+            else:
+                picked.append(("", None, None, None, (), ()))
+        return picked[:stepper.index]

@@ -16,7 +16,7 @@ from ..document.edits import MoveNodes, SetEdgeWeight, SetNodeField
 from ..errors import BpsimError
 from ..session.background import BackgroundRun
 from ..session.process_run import ProcessRun, warm_up
-from ..session.display import display
+from ..session.display import Picks, display
 from ..session.workspace import Workspace
 from . import editing
 from .canvas.scene import NetworkScene
@@ -103,6 +103,7 @@ class MainWindow(FilesMixin, QMainWindow):
         self._run_timer.setTimerType(Qt.PreciseTimer)
         self._run_timer.setInterval(FRAME_MS)
         self._background: BackgroundRun | ProcessRun | None = None
+        self._picks = Picks()        # the trace's numbers, kept between micro-steps
         self._restart = False        # a change interrupted the training process
         self._warmed = False
         self._panels_shown = 0.0
@@ -379,7 +380,7 @@ class MainWindow(FilesMixin, QMainWindow):
         edges = [(e.src, e.dst) for e in ws.document.edges]
         # while running, a frame's step comes as batch means (see process_run)
         sample = None if self.running else self.sample
-        shown = display(stepper, edges, sample) if stepper else None
+        shown = display(stepper, edges, sample, self._picks) if stepper else None
         if self.scene.digits != self.digits:
             self.scene.digits = self.digits
             self.scene.place_edge_labels()      # longer numbers need more room

@@ -39,6 +39,10 @@ class _Text(QGraphicsSimpleTextItem):
         super().__init__(parent)
         self.setFont(style.font(size, bold))
         self.setBrush(QBrush(color))
+        # Drawn from a pixmap of itself until its text changes: a canvas has a
+        # couple of hundred labels, and laying out and rasterizing their glyphs
+        # at every repaint was half the canvas's paint.
+        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self._anchor = QPointF()
         self._ground = None
         if ground:
@@ -88,6 +92,7 @@ class NodeItem(_Hoverable, QGraphicsItem):
         self._scene = scene
         self.edges: list[EdgeItem] = []
         self.numbers = None          # the NodeDisplay shown, for the tooltip
+        self.shown = ()              # what the scene last wrote into it (scene.show)
         self.mark: str | None = None
         self.dimmed = False
         self.setFlags(QGraphicsItem.ItemIsMovable | QGraphicsItem.ItemIsSelectable
@@ -257,6 +262,7 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         dst.edges.append(self)
         self.weight: float | None = None
         self.numbers = None          # the EdgeDisplay shown, for the tooltip
+        self.shown = ()              # what the scene last wrote into it (scene.show)
         self.mark: str | None = None
         self.setFlags(QGraphicsItem.ItemIsSelectable | QGraphicsItem.ItemHasNoContents)
         self.setAcceptHoverEvents(True)

@@ -147,9 +147,16 @@ class NetworkScene(QGraphicsScene):
         only: a gradient per edge, changing every frame, is clutter, and the
         nodes still show theirs."""
         d = self.digits
+        # Each item remembers what it shows (``shown``) and is written to only
+        # when that changes: a micro-step changes a few nodes and edges, and
+        # writing a hundred labels that stay the same costs milliseconds.
         for nid, item in self.nodes.items():
             nd = display.nodes.get(nid) if display else None
             item.numbers = nd
+            shown = None if nd is None else (nd.out, nd.dout, nd.dz, nd.mark, d)
+            if shown == item.shown:
+                continue
+            item.shown = shown
             if nd is None:
                 item.set_numbers("", "", None)
                 continue
@@ -167,20 +174,27 @@ class NetworkScene(QGraphicsScene):
         # carry numbers (colour and width still show every weight, and
         # hovering tells all).
         crowded = len(self.edges) > CROWDED_EDGES
+        focus = self._focus
         for key, item in self.edges.items():
             ed = display.edges.get(key) if display else None
             item.numbers = ed
             mark = ed.mark if ed is not None else None
             labelled = (not crowded and item.labels_clear) or mark is not None or \
                 item.isSelected() or \
-                (self._focus is not None and self._focus in (item.src.node_id, item.dst.node_id))
+                (focus is not None and focus in (item.src.node_id, item.dst.node_id))
             weight = ed.weight if ed is not None else self._weight_of(key)
-            weight_text = "" if weight is None or not labelled else fmt(weight, d)
-            grad_text = ""
+            grad = term = None
             if ed is not None and labelled and edge_gradients:
-                grad = ed.grad if ed.grad is not None else ed.term
-                if grad is not None:
-                    grad_text = f"∂w={fmt(grad, d)}" if ed.grad is not None else fmt(grad, d)
+                grad, term = ed.grad, ed.term
+            shown = (weight, grad, term, mark, labelled, d)
+            if shown == item.shown:
+                continue
+            item.shown = shown
+            weight_text = "" if weight is None or not labelled else fmt(weight, d)
+            if grad is not None:
+                grad_text = f"∂w={fmt(grad, d)}"
+            else:
+                grad_text = fmt(term, d)
             item.set_numbers(weight, weight_text, grad_text, mark)
         # items made since the focus was set are dimmed like the rest
         if (self._focus, len(self.nodes), len(self.edges)) != self._focus_applied:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QTextBrowser, QVBoxLayout, QWidget
 
 from ...session.explain import HTML, Numbers, explain
@@ -19,6 +20,10 @@ class ExplanationPanel(QWidget):
         super().__init__(parent)
         self.text = QTextBrowser()
         self.text.setOpenLinks(False)
+        # The text is replaced at every micro-step; with the scroll bar shown
+        # only as needed it is laid out twice (without the bar, then with
+        # it): half the cost of a step's explanation.
+        self.text.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOn)
         self.vectorized = QCheckBox(self.tr("Show the vectorized form (layered networks)"))
         self.vectorized.toggled.connect(lambda _: self.refresh())
         layout = QVBoxLayout(self)
