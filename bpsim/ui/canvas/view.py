@@ -41,7 +41,11 @@ class NetworkView(QGraphicsView):
         self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
         self.setDragMode(QGraphicsView.RubberBandDrag)
         self.setTransformationAnchor(QGraphicsView.AnchorUnderMouse)
-        self.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
+        # Only the regions that changed: a micro-step moves the current ring
+        # and the marks of a few edges spread over the canvas, whose bounding
+        # rectangle (SmartViewportUpdate) is most of it; measured, the whole
+        # micro-step is about a fifth faster.
+        self.setViewportUpdateMode(QGraphicsView.MinimalViewportUpdate)
         self.setBackgroundBrush(Qt.white)
         self._press_positions: dict[str, tuple[float, float]] = {}
         self._link: QGraphicsLineItem | None = None
