@@ -126,3 +126,55 @@ def test_a_thinned_trace_shows_the_batch_means_of_the_full_one():
                     assert b == pytest.approx(a, rel=1e-12, abs=1e-15)
     # the update's arrays are per parameter: kept whole
     assert (thin.steps[-1].before == full.steps[-1].before).all()
+
+
+def _fields(step):
+    return {k: v for k, v in vars(step).items()}
+
+
+def gates_over_rows() -> Session:
+    """The sigmoid neuron drawn as gates, over five rows of inputs."""
+    net = json.loads((examples_dir() / "sigmoid-neuron-gates.bpsim.json").read_text())
+    inputs = [n["id"] for n in net["nodes"] if n["kind"] == "input"]
+    rng = np.random.default_rng(3)
+    net["data"] = {"inputs": inputs, "targets": [],
+                   "rows": rng.normal(size=(5, len(inputs))).round(3).tolist()}
+    return Session.from_loaded(loads(json.dumps(net), "gates.bpsim.json"))
+
+
+@pytest.mark.parametrize("name", ["circuit-x-plus-y-times-z.bpsim.json", "gates over rows",
+                                  "sgd-versus-full-batch.bpsim.json",
+                                  "circle-with-test-split.bpsim.json"])
+def test_every_number_of_a_reduced_record_is_the_batch_mean_of_the_full_one(name):
+    """Gates too: their local derivatives and terms are averaged as products."""
+    from bpsim.engine import assemble, record_trace
+    session = gates_over_rows() if name == "gates over rows" else session_of(name)
+    trainer, settings = session.trainer, session.settings
+    result = trainer.step(session.state, settings)
+    record = record_trace(trainer, result, settings)
+    full = assemble(trainer.compiled, record)
+    thin = assemble(trainer.compiled, record.means())
+    n = len(full.rows)
+    compared = 0
+
+    def same(a, b, where):
+        nonlocal compared
+        if isinstance(a, np.ndarray):
+            expected = a.mean(axis=-1, keepdims=True) if a.ndim and a.shape[-1] == n and \
+                a is not full.rows and n > 1 else a
+            if where.startswith("update"):
+                expected = a               # per parameter, kept whole
+            np.testing.assert_allclose(b, expected, rtol=1e-12, atol=1e-15, err_msg=where)
+            compared += 1
+        elif isinstance(a, tuple):
+            assert len(a) == len(b), where
+            for k, (x, y) in enumerate(zip(a, b)):
+                same(x, y, f"{where}[{k}]")
+        elif hasattr(a, "__dataclass_fields__"):
+            for key, value in _fields(a).items():
+                same(value, getattr(b, key), f"{where}.{key}")
+        else:
+            assert a == b or (a != a and b != b), where
+    for k, (a, b) in enumerate(zip(full.steps, thin.steps)):
+        same(a, b, f"{a.phase} {k}")
+    assert compared >= 2 * len(full.steps)
