@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout,
 
 from ...engine.landscape import landscape
 from .. import style
-from .views import Marker, plot_widget, set_titles, status_line
+from .views import Marker, image_item, plot_widget, set_titles, status_line
 
 
 PATH_DOTS = 300     # the path's points get a dot each up to this many
@@ -135,8 +135,7 @@ class LandscapePlot(QWidget):
         self.resolution.editingFinished.connect(self.request)
 
         self.plot = plot_widget(grid=False)
-        self.image = pg.ImageItem()
-        self.image.setColorMap(pg.colormap.get("viridis"))
+        self.image = image_item("viridis")
         self.plot.addItem(self.image)
         self.plot.plotItem.vb.disableAutoRange()     # the range is the grid's (_show_range)
         self.contours: list[pg.IsocurveItem] = []
@@ -312,6 +311,7 @@ class LandscapePlot(QWidget):
         if not self.contours:       # one item, made once: plot.removeItem() would not
             iso = pg.QtWidgets.QGraphicsPathItem()      # remove a child of the image
             iso.setPen(pg.mkPen((255, 255, 255, 110)))
+            iso.setCacheMode(pg.QtWidgets.QGraphicsItem.DeviceCoordinateCache)   # as the image
             iso.setParentItem(self.image)
             self.contours.append(iso)
         self.contours[0].setPath(path)

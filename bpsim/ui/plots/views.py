@@ -61,6 +61,16 @@ def plot_widget(grid: bool = True) -> pg.PlotWidget:
     return plot
 
 
+def image_item(colormap: str) -> pg.ImageItem:
+    """A heatmap, drawn from a pixmap of itself until its image or the view's
+    range changes: scaling the image at every paint (the point or the path
+    moves on it each step) was over half of its plot's repaint."""
+    image = pg.ImageItem()
+    image.setColorMap(pg.colormap.get(colormap))
+    image.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+    return image
+
+
 def set_titles(plot: pg.PlotWidget, bottom: str, left: str) -> None:
     """The axes' titles, laid out now: a paint before the next layout pass
     would draw them over the tick labels."""
@@ -201,8 +211,7 @@ class DataPlot(QWidget):
         self.node.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         self.node.activated.connect(lambda _: self.refresh())
         self.plot = plot_widget(grid=False)
-        self.image = pg.ImageItem()
-        self.image.setColorMap(pg.colormap.get("CET-D1A"))
+        self.image = image_item("CET-D1A")
         self.plot.addItem(self.image)
         self.curve = self.plot.plot(pen=pg.mkPen(style.FORWARD, width=2.5))
         # black and white points read on any colour of the map; test points hollow
