@@ -76,22 +76,26 @@ class Explanation:
 class Numbers:
     """How values are printed: significant digits, and which samples."""
 
-    def __init__(self, digits: int = 4, max_samples: int = 6, sample: int | None = None):
+    def __init__(self, digits: int = 4, max_samples: int = 6, sample: int | None = None,
+                 minus: str = "-"):
         self.digits = digits
         self.max_samples = max_samples
         self.sample = sample   # one sample of the batch, or None for all
+        self.minus = minus     # the window writes "−", as the canvas does; text output "-"
 
     def scalar(self, x: float) -> str:
         x = float(x)
-        if not np.isfinite(x):
-            return "nan" if np.isnan(x) else ("inf" if x > 0 else "-inf")
-        s = f"{x:.{self.digits}g}"
-        return "0" if s == "-0" else s
+        if np.isnan(x):
+            return "nan"
+        s = f"{x:.{self.digits}g}" if np.isfinite(x) else ("inf" if x > 0 else "-inf")
+        if s == "-0":
+            return "0"
+        return s.replace("-", self.minus)
 
     def factor(self, x: float) -> str:
         """A number as a factor in a product: negatives in parentheses."""
         s = self.scalar(x)
-        return f"({s})" if s.startswith("-") else s
+        return f"({s})" if s.startswith(self.minus) else s
 
     def count(self, v: np.ndarray) -> int:
         """How many samples ``values`` shows."""

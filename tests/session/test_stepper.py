@@ -164,3 +164,12 @@ def test_adams_update_is_written_with_hats_that_render():
     rich = explain(st.micro, kinds, HTML, Numbers()).lines[0].symbols
     assert "m\u0302/(√v\u0302 + ε)" in text
     assert rich.count("<span style='font-family:serif'>") == 2 and "m\u0302</span>" in rich
+
+
+def test_the_window_writes_negative_numbers_with_a_minus_sign_text_output_with_a_hyphen():
+    from bpsim.session.explain import Numbers
+    window, text = Numbers(digits=4, minus="−"), Numbers(digits=4)
+    assert window.scalar(-9.287e-05) == "−9.287e−05" and text.scalar(-9.287e-05) == "-9.287e-05"
+    assert window.factor(-0.5) == "(−0.5)" and text.factor(-0.5) == "(-0.5)"
+    assert window.factor(0.5) == "0.5" and window.scalar(-0.0) == "0"
+    assert window.scalar(float("-inf")) == "−inf" and window.scalar(float("nan")) == "nan"
