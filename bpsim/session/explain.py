@@ -66,6 +66,12 @@ class Line:
     result: str
     relation: str = "="    # "←" for an update
 
+    def parts(self) -> list[str]:
+        """symbols, numbers, result, leaving out what repeats ``what`` or the
+        part before it (``∂C/∂a = ∂L/∂a = [..] = [..]`` says one thing twice)."""
+        parts = [p for p in (self.symbols, self.numbers, self.result) if p]
+        return [p for i, p in enumerate(parts) if p != self.what and (i == 0 or p != parts[i - 1])]
+
 
 @dataclass(frozen=True)
 class Explanation:
@@ -97,9 +103,16 @@ class Numbers:
         s = self.scalar(x)
         return f"({s})" if s.startswith(self.minus) else s
 
-    def count(self, v: np.ndarray) -> int:
-        """How many samples ``values`` shows."""
-        return 1 if self.sample is not None else len(np.atleast_1d(v))
+    def one_of(self, v: np.ndarray) -> bool:
+        """Whether one sample of a batch of several is shown: a sum over the
+        batch is then written with that sample's term, not its value alone."""
+        return self.sample is not None and len(np.atleast_1d(v)) > 1
+
+    def summand(self, *factors: np.ndarray) -> str:
+        """The shown sample's term of a sum over the batch: ``… + a·b + …``."""
+        term = "·".join(self.values(f, True) for f in factors) if len(factors) > 1 \
+            else self.factor(np.atleast_1d(factors[0])[self.sample])
+        return f"… + {term} + …"
 
     def values(self, v: np.ndarray, factor: bool = False) -> str:
         v = np.atleast_1d(v)
@@ -165,9 +178,14 @@ def explain_cost(step: CostStep, n: Notation, num: Numbers, kinds: dict[str, str
         " + ".join(_node_symbol(n, o, kinds[o]) for o in step.outputs)
     if step.lam and step.regularization != "none":
         symbols += " + λ·Σw²" if step.regularization == "l2" else " + λ·Σ|w|"
-    lines = [Line("C", symbols, f"{red}({num.values(step.elements.ravel())})"
-                  if step.loss_kind != "none" else num.values(step.y.ravel()),
-                  num.scalar(step.loss))]
+    elements = step.elements.ravel() if step.loss_kind != "none" else step.y.ravel()
+    if num.one_of(elements):      # one sample's loss is a term of the batch's
+        shown = f"{red}(…, {num.scalar(elements[num.sample])}, …)" \
+            if step.loss_kind != "none" else num.summand(elements)
+    else:
+        shown = f"{red}({num.values(elements)})" if step.loss_kind != "none" \
+            else num.values(elements)
+    lines = [Line("C", symbols, shown, num.scalar(step.loss))]
     if step.penalty:
         lines.append(Line("penalty", f"λ = {num.scalar(step.lam)}", "", num.scalar(step.penalty)))
         lines.append(Line("C", "loss + penalty",
@@ -212,18 +230,26 @@ def explain_backward(step: BackwardStep, n: Notation, num: Numbers,
     for g in step.grads:
         kind, _, rest = g.name.partition(":")
         # Σ over the batch's samples; with one sample there is nothing to add.
-        sigma = "Σ " if num.count(g.delta) > 1 else ""
+        # With one sample of several shown, the sum is written with its term:
+        # the result is the batch's, and a sample's factors alone would not
+        # give it.
+        batch = len(np.atleast_1d(g.delta))
+        sigma = "Σ " if batch > 1 else ""
+        one = num.one_of(g.delta)
         if kind == "w":
             src = g.source
             sym = f"{sigma}{_node_symbol(n, src, kinds[src])}·{n.sub('δ', step.node)}"
-            numbers = f"{sigma}{num.values(g.a_prev, True)}·{num.values(g.delta, True)}"
+            numbers = num.summand(g.a_prev, g.delta) if one else \
+                f"{sigma}{num.values(g.a_prev, True)}·{num.values(g.delta, True)}"
             what = _d(n, _weight(n, src, step.node))
-        elif kind == "b":
-            sym, numbers = f"{sigma}{n.sub('δ', step.node)}", f"{sigma}{num.values(g.delta)}"
-            what = _d(n, n.sub("b", step.node))
         else:
-            sym, numbers = f"{sigma}{_d(n, n.escape(rest))}", f"{sigma}{num.values(g.delta)}"
-            what = _d(n, n.escape(rest))
+            of = n.sub("b", step.node) if kind == "b" else n.escape(rest)
+            upstream = n.sub("δ", step.node) if kind == "b" else _d(n, n.escape(rest))
+            what = _d(n, of)
+            if batch == 1 and kind != "b" and not g.penalty:
+                continue    # a parameter node's gradient is the line above's
+            sym = f"{sigma}{upstream}"
+            numbers = num.summand(g.delta) if one else f"{sigma}{num.values(g.delta)}"
         if g.penalty:
             sym += " + penalty′"
             numbers += f" + {num.factor(g.penalty)}"
@@ -279,9 +305,7 @@ def render_text(expl: Explanation, number: int | None = None) -> str:
 
 def _equation(line: Line) -> str:
     """what ← symbols = numbers = result, leaving out repeats."""
-    parts = [p for p in (line.symbols, line.numbers, line.result) if p]
-    parts = [p for i, p in enumerate(parts) if p != line.what and (i == 0 or p != parts[i - 1])]
-    return f"{line.what} {line.relation} " + " = ".join(parts)
+    return f"{line.what} {line.relation} " + " = ".join(line.parts())
 
 
 def render_markdown(expl: Explanation, number: int | None = None) -> str:

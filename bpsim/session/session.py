@@ -144,6 +144,13 @@ class Session:
     def goto(self, iteration: int) -> None:
         """Go back (or forward, within the history) to after ``iteration`` steps,
         replaying from the nearest kept state."""
+        self.state = self.state_at(iteration)
+        self.iteration = iteration
+        self.diverged = False
+
+    def state_at(self, iteration: int) -> TrainState:
+        """The state after ``iteration`` steps of the history, replayed from
+        the nearest kept state; the session stays where it is."""
         if not 0 <= iteration <= self.history.length:
             raise IndexError(f"iteration {iteration} is not in the history "
                              f"(0 to {self.history.length})")
@@ -152,9 +159,7 @@ class Session:
             state = self.trainer.step(state, self.history.settings_at(k)).after
             k += 1
             state = self._with_values(state, self.history.edits_at(k))
-        self.state = state
-        self.iteration = iteration
-        self.diverged = False
+        return state
 
     def _with_values(self, state: TrainState, values: dict[int, float]) -> TrainState:
         if not values:
@@ -220,12 +225,17 @@ class Session:
             if run.stopped != "max_steps" or left == 0:
                 return RunResult(costs, test_costs, self.state, run.stopped)
 
-    def gradient_check(self, h: float = 1e-6) -> dict[str, tuple[float, float]]:
+    def gradient_check(self, h: float = 1e-6,
+                       iteration: int | None = None) -> dict[str, tuple[float, float]]:
         """Analytic and central-difference gradients of the cost on the next
-        step's batch, for every named parameter."""
-        s = self.settings
-        rows = self.trainer.next_batch(self.state.position, s)[0]
-        theta = self.state.theta
+        step's batch, for every named parameter; with ``iteration``, of the
+        step taken after that many (the one a completed iteration shows)."""
+        if iteration is None or iteration == self.iteration:
+            state, s = self.state, self.settings
+        else:
+            state, s = self.state_at(iteration), self.history.settings_at(iteration)
+        rows = self.trainer.next_batch(state.position, s)[0]
+        theta = state.theta
         analytic = self.trainer.named(self.trainer.evaluate(theta, rows, s).grad)
         out = {}
         for k, (name, pos) in enumerate(zip(self.param_names, self.trainer.compiled.param_theta)):

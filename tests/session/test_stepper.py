@@ -173,3 +173,37 @@ def test_the_window_writes_negative_numbers_with_a_minus_sign_text_output_with_a
     assert window.factor(-0.5) == "(−0.5)" and text.factor(-0.5) == "(-0.5)"
     assert window.factor(0.5) == "0.5" and window.scalar(-0.0) == "0"
     assert window.scalar(float("-inf")) == "−inf" and window.scalar(float("nan")) == "nan"
+
+
+def test_one_sample_shown_writes_a_batch_sum_with_that_samples_term():
+    """∂C/∂w is one number for the batch: with one sample picked, its line
+    shows that sample's term of the sum, never the sample's factors alone
+    next to the batch's result (which their product would not give)."""
+    from bpsim.session.explain import TEXT, Numbers, explain
+    st = xor_stepper()
+    kinds = {n.id: n.kind for n in st.session.document.nodes}
+    st.finish_phase()
+    st.finish_phase()                      # forward, cost: now on the backward pass
+    cost = explain(st.trace.steps[st.index - 1], kinds, TEXT, Numbers(sample=2)).lines[0]
+    assert cost.numbers.startswith("mean(…, ") and cost.result == Numbers().scalar(st.trace.cost)
+    while not any(g.name.startswith("w:") for g in getattr(st.micro, "grads", ())):
+        st.forward()
+    micro = st.micro
+    g = next(g for g in micro.grads if g.name.startswith("w:"))
+    num = Numbers(sample=2)
+    line = next(x for x in explain(micro, kinds, TEXT, num).lines
+                if x.what.endswith(f"w_{g.source}→{micro.node}"))
+    assert line.symbols.startswith("Σ ")
+    assert line.numbers == f"… + {num.factor(g.a_prev[2])}·{num.factor(g.delta[2])} + …"
+    assert line.result == num.scalar(g.value)
+    assert np.isclose(g.value, np.sum(g.a_prev * g.delta) + g.penalty)
+    whole = next(x for x in explain(micro, kinds, TEXT, Numbers()).lines if x.what == line.what)
+    assert whole.numbers.startswith("Σ [") and whole.result == line.result
+
+
+def test_a_line_that_would_say_one_thing_twice_says_it_once():
+    from bpsim.session.explain import Line, render_text, Explanation
+    line = Line("∂C/∂a_o", "∂L/∂a_o", "[0.1, 0.2]", "[0.1, 0.2]")
+    assert line.parts() == ["∂L/∂a_o", "[0.1, 0.2]"]
+    assert Line("x1", "x1", "", "0.5").parts() == ["0.5"]
+    assert render_text(Explanation("t", (line,))).endswith("∂C/∂a_o = ∂L/∂a_o = [0.1, 0.2]")

@@ -241,6 +241,29 @@ def test_parameter_table_shows_and_edits_values(window):
     assert panel._numeric["w:x1->h1"] == pytest.approx(analytic, rel=1e-6, abs=1e-10)
 
 
+def test_the_numeric_check_of_a_completed_iteration_checks_that_iterations_gradient(window):
+    """Once an iteration's update is shown, the session is past it: the check
+    must still difference the cost at the parameters the gradients shown
+    were taken at, or the two columns disagree for a correct backprop."""
+    trained(window, 3)
+    window.step("iteration")
+    stepper = window.workspace.stepper
+    assert stepper.complete
+    panel = window.params
+    panel.compute_numeric()
+    update = stepper.trace.steps[-1]
+    for k, name in enumerate(panel.model.names):
+        assert panel._numeric[name] == pytest.approx(update.grads[k], rel=1e-5, abs=1e-9)
+    assert float(panel.summary.text().rsplit(" ", 1)[1]) < 1e-5
+    # and mid-iteration, the same step's
+    window.step("forward")
+    panel.compute_numeric()
+    preview = window.workspace.stepper.trace.steps[-1]
+    for k, name in enumerate(panel.model.names):
+        assert panel._numeric[name] == pytest.approx(preview.grads[k], rel=1e-5, abs=1e-9)
+    assert not np.allclose(preview.grads, update.grads)
+
+
 def test_contours_lie_on_their_level():
     from bpsim.ui.plots.landscape import contour_segments
     y, x = np.mgrid[0:40, 0:50]

@@ -89,13 +89,19 @@ class ExplanationPanel(QWidget):
         # twice as much, and the text is laid out anew at every micro-step.
         indent = "margin-top:0;margin-bottom:0;margin-left:26px"
         for line in lines:
+            # symbols (rich text), then numbers and result (plain): what repeats is left out
+            parts = [p if p is line.symbols else html.escape(p) for p in line.parts()] or [""]
+            if len(parts) == 1:     # an input's value: one line, the result
+                rows.append(f"<p style='font-size:16pt;margin-top:0;margin-bottom:10px'>"
+                            f"{line.what} {line.relation} "
+                            f"<b><span style='color:{color}'>{parts[0]}</span></b></p>")
+                continue
             rows.append(f"<p style='font-size:16pt;margin-top:0;margin-bottom:0'>{line.what} "
-                        f"{line.relation} {line.symbols}</p>")
-            if line.numbers:
-                rows.append(f"<p style='font-size:15pt;{indent}'>= {html.escape(line.numbers)}"
-                            "</p>")
+                        f"{line.relation} {parts[0]}</p>")
+            for part in parts[1:-1]:
+                rows.append(f"<p style='font-size:15pt;{indent}'>= {part}</p>")
             rows.append(f"<p style='font-size:16pt;color:{color};{indent};"
-                        f"margin-bottom:10px'><b>= {html.escape(line.result)}</b></p>")
+                        f"margin-bottom:10px'><b>= {parts[-1]}</b></p>")
         if more:
             rows.append("<p style='font-size:12pt;color:#555'>"
                         + self.tr("… and {0} more: see the Parameters dock.").format(more)

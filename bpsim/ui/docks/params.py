@@ -133,7 +133,8 @@ class ParameterPanel(QWidget):
         if stepper is None:
             return
         self.window.stop_running()        # the check evaluates on the training buffers
-        checks = stepper.session.gradient_check()
+        # the step shown: once its update is applied, the session is past it
+        checks = stepper.session.gradient_check(iteration=stepper.iteration - 1)
         self._numeric = {k: n for k, (_, n) in checks.items()}
         self._numeric_at = (stepper.session.iteration, stepper.trace.step, len(checks))
         self.summary.setText(self.tr("largest relative difference: {0:.2g}").format(
