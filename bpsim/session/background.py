@@ -7,8 +7,8 @@ window takes the lock only to read (one refresh a frame); its painting, the
 larger part of a frame and mostly C++, runs beside the training on the
 other core.
 
-Stopping rules are the session's own: a diverged step or an update smaller
-than epsilon ends the run, and ``stopped`` says which.  Nothing here knows
+Stopping rules are the session's own: a diverged step, an update smaller
+than epsilon, or max_steps reached ends the run, and ``stopped`` says which.  Nothing here knows
 about Qt.
 """
 from __future__ import annotations
@@ -24,11 +24,12 @@ SWITCH_INTERVAL_S = 0.0005
 
 
 class BackgroundRun:
-    def __init__(self, session: Session, lock: threading.RLock):
+    def __init__(self, session: Session, lock: threading.RLock, limit: int | None = None):
         self.session = session
         self.lock = lock
+        self.limit = limit              # steps this run may take (max_steps), None: no end
         self.steps = 0                  # iterations taken by this run
-        self.stopped: str | None = None   # "diverged", "epsilon" or "error"
+        self.stopped: str | None = None   # "diverged", "epsilon", "max_steps" or "error"
         self.error: BaseException | None = None
         self._traced = None             # (StepResult, IterationTrace) not yet shown
         self._want_trace = threading.Event()
@@ -103,9 +104,13 @@ class BackgroundRun:
             self._finish("diverged")
         elif epsilon is not None and result.delta_norm < epsilon:
             self._finish("epsilon")
+        elif self.limit is not None and self.steps >= self.limit:
+            self._finish("max_steps")
 
     def _chunk(self) -> None:
         n = max(1, int(CHUNK_S / self._step_cost))
+        if self.limit is not None:
+            n = min(n, self.limit - self.steps)
         began = time.perf_counter()
         run = self.session.train(n)
         taken = len(run.costs)
@@ -113,6 +118,8 @@ class BackgroundRun:
         self.steps += taken
         if run.stopped != "max_steps":
             self._finish(run.stopped)
+        elif self.limit is not None and self.steps >= self.limit:
+            self._finish("max_steps")
 
     def _finish(self, why: str) -> None:
         self.stopped = why

@@ -18,9 +18,9 @@ window asks, the worker takes the next step traced and sends its record
 too, reduced to batch means: that is the step a frame shows.
 
 A run stops when told to, after the worker has sent its last step, or by
-the session's own rules: a diverged step or an update below epsilon.  Work
-that changes what the next step would compute (a settings change, an edit)
-interrupts it first (``interrupt``), so no step taken under the old
+the session's own rules: a diverged step, an update below epsilon, or the
+steps it was allowed (max_steps) taken.  Work that changes what the next
+step would compute (a settings change, an edit) interrupts it first (``interrupt``), so no step taken under the old
 settings is recorded after the change.
 """
 from __future__ import annotations
@@ -55,6 +55,7 @@ class _Job:
     state: TrainState
     settings: Settings
     use_epsilon: bool
+    limit: int | None = None     # steps this run may take (max_steps), None: no end
 
 
 def _pack(states: list[TrainState]) -> dict:
@@ -138,6 +139,7 @@ def _train(job: _Job, out: _Sender, want_trace, stop) -> None:
         state, settings = job.state, job.settings
         epsilon = settings.epsilon if job.use_epsilon else None
         step_cost = 1e-4
+        left = job.limit            # steps still allowed, or None
         while stopped is None and not stop.is_set():
             costs, tests, states, norms, epochs = [], [], [], [], []
             traced = None
@@ -164,14 +166,22 @@ def _train(job: _Job, out: _Sender, want_trace, stop) -> None:
                     state = result.after
                     if epsilon is not None and result.delta_norm < epsilon:
                         stopped = "epsilon"
+                    elif left is not None:
+                        left -= 1
+                        stopped = "max_steps" if left <= 0 else None
                     break
                 n = max(1, int(CHUNK_S / 4 / step_cost))   # a trace is asked for at any time
+                if left is not None:
+                    n = min(n, left)
                 t0 = time.perf_counter()
                 run = trainer.run(state, settings, n, job.use_epsilon, keep)
                 step_cost = 0.7 * step_cost + 0.3 * (time.perf_counter() - t0) / len(run.costs)
                 state = run.state
                 if run.stopped != "max_steps":
                     stopped = run.stopped
+                elif left is not None:
+                    left -= len(run.costs)
+                    stopped = "max_steps" if left <= 0 else None
             if states:
                 # arrays, not lists of small arrays: each pickled object costs
                 # the window's thread microseconds to load
@@ -245,7 +255,8 @@ class ProcessRun:
     """The window's handle on a run in the training process; the same
     interface as :class:`~bpsim.session.background.BackgroundRun`."""
 
-    def __init__(self, session: Session, lock: threading.RLock, use_epsilon: bool = True):
+    def __init__(self, session: Session, lock: threading.RLock, use_epsilon: bool = True,
+                 limit: int | None = None):
         self.session = session
         self.lock = lock
         self.steps = 0
@@ -254,7 +265,7 @@ class ProcessRun:
         self._traced: TraceRecord | None = None
         self._done = False
         self._job = _Job(session.trainer.compiled.spec, session.dataset, session.state,
-                         session.settings, use_epsilon)
+                         session.settings, use_epsilon, limit)
         self._server: _Server | None = None
 
     @staticmethod

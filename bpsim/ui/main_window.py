@@ -207,6 +207,13 @@ class MainWindow(FilesMixin, QMainWindow):
         if self._run_timer.isActive():
             self.stop_running()
         elif self.stepper is not None:
+            if self._steps_left() == 0:
+                self.statusBar().showMessage(self.tr(
+                    "Max steps ({0}) reached: raise or clear Max steps in the Training "
+                    "settings to train on (→ still steps).").format(
+                        self.workspace.session.settings.max_steps), 10000)
+                self.actions["run"].setChecked(False)
+                return
             if self.speed.value() == 0:
                 # as fast as it goes: the engine trains beside the window and
                 # each frame shows the latest step
@@ -276,13 +283,20 @@ class MainWindow(FilesMixin, QMainWindow):
         else:
             self._paced_tick()
 
+    def _steps_left(self) -> int | None:
+        """How many iterations Run may still take: up to the settings' max
+        steps, counted from the start (None: no limit)."""
+        session = self.workspace.session
+        limit = session.settings.max_steps if session is not None else None
+        return None if limit is None else max(0, limit - session.iteration)
+
     def _new_run(self):
         """A training process where it can take the run (the settings in
         force now are all it needs to know), else a worker thread."""
         session = self.workspace.session
         if ProcessRun.usable(session):
-            return ProcessRun(session, self.workspace.lock)
-        return BackgroundRun(session, self.workspace.lock)
+            return ProcessRun(session, self.workspace.lock, limit=self._steps_left())
+        return BackgroundRun(session, self.workspace.lock, limit=self._steps_left())
 
     def _interrupt_run(self) -> None:
         """A change is about to reach the session: the training process
@@ -308,7 +322,7 @@ class MainWindow(FilesMixin, QMainWindow):
             run.start()
         if not run.running:
             stopped = self.stop_running()
-            if stopped in ("diverged", "epsilon"):
+            if stopped in ("diverged", "epsilon", "max_steps"):
                 self._say_why_stopped(stopped)
             return
         self._refresh_pending = False
@@ -320,10 +334,12 @@ class MainWindow(FilesMixin, QMainWindow):
         self.plots.flush()       # painting, beside the training
 
     def _say_why_stopped(self, stopped: str) -> None:
-        self.statusBar().showMessage(
-            self.tr("Diverged: training stopped at the last finite parameters.")
-            if stopped == "diverged" else
-            self.tr("Converged: the update was smaller than epsilon."), 10000)
+        self.statusBar().showMessage({
+            "diverged": self.tr("Diverged: training stopped at the last finite parameters."),
+            "epsilon": self.tr("Converged: the update was smaller than epsilon."),
+            "max_steps": self.tr("Stopped after max steps ({0}).").format(
+                self.workspace.session.settings.max_steps),
+        }[stopped], 10000)
 
     def _paced_tick(self) -> None:
         """A set number of iterations a frame (the speed control): train them,
@@ -333,7 +349,12 @@ class MainWindow(FilesMixin, QMainWindow):
             self.stop_running()
             return
         session = stepper.session
-        steps = self.speed.value()
+        left = self._steps_left()
+        if left == 0:
+            self.stop_running()
+            self._say_why_stopped("max_steps")
+            return
+        steps = self.speed.value() if left is None else min(self.speed.value(), left)
         stopped = "max_steps"
         if steps > 1:
             stopped = session.train(steps - 1).stopped
@@ -351,9 +372,11 @@ class MainWindow(FilesMixin, QMainWindow):
                 stopped = "epsilon"
         else:
             stepper.after_run()     # epsilon met inside the run
-        if stopped in ("diverged", "epsilon"):
+        if stopped == "max_steps" and self._steps_left() == 0:
+            stopped = "limit"
+        if stopped in ("diverged", "epsilon", "limit"):
             self.stop_running()
-            self._say_why_stopped(stopped)
+            self._say_why_stopped("max_steps" if stopped == "limit" else stopped)
         self.refresh()
 
     @property

@@ -89,3 +89,22 @@ def test_nothing_trains_while_a_reader_holds_the_lock():
     run_until(run, before + 20)
     run.stop()
     assert session.iteration > before
+
+
+def test_a_run_with_a_limit_takes_exactly_that_many_steps():
+    """max_steps: the window gives a run the steps left; in chunks or traced
+    one by one, it stops at the last and says why."""
+    from bpsim.session.process_run import ProcessRun
+    for make in (BackgroundRun, ProcessRun):
+        session = xor_session()
+        session.train(5)
+        run = make(session, threading.RLock(), limit=37)
+        run.start()
+        end = time.monotonic() + 20
+        while run.running and time.monotonic() < end:
+            time.sleep(0.002)
+            with run.reading():
+                run.take()
+        run.stop()
+        assert run.stopped == "max_steps", make
+        assert session.iteration == 5 + 37 and run.steps == 37, make

@@ -412,11 +412,16 @@ def test_training_dock_activation_applies_to_hidden_neurons_and_generators(windo
     assert doc.data.rows is not None
 
 
-def test_run_at_full_speed_trains_beside_the_window_and_pauses_where_it_is(window, qtbot):
+def test_run_at_full_speed_trains_beside_the_window_and_pauses_where_it_is(window, qtbot,
+                                                                           tmp_path):
     """At speed max the engine trains on a worker thread; a settings change
     made meanwhile lands in the history, and Pause shows the session's own
     iteration, complete."""
-    window.open_path(XOR)
+    net = json.loads(XOR.read_text(encoding="utf-8"))
+    net["training"]["max_steps"] = None        # XOR's 2000 can be over before the change
+    path = tmp_path / "xor-unlimited.bpsim.json"
+    path.write_text(json.dumps(net), encoding="utf-8")
+    window.open_path(path)
     session = window.workspace.session
     window.speed.setValue(0)
     window.toggle_run()
@@ -451,6 +456,7 @@ def test_run_at_full_speed_trains_beside_the_window_and_pauses_where_it_is(windo
 def test_run_until_divergence_shows_the_step_that_diverged(window, qtbot, tmp_path):
     net = json.loads((examples_dir() / "single-weight-regression.bpsim.json").read_text())
     net["training"]["learning_rate"] = 0.5
+    net["training"]["max_steps"] = None        # it takes more than the example's 100
     path = tmp_path / "blowup.bpsim.json"
     path.write_text(json.dumps(net))
     window.open_path(path)
@@ -465,6 +471,32 @@ def test_run_until_divergence_shows_the_step_that_diverged(window, qtbot, tmp_pa
     before = window.workspace.session.iteration
     window.step("forward")                            # nothing follows a diverged step
     assert window.workspace.session.iteration == before
+
+
+@pytest.mark.parametrize("speed", [0, 7])       # the training process; paced, 7 a frame
+def test_run_stops_at_max_steps_and_says_so(window, qtbot, tmp_path, speed):
+    net = json.loads(XOR.read_text(encoding="utf-8"))
+    net["training"]["max_steps"] = 60
+    net["training"]["epsilon"] = None
+    path = tmp_path / "xor-60.bpsim.json"
+    path.write_text(json.dumps(net), encoding="utf-8")
+    assert window.open_path(path)
+    session = window.workspace.session
+    for _ in range(3):
+        window.step("iteration")              # steps taken by hand count too
+    window.speed.setValue(speed)
+    window.toggle_run()
+    qtbot.waitUntil(lambda: not window.running, timeout=30000)
+    assert session.iteration == 60 and session.history.length == 60
+    assert "max steps (60)" in window.statusBar().currentMessage()
+    st = window.workspace.stepper
+    assert st.complete and st.trace.step == 60
+    window.statusBar().clearMessage()
+    window.toggle_run()                       # at the limit Run says why it does not start
+    assert not window.running and not window.actions["run"].isChecked()
+    assert "Max steps (60) reached" in window.statusBar().currentMessage()
+    window.step("iteration")                  # stepping by hand goes on
+    assert session.iteration == 61
 
 
 def test_status_bar_counts_epochs_from_one_like_iterations(window, tmp_path):
