@@ -1,9 +1,11 @@
 """Opening and saving networks, the title's unsaved mark, recent files."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+import numpy as np
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ..document import Document, load, save
@@ -19,6 +21,17 @@ MAX_RECENT = 8
 
 def blank_document() -> Document:
     return Document(nodes=[], outputs=[], title="")
+
+
+def is_example(path: str | Path | None) -> bool:
+    """One of bpsim's own examples: opened to learn from, saved elsewhere."""
+    return path is not None and Path(path).resolve().parent == examples_dir().resolve()
+
+
+def save_folder() -> Path:
+    """Where a network that has no folder of the user's is saved: Documents."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
+    return Path(folder) if folder and Path(folder).is_dir() else Path.home()
 
 
 class FilesMixin:
@@ -37,7 +50,7 @@ class FilesMixin:
             return False
         place_unplaced(loaded.document)      # before anything shows it: not an edit
         self.set_workspace(Workspace.from_loaded(loaded), Path(path))
-        if Path(path).resolve().parent != examples_dir().resolve():
+        if not is_example(path):
             self._add_recent(str(Path(path).resolve()))
         return True
 
@@ -75,25 +88,43 @@ class FilesMixin:
         and the parameters at the current iteration."""
         ws = self.workspace
         doc = ws.session.trained_document() if ws.session else ws.document
+        csv = ws.document.data.csv if ws.document.data is not None else None
+        old_dir, new_dir = ws.base_dir, Path(path).resolve().parent
         try:
+            if csv and old_dir is not None and old_dir.resolve() != new_dir and \
+                    not (new_dir / csv).exists():
+                # the file names its CSV relative to itself: take it along
+                shutil.copyfile(old_dir / csv, new_dir / csv)
             save(doc, path)
         except (OSError, BpsimError) as exc:
             self.show_error(f"error: {path}: cannot save: {exc}")
             return False
         self.path = Path(path)
+        ws.path = Path(path)                 # relative files (a CSV) are found beside it now
+        if ws.session is not None:
+            ws.session.path = ws.path
+        self.undo.base_dir = ws.base_dir
         self.undo.stack.setClean()
+        self.mark_saved()
         self._add_recent(str(Path(path).resolve()))
         self._update_title()
         self.statusBar().showMessage(self.tr("Saved {0}").format(path), 5000)
         return True
 
     def save(self) -> bool:
-        if self.path is None or self.path.resolve().parent == examples_dir().resolve():
+        if self.path is None or is_example(self.path):
             return self.save_as()
         return self.save_to(self.path)
 
     def save_as(self) -> bool:
-        start = str(self.path.with_suffix("")) if self.path else "network"
+        # an example is saved as the user's own copy, in the user's folder
+        if self.path is None or is_example(self.path):
+            folder = save_folder()
+        else:
+            folder = self.path.parent
+        stem = self.path.name.removesuffix(".json").removesuffix(".bpsim") if self.path \
+            else "network"
+        start = str(folder / f"{stem}.bpsim.json")
         name, _ = QFileDialog.getSaveFileName(self, self.tr("Save network"), start,
                                               self.tr("bpsim networks (*.bpsim.json)"))
         if not name:
@@ -102,9 +133,24 @@ class FilesMixin:
             name += ".bpsim.json"
         return self.save_to(name)
 
+    def mark_saved(self) -> None:
+        """The parameters as saved (or opened): training changes them without
+        an edit, and Save writes them, so they count as a change too."""
+        session = self.workspace.session if self.workspace else None
+        self._saved_theta = None if session is None else session.state.theta.copy()
+
+    def is_modified(self) -> bool:
+        if not self.undo.stack.isClean():
+            return True
+        session = self.workspace.session if self.workspace else None
+        saved = getattr(self, "_saved_theta", None)
+        if session is None or saved is None:
+            return False
+        return not np.array_equal(session.state.theta, saved)
+
     def maybe_save(self) -> bool:
-        """Ask before discarding unsaved changes; False cancels."""
-        if self.undo.stack.isClean():
+        """Ask before discarding unsaved changes (edits, or training); False cancels."""
+        if not self.is_modified():
             return True
         answer = self.ask_to_save()
         if answer == QMessageBox.Save:
@@ -122,7 +168,7 @@ class FilesMixin:
         name = self.path.name if self.path else self.tr("untitled")
         title = self.workspace.document.title if self.workspace else ""
         self.setWindowTitle(f"{name}[*] — {title} — bpsim" if title else f"{name}[*] — bpsim")
-        self.setWindowModified(not self.undo.stack.isClean())
+        self.setWindowModified(self.is_modified())
 
     def recent_files(self) -> list[str]:
         value = self.settings.value("files/recent", [])

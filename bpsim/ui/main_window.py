@@ -136,6 +136,7 @@ class MainWindow(FilesMixin, QMainWindow):
         if workspace.session is not None and len(workspace.session.param_names) < 2:
             self.plots.docks["tangent"].raise_()    # one parameter: a curve, not a surface
         self.training.set_document(doc)
+        self.mark_saved()
         self._update_title()
         self.refresh()
         self.view.fit()
@@ -424,6 +425,7 @@ class MainWindow(FilesMixin, QMainWindow):
                 self._training_key = key
                 self.training.refresh()
         self._update_status()
+        self.setWindowModified(self.is_modified())     # training changes what Save writes
         self._update_history_slider()
         self._update_sample_choices()
         self.plots.refresh()

@@ -1,11 +1,12 @@
 """The main window driven through its real actions, keys and gestures."""
 import copy
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QFileDialog, QPushButton, QScrollBar, QToolBar
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QScrollBar, QToolBar
 
 from bpsim.document import load
 from bpsim.document.edits import SetSection
@@ -221,6 +222,75 @@ def test_save_and_open_through_the_dialog_code_paths(window, qtbot, tmp_path, mo
     assert window.path == target
     assert window.workspace.document.edge("x1", "h1").weight == params["w:x1->h1"]
     assert str(target.resolve()) in window.recent_files()
+
+
+def test_training_counts_as_unsaved_and_an_example_is_saved_in_the_users_folder(
+        window, tmp_path, monkeypatch):
+    """Save writes the trained parameters, so training marks the window
+    unsaved and closing asks; an example's Save proposes the user's own
+    folder, never bpsim's examples."""
+    Path.home().mkdir(exist_ok=True)               # the test's own home (conftest)
+    window.open_path(XOR)
+    assert not window.isWindowModified() and not window.is_modified()
+    window.step("iteration")
+    assert window.isWindowModified()
+    asked = []
+    window.ask_to_save = lambda: asked.append(1) or QMessageBox.Cancel
+    assert not window.maybe_save() and asked       # Cancel keeps the trained network
+    proposed = []
+
+    def dialog(parent, caption, start, *rest, **kw):
+        proposed.append(start)
+        return str(tmp_path / "mine.bpsim.json"), ""
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    assert window.save()
+    start = Path(proposed[0])
+    assert start.name == "xor-2-2-1.bpsim.json" and start.parent != examples_dir()
+    assert start.parent == Path.home() and not window.isWindowModified()
+    window.history_slider.setValue(0)              # rewinding changes what Save writes too
+    assert window.isWindowModified()
+    window.history_slider.setValue(1)              # and back where it was saved, it is not
+    assert not window.isWindowModified()
+
+
+def test_importing_a_csv_never_writes_into_the_examples_and_bad_files_are_one_line(
+        window, tmp_path, monkeypatch):
+    import bpsim.ui.docks.training as training
+    window.open_path(XOR)
+    csv = tmp_path / "points.csv"
+    csv.write_text("x1,x2,o\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n", encoding="utf-8")
+    copies = []
+    monkeypatch.setattr(training.shutil, "copyfile", lambda a, b: copies.append(b))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(csv), ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
+    before = window.workspace.document.data
+    window.training.import_csv()                   # Save As cancelled: nothing happens
+    assert copies == [] and window.workspace.document.data == before
+    assert "Save the network as your own first" in window.statusBar().currentMessage()
+    monkeypatch.undo()
+    own = tmp_path / "own"
+    own.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(own / "xor.bpsim.json"), ""))
+    for bad, why in ((b"", "it is empty"), (b"\xff\xfe\x00bad", "codec")):
+        path = tmp_path / "bad.csv"
+        path.write_bytes(bad)
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, p=path, **k: (str(p), ""))
+        window.training.import_csv()
+        message = window.statusBar().currentMessage()
+        assert message.startswith(f"error: {path}: cannot import") and why in message
+        assert "\n" not in message and not (own / "bad.csv").exists()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(csv), ""))
+    window.training.import_csv()                   # now beside the user's own file
+    assert (own / "points.csv").exists() and window.workspace.document.data.csv == "points.csv"
+    assert not (examples_dir() / "points.csv").exists()
+    other = tmp_path / "other"
+    other.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(other / "xor.bpsim.json"), ""))
+    assert window.save_as()                        # the CSV goes along with the file
+    assert (other / "points.csv").read_text() == csv.read_text()
+    assert load(other / "xor.bpsim.json").dataset.X.shape == (4, 2)
 
 
 def test_a_bad_file_is_one_line_in_a_dialog_and_the_network_stays(window, tmp_path):

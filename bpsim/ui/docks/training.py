@@ -22,6 +22,7 @@ from ...engine import ACTIVATIONS, GENERATORS, LOSSES, OPTIMIZERS, REDUCTIONS, \
 from ...engine.data import TWO_INPUT_GENERATORS
 from ...errors import BpsimError
 from ..editing import set_activation
+from ..files import is_example
 
 LR_MIN, LR_MAX = 1e-4, 10.0
 SLIDER_STEPS = 400
@@ -299,23 +300,32 @@ class TrainingPanel(QScrollArea):
 
     def import_csv(self) -> None:
         win = self.window
-        if win.path is None:
+        if win.path is None or is_example(win.path):
+            # the CSV is copied beside the network file: never into bpsim's examples
             win.statusBar().showMessage(self.tr(
-                "Save the network first: its CSV file lives beside it."), 8000)
-            return
+                "Save the network as your own first: its CSV file lives beside it."), 8000)
+            if not win.save_as():
+                return
         name, _ = QFileDialog.getOpenFileName(self, self.tr("Import CSV"), str(win.path.parent),
                                               self.tr("CSV files (*.csv)"))
         if not name:
             return
         source = Path(name)
         folder = win.path.parent.resolve()
-        if source.resolve().parent != folder:
-            target = folder / source.name
-            if not target.exists():
-                shutil.copyfile(source, target)    # it must live beside the network file
-            source = target
-        header = source.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
-        header = [h.strip() for h in header]
+        try:
+            lines = source.read_text(encoding="utf-8-sig").splitlines()
+            if not lines or not lines[0].strip():
+                raise ValueError("it is empty")
+            if source.resolve().parent != folder:
+                target = folder / source.name
+                if not target.exists():
+                    shutil.copyfile(source, target)    # it must live beside the network file
+                source = target
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            win.statusBar().showMessage(self.tr("error: {0}: cannot import: {1}").format(
+                name, exc), 10000)
+            return
+        header = [h.strip() for h in lines[0].split(",")]
         doc = win.workspace.document
         inputs = [n.id for n in doc.nodes if n.kind == "input" and n.id in header]
         data = Data(inputs, [o for o in doc.outputs if o in header], csv=source.name,
