@@ -251,6 +251,7 @@ class SetSection(Edit):
     value: object
     control: str | None = None
     old: object = None
+    burst: int = 0     # a new number starts a new undo step (a slider pressed anew)
 
     @property
     def text(self) -> str:
@@ -258,7 +259,7 @@ class SetSection(Edit):
 
     @property
     def merge_key(self) -> str | None:
-        return f"section:{self.section}:{self.control}" if self.control else None
+        return f"section:{self.section}:{self.control}:{self.burst}" if self.control else None
 
     def apply(self, doc):
         self.old = copy.deepcopy(getattr(doc, self.section))

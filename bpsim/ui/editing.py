@@ -275,13 +275,21 @@ def delete_selection(win) -> None:
         win.push(RemoveElements(nodes, edges))
 
 
-def set_activation(win, activation: str) -> None:
+def activation_targets(win) -> tuple[list[str], bool]:
+    """The neurons an activation change is for, and whether they are the
+    selection: the selected neurons, else every hidden one (the outputs keep
+    theirs)."""
     doc = win.workspace.document
     nodes, _ = win.scene.selected_ids()
     targets = [n for n in nodes if doc.node(n).kind == "neuron"]
-    if not targets:
-        # none selected: every hidden neuron (the outputs keep theirs)
-        targets = [n.id for n in doc.nodes if n.kind == "neuron" and n.id not in doc.outputs]
+    if targets:
+        return targets, True
+    return [n.id for n in doc.nodes if n.kind == "neuron" and n.id not in doc.outputs], False
+
+
+def set_activation(win, activation: str) -> None:
+    doc = win.workspace.document
+    targets, _ = activation_targets(win)
     edits = [SetNodeField(n, "activation", activation) for n in targets
              if (doc.node(n).activation or "identity") != activation]
     if edits:

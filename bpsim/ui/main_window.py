@@ -108,6 +108,7 @@ class MainWindow(FilesMixin, QMainWindow):
         self._warmed = False
         self._panels_shown = 0.0
         self._training_key = None
+        self._document_changes = 0     # a merged edit (a slider dragged) leaves the undo index
         self._run_timer.timeout.connect(self._run_tick)
         self._refresh_pending = False
 
@@ -168,12 +169,14 @@ class MainWindow(FilesMixin, QMainWindow):
         self.push(SetNodeField(key, "bias" if node.kind == "neuron" else "value", value))
 
     def _on_document_change(self, change) -> None:
+        self._document_changes += 1
         self.scene.on_change(change)
         self.schedule_refresh()
 
     def _on_selection(self) -> None:
         if shiboken6.isValid(self.scene):     # not while the window is torn down
             self.inspector.show_selection()
+            self.training.show_activation()
 
     # --- stepping ------------------------------------------------------------------
 
@@ -419,7 +422,7 @@ class MainWindow(FilesMixin, QMainWindow):
             self.params.refresh()
             self.inspector.show_selection()
             # the settings in force change only with the iteration or an edit
-            key = (ws.session.iteration if ws.session else None, self.undo.stack.index(),
+            key = (ws.session.iteration if ws.session else None, self._document_changes,
                    id(ws.session))
             if key != self._training_key:
                 self._training_key = key

@@ -12,6 +12,7 @@ from bpsim.document import load
 from bpsim.document.edits import SetSection
 from bpsim.paths import examples_dir
 from bpsim.ui import editing, style
+from bpsim.ui.docks.training import slider_to_lr
 from bpsim.ui.canvas.items import fmt
 from bpsim.ui.style import _FlatFusion
 
@@ -470,16 +471,51 @@ def test_training_dock_activation_applies_to_hidden_neurons_and_generators(windo
     window.open_path(XOR)
     doc = window.workspace.document
     window.scene.clearSelection()
-    window.training.activation.setCurrentText("tanh")
-    apply = [b for b in window.training.findChildren(QPushButton) if b.text() == "Apply"][0]
+    combo, apply = window.training.activation, window.training.apply_activation
+    assert combo.currentText() == "sigmoid" and apply.text() == "Apply to hidden"
+    combo.setCurrentText("tanh")
     apply.click()
     assert [doc.node(n).activation for n in ("h1", "h2", "o")] == ["tanh", "tanh", "sigmoid"]
+    window.refresh()
+    assert combo.currentText() == "tanh"              # what the hidden neurons have
+    window.scene.nodes["o"].setSelected(True)
+    assert combo.currentText() == "sigmoid" and apply.text() == "Apply to selected"
+    window.scene.nodes["h1"].setSelected(True)
+    assert combo.currentIndex() == -1 and combo.placeholderText() == "mixed"
+    apply.click()                                     # "mixed" applies nothing
+    assert [doc.node(n).activation for n in ("h1", "o")] == ["tanh", "sigmoid"]
+    window.scene.clearSelection()
     window.training.generator.setCurrentText("circle")
     window.training.samples.setValue(50)
     window.training.use_generator()
     assert doc.data.generator == "circle" and window.workspace.session.dataset.n == 50
     window.undo.stack.undo()
     assert doc.data.rows is not None
+
+
+def test_the_learning_rate_entry_follows_the_slider_and_each_is_its_own_undo_step(window):
+    window.open_path(XOR)
+    panel = window.training
+    doc = window.workspace.document
+    panel.lr_entry.setText("0.75")
+    panel.lr_entry.editingFinished.emit()
+    assert doc.training.learning_rate == 0.75
+    for drag in ((310, 300), (200, 190)):          # two drags of the slider
+        panel.lr_slider.sliderPressed.emit()
+        for position in drag:
+            panel.lr_slider.setValue(position)
+            window.refresh()
+            assert panel.lr_entry.text() == f"{doc.training.learning_rate:g}"
+    after_drags = doc.training.learning_rate
+    assert after_drags == slider_to_lr(190)
+    window.undo.stack.undo()                       # the second drag
+    assert doc.training.learning_rate == slider_to_lr(300)
+    window.undo.stack.undo()                       # the first drag
+    assert doc.training.learning_rate == 0.75
+    window.undo.stack.undo()                       # the typed rate
+    assert doc.training.learning_rate == 2.0
+    window.refresh()
+    assert panel.lr_entry.text() == "2"
 
 
 def test_run_at_full_speed_trains_beside_the_window_and_pauses_where_it_is(window, qtbot,

@@ -21,7 +21,7 @@ from ...engine import ACTIVATIONS, GENERATORS, LOSSES, OPTIMIZERS, REDUCTIONS, \
     REGULARIZATIONS
 from ...engine.data import TWO_INPUT_GENERATORS
 from ...errors import BpsimError
-from ..editing import set_activation
+from ..editing import activation_targets, set_activation
 from ..files import is_example
 
 LR_MIN, LR_MAX = 1e-4, 10.0
@@ -60,12 +60,12 @@ class TrainingPanel(QScrollArea):
         box = QGroupBox(self.tr("Network"))
         form = QFormLayout(box)
         self.activation = combo(ACTIVATIONS)
+        self.activation.setPlaceholderText(self.tr("mixed"))    # shown at index -1
         self.activation.setCurrentText("sigmoid")
-        apply = QPushButton(self.tr("Apply"))
+        apply = self.apply_activation = QPushButton(self.tr("Apply"))
         apply.setToolTip(self.tr("To the selected neurons, or to every hidden neuron when "
                                  "none is selected"))
-        apply.clicked.connect(
-            lambda: set_activation(self.window, self.activation.currentText()))
+        apply.clicked.connect(self._apply_activation)
         row = QHBoxLayout()
         row.addWidget(self.activation, 1)
         row.addWidget(apply)
@@ -169,11 +169,14 @@ class TrainingPanel(QScrollArea):
             lambda _: self._set("regularization", "kind", self.regularization.currentText()))
         self.lam.editingFinished.connect(lambda: self._set_number("regularization", "lam",
                                                                   self.lam))
+        # A drag of the slider is one undo step; a rate typed in is one of its
+        # own, never merged into the slider's (nor the slider's into it).
+        self._lr_burst = 0
+        self.lr_slider.sliderPressed.connect(self._new_lr_burst)
         self.lr_slider.valueChanged.connect(
-            lambda p: None if self._filling else self._set_training("learning_rate",
-                                                                    slider_to_lr(p)))
-        self.lr_entry.editingFinished.connect(
-            lambda: self._set_number("training", "learning_rate", self.lr_entry))
+            lambda p: None if self._filling else self._set(
+                "training", "learning_rate", slider_to_lr(p), self._lr_burst))
+        self.lr_entry.editingFinished.connect(self._type_lr)
         self.optimizer.activated.connect(
             lambda _: self._set_training("optimizer", self.optimizer.currentText()))
         self.eps.editingFinished.connect(lambda: self._set_number("training", "eps", self.eps))
@@ -198,6 +201,7 @@ class TrainingPanel(QScrollArea):
         doc = ws.document
         # a circuit of gates has no activation to choose
         self.network_box.setVisible(any(n.kind == "neuron" for n in doc.nodes))
+        self.show_activation()
         s = ws.session.settings if ws.session else doc.settings()
         self._filling = True
         for widget, value in ((self.loss, s.loss), (self.reduction, s.reduction),
@@ -225,6 +229,26 @@ class TrainingPanel(QScrollArea):
         self.data_label.setText(self._describe_data(ws))
         self._filling = False
 
+    def show_activation(self) -> None:
+        """The activation of the neurons Apply is for (the selected, else the
+        hidden ones); "mixed" when they differ."""
+        ws = self.window.workspace
+        if ws is None or self.activation.view().isVisible():
+            return          # not while the user is choosing
+        targets, selected = activation_targets(self.window)
+        found = {ws.document.node(n).activation or "identity" for n in targets}
+        if len(found) == 1:
+            self.activation.setCurrentText(found.pop())
+        else:
+            self.activation.setCurrentIndex(-1)
+        self.apply_activation.setText(self.tr("Apply to selected") if selected
+                                      else self.tr("Apply to hidden"))
+        self.apply_activation.setEnabled(bool(targets))
+
+    def _apply_activation(self) -> None:
+        if self.activation.currentIndex() >= 0:
+            set_activation(self.window, self.activation.currentText())
+
     def _describe_data(self, ws) -> str:
         data = ws.document.data
         if data is None:
@@ -242,19 +266,28 @@ class TrainingPanel(QScrollArea):
 
     # --- edits ---------------------------------------------------------------------
 
-    def _set(self, section: str, field: str, value) -> None:
+    def _set(self, section: str, field: str, value, burst: int = 0) -> None:
         if self._filling or self.window.workspace is None:
             return
         doc = self.window.workspace.document
         current = getattr(doc, section)
         if getattr(current, field) == value:
             return
-        self.window.push(SetSection(section, replace(current, **{field: value}), field))
+        self.window.push(SetSection(section, replace(current, **{field: value}), field,
+                                    burst=burst))
+
+    def _new_lr_burst(self) -> None:
+        self._lr_burst += 1
+
+    def _type_lr(self) -> None:
+        self._new_lr_burst()
+        self._set_number("training", "learning_rate", self.lr_entry, self._lr_burst)
+        self._new_lr_burst()       # the slider moved next (keys, wheel) is a step of its own
 
     def _set_training(self, field: str, value) -> None:
         self._set("training", field, value)
 
-    def _set_number(self, section: str, field: str, entry: QLineEdit) -> None:
+    def _set_number(self, section: str, field: str, entry: QLineEdit, burst: int = 0) -> None:
         if self._filling:
             return
         try:
@@ -268,7 +301,7 @@ class TrainingPanel(QScrollArea):
                                                 8000)
             self.refresh()
             return
-        self._set(section, field, value)
+        self._set(section, field, value, burst)
 
     def _set_epsilon(self) -> None:
         text = self.epsilon.text().strip()
