@@ -142,10 +142,9 @@ def _d(n: Notation, of: str) -> str:
 
 def explain_forward(step: ForwardStep, n: Notation, num: Numbers,
                     kinds: dict[str, str]) -> Explanation:
-    kind_text = {"input": "input", "const": "constant", "param": "parameter"}
-    if step.kind in kind_text:
+    if step.kind in ("input", "const", "param"):
         sym = n.escape(step.node)
-        return Explanation(f"Forward: {kind_text[step.kind]} {step.node}",
+        return Explanation(f"Forward: {_what_node(step.kind, step.fn)} {step.node}",
                            (Line(sym, sym, "", num.values(step.out)),))
     if step.kind == "op":
         names = [_node_symbol(n, o.node, kinds[o.node]) for o in step.operands]
@@ -153,7 +152,7 @@ def explain_forward(step: ForwardStep, n: Notation, num: Numbers,
         c = num.factor(step.constant) if gate.needs_value else ""
         value = gate.symbol(names, c)
         numbers = gate.symbol([num.values(o.value, True) for o in step.operands], c)
-        return Explanation(f"Forward: {step.fn} gate {step.node}",
+        return Explanation(f"Forward: {_what_node(step.kind, step.fn)} {step.node}",
                            (Line(n.escape(step.node), value, numbers, num.values(step.out)),))
     z = n.sub("z", step.node)
     sym_terms = [f"{_weight(n, o.node, step.node)}·{_node_symbol(n, o.node, kinds[o.node])}"
@@ -196,7 +195,11 @@ def explain_cost(step: CostStep, n: Notation, num: Numbers, kinds: dict[str, str
                           + (f" / {'n' if step.reduction == 'mean' else '1'}"
                              if step.loss_kind != "none" else ""),
                           "", num.values(step.dy[k])))
-    return Explanation(f"Cost: {step.loss_kind} ({step.reduction})", tuple(lines))
+    if step.loss_kind == "none":       # a circuit: its output is the cost, no loss on it
+        title = "Cost: the output itself"
+    else:
+        title = f"Cost: {step.loss_kind} ({step.reduction})"
+    return Explanation(title, tuple(lines))
 
 
 def explain_backward(step: BackwardStep, n: Notation, num: Numbers,
@@ -254,7 +257,14 @@ def explain_backward(step: BackwardStep, n: Notation, num: Numbers,
             sym += " + penalty′"
             numbers += f" + {num.factor(g.penalty)}"
         lines.append(Line(what, sym, numbers, num.scalar(g.value)))
-    return Explanation(f"Backward: {step.kind} {step.node}", tuple(lines))
+    return Explanation(f"Backward: {_what_node(step.kind, step.fn)} {step.node}", tuple(lines))
+
+
+def _what_node(kind: str, fn: str) -> str:
+    """How titles name a node, the same going forward and backward."""
+    if kind == "op":
+        return f"{fn} gate"
+    return {"input": "input", "const": "constant", "param": "parameter"}.get(kind, kind)
 
 
 def _param_symbol(n: Notation, name: str) -> str:
@@ -278,6 +288,8 @@ def explain_update(step: UpdateStep, n: Notation, num: Numbers) -> Explanation:
         lines.append(Line(p, rule.replace("p", p, 1),
                           f"{num.scalar(step.before[k])} − {num.scalar(step.learning_rate)}·"
                           f"{num.factor(direction)}", after, "←"))
+    if not step.names:
+        return Explanation("Update: no parameters to update", ())
     return Explanation(f"Update: {step.optimizer}, η = {num.scalar(step.learning_rate)}",
                        tuple(lines))
 

@@ -207,3 +207,20 @@ def test_a_line_that_would_say_one_thing_twice_says_it_once():
     assert line.parts() == ["∂L/∂a_o", "[0.1, 0.2]"]
     assert Line("x1", "x1", "", "0.5").parts() == ["0.5"]
     assert render_text(Explanation("t", (line,))).endswith("∂C/∂a_o = ∂L/∂a_o = [0.1, 0.2]")
+
+
+def test_titles_name_a_node_alike_both_ways_and_a_circuits_cost_is_its_output():
+    from bpsim.session.explain import TEXT, Numbers, explain
+    st = Stepper(Session.from_loaded(load(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")))
+    kinds = {n.id: n.kind for n in st.session.document.nodes}
+    titles = []
+    for _ in range(st.total):
+        st.forward()
+        titles.append(explain(st.micro, kinds, TEXT, Numbers()).title)
+    ops = [n for n, k in kinds.items() if k == "op"]
+    for node in ops:
+        fn = next(x.op for x in st.session.document.nodes if x.id == node)
+        assert f"Forward: {fn} gate {node}" in titles
+        assert f"Backward: {fn} gate {node}" in titles
+    assert "Cost: the output itself" in titles
+    assert not any("Backward: op" in t or "Backward: const " in t for t in titles)

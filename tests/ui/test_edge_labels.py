@@ -75,3 +75,18 @@ def test_a_file_without_positions_opens_laid_out(window, tmp_path):
     assert len(places) == len(data["nodes"])          # no two nodes on one spot
     assert all(e.line.length() > 0 for e in window.scene.edges.values())
     assert not window.isWindowModified()              # laying out is not an edit
+
+
+def test_the_output_node_says_so_and_follows_the_outputs_section(window):
+    from bpsim.document.edits import SetSection
+    window.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
+    outputs = list(window.workspace.document.outputs)
+    for nid, item in window.scene.nodes.items():
+        assert ("output" in item.name.text()) == (nid in outputs), nid
+    other = next(nid for nid, item in window.scene.nodes.items()
+                 if item.kind == "op" and nid not in outputs)
+    assert window.push(SetSection("outputs", [other]))
+    assert "output" in window.scene.nodes[other].name.text()
+    assert all("output" not in window.scene.nodes[nid].name.text() for nid in outputs)
+    window.undo.stack.undo()
+    assert all("output" in window.scene.nodes[nid].name.text() for nid in outputs)

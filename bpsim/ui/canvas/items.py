@@ -95,6 +95,7 @@ class NodeItem(_Hoverable, QGraphicsItem):
         self.shown = ()              # what the scene last wrote into it (scene.show)
         self.mark: str | None = None
         self.dimmed = False
+        self.is_output = False       # the cost is taken of it: said above it
         self.setFlags(QGraphicsItem.ItemIsMovable | QGraphicsItem.ItemIsSelectable
                       | QGraphicsItem.ItemSendsGeometryChanges)
         self.setAcceptHoverEvents(True)
@@ -173,8 +174,8 @@ class NodeItem(_Hoverable, QGraphicsItem):
             self.title.set(symbol, QPointF(0, 0))
             # the id the formulas use, and the label when there is one
             label = node.label or ""
-            self.name.set(label if node.id in label else
-                          f"{node.id} · {label}" if label else node.id)
+            name = label if node.id in label else f"{node.id} · {label}" if label else node.id
+            self.name.set(f"{name} · output" if self.is_output else name)
             self.sub.set("", QPointF(0, 0))
         elif node.kind == "neuron":
             self.title.set(node.label or node.id, QPointF(0, -7))
@@ -184,9 +185,16 @@ class NodeItem(_Hoverable, QGraphicsItem):
             self.title.set(node.label or node.id, QPointF(0, -6 if node.kind != "input" else 0))
             hint = {"const": fmt(node.value, 4), "param": "param"}.get(node.kind, "")
             self.sub.set(hint, QPointF(0, 11))
+        if node.kind != "op":
+            self.name.set("output" if self.is_output else "")
         self.forward_text.set(self.forward_text.text(), QPointF(0, b.bottom() + 12))
         self.backward_text.set(self.backward_text.text(), QPointF(0, b.bottom() + 29))
         self.update()
+
+    def set_output(self, is_output: bool) -> None:
+        if is_output != self.is_output:
+            self.is_output = is_output
+            self.update_from(self.node)
 
     def set_thumbnail(self, image) -> None:
         """A small map of this node's output over the input plane (None: hide)."""

@@ -77,7 +77,7 @@ class NetworkScene(QGraphicsScene):
             c = body.center().x()
             obstacles.append((c - NUMBERS_HALF_WIDTH, body.bottom() + 3,
                               c + NUMBERS_HALF_WIDTH, body.bottom() + 38))
-            if item.kind == "op":      # its name, above it
+            if item.kind == "op" or item.is_output:      # its name, above it
                 obstacles.append((c - 40, body.top() - 20, c + 40, body.top()))
         segments = [(e.line.x1(), e.line.y1(), e.line.x2(), e.line.y2()) for e in edges]
         sizes = [((weight_w, height), (grad_w, height))] * len(edges)
@@ -94,6 +94,7 @@ class NetworkScene(QGraphicsScene):
 
     def _add_node(self, node) -> NodeItem:
         item = NodeItem(node, self)
+        item.set_output(node.id in self.document.outputs)
         item.setPos(QPointF(*(node.pos or (0.0, 0.0))))
         self.addItem(item)
         self.nodes[node.id] = item
@@ -128,6 +129,10 @@ class NetworkScene(QGraphicsScene):
                 item.update_from(node)
                 for e in item.edges:
                     e.adjust()
+        elif change.what == "section_changed" and change.field == "outputs":
+            for nid, item in self.nodes.items():
+                item.set_output(nid in doc.outputs)
+            self._place_soon()
         elif change.what == "edge_added":
             src, dst = change.id.split("->")
             self._add_edge(src, dst)
