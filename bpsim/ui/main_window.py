@@ -92,7 +92,7 @@ class MainWindow(FilesMixin, QMainWindow):
         longest = {"iteration": self.tr("iteration {0}").format(9999999),
                    "epoch": self.tr("epoch {0}").format(9999999),
                    "phase": max(self.tr("incomplete network"),
-                                self.tr("{0} {1}/{2}").format("backward", 9999, 9999), key=len),
+                                self.tr("{0} · {1}/{2}").format("backward", 9999, 9999), key=len),
                    "cost": self.tr("cost {0:.6g}").format(-1.23457e-300)}
         for key, label in self.status_labels.items():
             label.setFixedSize(label.fontMetrics().horizontalAdvance(longest[key]) + 12,
@@ -191,6 +191,9 @@ class MainWindow(FilesMixin, QMainWindow):
             self.statusBar().showMessage(self.workspace.problem or "", 8000)
             return
         self.stop_running()
+        self.statusBar().clearMessage()       # an old message would read as this step's
+        history = stepper.session.history
+        length, start, version = history.length, stepper.session.iteration, history.version
         {"forward": stepper.forward, "back": stepper.back, "phase": stepper.finish_phase,
          "iteration": stepper.finish_iteration, "epoch": stepper.next_epoch,
          "reset": stepper.reset}[how]()
@@ -198,7 +201,15 @@ class MainWindow(FilesMixin, QMainWindow):
             self.statusBar().showMessage(self.tr(
                 "Diverged: the cost or an updated parameter is not finite; the update was not "
                 "applied. Lower the learning rate, or rewind."), 10000)
+        elif how != "reset" and history.version != version and start < length:
+            self._say_history_replaced(start, length)
         self.refresh()
+
+    def _say_history_replaced(self, start: int, length: int) -> None:
+        """Stepping on from a rewound iteration starts a new history there."""
+        self.statusBar().showMessage(self.tr(
+            "On from iteration {0}: the history's {1} later iterations are replaced by the "
+            "new ones.").format(start, length - start), 10000)
 
     def rewind_to(self, iteration: int) -> None:
         if self.stepper is None or iteration == self.stepper.session.iteration:
@@ -218,6 +229,9 @@ class MainWindow(FilesMixin, QMainWindow):
                         self.workspace.session.settings.max_steps), 10000)
                 self.actions["run"].setChecked(False)
                 return
+            session = self.workspace.session
+            if session.iteration < session.history.length:
+                self._say_history_replaced(session.iteration, session.history.length)
             if self.speed.value() == 0:
                 # as fast as it goes: the engine trains beside the window and
                 # each frame shows the latest step
@@ -437,6 +451,8 @@ class MainWindow(FilesMixin, QMainWindow):
         ws = self.workspace
         labels = self.status_labels
         if ws.stepper is None:
+            self.actions["prev"].setEnabled(False)
+            self.actions["next"].setEnabled(True)      # it says why it cannot step
             for label in labels.values():
                 label.setText("")
             labels["phase"].setText(self.tr("incomplete network"))
@@ -445,6 +461,8 @@ class MainWindow(FilesMixin, QMainWindow):
         st = ws.stepper
         session = st.session
         labels["iteration"].setText(self.tr("iteration {0}").format(st.iteration))
+        self.actions["prev"].setEnabled(st.index > 0 or session.iteration > 0)
+        self.actions["next"].setEnabled(not (st.complete and st.trace.diverged))
         # the epoch the step shown belongs to, counted from 1 like iterations
         # (while a run trains on, the session is ahead of the canvas)
         shown = st.iteration - 1
@@ -452,7 +470,7 @@ class MainWindow(FilesMixin, QMainWindow):
         epoch = epochs[shown] if 0 <= shown < min(session.iteration, len(epochs)) \
             else session.state.position.epoch
         labels["epoch"].setText(self.tr("epoch {0}").format(epoch + 1))
-        labels["phase"].setText(self.tr("{0} {1}/{2}").format(st.phase, st.index, st.total))
+        labels["phase"].setText(self.tr("{0} · {1}/{2}").format(st.phase, st.index, st.total))
         labels["phase"].setToolTip("")
         # This iteration's cost once its cost micro-step is shown, else the last one's.
         if st.shown("cost"):

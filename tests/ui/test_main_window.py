@@ -647,3 +647,42 @@ def test_the_activation_choice_shows_only_for_networks_with_neurons(window):
     assert not window.training.network_box.isHidden()
     window.open_path(XOR)
     assert not window.training.network_box.isHidden()
+
+
+def test_previous_is_off_at_the_very_start_and_stepping_clears_old_messages(window):
+    window.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
+    assert not window.actions["prev"].isEnabled() and window.actions["next"].isEnabled()
+    window.statusBar().showMessage("an old message", 10000)
+    window.step("forward")
+    assert window.actions["prev"].isEnabled()
+    assert window.statusBar().currentMessage() == ""
+    window.step("back")
+    assert not window.actions["prev"].isEnabled()
+
+
+def test_stepping_on_from_a_rewound_iteration_says_the_later_history_is_replaced(window):
+    window.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
+    for _ in range(5):
+        window.step("iteration")
+    window.rewind_to(2)
+    assert window.stepper.session.history.length == 5
+    window.step("forward")                      # within iteration 3: nothing replaced yet
+    assert "replaced" not in window.statusBar().currentMessage()
+    window.step("iteration")                    # its update taken: a new history from 2
+    assert window.stepper.session.history.length == 3
+    assert "iteration 2" in window.statusBar().currentMessage()
+    assert "3 later iterations" in window.statusBar().currentMessage()
+    window.step("iteration")                    # at the end of the history: nothing to say
+    assert "replaced" not in window.statusBar().currentMessage()
+
+
+def test_choosing_mini_batch_proposes_a_size_that_is_not_sgd(window):
+    window.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
+    box = window.training.batch
+    box.setCurrentText("mini-batch")
+    box.activated.emit(box.currentIndex())
+    n = window.workspace.session.trainer.dataset.n_train
+    batch = window.workspace.document.training.batch
+    assert isinstance(batch, int) and 2 <= batch <= n and batch == min(32, n // 4)
+    window.refresh()
+    assert window.training.batch_size.isEnabled() and window.training.batch_size.value() == batch

@@ -314,8 +314,16 @@ class TrainingPanel(QScrollArea):
         if self._filling:
             return
         choice = self.batch.currentText()
-        self._set_training("batch", choice if choice in ("full", "sgd")
-                           else int(self.batch_size.value()))
+        if choice in ("full", "sgd"):
+            self._set_training("batch", choice)
+            return
+        size = int(self.batch_size.value())
+        session = self.window.workspace.session
+        if not self.batch_size.isEnabled() and session is not None:
+            # just chosen: a size of 1 would be SGD again; a quarter of the data shows it
+            n = session.trainer.dataset.n_train
+            size = min(n, max(2, min(32, n // 4))) or 1
+        self._set_training("batch", size)
 
     def use_generator(self) -> None:
         doc = self.window.workspace.document

@@ -56,6 +56,10 @@ def plot_widget(grid: bool = True) -> pg.PlotWidget:
         axis.setTextPen(style.TEXT)
         axis.setPen(style.MUTED)
         axis.labelStyle = {"color": style.TEXT.name()}
+    # room above the view box for half of the top tick's number (a vertical
+    # axis writes its numbers centred on their ticks)
+    left, _, right, bottom = plot.getPlotItem().layout.getContentsMargins()
+    plot.getPlotItem().layout.setContentsMargins(left, 9, right, bottom)
     if grid:    # a GridItem: the axes' own grid costs ~8 ms a paint
         plot.addItem(pg.GridItem(pen=pg.mkPen((0, 0, 0, 40)), textPen=None))
     return plot
