@@ -40,6 +40,17 @@ class Display:
     edges: dict[str, EdgeDisplay] = field(default_factory=dict)   # "FROM->TO"
     phase: str = "ready"
     current: str | None = None      # the node of the current micro-step
+    rows: int = 1                   # samples in the batch
+    sample: int | None = None       # the data row shown, None: the batch mean
+
+    @property
+    def shown_as(self) -> str:
+        """What a node's numbers are, in words ("" for a batch of one)."""
+        if self.rows <= 1:
+            return ""
+        if self.sample is None:
+            return f"mean over the batch's {self.rows} samples"
+        return f"sample {self.sample} of the batch's {self.rows}"
 
 
 def pick(values: np.ndarray | None, sample: int | None) -> float | None:
@@ -59,7 +70,10 @@ def display(stepper: Stepper, edges: list[tuple[str, str]], sample: int | None =
     """``edges``: the document's (from, to) pairs, in order; ``picks``: where
     the numbers picked from the trace are kept from one call to the next."""
     trace = stepper.trace
-    out = Display(phase=stepper.phase)
+    rows = trace.rows
+    out = Display(phase=stepper.phase, rows=len(rows),
+                  sample=None if sample is None or not len(rows) else
+                  int(rows[min(sample, len(rows) - 1)]))
     update = trace.steps[-1]
     assert isinstance(update, UpdateStep)
     names = {n: k for k, n in enumerate(update.names)}

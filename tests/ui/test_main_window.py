@@ -686,3 +686,23 @@ def test_choosing_mini_batch_proposes_a_size_that_is_not_sgd(window):
     assert isinstance(batch, int) and 2 <= batch <= n and batch == min(32, n // 4)
     window.refresh()
     assert window.training.batch_size.isEnabled() and window.training.batch_size.value() == batch
+
+
+def test_tooltips_and_inspector_say_whose_numbers_they_show(window):
+    window.open_path(XOR)
+    scene = window.scene
+    window.step("phase")
+    window.step("phase")
+    window.step("phase")                     # forward, cost, backward: all numbers out
+    rows = [int(r) for r in window.stepper.trace.rows]
+    assert len(rows) == 4
+    h1 = scene.tip_for(scene.nodes["h1"])
+    assert "mean over the batch's 4 samples" in h1
+    edge = scene.tip_for(scene.edges["x1->h1"])
+    assert "∂C/∂w = " in edge and "(the batch's)" in edge
+    window.set_sample(2)                     # the combo's third entry: the second sample
+    h1 = scene.tip_for(scene.nodes["h1"])
+    assert f"sample {rows[1]} of the batch's 4" in h1 and "mean over" not in h1
+    scene.nodes["h1"].setSelected(True)
+    window.refresh()
+    assert f"sample {rows[1]} of the batch's 4" in window.inspector.numbers.text()

@@ -39,6 +39,7 @@ class NetworkScene(QGraphicsScene):
         self.digits = 4
         self._focus: str | None = None
         self._focus_applied: tuple | None = None
+        self.shown_as = ""           # whose numbers the nodes show, in words (tooltips)
         self.rebuild()
 
     # --- mirroring the document ---------------------------------------------------
@@ -152,6 +153,7 @@ class NetworkScene(QGraphicsScene):
         only: a gradient per edge, changing every frame, is clutter, and the
         nodes still show theirs."""
         d = self.digits
+        self.shown_as = display.shown_as if display else ""
         # Each item remembers what it shows (``shown``) and is written to only
         # when that changes: a micro-step changes a few nodes and edges, and
         # writing a hundred labels that stay the same costs milliseconds.
@@ -233,6 +235,8 @@ class NetworkScene(QGraphicsScene):
                                         ("δ = ∂C/∂z", nd.dz, "#1e8449")):
                 if value is not None:
                     rows.append(f"<span style='color:{color}'>{label} = {fmt(value, 6)}</span>")
+            if self.shown_as and len(rows) > 1:
+                rows.append(f"<i>{self.shown_as}</i>")
         return "<br>".join(rows)
 
     def _edge_tip(self, key: str, ed) -> str:
@@ -240,10 +244,13 @@ class NetworkScene(QGraphicsScene):
         rows = [f"<b>{html.escape(src)} → {html.escape(dst)}</b>"]
         if ed.weight is not None:
             rows.append(f"weight w = {fmt(ed.weight, 6)}")
+        whole = " (the batch's)" if self.shown_as else ""
         if ed.grad is not None:
-            rows.append(f"<span style='color:#1e8449'>∂C/∂w = {fmt(ed.grad, 6)}</span>")
+            rows.append(f"<span style='color:#1e8449'>∂C/∂w = {fmt(ed.grad, 6)}{whole}</span>")
         if ed.term is not None:
             rows.append(f"<span style='color:#1e8449'>term sent back = {fmt(ed.term, 6)}</span>")
+            if self.shown_as:
+                rows.append(f"<i>term: {self.shown_as}</i>")
         return "<br>".join(rows)
 
     # --- focus and hover ------------------------------------------------------------
