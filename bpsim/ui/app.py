@@ -66,6 +66,7 @@ def run_gui(args) -> int:
 
 
 def take_screenshot(app, window, out: str, advance: int) -> int:
+    from PySide6.QtCore import QCoreApplication, QEvent
     window.plots.build()
     for _ in range(max(advance, 0)):
         window.step("forward")
@@ -75,6 +76,9 @@ def take_screenshot(app, window, out: str, advance: int) -> int:
     app.processEvents()
     # the landscape's grid is computed off the UI thread: the picture waits for it
     window.plots.landscape.settle()
+    # the tab bars Qt replaced while laying the docks out are deleted by the
+    # event loop, which a screenshot never runs: over the plots otherwise
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
     image = window.grab()
     if not image.save(out, "PNG"):
         print(f"error: {out}: cannot write the PNG", file=sys.stderr)

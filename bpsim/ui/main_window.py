@@ -74,14 +74,14 @@ class MainWindow(FilesMixin, QMainWindow):
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
             self.docks[name] = dock
-        # The canvas gets the room; on the right the explanation, and under it
-        # the training settings and the inspector as tabs.
+        # The canvas gets the room; on the right, from top to bottom, the
+        # explanation, and under it the training settings and the inspector as
+        # tabs; the plots under the canvas.  On a 768 px high projector a right
+        # column stopping above the plots left the formulas two lines.
+        self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
         self.splitDockWidget(self.docks["explanation"], self.docks["training"], Qt.Vertical)
         self.tabifyDockWidget(self.docks["training"], self.docks["inspector"])
         self.docks["training"].raise_()
-        self.resizeDocks([self.docks["explanation"]], [470], Qt.Horizontal)
-        self.resizeDocks([self.docks["explanation"], self.docks["training"]], [420, 330],
-                         Qt.Vertical)
 
 
         self.plots = Plots(self)
@@ -537,8 +537,31 @@ class MainWindow(FilesMixin, QMainWindow):
         else:
             self.resize(1400, 900)
         state = self.settings.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        self._layout_to_size = not (isinstance(state, QByteArray) and self.restoreState(state))
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self._layout_to_size:
+            self._layout_to_size = False
+            self.size_docks()
+
+    def size_docks(self) -> None:
+        """The docks' first sizes, in proportion to the window: sizes fixed
+        in px fit one screen; a 1024×768 projector then had two lines of
+        formula."""
+        w, h = self.width(), self.height()
+        if w < 1250:
+            self.insertToolBarBreak(self.history_bar)
+        column = [self.docks["explanation"]]
+        right = int(min(max(0.34 * w, 340), 600))
+        self.resizeDocks(column, [right], Qt.Horizontal)
+        self.resizeDocks(column + [self.docks["training"]], [int(0.55 * h), int(0.45 * h)],
+                         Qt.Vertical)
+        plots = self.plots.docks
+        self.resizeDocks([plots["loss"]], [int(min(max(0.32 * h, 200), 340))], Qt.Vertical)
+        under = w - right - 70          # under the canvas, beside the drawing tools
+        self.resizeDocks([plots["loss"], plots["landscape"]],
+                         [int(0.45 * under), int(0.55 * under)], Qt.Horizontal)
 
     def closeEvent(self, event):
         if not self.maybe_save():

@@ -49,9 +49,6 @@ class Plots:
             window.tabifyDockWidget(self.docks["landscape"], self.docks[name])
         self.docks["loss"].raise_()
         self.docks["landscape"].raise_()
-        window.resizeDocks([self.docks["loss"]], [290], Qt.Vertical)
-        window.resizeDocks([self.docks["loss"], self.docks["landscape"]], [420, 560],
-                           Qt.Horizontal)
         self._slow_shown = 0.0
         self._thumbnails_key = None
 

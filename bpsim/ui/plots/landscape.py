@@ -127,7 +127,10 @@ class LandscapePlot(QWidget):
             spin.setMinimumWidth(50)
             spin.setEnabled(False)
             spin.editingFinished.connect(self.request)
-        self.auto.toggled.connect(lambda on: [s.setEnabled(not on) for s in self.ranges])
+        # the range boxes only while the range is the user's: on a small
+        # screen their row took a third of the plot's height
+        self.auto.toggled.connect(lambda on: [(s.setEnabled(not on), s.setVisible(not on))
+                                              for s in self.ranges])
         self.auto.toggled.connect(lambda _: self.request())
         for w in (self.a, self.b):
             w.activated.connect(lambda _: self.choose(self.a.currentText(),
@@ -159,7 +162,9 @@ class LandscapePlot(QWidget):
         ranges = QHBoxLayout()
         ranges.addWidget(self.auto)
         for spin in self.ranges:
+            spin.setVisible(False)
             ranges.addWidget(spin)
+        ranges.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(top)
