@@ -13,17 +13,48 @@ from ..engine.trace import BackwardStep, ForwardStep
 from .stepper import Stepper
 
 
-def _matrix(m: np.ndarray, digits: int, max_cols: int = 6) -> str:
+BRACKET = "1px solid #444"
+
+
+def _number(v: float, digits: int) -> str:
+    return f"{v:.{digits}g}".replace("-", "−")
+
+
+def _matrix(m: np.ndarray, digits: int, max_cols: int = 6, names: list[str] | None = None) -> str:
+    """A matrix in brackets (the first and last columns' cells carry them);
+    ``names`` label its rows, in grey, on the left."""
     m = np.atleast_2d(m)
+    cols = min(m.shape[1], max_cols) + (m.shape[1] > max_cols)
     cells = []
-    for row in m:
-        shown = [f"{v:.{digits}g}" for v in row[:max_cols]]
+    for i, row in enumerate(m):
+        shown = [_number(v, digits) for v in row[:max_cols]]
         if len(row) > max_cols:
             shown.append("…")
-        cells.append("<tr>" + "".join(f"<td align='right' style='padding:0 6px'>{c}</td>"
-                                      for c in shown) + "</tr>")
-    return ("<table style='border-left:2px solid #555;border-right:2px solid #555;"
-            "display:inline-table'>" + "".join(cells) + "</table>")
+        tds = []
+        for j, c in enumerate(shown):
+            side = ";".join(x for x in (f"border-left:{BRACKET}" if j == 0 else "",
+                                        f"border-right:{BRACKET}" if j == cols - 1 else "") if x)
+            tds.append(f"<td align='right' style='padding:1px 4px;white-space:nowrap;{side}'>"
+                       f"{c}</td>")
+        label = (f"<td style='color:#888;padding-right:3px;white-space:nowrap'>"
+                 f"{html.escape(names[i])}</td>"
+                 if names else "")
+        cells.append(f"<tr>{label}{''.join(tds)}</tr>")
+    return f"<table cellspacing='0' cellpadding='0'>{''.join(cells)}</table>"
+
+
+def _equation(lhs: str, *lines: list[str]) -> str:
+    """``lhs`` = the first line's parts, then = each next line's, the parts
+    (matrices and operators) side by side."""
+    rows = []
+    for k, parts in enumerate(lines):
+        inner = "".join(f"<td valign='middle' style='padding:0 2px;white-space:nowrap'>{p}</td>"
+                        for p in parts)
+        rows.append(f"<tr><td valign='middle' align='right' style='white-space:nowrap'>"
+                    f"{lhs if k == 0 else ''}</td>"
+                    f"<td valign='middle' style='padding:0 4px'>=</td>"
+                    f"<td><table cellspacing='0'><tr>{inner}</tr></table></td></tr>")
+    return f"<table cellspacing='3' style='font-size:10pt'>{''.join(rows)}</table>"
 
 
 def vectorized_html(doc: Document, stepper: Stepper, digits: int) -> str:
@@ -47,22 +78,26 @@ def vectorized_html(doc: Document, stepper: Stepper, digits: int) -> str:
     b = np.array([[before[f"b:{d}"]] for d in layer])
     A_prev = np.array([fwd[s].out for s in sources])
     m = A_prev.shape[1]
-    shape = f"({len(layer)}×{m})"
+    mat = lambda x, names=None: _matrix(x, digits, names=names)     # noqa: E731
+    a_prev, w_t = "A<sub>prev</sub>", "W<sup>T</sup>"
     rows = ["<hr><p style='font-size:12pt'><b>Vectorized, layer of "
-            f"{html.escape(', '.join(layer))}</b> — m = {m} sample(s)</p>"]
+            f"{html.escape(', '.join(layer))}</b> — the whole layer at once: a row per "
+            f"neuron, a column per sample (m = {m})</p>"]
     if isinstance(micro, ForwardStep):
         Z = np.array([fwd[d].z for d in layer])
-        rows.append(f"<p>Z = W·A<sub>prev</sub> + b {shape}</p>")
-        rows.append(f"<p>{_matrix(Z, digits)} = {_matrix(W, digits)} · "
-                    f"{_matrix(A_prev, digits)} + {_matrix(b, digits)}</p>")
+        rows.append(_equation("Z", [f"W·{a_prev} + b"],
+                              [mat(W, layer), "·", mat(A_prev, sources), "+", mat(b)],
+                              [mat(Z, layer)]))
     else:
         dZ = np.array([bwd[d].dz for d in layer])
-        dW = dZ @ A_prev.T
-        rows.append("<p>dZ = dA ⊙ φ′(Z); dW = dZ·A<sub>prev</sub><sup>T</sup>; "
-                    "db = Σ<sub>samples</sub> dZ; dA<sub>prev</sub> = W<sup>T</sup>·dZ "
-                    "(the mean's 1/m is already inside dZ)</p>")
-        rows.append(f"<p>dW = {_matrix(dZ, digits)} · {_matrix(A_prev.T, digits)} = "
-                    f"{_matrix(dW, digits)}</p>")
-        rows.append(f"<p>db = {_matrix(dZ.sum(axis=1, keepdims=True), digits)}, "
-                    f"dA<sub>prev</sub> = {_matrix(W.T @ dZ, digits)}</p>")
+        rows.append("<p style='font-size:11pt'>dZ = dA ⊙ φ′(Z), the mean's 1/m already "
+                    "inside it</p>")
+        rows.append(_equation("dW", [f"dZ·{a_prev}<sup>T</sup>"],
+                              [mat(dZ, layer), "·", mat(A_prev.T)],
+                              [mat(dZ @ A_prev.T, layer)]))
+        rows.append(_equation("db", ["Σ<sub>samples</sub> dZ"],
+                              [mat(dZ.sum(axis=1, keepdims=True), layer)]))
+        rows.append(_equation("dA<sub>prev</sub>", [f"{w_t}·dZ"],
+                              [mat(W.T, sources), "·", mat(dZ)],
+                              [mat(W.T @ dZ, sources)]))
     return "".join(rows)

@@ -224,3 +224,32 @@ def test_titles_name_a_node_alike_both_ways_and_a_circuits_cost_is_its_output():
         assert f"Backward: {fn} gate {node}" in titles
     assert "Cost: the output itself" in titles
     assert not any("Backward: op" in t or "Backward: const " in t for t in titles)
+
+
+def test_the_vectorized_form_shows_the_engines_numbers_a_matrix_to_a_cell():
+    import re
+    from bpsim.engine.trace import BackwardStep
+    from bpsim.session.vectorized import _number, vectorized_html
+    st = xor_stepper()
+    doc = st.session.document
+    st.forward()
+    st.forward()
+    st.forward()                                    # forward h1: the hidden layer h1, h2
+    page = vectorized_html(doc, st, 4)
+    z = {m.node: m.z for m in st.trace.steps if getattr(m, "kind", "") == "neuron"
+         and m.phase == "forward"}
+    for node in ("h1", "h2"):
+        for v in z[node]:
+            assert f">{_number(v, 4)}</td>" in page
+    assert not re.search(r">-\d", page)             # minus signs, not hyphens
+    # Z = W·A + b: the operands side by side, in one row of the equation
+    row = re.search(r"<tr><td[^>]*></td><td[^>]*>=</td><td><table[^>]*><tr>(.*?)</tr></table>"
+                    r"</td></tr>", page.split("W·A")[1]).group(1)
+    assert row.count("<table") == 3 and "·" in row and "+" in row
+    while not (isinstance(st.micro, BackwardStep) and st.micro.node in ("h1", "h2")):
+        st.forward()
+    page = vectorized_html(doc, st, 6)
+    grads = {(g.source, m.node): g.value for m in st.trace.steps if isinstance(m, BackwardStep)
+             for g in m.grads if g.source is not None and m.node in ("h1", "h2")}
+    for value in grads.values():                    # dW = dZ·Aᵀ is the engine's ∂C/∂w
+        assert f">{_number(value, 6)}</td>" in page
