@@ -287,3 +287,15 @@ def test_axis_titles_get_their_room_at_once(window):
     bare = axis.geometry().height()
     set_titles(plot, "w:x1->h1", "w:x2->h1")
     assert axis.geometry().height() > bare + 5
+
+
+def test_a_grid_finished_after_its_plot_is_gone_is_dropped_quietly(qapp):
+    """A window closed while its landscape grid is computing: the job ends
+    without an error from a deleted receiver."""
+    import shiboken6
+    from bpsim.ui.plots.landscape import GridJob, _Done
+    done = _Done()
+    job = GridJob({"trainer": None}, done)        # fails at once: the error is the grid
+    shiboken6.delete(done)
+    job.run()                                     # raised "Signal source has been deleted"
+    assert not shiboken6.isValid(done)

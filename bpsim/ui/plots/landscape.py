@@ -52,7 +52,10 @@ class GridJob(QRunnable):
             r["shown"], r["contours"] = contours(grid)
         except Exception as exc:   # reported in the dock, never a crash of the app
             grid = exc
-        self.done.finished.emit(self.request, grid)
+        try:
+            self.done.finished.emit(self.request, grid)
+        except RuntimeError:      # the window closed meanwhile: no one to show it to
+            pass
 
 
 def contours(grid: np.ndarray):
