@@ -6,7 +6,7 @@ import re
 
 from ..errors import BpsimError
 from .edits import AddEdge, AddNode, Compound, SetSection
-from .model import Document, Edge, Node
+from .model import Data, Document, Edge, Loss, Node
 
 _NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 _FRACTION = re.compile(rf"^\s*({_NUMBER})\s*(?:/\s*({_NUMBER}))?\s*$")
@@ -129,4 +129,20 @@ def layered_network(doc: Document, text: str, hidden: str, output: str) -> Compo
                 edits.append(AddEdge(Edge(a, b)))
     if not doc.outputs:
         edits.append(SetSection("outputs", list(layers[-1])))
+    edits += _something_to_learn(doc, layers[0], layers[-1], output)
     return Compound(edits, f"build {text.strip()} network")
+
+
+def _something_to_learn(doc: Document, inputs: list[str], outputs: list[str],
+                        output: str) -> list:
+    """On an empty canvas, a network of one or two inputs and one output gets
+    data and a loss to learn with (a circle to separate, a sine to fit):
+    without them its cost is its output itself, and training it only pushes
+    that down."""
+    if doc.nodes or doc.data is not None or doc.loss.kind != "none" or len(outputs) != 1 \
+            or len(inputs) not in (1, 2):
+        return []
+    generator = "circle" if len(inputs) == 2 else "sine"
+    kind = "bce" if len(inputs) == 2 and output == "sigmoid" else "mse"
+    return [SetSection("data", Data(list(inputs), list(outputs), generator=generator)),
+            SetSection("loss", Loss(kind, "mean"))]

@@ -343,8 +343,15 @@ def build_layered(win, text: str, hidden: str, output: str) -> bool:
     except BpsimError as exc:
         win.statusBar().showMessage(exc.problem, 8000)
         return False
+    had_data = win.workspace.document.data is not None
     if win.push(edit):
         win.view.fit()
+        doc = win.workspace.document
+        if not had_data and doc.data is not None:
+            win.statusBar().showMessage(win.tr(
+                "Built with a {0} data set ({1} samples) and the {2} loss to learn from: "
+                "change them in the Training dock.").format(
+                    doc.data.generator, doc.data.samples, doc.loss.kind), 12000)
         return True
     return False
 

@@ -777,3 +777,32 @@ def test_a_screenshot_shows_no_tab_bar_left_over_from_laying_out(qapp, qtbot, tm
     bars = [b for b in win.findChildren(QTabBar, options=Qt.FindDirectChildrenOnly)
             if b.isVisible()]
     assert len(bars) == 3
+
+
+def test_a_network_built_on_an_empty_canvas_gets_something_to_learn(window):
+    """A 2-3-1 on a new canvas: a circle to separate and BCE (sigmoid out),
+    so its cost means something; undone in one step with it; beside an
+    existing network, or of another shape, nothing is added."""
+    window.new_network()
+    assert editing.build_layered(window, "2-3-1", "tanh", "sigmoid")
+    doc = window.workspace.document
+    assert doc.data.generator == "circle" and doc.data.inputs == ["x1", "x2"]
+    assert doc.data.targets == ["y1"] and doc.loss.kind == "bce"
+    assert "circle" in window.statusBar().currentMessage()
+    session = window.workspace.session
+    assert session.trainer.dataset.n_train == doc.data.samples
+    cost = session.preview().cost
+    session.train(30)
+    assert session.history.costs[-1] < cost                 # it learns
+    window.undo.stack.undo()
+    assert not doc.nodes and doc.data is None and doc.loss.kind == "none"
+    window.new_network()
+    assert editing.build_layered(window, "1-4-1", "tanh", "identity")
+    assert doc is not window.workspace.document
+    doc = window.workspace.document
+    assert doc.data.generator == "sine" and doc.loss.kind == "mse"
+    assert editing.build_layered(window, "2-2-1", "tanh", "sigmoid")     # beside: unchanged
+    assert doc.data.generator == "sine" and doc.data.inputs == ["x1"]
+    window.new_network()
+    assert editing.build_layered(window, "3-2-2", "tanh", "sigmoid")
+    assert window.workspace.document.data is None
