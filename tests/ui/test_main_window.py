@@ -732,6 +732,9 @@ def test_on_a_projectors_screen_everything_shows_and_the_formulas_have_room(qtbo
         button = win.findChild(QToolBar, "toolbar_steps").widgetForAction(win.actions[name])
         assert button.isVisible(), name
     assert win.docks["explanation"].height() >= 0.38 * size[1]
+    win.resizeDocks([win.docks["training"]], [320], Qt.Horizontal)    # a narrow column
+    qtbot.wait(20)
+    assert not win.training.horizontalScrollBar().isVisible()     # the settings fit across
     assert win.view.height() >= 0.45 * size[1]
     # no tab bar left over from laying the docks out, over the plots
     bars = [b for b in win.findChildren(QTabBar, options=Qt.FindDirectChildrenOnly)

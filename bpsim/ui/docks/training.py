@@ -40,6 +40,14 @@ def slider_to_lr(position: int) -> float:
     return float(f"{10 ** exponent:.3g}")   # a round number a lecturer can say
 
 
+def _form(box: QWidget) -> QFormLayout:
+    """A form whose rows put the label above the field when the column is
+    too narrow for both side by side (a 1024 px screen)."""
+    form = QFormLayout(box)
+    form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+    return form
+
+
 class TrainingPanel(QScrollArea):
     def __init__(self, window):
         super().__init__(window)
@@ -54,11 +62,14 @@ class TrainingPanel(QScrollArea):
         def combo(items):
             c = QComboBox()
             c.addItems(list(items))
+            # as narrow as a short name: the panel then fits a 1024 px screen's column
+            c.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            c.setMinimumContentsLength(8)
             return c
 
         # activation
         box = QGroupBox(self.tr("Network"))
-        form = QFormLayout(box)
+        form = _form(box)
         self.activation = combo(ACTIVATIONS)
         self.activation.setPlaceholderText(self.tr("mixed"))    # shown at index -1
         self.activation.setCurrentText("sigmoid")
@@ -74,7 +85,7 @@ class TrainingPanel(QScrollArea):
         self.network_box = box        # shown when the network has neurons
         # loss
         box = QGroupBox(self.tr("Cost"))
-        form = QFormLayout(box)
+        form = _form(box)
         self.loss = combo(LOSSES)
         self.reduction = combo(REDUCTIONS)
         self.regularization = combo(REGULARIZATIONS)
@@ -86,7 +97,7 @@ class TrainingPanel(QScrollArea):
         layout.addWidget(box)
         # optimizer
         box = QGroupBox(self.tr("Gradient descent"))
-        form = QFormLayout(box)
+        form = _form(box)
         self.lr_slider = QSlider(Qt.Horizontal)
         self.lr_slider.setRange(0, SLIDER_STEPS)
         self.lr_entry = QLineEdit()
@@ -132,7 +143,7 @@ class TrainingPanel(QScrollArea):
         layout.addWidget(box)
         # data
         box = QGroupBox(self.tr("Data"))
-        form = QFormLayout(box)
+        form = _form(box)
         self.data_label = QLabel()
         self.data_label.setWordWrap(True)
         form.addRow(self.data_label)
