@@ -299,3 +299,25 @@ def test_a_grid_finished_after_its_plot_is_gone_is_dropped_quietly(qapp):
     shiboken6.delete(done)
     job.run()                                     # raised "Signal source has been deleted"
     assert not shiboken6.isValid(done)
+
+
+def test_the_loss_legend_names_only_the_curves_drawn(window):
+    from bpsim.paths import examples_dir
+
+    def names():
+        return [label.text for _, label in window.plots.loss.legend.items]
+    window.open_path(examples_dir() / "xor-2-2-1.bpsim.json")          # full batch, no test rows
+    window.step("iteration")
+    window.step("iteration")
+    window.plots.refresh()
+    assert names() == ["cost per step"]
+    window.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
+    window.step("iteration")
+    window.plots.refresh()
+    assert "test cost" in names()
+    window.open_path(examples_dir() / "sgd-versus-full-batch.bpsim.json")
+    for _ in range(3):
+        window.step("iteration")
+    window.plots.refresh()
+    batch = window.workspace.session.settings.batch
+    assert ("epoch mean" in names()) == (batch != "full")

@@ -30,7 +30,7 @@ class LossPlot(QWidget):
         self.plot = plot_widget()
         self.plot.setLabel("bottom", self.tr("iteration"))
         self.plot.setLabel("left", self.tr("cost"))
-        add_legend(self.plot)
+        self.legend = add_legend(self.plot)
         self.train = self.plot.plot(pen=pg.mkPen(style.FORWARD, width=1.5),
                                     name=self.tr("cost per step"))
         self.epoch = self.plot.plot(pen=pg.mkPen("#2c3e50", width=2.5),
@@ -44,6 +44,10 @@ class LossPlot(QWidget):
             curve.setDownsampling(auto=True, method="peak")
             curve.opts["autoDownsampleFactor"] = 1.0
             curve.setClipToView(True)
+        # the legend names the curves drawn: an empty "test cost" or an "epoch
+        # mean" equal to every step covered a third of a small plot
+        self._legend_shows = (True, True)
+        self._sync_legend(False, False)
         self.train.setSymbolPen(None)
         self.train.setSymbolBrush(style.FORWARD)
         self.train.setSymbolSize(6)
@@ -101,12 +105,14 @@ class LossPlot(QWidget):
                 self.train.setSymbol("o" if dotted else None)
             self.train.setData(steps, self._costs)
             ends, means = epoch_means(self._costs, self._epochs)
-            if len(ends) == n:       # a step per epoch: the means are the steps' costs
+            per_epoch = len(ends) == n     # a step per epoch: the means are the steps' costs
+            if per_epoch:
                 self.epoch.setData([], [])
             else:
                 self.epoch.setData(ends, means)
             has_test = bool(np.isfinite(self._tests).any())
             self.test.setData(steps if has_test else [], self._tests if has_test else [])
+            self._sync_legend(not per_epoch, has_test)
             finite = self._costs[np.isfinite(self._costs) & (self._costs > 0)]
             if not self._user_chose and not self.log.isChecked() and len(finite) and \
                     finite.max() > 1e6 * max(finite.min(), 1e-300):
@@ -114,10 +120,22 @@ class LossPlot(QWidget):
         elif n == 0:
             for curve in (self.train, self.epoch, self.test):
                 curve.setData([], [])
+            self._sync_legend(False, False)
         self.marker.setValue(session.iteration)
         self._fit_range(n)
         # fit the range now, not inside the paint (that asks for a second paint)
         self.plot.scene().prepareForPaint()
+
+    def _sync_legend(self, epoch: bool, test: bool) -> None:
+        if (epoch, test) == self._legend_shows:
+            return
+        self._legend_shows = (epoch, test)
+        for curve in (self.epoch, self.test):
+            self.legend.removeItem(curve)
+        if epoch:
+            self.legend.addItem(self.epoch, self.tr("epoch mean"))
+        if test:
+            self.legend.addItem(self.test, self.tr("test cost"))
 
     def _fit_range(self, n: int) -> None:
         """Change the range in steps, not every frame: a new range redraws the
