@@ -97,7 +97,8 @@ def trace(args) -> int:
             head = f"Step {t.step} (rows {rows})"
             out.write(f"\n## {head}\n\n" if args.format == "markdown" else f"\n{head}\n")
             for k, micro in enumerate(t.steps, 1):
-                out.write(render(explain(micro, kinds), k) + "\n")
+                out.write(render(explain(micro, kinds, loss_kind=session.document.loss.kind),
+                                 k) + "\n")
             if t.diverged:
                 out.write("\nDiverged: the cost or an updated parameter is not finite; "
                           "the update was not applied.\n")

@@ -203,12 +203,13 @@ def explain_cost(step: CostStep, n: Notation, num: Numbers, kinds: dict[str, str
 
 
 def explain_backward(step: BackwardStep, n: Notation, num: Numbers,
-                     kinds: dict[str, str]) -> Explanation:
+                     kinds: dict[str, str], loss_kind: str | None = None) -> Explanation:
     out_sym = _node_symbol(n, step.node, step.kind)
     sym_terms: list[str] = []
     num_terms: list[str] = []
     if step.loss_term is not None:
-        sym_terms.append(f"∂L/∂{out_sym}")
+        # a circuit's output is its cost: ∂C/∂f = 1, no loss L to name
+        sym_terms.append("1" if loss_kind == "none" else f"∂L/∂{out_sym}")
         num_terms.append(num.values(step.loss_term, True))
     for t in step.terms:
         if t.through == "weight":
@@ -295,15 +296,16 @@ def explain_update(step: UpdateStep, n: Notation, num: Numbers) -> Explanation:
 
 
 def explain(step, kinds: dict[str, str], notation: Notation = TEXT,
-            numbers: Numbers | None = None) -> Explanation:
-    """Any micro-step; ``kinds`` maps node ids to their kinds."""
+            numbers: Numbers | None = None, loss_kind: str | None = None) -> Explanation:
+    """Any micro-step; ``kinds`` maps node ids to their kinds; ``loss_kind``,
+    the document's loss, names the output's gradient ("none": a circuit)."""
     num = numbers or Numbers()
     if isinstance(step, ForwardStep):
         return explain_forward(step, notation, num, kinds)
     if isinstance(step, CostStep):
         return explain_cost(step, notation, num, kinds)
     if isinstance(step, BackwardStep):
-        return explain_backward(step, notation, num, kinds)
+        return explain_backward(step, notation, num, kinds, loss_kind)
     return explain_update(step, notation, num)
 
 

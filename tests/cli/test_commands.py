@@ -50,7 +50,10 @@ def test_trace_text_and_markdown_are_handouts(capsys):
     assert "q = x + y = (-2) + 5 = 3" in out
     assert "f = q·z = 3·(-4) = -12" in out
     assert "∂C/∂q = ∂f/∂q·∂C/∂f = (-4)·1 = -4" in out
+    # a circuit's output is its cost: no loss L to differentiate
+    assert "Backward: mul gate f\n    ∂C/∂f = 1\n" in out and "∂L" not in out
     code, out, _ = run(capsys, "trace", XOR, "--format", "markdown")
+    assert "∂C/∂a_o = ∂L/∂a_o" in out
     assert out.startswith("# XOR")
     assert "δ_o = σ′(z_o)·∂C/∂a_o" in out
     assert "w_x1→h1 ← w_x1→h1 − η·g" in out

@@ -75,7 +75,7 @@ class ExplanationPanel(QWidget):
                 f"{self.tr('micro-step')} {stepper.index}/{stepper.total}</p>")
         micro = stepper.micro
         num = Numbers(digits=digits, sample=sample, minus="−")
-        expl = explain(micro, kinds, HTML, num)
+        expl = explain(micro, kinds, HTML, num, workspace.document.loss.kind)
         color = PHASE_COLOR.get(micro.phase, "#1c2833")
         rows = [head, f"<p style='font-size:15pt;color:{color}'><b>{html.escape(expl.title)}"
                       f"</b></p>"]
