@@ -6,10 +6,10 @@ from functools import partial
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, \
-    QLineEdit, QMenu, QSlider, QSpinBox, QToolBar
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, \
+    QLabel, QLineEdit, QMenu, QSlider, QSpinBox, QToolBar
 
-from ..document.building import auto_layout, layered_network
+from ..document.building import auto_layout, layered_network, parse_layers
 from ..document.edits import AddEdge, AddNode, Compound, MoveNodes, RemoveElements, \
     SetNodeField, SetSection, fresh_id
 from ..document.model import Edge, Node
@@ -17,6 +17,7 @@ from ..engine import ACTIVATIONS, GATES
 from ..errors import BpsimError
 from ..paths import examples
 from .canvas.items import EdgeItem, NodeItem
+from .files import is_example
 from .style import GATE_SYMBOL
 
 NODE_KEYS = {"input": "I", "neuron": "N", "param": "P", "const": "C"}
@@ -329,20 +330,33 @@ def build_dialog(win) -> None:
     form.addRow(win.tr("Layers"), layers)
     form.addRow(win.tr("Hidden activation"), hidden)
     form.addRow(win.tr("Output activation"), output)
+    replace = QCheckBox(win.tr("In place of the current network"))
+    replace.setToolTip(win.tr("Unchecked: the new layers go beside what is on the canvas"))
+    # opened on an example (bpsim starts on XOR), a new network is what a
+    # newcomer building "2-3-1" wants; their own work is added to
+    replace.setChecked(bool(win.workspace.document.nodes) and
+                       (is_example(win.path) or not win.isWindowModified()))
+    replace.setVisible(bool(win.workspace.document.nodes))
+    form.addRow(replace)
     buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     form.addRow(buttons)
     if dialog.exec() == QDialog.Accepted:
-        build_layered(win, layers.text(), hidden.currentText(), output.currentText())
+        build_layered(win, layers.text(), hidden.currentText(), output.currentText(),
+                      replace=replace.isChecked())
 
 
-def build_layered(win, text: str, hidden: str, output: str) -> bool:
+def build_layered(win, text: str, hidden: str, output: str, replace: bool = False) -> bool:
+    """Build the layers beside what is there, or (``replace``) on a new canvas."""
     try:
-        edit = layered_network(win.workspace.document, text, hidden, output)
+        parse_layers(text)
     except BpsimError as exc:
         win.statusBar().showMessage(exc.problem, 8000)
         return False
+    if replace and win.workspace.document.nodes and not win.new_network():
+        return False
+    edit = layered_network(win.workspace.document, text, hidden, output)
     had_data = win.workspace.document.data is not None
     if win.push(edit):
         win.view.fit()

@@ -66,13 +66,15 @@ class FilesMixin:
     def open_example(self, name: str = DEFAULT_EXAMPLE) -> bool:
         return self.open_path(examples_dir() / name)
 
-    def new_network(self) -> None:
+    def new_network(self) -> bool:
+        """An empty canvas (False: the user kept the current network)."""
         if not self.maybe_save():
-            return
+            return False
         self.set_workspace(Workspace(blank_document()), None)
         self.statusBar().showMessage(self.tr(
             "A new network: add nodes from the toolbar or the right-click menu, "
             "or build a layered network (Edit ▸ Build layered network)."), 10000)
+        return True
 
     def open_dialog(self) -> None:
         if not self.maybe_save():

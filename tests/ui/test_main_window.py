@@ -809,3 +809,28 @@ def test_a_network_built_on_an_empty_canvas_gets_something_to_learn(window):
     window.new_network()
     assert editing.build_layered(window, "3-2-2", "tanh", "sigmoid")
     assert window.workspace.document.data is None
+
+
+def test_building_in_place_of_the_opened_example_gives_a_network_of_its_own(window, monkeypatch):
+    """bpsim opens on XOR: a newcomer's "2-3-1" replaces it (the dialog's
+    default there), rather than sitting beside it unconnected."""
+    from PySide6.QtWidgets import QCheckBox, QDialog
+    window.open_path(XOR)
+    seen = {}
+
+    def accept(dialog):
+        box = dialog.findChild(QCheckBox)
+        seen["checked"], seen["shown"] = box.isChecked(), not box.isHidden()
+        return QDialog.Accepted
+    monkeypatch.setattr(QDialog, "exec", accept)
+    editing.build_dialog(window)
+    assert seen == {"checked": True, "shown": True}
+    doc = window.workspace.document
+    assert {n.id for n in doc.nodes} == {"x1", "x2", "h1_1", "h1_2", "h1_3", "y1"}
+    assert window.path is None and doc.data.generator == "circle"
+    assert not editing.build_layered(window, "2-x-1", "tanh", "sigmoid", replace=True)
+    assert window.workspace.document is doc            # a bad size keeps the network
+    assert editing.build_layered(window, "1-1", "tanh", "identity")    # beside, by default
+    assert doc.has_node("x3") and doc.has_node("h1_1")
+    editing.build_dialog(window)                      # the user's own, changed work: kept
+    assert seen["checked"] is False and window.workspace.document is doc
