@@ -10,6 +10,7 @@ import numpy as np
 from ..document import Document
 from ..document.building import levels_of
 from ..engine.trace import BackwardStep, ForwardStep
+from .explain import Numbers
 from .stepper import Stepper
 
 
@@ -17,7 +18,7 @@ BRACKET = "1px solid #444"
 
 
 def _number(v: float, digits: int) -> str:
-    return f"{v:.{digits}g}".replace("-", "−")
+    return Numbers(digits=digits, minus="−").scalar(v)      # as the explanation writes it
 
 
 def _matrix(m: np.ndarray, digits: int, max_cols: int = 6, names: list[str] | None = None) -> str:

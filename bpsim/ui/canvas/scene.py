@@ -39,7 +39,7 @@ class NetworkScene(QGraphicsScene):
         self.digits = 4
         self._focus: str | None = None
         self._focus_applied: tuple | None = None
-        self.shown_as = ""           # whose numbers the nodes show, in words (tooltips)
+        self._display = None         # what show() was given last (the tooltips say whose)
         self.rebuild()
 
     # --- mirroring the document ---------------------------------------------------
@@ -153,7 +153,7 @@ class NetworkScene(QGraphicsScene):
         only: a gradient per edge, changing every frame, is clutter, and the
         nodes still show theirs."""
         d = self.digits
-        self.shown_as = display.shown_as if display else ""
+        self._display = display
         # Each item remembers what it shows (``shown``) and is written to only
         # when that changes: a micro-step changes a few nodes and edges, and
         # writing a hundred labels that stay the same costs milliseconds.
@@ -221,6 +221,11 @@ class NetworkScene(QGraphicsScene):
             return self._node_tip(item.node_id, item.numbers)
         return self._edge_tip(item.key, item.numbers or
                               EdgeDisplay(weight=self._weight_of(item.key)))
+
+    @property
+    def shown_as(self) -> str:
+        """Whose numbers the nodes show, in words ("" for a batch of one)."""
+        return self._display.shown_as if self._display else ""
 
     def _node_tip(self, nid: str, nd) -> str:
         node = self.document.node(nid)
