@@ -569,7 +569,7 @@ class MainWindow(FilesMixin, QMainWindow):
             return
         self.stop_running()
         if self.plots.built:
-            self.plots.landscape.pool.waitForDone(3000)   # no grid lands in a closed window
+            self.plots.landscape.stop()      # no grid computes behind a closed window
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         super().closeEvent(event)

@@ -301,6 +301,29 @@ def test_a_grid_finished_after_its_plot_is_gone_is_dropped_quietly(qapp):
     assert not shiboken6.isValid(done)
 
 
+def test_a_closed_window_starts_no_grid(window, qtbot):
+    """A grid delivered to a closed window (its events run on while the
+    application lives) started the one waiting, which could then still run
+    at the process's exit: OpenBLAS hung that exit, one test run in three."""
+    trained(window, 5)
+    plot = window.plots.landscape
+    plot.settle()
+    plot.choose("w:h1->o", "b:o")
+    plot.choose("w:x1->h1", "b:o")          # asked while the first computes: it waits
+    assert plot.busy and plot.pending is not None
+    window.close()
+    assert plot.pool.activeThreadCount() == 0       # the one computing was waited for
+    qtbot.wait(200)                                 # its grid is delivered
+    assert not plot.busy and plot.pending is None and plot.pool.activeThreadCount() == 0
+    assert plot._computed_at[1] == ("w:h1->o", "b:o")     # the one waiting never started
+    window.show()
+    qtbot.waitExposed(window)
+    plot.choose("w:x1->h1", "b:o")                  # shown again, it computes again
+    assert plot.busy
+    plot.settle()
+    assert plot._computed_at[1] == ("w:x1->h1", "b:o")
+
+
 def test_the_loss_legend_names_only_the_curves_drawn(window):
     from bpsim.paths import examples_dir
 

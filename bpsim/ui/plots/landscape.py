@@ -181,6 +181,7 @@ class LandscapePlot(QWidget):
         self.done.finished.connect(self._on_grid)
         self.busy = False
         self.pending: dict | None = None
+        self.stopped = False         # its window closed: no grid is started
         self.last_request: dict | None = None
         self.grid: np.ndarray | None = None
         self._names: tuple = ()
@@ -289,7 +290,25 @@ class LandscapePlot(QWidget):
         return lo_a + margin_a <= point[0] <= hi_a - margin_a and \
             lo_b + margin_b <= point[1] <= hi_b - margin_b
 
+    def stop(self, timeout_ms: int = 3000) -> None:
+        """Its window closes: drop the grid waiting, start none, and wait for
+        the one being computed.  Delivered to a closed window (whose events
+        run on while the application lives) a grid used to start the waiting
+        one, which could then still run at the process's exit, and OpenBLAS
+        hangs that exit."""
+        self.pending = None
+        self.last_request = self._shown = None     # asked again once shown
+        self.stopped = True
+        self.pool.waitForDone(timeout_ms)
+
+    def showEvent(self, event) -> None:
+        self.stopped = False
+        super().showEvent(event)
+
     def _start(self, request: dict) -> None:
+        if self.stopped:
+            self.last_request = None
+            return
         self._started = time.perf_counter()
         self.busy = True
         self.status.setText(self.tr("computing the landscape…"))
