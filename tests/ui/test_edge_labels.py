@@ -1,6 +1,8 @@
 """Edge labels go where they cover the least, and step back where they can't."""
 from bpsim.paths import examples_dir
-from bpsim.ui.canvas.labels import CANDIDATES, label_boxes, place_labels
+from PySide6.QtCore import QLineF
+
+from bpsim.ui.canvas.labels import CANDIDATES, gradient_drop, label_boxes, place_labels
 
 SIZE = ((60.0, 15.0), (90.0, 15.0))
 
@@ -53,6 +55,63 @@ def test_on_the_canvas_shown_edge_labels_do_not_cover_each_other(window):
             common = rects[i].intersected(rects[j])
             assert common.width() * common.height() <= 0.15 * min(
                 r.width() * r.height() for r in (rects[i], rects[j]))
+
+
+def test_the_weight_sits_on_its_line_and_its_gradient_just_beneath():
+    segment = (0.0, 0.0, 200.0, 100.0)
+    (first,), (second,) = label_boxes(segment, [0.4], SIZE)
+    assert ((first[0] + first[2]) / 2, (first[1] + first[3]) / 2) == (80.0, 40.0)
+    assert (second[0] + second[2]) / 2 == 80.0 and second[1] == first[3]     # touching
+    assert gradient_drop(SIZE) == 15.0
+    gate = ((0.0, 0.0), (90.0, 15.0))          # an edge into a gate: no weight
+    (_,), (only,) = label_boxes(segment, [0.4], gate)
+    assert ((only[0] + only[2]) / 2, (only[1] + only[3]) / 2) == (80.0, 40.0)
+
+
+def crossing(rect, line: QLineF) -> bool:
+    """Whether ``line`` passes through ``rect`` (sampled every pixel)."""
+    n = max(2, int(line.length()))
+    return any(rect.contains(line.pointAt(i / n)) for i in range(n + 1))
+
+
+def test_crossing_edges_numbers_say_whose_they_are(window):
+    """The XOR's diagonals cross: each weight is written on its own line, and
+    no other line runs through it (beside the line, two negative weights
+    sat about as near each other's edge as their own)."""
+    window.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
+    window.step("phase")
+    window.step("phase")
+    window.step("phase")         # through the backward pass: weights and gradients
+    edges = window.scene.edges
+    for key, edge in edges.items():
+        assert edge.label.text() and edge.grad_label.text().startswith("∂w="), key
+        box = edge.label.sceneBoundingRect()
+        assert QLineF(box.center(), edge.line.pointAt(edge.label_fraction)).length() < 1.0
+        assert not any(crossing(box, other.line) for k, other in edges.items() if k != key), key
+        below = edge.grad_label.sceneBoundingRect()
+        assert abs(below.center().x() - box.center().x()) < 1.0 and below.top() >= box.top()
+
+
+def test_a_crowded_network_places_the_numbers_it_shows_among_themselves(window):
+    """Past a few dozen edges only those in play carry numbers; they are
+    placed as a set, so a hidden neuron's four outgoing weights do not print
+    over each other (placed among all the edges, they covered up to a third
+    of each other)."""
+    window.open_path(examples_dir() / "vanishing-gradients-sigmoid-stack.bpsim.json")
+    shown_any = 0
+    for _ in range(window.stepper.total):
+        window.step("forward")
+        labels = [label for e in window.scene.edges.values()
+                  for label in (e.label, e.grad_label) if label.text()]
+        shown_any += bool(labels)
+        rects = [label.sceneBoundingRect() for label in labels]
+        for i in range(len(rects)):
+            for j in range(i + 1, len(rects)):
+                common = rects[i].intersected(rects[j])
+                assert common.width() * common.height() <= 0.15 * min(
+                    r.width() * r.height() for r in (rects[i], rects[j])), \
+                    (labels[i].text(), labels[j].text())
+    assert shown_any >= 10
 
 
 def test_nodes_on_top_of_each_other_place_without_fault():

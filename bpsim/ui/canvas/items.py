@@ -67,7 +67,7 @@ class _Text(QGraphicsSimpleTextItem):
         self.setPos(self._anchor.x() - r.width() / 2, self._anchor.y() - r.height() / 2)
         if self._ground is not None:
             self._ground.setVisible(bool(text))
-            self._ground.setRect(r.translated(self.pos()).adjusted(-2, 1, 2, -1))
+            self._ground.setRect(r.translated(self.pos()).adjusted(-3, 0, 3, 0))
 
 
 class _Hoverable:
@@ -289,7 +289,7 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         self.line = QLineF()
         self._bounds = QRectF()
         self.label_fraction: float | None = None   # where along it the scene put its numbers
-        self.label_offsets = (11.0, 11.0)          # their distances from the line
+        self.label_drop = 16.0                     # the gradient's, below the weight's
         self.labels_clear = True                   # and whether they cover little there
         self._restyle()
         self.adjust()
@@ -306,16 +306,14 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         if t is None:
             t = 0.34 if self.line.length() > 160 else 0.5
         anchor = self.line.pointAt(t)
-        normal = self.line.normalVector().unitVector()
-        normal = QPointF(normal.dx(), normal.dy())
-        weight_offset, grad_offset = self.label_offsets
-        self.label.set(self.label.text(), anchor - normal * weight_offset)
-        self.grad_label.set(self.grad_label.text(), anchor + normal * grad_offset)
+        # on the line, the gradient beneath (labels.label_boxes)
+        self.label.set(self.label.text(), anchor)
+        self.grad_label.set(self.grad_label.text(), anchor + QPointF(0.0, self.label_drop))
         self._place_arrow()
 
-    def place_labels_at(self, fraction: float, offsets: tuple[float, float]) -> None:
-        if (fraction, offsets) != (self.label_fraction, self.label_offsets):
-            self.label_fraction, self.label_offsets = fraction, offsets
+    def place_labels_at(self, fraction: float, drop: float) -> None:
+        if (fraction, drop) != (self.label_fraction, self.label_drop):
+            self.label_fraction, self.label_drop = fraction, drop
             self.adjust()
 
     def set_numbers(self, weight: float | None, weight_text: str, grad_text: str,

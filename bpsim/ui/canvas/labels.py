@@ -1,5 +1,5 @@
-"""Where each edge's numbers go: along the edge, clear of the nodes, their
-numbers and the other edges' labels.
+"""Where each edge's numbers go: on the edge, clear of the nodes, their
+numbers, the other edges' lines and their labels.
 
 A layer that fans out from one node puts all its labels near that node if
 they sit at a fixed fraction of the edge; on a projector they then print over
@@ -16,12 +16,11 @@ import numpy as np
 
 # Fractions of the edge tried, the middle first.
 CANDIDATES = (0.5, 0.4, 0.6, 0.32, 0.68, 0.24, 0.76)
-OFFSET = 11.0        # the labels' least distance from the edge, on either side
-MAX_OFFSET = 40.0    # and their greatest
-MARGIN = 4.0         # px left between a label's box and its edge's line
 PREFERENCE = 40.0    # px² of overlap that moving a step away from the middle is worth
 LINE_STEP = 6.0      # px between the points that stand for a line
 LINE_COST = 20.0     # px² of overlap a point of another line under a label counts as
+WEIGHT_LINE_FACTOR = 3.0   # and under the weight, which says whose the numbers are
+LABEL_COST = 3.0     # how many times worse covering another label is than a node's box
 CLEAR = 0.15         # labels covering at most this share of their area are clear
 
 
@@ -36,33 +35,28 @@ def _overlap(boxes: np.ndarray, obstacles: np.ndarray) -> np.ndarray:
     return (np.clip(w, 0, None) * np.clip(h, 0, None)).sum(axis=1)
 
 
-def offsets(segment, sizes) -> tuple[float, float]:
-    """How far from the edge's line each label's centre goes: far enough that
-    the line misses its box (a box across a steep line reaches out further
-    along the normal), within OFFSET and MAX_OFFSET."""
-    x0, y0, x1, y1 = segment
-    length = float(np.hypot(x1 - x0, y1 - y0)) or 1.0
-    nx, ny = abs(y1 - y0) / length, abs(x1 - x0) / length
-    return tuple(float(np.clip(w / 2 * nx + h / 2 * ny + MARGIN, OFFSET, MAX_OFFSET))
-                 for w, h in sizes)
-
-
 def label_boxes(segment, t: np.ndarray, sizes) -> tuple[np.ndarray, np.ndarray]:
-    """The two label boxes (weight on one side, gradient on the other) at
-    fractions ``t`` of ``segment`` (x0, y0, x1, y1); ``sizes`` are their
-    (width, height)."""
+    """The two label boxes at fractions ``t`` of ``segment`` (x0, y0, x1, y1):
+    the weight centred on the line, its gradient just beneath it, the two
+    on one white ground the line runs into.  Beside the line, a label of a
+    dense layer sat about as near a crossing edge as its own, and colour and
+    dash do not tell two negative weights apart; on it, whose it is cannot
+    be mistaken.  ``sizes`` are their (width, height)."""
     x0, y0, x1, y1 = segment
-    dx, dy = x1 - x0, y1 - y0
-    length = np.hypot(dx, dy) or 1.0
-    # the normal the canvas uses (QLineF.normalVector: (dy, -dx))
-    nx, ny = dy / length, -dx / length
     t = np.asarray(t, dtype=float)
-    ax, ay = x0 + t * dx, y0 + t * dy
-    out = []
-    for sign, (w, h), off in zip((-1.0, 1.0), sizes, offsets(segment, sizes)):
-        cx, cy = ax + sign * off * nx, ay + sign * off * ny
-        out.append(np.column_stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2]))
-    return out[0], out[1]
+    ax, ay = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+    (w1, h1), (w2, h2) = sizes
+    first = np.column_stack([ax - w1 / 2, ay - h1 / 2, ax + w1 / 2, ay + h1 / 2])
+    cy = ay + gradient_drop(sizes)
+    second = np.column_stack([ax - w2 / 2, cy - h2 / 2, ax + w2 / 2, cy + h2 / 2])
+    return first, second
+
+
+def gradient_drop(sizes) -> float:
+    """How far below the weight's centre the gradient's goes: just clear of
+    it, or none where the edge has no weight (into a gate)."""
+    (_, h1), (_, h2) = sizes
+    return (h1 + h2) / 2 if h1 else 0.0
 
 
 def _points_inside(boxes: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -90,33 +84,40 @@ def _along(segments: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.vstack(points), np.concatenate(owner)
 
 
-def place_labels(segments, sizes, obstacles) -> list[tuple[float, bool]]:
+def place_labels(segments, sizes, obstacles, crossing=()) -> list[tuple[float, bool]]:
     """Per edge, the fraction along it where its labels go, and whether they
     are clear there (covering little of anything else).
 
     ``segments``: (x0, y0, x1, y1) per edge, from where it leaves its source
     to where it meets its target; ``sizes``: per edge, the (width, height) of
-    its weight label and of its gradient label; ``obstacles``: rectangles
+    its weight label (0, 0 for an edge without a weight) and of its gradient
+    label; ``obstacles``: rectangles
     (x0, y0, x1, y1) no label should cover (the nodes and their numbers).
     Text across another edge's line is hard to read too: each LINE_STEP px
-    of a line under a label counts as LINE_COST px² of overlap.
+    of a line under a label counts as LINE_COST px² of overlap; ``crossing``
+    are the segments of edges whose labels are not placed here (not shown)
+    but whose lines count too.
     """
     segments = np.asarray(segments, dtype=float).reshape(-1, 4)
     taken = np.asarray(obstacles, dtype=float).reshape(-1, 4)
-    lines, owner = _along(segments)
+    everything = np.vstack([segments, np.asarray(crossing, dtype=float).reshape(-1, 4)])
+    lines, owner = _along(everything)
     candidates = np.array(CANDIDATES)
     steps = np.arange(len(candidates)) // 2      # 0, 1, 1, 2, 2, 3, 3: away from the middle
     chosen = []
+    labels = np.zeros((0, 4))
     for k, (segment, size) in enumerate(zip(segments, sizes)):
         if not np.isfinite(segment).all():      # nodes drawn on top of each other
             chosen.append((0.5, True))
             continue
         first, second = label_boxes(segment, candidates, size)
         others = lines[owner != k]
-        covered = _overlap(first, taken) + _overlap(second, taken) + LINE_COST * (
-            _points_inside(first, others) + _points_inside(second, others))
+        covered = _overlap(first, taken) + _overlap(second, taken) + (LABEL_COST - 1) * (
+            _overlap(first, labels) + _overlap(second, labels)) + LINE_COST * (
+            WEIGHT_LINE_FACTOR * _points_inside(first, others) + _points_inside(second, others))
         best = int(np.argmin(covered + PREFERENCE * steps))
         area = sum(w * h for w, h in size)
         chosen.append((float(candidates[best]), bool(covered[best] <= CLEAR * area)))
+        labels = np.vstack([labels, first[best:best + 1], second[best:best + 1]])
         taken = np.vstack([taken, first[best:best + 1], second[best:best + 1]])
     return chosen

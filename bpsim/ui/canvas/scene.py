@@ -17,7 +17,7 @@ from ...document import Document
 from ...document.model import Change
 from ...session.display import Display, EdgeDisplay
 from .items import EdgeItem, NodeItem, fmt
-from .labels import offsets, place_labels
+from .labels import gradient_drop, place_labels
 
 
 CROWDED_EDGES = 30
@@ -62,6 +62,9 @@ class NetworkScene(QGraphicsScene):
     def place_edge_labels(self) -> None:
         """Each edge's numbers where they cover the least (see labels.py)."""
         self._placing = False
+        self._geometry = None
+        self._subsets = {}
+        self._subset_placed = None
         edges = list(self.edges.values())
         if not edges:
             return
@@ -80,12 +83,46 @@ class NetworkScene(QGraphicsScene):
                               c + NUMBERS_HALF_WIDTH, body.bottom() + 38))
             if item.kind == "op" or item.is_output:      # its name, above it
                 obstacles.append((c - 40, body.top() - 20, c + 40, body.top()))
-        segments = [(e.line.x1(), e.line.y1(), e.line.x2(), e.line.y2()) for e in edges]
-        sizes = [((weight_w, height), (grad_w, height))] * len(edges)
-        for item, segment, size, (t, clear) in zip(edges, segments, sizes,
-                                                    place_labels(segments, sizes, obstacles)):
-            item.place_labels_at(t, offsets(segment, size))
+        segments = {key: (e.line.x1(), e.line.y1(), e.line.x2(), e.line.y2())
+                    for key, e in self.edges.items()}
+        # an edge into a gate has no weight: its gradient goes on the line
+        sizes = {key: ((weight_w, height) if e.dst.kind == "neuron" else (0.0, 0.0),
+                       (grad_w, height)) for key, e in self.edges.items()}
+        self._geometry = (obstacles, segments, sizes)
+        if len(edges) > CROWDED_EDGES:
+            return      # only a few carry numbers at a time: placed as they do (show)
+        self._apply_places(list(self.edges))
+
+    def _apply_places(self, keys: list[str]) -> None:
+        """Place the labels of the edges ``keys`` among the lines of all."""
+        obstacles, segments, sizes = self._geometry
+        keys = [k for k in keys if k in segments]     # an edge added since: placed soon
+        chosen = set(keys)
+        crossing = [seg for key, seg in segments.items() if key not in chosen]
+        places = place_labels([segments[k] for k in keys], [sizes[k] for k in keys], obstacles,
+                              crossing)
+        for key, (t, clear) in zip(keys, places):
+            item = self.edges[key]
+            item.place_labels_at(t, gradient_drop(sizes[key]))
             item.labels_clear = clear
+
+    def _place_subset(self, keys: frozenset) -> None:
+        """A crowded network's labelled edges, placed among themselves (once
+        per set: a lesson steps through the same sets every iteration)."""
+        if keys == self._subset_placed or self._geometry is None:
+            return
+        self._subset_placed = keys
+        ordered = [k for k in self.edges if k in keys and k in self._geometry[1]]
+        if not ordered:
+            return
+        places = self._subsets.get(keys)
+        if places is None:
+            self._apply_places(ordered)
+            self._subsets[keys] = [self.edges[k].label_fraction for k in ordered]
+            return
+        _, _, sizes = self._geometry
+        for key, t in zip(ordered, places):
+            self.edges[key].place_labels_at(t, gradient_drop(sizes[key]))
 
     def _place_soon(self) -> None:
         """Once, after a burst of announcements (a move of many nodes)."""
@@ -182,22 +219,28 @@ class NetworkScene(QGraphicsScene):
         # hovering tells all).
         crowded = len(self.edges) > CROWDED_EDGES
         focus = self._focus
+        labelled = {}
         for key, item in self.edges.items():
             ed = display.edges.get(key) if display else None
             item.numbers = ed
             mark = ed.mark if ed is not None else None
-            labelled = (not crowded and item.labels_clear) or mark is not None or \
+            labelled[key] = (not crowded and item.labels_clear) or mark is not None or \
                 item.isSelected() or \
                 (focus is not None and focus in (item.src.node_id, item.dst.node_id))
+        if crowded:
+            self._place_subset(frozenset(k for k, shown in labelled.items() if shown))
+        for key, item in self.edges.items():
+            ed = item.numbers
+            mark = ed.mark if ed is not None else None
             weight = ed.weight if ed is not None else self._weight_of(key)
             grad = term = None
-            if ed is not None and labelled and edge_gradients:
+            if ed is not None and labelled[key] and edge_gradients:
                 grad, term = ed.grad, ed.term
-            shown = (weight, grad, term, mark, labelled, d)
+            shown = (weight, grad, term, mark, labelled[key], d)
             if shown == item.shown:
                 continue
             item.shown = shown
-            weight_text = "" if weight is None or not labelled else fmt(weight, d)
+            weight_text = "" if weight is None or not labelled[key] else fmt(weight, d)
             if grad is not None:
                 grad_text = f"∂w={fmt(grad, d)}"
             else:
