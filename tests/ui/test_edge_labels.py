@@ -2,7 +2,10 @@
 from bpsim.paths import examples_dir
 from PySide6.QtCore import QLineF
 
-from bpsim.ui.canvas.labels import CANDIDATES, gradient_drop, label_boxes, place_labels
+import numpy as np
+
+from bpsim.ui.canvas.labels import (CANDIDATES, LINE_STEP, gradient_drop, label_boxes, lines_of,
+                                    place_labels)
 
 SIZE = ((60.0, 15.0), (90.0, 15.0))
 
@@ -66,6 +69,28 @@ def test_the_weight_sits_on_its_line_and_its_gradient_just_beneath():
     gate = ((0.0, 0.0), (90.0, 15.0))          # an edge into a gate: no weight
     (_,), (only,) = label_boxes(segment, [0.4], gate)
     assert ((only[0] + only[2]) / 2, (only[1] + only[3]) / 2) == (80.0, 40.0)
+
+
+def test_the_lines_points_run_along_each_line_end_to_end():
+    nan = float("nan")
+    points, owner = lines_of([(100.0, 0.0, 0.0, 0.0), (nan, 0.0, 1.0, 1.0), (0.0, 0.0, 0.0, 30.0)])
+    assert set(owner) == {0, 2}                          # no points for a line without ends
+    assert (np.diff(points[:, 0]) >= 0).all()            # by x: a box's points are a slice
+    for k, (x0, y0, x1, y1) in ((0, (0.0, 0.0, 100.0, 0.0)), (2, (0.0, 0.0, 0.0, 30.0))):
+        mine = points[owner == k]
+        assert {tuple(p) for p in mine} >= {(x0, y0), (x1, y1)}
+        along = np.sort(np.hypot(mine[:, 0] - x0, mine[:, 1] - y0))
+        assert np.diff(along).max() <= LINE_STEP
+
+
+def test_a_line_not_placed_still_keeps_labels_off_it():
+    """A crowded network places only the labels it shows, among every line."""
+    shown = (0.0, 0.0, 300.0, 0.0)
+    hidden = (150.0, -60.0, 150.0, 60.0)            # crosses the middle, carries no label
+    everything = lines_of([shown, hidden])
+    (t, clear), = place_labels([shown], [SIZE], [], everything, [0])
+    assert t != 0.5 and clear
+    assert place_labels([shown], [SIZE], [])[0][0] == 0.5    # alone, the middle
 
 
 def crossing(rect, line: QLineF) -> bool:

@@ -68,23 +68,28 @@ def _points_inside(boxes: np.ndarray, points: np.ndarray) -> np.ndarray:
             (boxes[:, None, 1] <= y) & (y <= boxes[:, None, 3])).sum(axis=1)
 
 
-def _along(segments: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Points every LINE_STEP px along each segment, and the edge of each."""
-    points, owner = [], []
-    for k, (x0, y0, x1, y1) in enumerate(segments):
-        length = np.hypot(x1 - x0, y1 - y0)
-        if not np.isfinite(length):
-            continue
-        n = max(2, int(length / LINE_STEP) + 1)
-        t = np.linspace(0.0, 1.0, n)
-        points.append(np.column_stack([x0 + t * (x1 - x0), y0 + t * (y1 - y0)]))
-        owner.append(np.full(n, k))
-    if not points:
-        return np.zeros((0, 2)), np.zeros(0, dtype=int)
-    return np.vstack(points), np.concatenate(owner)
+def lines_of(segments) -> tuple[np.ndarray, np.ndarray]:
+    """Points every LINE_STEP px along each segment, and the segment of each,
+    ordered by x (made once per layout: placing a crowded network's few labels reuses them)."""
+    segments = np.asarray(segments, dtype=float).reshape(-1, 4)
+    length = np.hypot(segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1])
+    finite = np.isfinite(length)
+    # at most LINE_STEP apart, both ends included
+    steps = np.ceil(np.where(finite, length, 0) / LINE_STEP).astype(int)
+    count = np.where(finite, np.maximum(2, steps + 1), 0)
+    owner = np.repeat(np.arange(len(segments)), count)
+    if not len(owner):
+        return np.zeros((0, 2)), owner
+    starts = np.cumsum(count) - count
+    t = (np.arange(len(owner)) - starts[owner]) / (count[owner] - 1)
+    s = segments[owner]
+    points = np.column_stack([s[:, 0] + t * (s[:, 2] - s[:, 0]), s[:, 1] + t * (s[:, 3] - s[:, 1])])
+    order = np.argsort(points[:, 0], kind="stable")    # by x: a box's points are a slice
+    return points[order], owner[order]
 
 
-def place_labels(segments, sizes, obstacles, crossing=()) -> list[tuple[float, bool]]:
+def place_labels(segments, sizes, obstacles, lines=None,
+                 owners=None) -> list[tuple[float, bool]]:
     """Per edge, the fraction along it where its labels go, and whether they
     are clear there (covering little of anything else).
 
@@ -94,27 +99,38 @@ def place_labels(segments, sizes, obstacles, crossing=()) -> list[tuple[float, b
     label; ``obstacles``: rectangles
     (x0, y0, x1, y1) no label should cover (the nodes and their numbers).
     Text across another edge's line is hard to read too: each LINE_STEP px
-    of a line under a label counts as LINE_COST px² of overlap; ``crossing``
-    are the segments of edges whose labels are not placed here (not shown)
-    but whose lines count too.
+    of a line under a label counts as LINE_COST px² of overlap.  ``lines``:
+    (points, owner) of :func:`lines_of` for every edge's line, also of edges
+    whose labels are not placed here, and ``owners`` the number there of
+    each segment placed; by default the lines of ``segments``.
     """
     segments = np.asarray(segments, dtype=float).reshape(-1, 4)
     taken = np.asarray(obstacles, dtype=float).reshape(-1, 4)
-    everything = np.vstack([segments, np.asarray(crossing, dtype=float).reshape(-1, 4)])
-    lines, owner = _along(everything)
+    if lines is None:
+        lines, owners = lines_of(segments), range(len(segments))
+    lines, owner = lines
+    xs = lines[:, 0]
     candidates = np.array(CANDIDATES)
     steps = np.arange(len(candidates)) // 2      # 0, 1, 1, 2, 2, 3, 3: away from the middle
     chosen = []
     labels = np.zeros((0, 4))
-    for k, (segment, size) in enumerate(zip(segments, sizes)):
+    for k, segment, size in zip(owners, segments, sizes):
         if not np.isfinite(segment).all():      # nodes drawn on top of each other
             chosen.append((0.5, True))
             continue
         first, second = label_boxes(segment, candidates, size)
-        others = lines[owner != k]
-        covered = _overlap(first, taken) + _overlap(second, taken) + (LABEL_COST - 1) * (
-            _overlap(first, labels) + _overlap(second, labels)) + LINE_COST * (
-            WEIGHT_LINE_FACTOR * _points_inside(first, others) + _points_inside(second, others))
+        # the other lines' points near this edge's candidates: a few of thousands
+        both = np.vstack([first, second])
+        x0, y0 = both[:, 0].min(), both[:, 1].min()
+        x1, y1 = both[:, 2].max(), both[:, 3].max()
+        lo, hi = np.searchsorted(xs, x0, side="left"), np.searchsorted(xs, x1, side="right")
+        near, whose = lines[lo:hi], owner[lo:hi]
+        others = near[(near[:, 1] >= y0) & (near[:, 1] <= y1) & (whose != k)]
+        nodes = _overlap(both, taken).reshape(2, -1).sum(axis=0)
+        placed = _overlap(both, labels).reshape(2, -1).sum(axis=0)
+        inside = _points_inside(both, others).reshape(2, -1)
+        covered = nodes + (LABEL_COST - 1) * placed + LINE_COST * (
+            WEIGHT_LINE_FACTOR * inside[0] + inside[1])
         best = int(np.argmin(covered + PREFERENCE * steps))
         area = sum(w * h for w, h in size)
         chosen.append((float(candidates[best]), bool(covered[best] <= CLEAR * area)))

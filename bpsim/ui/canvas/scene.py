@@ -17,7 +17,7 @@ from ...document import Document
 from ...document.model import Change
 from ...session.display import Display, EdgeDisplay
 from .items import EdgeItem, NodeItem, fmt
-from .labels import gradient_drop, place_labels
+from .labels import gradient_drop, lines_of, place_labels
 
 
 CROWDED_EDGES = 30
@@ -89,6 +89,8 @@ class NetworkScene(QGraphicsScene):
         sizes = {key: ((weight_w, height) if e.dst.kind == "neuron" else (0.0, 0.0),
                        (grad_w, height)) for key, e in self.edges.items()}
         self._geometry = (obstacles, segments, sizes)
+        self._lines = lines_of(list(segments.values()))
+        self._line_of = {key: k for k, key in enumerate(segments)}
         if len(edges) > CROWDED_EDGES:
             return      # only a few carry numbers at a time: placed as they do (show)
         self._apply_places(list(self.edges))
@@ -97,10 +99,8 @@ class NetworkScene(QGraphicsScene):
         """Place the labels of the edges ``keys`` among the lines of all."""
         obstacles, segments, sizes = self._geometry
         keys = [k for k in keys if k in segments]     # an edge added since: placed soon
-        chosen = set(keys)
-        crossing = [seg for key, seg in segments.items() if key not in chosen]
         places = place_labels([segments[k] for k in keys], [sizes[k] for k in keys], obstacles,
-                              crossing)
+                              self._lines, [self._line_of[k] for k in keys])
         for key, (t, clear) in zip(keys, places):
             item = self.edges[key]
             item.place_labels_at(t, gradient_drop(sizes[key]))
