@@ -117,6 +117,23 @@ def test_crossing_edges_numbers_say_whose_they_are(window):
         assert abs(below.center().x() - box.center().x()) < 1.0 and below.top() >= box.top()
 
 
+def test_an_edges_numbers_are_part_of_it(window):
+    """Hovering or clicking the gradient beneath the line finds the edge (its
+    tooltip tells every number; a click selects it)."""
+    window.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
+    for _ in range(3):
+        window.step("phase")
+    edge = window.scene.edges["x1->h1"]
+    for label in (edge.label, edge.grad_label):
+        centre = label.sceneBoundingRect().center()
+        assert edge in window.scene.items(centre), label.text()
+    window.step("iteration")          # the next iteration's forward pass: weights only
+    window.step("forward")
+    assert not edge.grad_label.text()
+    below = edge.grad_label.sceneBoundingRect().center()
+    assert edge not in window.scene.items(below)
+
+
 def test_a_crowded_network_places_the_numbers_it_shows_among_themselves(window):
     """Past a few dozen edges only those in play carry numbers; they are
     placed as a set, so a hidden neuron's four outgoing weights do not print

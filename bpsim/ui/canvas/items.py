@@ -299,7 +299,8 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         a = self.src.boundary_point(self.dst.scenePos())
         b = self.dst.boundary_point(self.src.scenePos())
         self.line = QLineF(a, b)
-        self._bounds = QRectF(a, b).normalized().adjusted(-12, -12, 12, 12)
+        self._line_bounds = QRectF(a, b).normalized().adjusted(-12, -12, 12, 12)
+        self._bounds = self._line_bounds
         # Until the scene has placed them (labels.py): a third of the way from
         # the source, as crossing edges of a dense layer meet in the middle.
         t = self.label_fraction
@@ -309,7 +310,21 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         # on the line, the gradient beneath (labels.label_boxes)
         self.label.set(self.label.text(), anchor)
         self.grad_label.set(self.grad_label.text(), anchor + QPointF(0.0, self.label_drop))
+        self._fit_bounds()
         self._place_arrow()
+
+    def _grounds(self) -> list[QRectF]:
+        return [t._ground.rect() for t in (self.label, self.grad_label) if t.text()]
+
+    def _fit_bounds(self) -> None:
+        """The edge is its line and its numbers: hovering or clicking the
+        gradient beneath the line finds the edge too."""
+        bounds = self._line_bounds
+        for r in self._grounds():
+            bounds = bounds.united(r)
+        if bounds != self._bounds:
+            self.prepareGeometryChange()
+            self._bounds = bounds
 
     def place_labels_at(self, fraction: float, drop: float) -> None:
         if (fraction, drop) != (self.label_fraction, self.label_drop):
@@ -325,8 +340,10 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         if negative != getattr(self, "_negative", None):
             self._negative = negative
             self.label.setBrush(QBrush(style.NEGATIVE if negative else style.POSITIVE))
-        self.label.set(weight_text)
-        self.grad_label.set(grad_text)
+        if (weight_text, grad_text) != (self.label.text(), self.grad_label.text()):
+            self.label.set(weight_text)
+            self.grad_label.set(grad_text)
+            self._fit_bounds()
 
     def pen(self) -> QPen:
         w = self.weight
@@ -393,7 +410,11 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         path.lineTo(self.line.p2())
         stroker = QPainterPathStroker()
         stroker.setWidth(12)
-        return stroker.createStroke(path)
+        shape = stroker.createStroke(path)
+        shape.setFillRule(Qt.WindingFill)      # the union, where the numbers overlap the line
+        for r in self._grounds():
+            shape.addRect(r)
+        return shape.simplified()
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         pass    # the children draw (ItemHasNoContents)
