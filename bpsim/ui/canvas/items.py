@@ -301,6 +301,10 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         self.line = QLineF(a, b)
         self._line_bounds = QRectF(a, b).normalized().adjusted(-12, -12, 12, 12)
         self._bounds = self._line_bounds
+        self._place_numbers()
+        self._place_arrow()
+
+    def _place_numbers(self) -> None:
         # Until the scene has placed them (labels.py): a third of the way from
         # the source, as crossing edges of a dense layer meet in the middle.
         t = self.label_fraction
@@ -311,7 +315,6 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         self.label.set(self.label.text(), anchor)
         self.grad_label.set(self.grad_label.text(), anchor + QPointF(0.0, self.label_drop))
         self._fit_bounds()
-        self._place_arrow()
 
     def _grounds(self) -> list[QRectF]:
         return [t._ground.rect() for t in (self.label, self.grad_label) if t.text()]
@@ -329,7 +332,7 @@ class EdgeItem(_Hoverable, QGraphicsItem):
     def place_labels_at(self, fraction: float, drop: float) -> None:
         if (fraction, drop) != (self.label_fraction, self.label_drop):
             self.label_fraction, self.label_drop = fraction, drop
-            self.adjust()
+            self._place_numbers()     # the line stays: a crowded network moves them often
 
     def set_numbers(self, weight: float | None, weight_text: str, grad_text: str,
                     mark: str | None) -> None:

@@ -219,33 +219,32 @@ class NetworkScene(QGraphicsScene):
         # hovering tells all).
         crowded = len(self.edges) > CROWDED_EDGES
         focus = self._focus
-        labelled = {}
+        labelled = []
         for key, item in self.edges.items():
             ed = display.edges.get(key) if display else None
             item.numbers = ed
             mark = ed.mark if ed is not None else None
-            labelled[key] = (not crowded and item.labels_clear) or mark is not None or \
+            shows = (not crowded and item.labels_clear) or mark is not None or \
                 item.isSelected() or \
                 (focus is not None and focus in (item.src.node_id, item.dst.node_id))
-        if crowded:
-            self._place_subset(frozenset(k for k, shown in labelled.items() if shown))
-        for key, item in self.edges.items():
-            ed = item.numbers
-            mark = ed.mark if ed is not None else None
+            if shows:
+                labelled.append(key)
             weight = ed.weight if ed is not None else self._weight_of(key)
             grad = term = None
-            if ed is not None and labelled[key] and edge_gradients:
+            if ed is not None and shows and edge_gradients:
                 grad, term = ed.grad, ed.term
-            shown = (weight, grad, term, mark, labelled[key], d)
+            shown = (weight, grad, term, mark, shows, d)
             if shown == item.shown:
                 continue
             item.shown = shown
-            weight_text = "" if weight is None or not labelled[key] else fmt(weight, d)
+            weight_text = "" if weight is None or not shows else fmt(weight, d)
             if grad is not None:
                 grad_text = f"∂w={fmt(grad, d)}"
             else:
                 grad_text = fmt(term, d)
             item.set_numbers(weight, weight_text, grad_text, mark)
+        if crowded:
+            self._place_subset(frozenset(labelled))
         # items made since the focus was set are dimmed like the rest
         if (self._focus, len(self.nodes), len(self.edges)) != self._focus_applied:
             self._apply_focus()
