@@ -14,6 +14,38 @@ def has_display() -> bool:
     return True
 
 
+# what Qt's X11 plugin needs beyond X itself, on Debian and Ubuntu (Qt 6.5 on)
+XCB_PACKAGES = ("libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 "
+                "libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 "
+                "libxkbcommon-x11-0")
+
+
+def xcb_problem() -> str | None:
+    """Why Qt's X11 plugin cannot load here, or None.  A system library it
+    needs is missing on many fresh Linux installs, and Qt then aborts with a
+    screenful about plugins: the loader names the library, bpsim says that."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if not sys.platform.startswith("linux") or platform not in ("", "xcb") or \
+            not os.environ.get("DISPLAY") or (not platform and os.environ.get("WAYLAND_DISPLAY")):
+        return None
+    import ctypes
+    import re
+
+    import PySide6
+    plugin = os.path.join(os.path.dirname(PySide6.__file__), "Qt", "plugins", "platforms",
+                          "libqxcb.so")
+    if not os.path.exists(plugin):
+        return None          # another layout: Qt says what it finds
+    try:
+        ctypes.CDLL(plugin)
+    except OSError as exc:
+        missing = re.search(r"([\w.+-]+\.so[\w.]*): cannot open shared object file", str(exc))
+        what = f"the system library {missing.group(1)} is missing" if missing else str(exc)
+        return (f"error: Qt cannot open a window on this X display: {what} (Debian/Ubuntu: "
+                f"apt install {XCB_PACKAGES})")
+    return None
+
+
 def parse_size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(v) for v in text.lower().split("x"))
@@ -31,6 +63,10 @@ def run_gui(args) -> int:
     if not has_display():
         print("error: no display to open the bpsim window on (set DISPLAY, or use "
               "bpsim trace/train/gradcheck headless)", file=sys.stderr)
+        return 2
+    problem = xcb_problem()
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
     try:
         size = parse_size(args.size)

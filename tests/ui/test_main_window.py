@@ -467,6 +467,41 @@ def test_without_a_display_bpsim_says_so_in_one_line():
     assert run.stderr.count("\n") == 1 and run.stderr.startswith("error: no display")
 
 
+def test_a_missing_x11_library_is_named_in_one_line(monkeypatch, capsys):
+    """Qt's X11 plugin needs system libraries a fresh Linux often lacks; Qt
+    then aborts with a screenful.  bpsim names the one the loader missed."""
+    import ctypes
+    import sys
+    from types import SimpleNamespace
+
+    from bpsim.ui import app
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.setattr(app.os.path, "exists", lambda path: True)
+    loaded = []
+
+    def missing(path):
+        loaded.append(path)
+        raise OSError("libxcb-cursor.so.0: cannot open shared object file: No such file or "
+                      "directory")
+    monkeypatch.setattr(ctypes, "CDLL", missing)
+    args = SimpleNamespace(screenshot=None, size="1400x900", file=None, advance=0)
+    assert app.run_gui(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "libxcb-cursor.so.0 is missing" in err
+    assert "apt install libxcb-cursor0" in err and loaded[0].endswith("libqxcb.so")
+    monkeypatch.setattr(ctypes, "CDLL", lambda path: None)           # it loads
+    assert app.xcb_problem() is None
+    monkeypatch.setattr(ctypes, "CDLL", missing)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")               # not X11: not asked
+    assert app.xcb_problem() is None
+    monkeypatch.delenv("QT_QPA_PLATFORM")
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")               # Qt may pick Wayland
+    assert app.xcb_problem() is None
+
+
 def test_training_dock_activation_applies_to_hidden_neurons_and_generators(window):
     window.open_path(XOR)
     doc = window.workspace.document
