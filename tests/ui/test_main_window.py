@@ -467,6 +467,33 @@ def test_without_a_display_bpsim_says_so_in_one_line():
     assert run.stderr.count("\n") == 1 and run.stderr.startswith("error: no display")
 
 
+def test_a_network_opened_before_the_window_shows_fills_the_canvas(qtbot, tmp_path):
+    """bpsim opens its first network before it shows the window: fitted into
+    the view's default size, it stayed a speck in the middle of the canvas
+    (seen on a real X display; the screenshot mode fits again, so its
+    pictures never showed it).  Zoomed by hand, a resize keeps the zoom."""
+    from PySide6.QtCore import QSettings
+    from bpsim.ui.main_window import MainWindow
+    win = MainWindow(QSettings(str(tmp_path / "bpsim.ini"), QSettings.IniFormat))
+    win.ask_to_save = lambda: QMessageBox.Discard
+    qtbot.addWidget(win)
+    win.open_example()                        # as run_gui does, before show()
+    win.resize(1400, 900)
+    win.show()
+    qtbot.waitExposed(win)
+
+    def filled() -> float:
+        shown = win.view.mapFromScene(win.scene.itemsBoundingRect()).boundingRect()
+        port = win.view.viewport().size()
+        return max(shown.width() / port.width(), shown.height() / port.height())
+    assert filled() > 0.6
+    win.view.zoom_by(1.2)
+    scale = win.view.transform().m11()
+    win.resize(1200, 800)
+    qtbot.wait(10)
+    assert win.view.transform().m11() == scale
+
+
 def test_a_missing_x11_library_is_named_in_one_line(monkeypatch, capsys):
     """Qt's X11 plugin needs system libraries a fresh Linux often lacks; Qt
     then aborts with a screenful.  bpsim names the one the loader missed."""

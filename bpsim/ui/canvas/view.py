@@ -52,10 +52,15 @@ class NetworkView(QGraphicsView):
         self._link_from: NodeItem | None = None
         self._pan_from: QPointF | None = None
         self.editor: InlineEditor | None = None
+        # Fitted, and not zoomed or panned since: a resize fits again.  A
+        # network opened before the window is shown was fitted into the
+        # view's default size, and stayed a speck in the middle of the canvas.
+        self._auto_fit = False
 
     # --- zoom and pan --------------------------------------------------------------
 
     def zoom_by(self, factor: float) -> None:
+        self._auto_fit = False
         scale = self.transform().m11() * factor
         if 0.15 <= scale <= 6.0:
             self.scale(factor, factor)
@@ -70,7 +75,13 @@ class NetworkView(QGraphicsView):
             self.resetTransform()
             self.scale(1.6, 1.6)
             self.centerOn(rect.center())
+        self._auto_fit = True
         self.zoom_changed.emit(self.transform().m11())
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if self._auto_fit:
+            self.fit()
 
     def wheelEvent(self, event):
         self.zoom_by(1.15 if event.angleDelta().y() > 0 else 1 / 1.15)
@@ -87,6 +98,7 @@ class NetworkView(QGraphicsView):
 
     def mousePressEvent(self, event):
         if event.button() == Qt.MiddleButton:
+            self._auto_fit = False
             self._pan_from = event.position()
             self.setCursor(Qt.ClosedHandCursor)
             return
