@@ -324,6 +324,26 @@ def test_a_closed_window_starts_no_grid(window, qtbot):
     assert plot._computed_at[1] == ("w:x1->h1", "b:o")
 
 
+def test_a_slowly_falling_cost_is_drawn_smooth(window):
+    """Without antialiasing a near-flat cost was a staircase of one-pixel
+    steps (seen on a real display): the curve's edges are blended."""
+    from bpsim.ui import style
+    trained(window, 280)            # XOR's plateau: the cost falls by 1e-5 a step
+    window.plots.docks["loss"].raise_()
+    window.plots.refresh()
+    image = window.plots.loss.plot.grab().toImage()
+    pure = style.FORWARD.rgb() & 0xFFFFFF
+    reddish = blended = 0
+    for y in range(image.height()):
+        for x in range(0, image.width()):
+            c = image.pixelColor(x, y)
+            if c.red() - c.green() > 40 and c.red() - c.blue() > 40 and c.green() < 150:
+                reddish += 1
+                blended += (c.rgb() & 0xFFFFFF) != pure
+    assert reddish > 200                 # the curve is there
+    assert blended > 0.3 * reddish
+
+
 def test_the_loss_legend_names_only_the_curves_drawn(window):
     from bpsim.paths import examples_dir
 
