@@ -198,11 +198,35 @@ def test_inline_editor_accepts_what_a_student_writes(window, qtbot):
     editor = window.view.editor
     editor.setText("2e-3")
     qtbot.keyClick(editor, Qt.Key_Return)
-    assert window.workspace.document.edge("x1", "h1").weight == 0.002
+    qtbot.waitUntil(lambda: window.workspace.document.edge("x1", "h1").weight == 0.002)
     window.view.edit_node(window.scene.nodes["h1"])
     window.view.editor.setText("abc")
     qtbot.keyClick(window.view.editor, Qt.Key_Return)
-    assert "not a number" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: "not a number" in window.statusBar().currentMessage())
+
+
+def test_a_weight_typed_in_place_leaves_no_trace_of_the_old_one(window, qtbot):
+    """The editor opens over the weight it replaces; the old, wider number
+    was left on screen around the new one (the view never repainted there:
+    the window's backing store, what the screen shows, differed from a fresh
+    render)."""
+    window.open_path(XOR)
+    qtbot.wait(50)
+    view, edge = window.view, window.scene.edges["x1->h1"]
+    label = view.mapFromScene(edge.label.sceneBoundingRect()).boundingRect()
+    view.edit_edge(edge)
+    assert view.editor.geometry().contains(label.center())
+    view.editor.setText("1/2")
+    qtbot.keyClick(view.editor, Qt.Key_Return)
+    qtbot.waitUntil(lambda: edge.label.text() == "0.5")
+    qtbot.wait(100)                          # painted
+    area = label.adjusted(-4, -2, 4, 2)
+    at = view.viewport().mapTo(window, area.topLeft())
+    shown = window.screen().grabWindow(window.winId(), at.x(), at.y(), area.width(),
+                                       area.height()).toImage()
+    fresh = view.viewport().grab(area).toImage()
+    assert shown.size() == fresh.size() and not shown.isNull()
+    assert shown.convertToFormat(fresh.format()) == fresh
 
 
 def test_save_and_open_through_the_dialog_code_paths(window, qtbot, tmp_path, monkeypatch):

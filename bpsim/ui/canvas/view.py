@@ -2,7 +2,7 @@
 edges from a node's port, and editing a number in place."""
 from __future__ import annotations
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsView, QLineEdit
 
@@ -194,19 +194,23 @@ class NetworkView(QGraphicsView):
     def edit_edge(self, item: EdgeItem) -> None:
         if item.dst.kind != "neuron":
             return
-        rect = QRectF(item.line.pointAt(0.5) - QPointF(40, 12), item.line.pointAt(0.5)
-                      + QPointF(40, 12))
-        self._open_editor(rect, fmt(item.weight, 12), ("edge", item.key), "weight")
+        # over the weight it replaces, on the line
+        centre = item.line.pointAt(item.label_fraction if item.label_fraction is not None else 0.5)
+        self._open_editor(QRectF(centre, centre), fmt(item.weight, 12), ("edge", item.key),
+                          "weight", over=True)
 
     def _open_editor(self, scene_rect: QRectF, text: str, target: tuple[str, str],
-                     what: str) -> None:
+                     what: str, over: bool = False) -> None:
+        """A line edit beneath ``scene_rect`` (a node, whose value is written
+        beneath it), or ``over`` its centre (an edge's weight)."""
         editor = InlineEditor(self.viewport())
         editor.setText(text.replace("−", "-"))
         editor.setPlaceholderText(what)
         editor.setToolTip(f"{what}: 0.5, -3, 1/2 or 2e-3; Enter to set, Escape to cancel")
         editor.selectAll()
         r = self.mapFromScene(scene_rect).boundingRect()
-        editor.setGeometry(r.center().x() - 55, r.bottom() + 2, 110, 26)
+        top = r.center().y() - 13 if over else r.bottom() + 2
+        editor.setGeometry(r.center().x() - 55, top, 110, 26)
         editor.returnPressed.connect(lambda: self._accept(editor, target))
         editor.show()
         editor.setFocus()
@@ -217,7 +221,10 @@ class NetworkView(QGraphicsView):
         editor.hide()
         editor.deleteLater()
         self.editor = None
-        self.value_entered.emit(target[0], target[1], text)
+        # Applied once the editor's key event is over: applied inside it, the
+        # label's old, wider text was left on screen around the new one (the
+        # view never repainted that part; seen on a real display).
+        QTimer.singleShot(0, lambda: self.value_entered.emit(target[0], target[1], text))
 
     def keyPressEvent(self, event):
         if event.matches(QKeySequence.ZoomIn):
