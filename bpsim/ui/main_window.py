@@ -9,6 +9,7 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
 from ..document.building import parse_number
@@ -35,6 +36,8 @@ from .undo import UndoAdapter
 # frame again (and a frame that comes late still leaves one for the next).
 FRAME_MS = 15
 SLOW_PANEL_S = 0.25      # while running, text panels refresh at most this often
+
+DEFAULT_SIZE = (1400, 900)     # the first window, where the screen has room
 
 
 class MainWindow(FilesMixin, QMainWindow):
@@ -532,15 +535,36 @@ class MainWindow(FilesMixin, QMainWindow):
 
     def _restore_settings(self) -> None:
         geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 900)
+        self._default_placed = None     # the size it was given, until shown
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            self._default_geometry()
         state = self.settings.value("window/state")
         self._layout_to_size = not (isinstance(state, QByteArray) and self.restoreState(state))
 
+    def _default_geometry(self) -> None:
+        """1400x900, or the screen's available area where that is smaller,
+        centred: a 1024x768 projector showed the window's top-left part and
+        no explanation.  Before the window has a frame, a title bar is
+        reckoned at 40 px; once shown, at what the frame takes."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry()
+        frame, inner = self.frameGeometry(), self.geometry()
+        mx, my = frame.width() - inner.width(), frame.height() - inner.height()
+        if not self.isVisible() or (mx, my) == (0, 0):
+            mx, my = 0, 40
+        w = min(DEFAULT_SIZE[0], area.width() - mx)
+        h = min(DEFAULT_SIZE[1], area.height() - my)
+        self.resize(w, h)
+        self.move(area.x() + (area.width() - w - mx) // 2, area.y() + (area.height() - h - my) // 2)
+        self._default_placed = (w, h)
+
     def showEvent(self, event):
         super().showEvent(event)
+        # once, with the frame the window now has, unless resized meanwhile
+        # (a screenshot's --size, a test's window)
+        if self._default_placed == (self.width(), self.height()):
+            self._default_geometry()
+        self._default_placed = None
         if self._layout_to_size:
             self._layout_to_size = False
             self.size_docks()

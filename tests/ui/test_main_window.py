@@ -518,6 +518,25 @@ def test_a_network_opened_before_the_window_shows_fills_the_canvas(qtbot, tmp_pa
     assert win.view.transform().m11() == scale
 
 
+def test_the_first_window_fits_the_screen(window, monkeypatch):
+    """No saved geometry: 1400x900 where the screen has room, else the
+    screen's available area (a 1024x768 projector showed the window's
+    top-left part, without the explanation)."""
+    from types import SimpleNamespace
+    from PySide6.QtCore import QRect
+    for area in (QRect(0, 0, 1920, 1080), QRect(0, 0, 1024, 768),
+                 QRect(1920, 0, 1366, 768)):                       # a second screen
+        monkeypatch.setattr(window, "screen", lambda a=area: SimpleNamespace(
+            availableGeometry=lambda: a))
+        window._default_geometry()
+        frame = window.frameGeometry()
+        assert area.contains(frame), (area, frame)
+        if area.width() >= 1500:
+            assert (window.width(), window.height()) == (1400, 900)
+        else:
+            assert frame.width() == area.width() and frame.height() >= area.height() - 40
+
+
 def test_a_missing_x11_library_is_named_in_one_line(monkeypatch, capsys):
     """Qt's X11 plugin needs system libraries a fresh Linux often lacks; Qt
     then aborts with a screenful.  bpsim names the one the loader missed."""
