@@ -140,6 +140,21 @@ def test_every_example_loads_traces_and_steps():
         assert s.iteration >= 2 or s.settings.epsilon is not None
 
 
+def test_xor_plateaus_then_falls_as_its_notes_say():
+    """Its notes tell the lecturer what Run will show: output near 0.5 for
+    every input and a cost near 0.25 for some 500 iterations, then a cost
+    below 0.01 by iteration 1000."""
+    notes = load(examples_dir() / "xor-2-2-1.bpsim.json").document.notes
+    assert "0.25" in notes and "below 0.01 by iteration 1000" in notes
+    s = session("xor-2-2-1")
+    s.train(500)
+    result, forward, _ = first_trace(s)
+    assert 0.2 < result.cost < 0.26
+    assert np.all(np.abs(forward["o"].out - 0.5) < 0.1)
+    s.train(1000 - s.iteration)
+    assert s.iteration == 1000 and s.preview().cost < 0.01
+
+
 def test_loads_without_a_file_name_still_works():
     text = (examples_dir() / "sigmoid-neuron.bpsim.json").read_text()
     assert loads(text).document.title == "A sigmoid neuron"
