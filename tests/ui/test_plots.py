@@ -301,6 +301,27 @@ def test_a_grid_finished_after_its_plot_is_gone_is_dropped_quietly(qapp):
     assert not shiboken6.isValid(done)
 
 
+def test_pause_shows_the_landscape_of_the_iteration_paused_at(window, qtbot):
+    """While running, the grid is coarse and at most one a second; Pause
+    brought back neither the chosen resolution nor the paused iteration
+    (seen on a real display: "30×30 grid; others held at iteration 258"
+    after pausing at 314)."""
+    from bpsim.paths import examples_dir
+    window.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
+    plot = window.plots.landscape
+    window.plots.docks["landscape"].raise_()
+    window.toggle_run()
+    qtbot.waitUntil(lambda: window.workspace.session.iteration > 30, timeout=20000)
+    qtbot.wait(300)
+    window.toggle_run()
+    assert not window.running
+    plot.settle()
+    session = window.workspace.session
+    key = plot._computed_at
+    assert key[0] == session.iteration and key[3] == plot.resolution.value()
+    assert plot.grid.shape == (plot.resolution.value(), plot.resolution.value())
+
+
 def test_a_closed_window_starts_no_grid(window, qtbot):
     """A grid delivered to a closed window (its events run on while the
     application lives) started the one waiting, which could then still run

@@ -393,8 +393,10 @@ class LandscapePlot(QWidget):
         session = ws.session
         self.set_names(session.param_names)
         names = (self.a.currentText(), self.b.currentText())
+        # running in it too: a run's last grid was coarse, or skipped as too
+        # soon after the one before; Pause asks for the grid at rest
         key = (names, id(session.state), session.history.version, id(ws.stepper.trace),
-               ws.stepper.complete)
+               ws.stepper.complete, self.window.running)
         if key == self._shown:
             return          # nothing moved since the last frame
         self._shown = key
