@@ -322,6 +322,28 @@ def test_pause_shows_the_landscape_of_the_iteration_paused_at(window, qtbot):
     assert plot.grid.shape == (plot.resolution.value(), plot.resolution.value())
 
 
+def test_the_input_plane_keeps_its_shape_and_shows_the_map_between_points(window):
+    """Squeezed into a wide, low dock a circle of points was an ellipse, and
+    300 points of 11 px covered the decision boundary."""
+    from bpsim.paths import examples_dir
+    data = window.plots.data
+    for name, locked, biggest in (("circle-with-test-split", True, 6),
+                                  ("xor-2-2-1", True, 11),
+                                  ("single-weight-regression", False, 11)):
+        window.open_path(examples_dir() / f"{name}.bpsim.json")
+        window.plots.docks["data"].raise_()
+        window.plots.refresh()
+        box = data.plot.getViewBox()
+        assert bool(box.state["aspectLocked"]) == locked, name
+        sizes = data.train_points.data["size"]
+        assert len(sizes) and sizes.max() <= biggest, name
+        if locked:
+            x0, x1 = box.viewRange()[0]
+            y0, y1 = box.viewRange()[1]
+            w, h = box.width(), box.height()
+            assert (x1 - x0) / w == pytest.approx((y1 - y0) / h, rel=1e-6)   # 1:1
+
+
 def test_a_closed_window_starts_no_grid(window, qtbot):
     """A grid delivered to a closed window (its events run on while the
     application lives) started the one waiting, which could then still run

@@ -204,6 +204,12 @@ def theta_from_named(session, values) -> np.ndarray:
     return theta
 
 
+def point_size(count: int) -> int:
+    """A data point's size in px: the notes' four XOR points big, a few
+    hundred small enough that the map shows between them."""
+    return 11 if count <= 40 else 8 if count <= 150 else 5
+
+
 class DataPlot(QWidget):
     """The network's output over the input plane (two inputs: a heatmap, the
     decision boundary), or its fitted curve (one input), with the data."""
@@ -280,9 +286,14 @@ class DataPlot(QWidget):
                 white, black = pg.mkBrush("w"), pg.mkBrush("k")
                 brushes = [white if v > middle else black for v in labels]
                 n = ds.n_train
-                self.train_points.setData(X[:n, 0], X[:n, 1], brush=brushes[:n])
-                self.test_points.setData(X[n:, 0], X[n:, 1])
+                size = point_size(len(X))
+                self.train_points.setData(X[:n, 0], X[:n, 1], brush=brushes[:n], size=size)
+                self.test_points.setData(X[n:, 0], X[n:, 1], size=size)
                 set_titles(self.plot, ds.inputs[0], ds.inputs[1])
+                # the plane at its true shape (a circle of points is not an
+                # ellipse), where its two inputs span comparable ranges
+                span = np.ptp(X, axis=0)
+                self.plot.setAspectLocked(bool(span.min() > 0 and span.max() / span.min() < 3))
         else:
             lo, hi = X[:, 0].min(), X[:, 0].max()
             pad = 0.1 * (hi - lo) + 1e-9
@@ -294,8 +305,10 @@ class DataPlot(QWidget):
             n = ds.n_train
             ys = T[:, 0] if T.shape[1] else np.zeros(len(X))
             self._points_of = None
-            self.train_points.setData(X[:n, 0], ys[:n], brush=pg.mkBrush(style.FORWARD))
-            self.test_points.setData(X[n:, 0], ys[n:])
+            size = point_size(len(X))
+            self.train_points.setData(X[:n, 0], ys[:n], brush=pg.mkBrush(style.FORWARD), size=size)
+            self.test_points.setData(X[n:, 0], ys[n:], size=size)
+            self.plot.setAspectLocked(False)
             set_titles(self.plot, ds.inputs[0], node)
         self.status.setText(self.tr("{0}'s output at iteration {1}{2}").format(
             node, session.iteration, self.tr(" (hovered)") if node == self.hovered else ""))
