@@ -241,6 +241,28 @@ def test_parameter_table_shows_and_edits_values(window):
     assert panel._numeric["w:x1->h1"] == pytest.approx(analytic, rel=1e-6, abs=1e-10)
 
 
+def test_parameter_table_numbers_are_never_cut_short(window):
+    """Columns stretched to a narrow dock elided every gradient ("0.00038…"):
+    a student comparing with a hand computation needs every digit shown."""
+    from bpsim.paths import examples_dir
+    for name, digits in (("xor-2-2-1", 4), ("circle-with-test-split", 6)):
+        window.set_digits(digits)
+        window.open_path(examples_dir() / f"{name}.bpsim.json")
+        window.step("iteration")
+        window.params.compute_numeric()
+        table = window.params.table
+        metrics = table.fontMetrics()
+        cells = 0
+        for row in range(window.params.model.rowCount()):
+            for column in range(5):
+                text = window.params.text(row, column)
+                if text:
+                    cells += 1
+                    assert metrics.horizontalAdvance(text) + 6 <= table.columnWidth(column), \
+                        (name, row, column, text)
+        assert cells >= 5 * 9
+
+
 def test_the_numeric_check_of_a_completed_iteration_checks_that_iterations_gradient(window):
     """Once an iteration's update is shown, the session is past it: the check
     must still difference the cost at the parameters the gradients shown

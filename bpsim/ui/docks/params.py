@@ -10,7 +10,7 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, \
-    QTableView, QVBoxLayout, QWidget
+    QStyle, QTableView, QVBoxLayout, QWidget
 
 from ...document.building import parse_number
 from ...document.edits import SetEdgeWeight, SetNodeField
@@ -81,8 +81,17 @@ class ParameterPanel(QWidget):
         self.model = ParameterModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        # Columns as wide as their numbers at the display precision, measured
+        # when the names or the digits change: stretched to the dock, a
+        # narrow one elided every gradient ("0.00038…"); resized to the
+        # contents, every micro-step would measure every row.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setStretchLastSection(True)
+        self._fitted_for: tuple | None = None
         self.table.verticalHeader().setVisible(False)
+        # rows as high as their text: twice as many parameters in a small dock
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.check = QPushButton(self.tr("Check gradients numerically"))
         self.check.setToolTip(self.tr("Central differences of the cost on this step's batch"))
@@ -127,6 +136,22 @@ class ParameterPanel(QWidget):
             self.summary.setText("")
         numeric = np.array([self._numeric.get(n, np.nan) for n in names])
         self.model.set_rows(names, [values, grads, delta, numeric], self.window.digits)
+        self._fit_columns(names, self.window.digits)
+
+    def _fit_columns(self, names: list[str], digits: int) -> None:
+        if (names, digits) == self._fitted_for:
+            return
+        self._fitted_for = (list(names), digits)
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        pad = 2 * self.table.style().pixelMetric(QStyle.PM_FocusFrameHMargin) + 14
+        # the widest a number gets at this precision: a sign, a leading 0.000, the digits
+        number = metrics.horizontalAdvance(fmt(-0.000123456789, digits)) + pad
+        value = metrics.horizontalAdvance(fmt(-0.000123456789, max(digits, 6))) + pad
+        name = max([metrics.horizontalAdvance(n) for n in names] or [0]) + pad
+        for column, width in enumerate((name, value, number, number, number)):
+            title = header.fontMetrics().horizontalAdvance(COLUMNS[column]) + pad
+            self.table.setColumnWidth(column, max(width, title))
 
     def compute_numeric(self) -> None:
         stepper = self.window.workspace.stepper
