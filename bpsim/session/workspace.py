@@ -9,6 +9,7 @@ drawn may be incomplete; then ``problem`` says why it cannot run yet.
 """
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import asdict
 from pathlib import Path
@@ -86,8 +87,22 @@ class Workspace:
         except BpsimError as exc:
             self.session = None
             self.stepper = None
-            self.problem = str(exc)
+            self.problem = self._named(exc)
         self._tell("rebuilt")
+
+    def _named(self, exc: BpsimError) -> str:
+        """The problem as a canvas user reads it: the node or edge by its
+        name, not only its place in the file ("nodes[5]")."""
+        match = re.match(r"(nodes|edges)\[(\d+)\]", exc.path)
+        if match:
+            k = int(match.group(2))
+            items = self.document.nodes if match.group(1) == "nodes" else self.document.edges
+            if k < len(items):
+                item = items[k]
+                what = f"node {item.id}" if match.group(1) == "nodes" else \
+                    f"edge {item.src} → {item.dst}"
+                return f"{what}: {exc.problem} ({exc.path})"
+        return str(exc)
 
     def _on_change(self, change: Change) -> None:
         with self.lock:

@@ -226,13 +226,42 @@ def fill_recent_menu(win) -> None:
 # --- gestures → edits --------------------------------------------------------------
 
 def _free_spot(win) -> tuple[float, float]:
-    """Below what is there, in the middle of the view."""
+    """The clear place nearest the middle of the view: no node within 70 px
+    and no edge within 45 px.  Dropped onto an edge's line, a new gate looked
+    wired into it."""
     centre = win.view.mapToScene(win.view.viewport().rect().center())
-    taken = [i.pos() for i in win.scene.nodes.values()]
-    x, y = round(centre.x() / 20) * 20, round(centre.y() / 20) * 20
-    while any(abs(p.x() - x) < 70 and abs(p.y() - y) < 70 for p in taken):
+    cx, cy = round(centre.x() / 20) * 20, round(centre.y() / 20) * 20
+    taken = [(i.pos().x(), i.pos().y()) for i in win.scene.nodes.values()]
+    lines = [e.line for e in win.scene.edges.values()]
+
+    def clear(x: float, y: float) -> bool:
+        if any(abs(px - x) < 70 and abs(py - y) < 70 for px, py in taken):
+            return False
+        point = QPointF(x, y)
+        return all(_distance(point, line) >= 45 for line in lines)
+
+    spots = sorted(((cx + 40 * i, cy + 40 * j) for i in range(-10, 11) for j in range(-10, 11)),
+                   key=lambda p: (p[0] - cx) ** 2 + (p[1] - cy) ** 2)
+    for x, y in spots:
+        if clear(x, y):
+            return (float(x), float(y))
+    y = cy                       # crowded all round: below what is there
+    while any(abs(px - cx) < 70 and abs(py - y) < 70 for px, py in taken):
         y += 90
-    return (float(x), float(y))
+    return (float(cx), float(y))
+
+
+def _distance(point: QPointF, line) -> float:
+    """From a point to a segment (QLineF)."""
+    d = line.p2() - line.p1()
+    length2 = d.x() ** 2 + d.y() ** 2
+    if length2 == 0:
+        v = point - line.p1()
+        return (v.x() ** 2 + v.y() ** 2) ** 0.5
+    t = max(0.0, min(1.0, ((point - line.p1()).x() * d.x() + (point - line.p1()).y() * d.y())
+                     / length2))
+    v = point - (line.p1() + d * t)
+    return (v.x() ** 2 + v.y() ** 2) ** 0.5
 
 
 def add_node(win, kind: str, op: str | None = None, at: QPointF | None = None) -> str | None:

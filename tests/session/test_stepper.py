@@ -140,6 +140,7 @@ def test_an_incomplete_network_says_why_and_recovers():
     ws = xor_workspace()
     AddNode(Node("g", "op", op="mul")).apply(ws.document)
     assert ws.session is None and "needs at least one input" in ws.problem
+    assert ws.problem.startswith("node g: ")        # by its name, as the canvas shows it
     RemoveElements(["g"]).apply(ws.document)
     assert ws.problem is None and ws.stepper is not None
 
