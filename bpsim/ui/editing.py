@@ -2,12 +2,13 @@
 become edits: add, connect, delete, change activation, build, lay out."""
 from __future__ import annotations
 
+import html
 from functools import partial
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, \
-    QLabel, QLineEdit, QMenu, QSlider, QSpinBox, QToolBar
+    QLabel, QLineEdit, QMenu, QMessageBox, QSlider, QSpinBox, QTextBrowser, QToolBar, QVBoxLayout
 
 from ..document.building import auto_layout, layered_network, parse_layers
 from ..document.edits import AddEdge, AddNode, Compound, MoveNodes, RemoveElements, \
@@ -138,6 +139,13 @@ def build_actions(win) -> None:
     menu = win.menuBar().addMenu(tr("&Step"))
     for name in ("prev", "next", "phase", "iteration", "epoch", None, "run", "reset"):
         menu.addSeparator() if name is None else menu.addAction(win.actions[name])
+
+    a("shortcuts", tr("&Keyboard and mouse"), lambda: show_shortcuts(win), QKeySequence.HelpContents,
+      tr("Every key and gesture, from the actions themselves"))
+    a("about", tr("&About bpsim"), lambda: show_about(win))
+    menu = win.menuBar().addMenu(tr("&Help"))
+    menu.addAction(win.actions["shortcuts"])
+    menu.addAction(win.actions["about"])
 
     bar = QToolBar(tr("Steps"), win)
     bar.setObjectName("toolbar_steps")
@@ -344,6 +352,64 @@ def lay_out(win) -> None:
     if moves:
         win.push(MoveNodes(moves))
         win.view.fit()
+
+
+# What the canvas does with the mouse: gestures, not actions, so listed here.
+GESTURES = (
+    ("Drag from a node's port (the dot on its right), or Shift+drag", "connect two nodes"),
+    ("Double-click a number", "type a weight, bias or value: 0.5, -3, 1/2, 2e-3"),
+    ("Right-click the canvas", "add a node there, build a layered network, lay out"),
+    ("Drag on empty canvas", "select with a rubber band"),
+    ("Wheel; middle-drag", "zoom; pan"),
+    ("Hover a node or an edge", "all its numbers"),
+)
+
+
+def shortcuts_html(win) -> str:
+    """Every action that has keys, with all of them (the menus show only the
+    first: → but not PageDown, which a presentation clicker sends), then the
+    mouse gestures.  Read from the actions, so it cannot go stale."""
+    rows = []
+    for action in win.actions.values():
+        # once each: Redo's own key on Linux is Ctrl+Shift+Z, also set by hand
+        keys = list(dict.fromkeys(k.toString(QKeySequence.NativeText) for k in action.shortcuts()))
+        if keys:
+            rows.append((action.text().replace("&", ""), ", ".join(keys)))
+    cell = "style='padding:2px 14px 2px 0'"
+    body = "".join(f"<tr><td {cell}>{html.escape(what)}</td><td><b>{html.escape(keys)}</b></td></tr>"
+                   for what, keys in rows)
+    mouse = "".join(f"<tr><td {cell}><b>{html.escape(g)}</b></td><td>{html.escape(w)}</td></tr>"
+                    for g, w in GESTURES)
+    return (f"<h3>{win.tr('Keys')}</h3><table>{body}</table>"
+            f"<h3>{win.tr('Mouse')}</h3><table>{mouse}</table>")
+
+
+def show_shortcuts(win) -> None:
+    dialog = QDialog(win)
+    dialog.setWindowTitle(win.tr("Keyboard and mouse"))
+    text = QTextBrowser()
+    text.setHtml(shortcuts_html(win))
+    buttons = QDialogButtonBox(QDialogButtonBox.Close)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(text)
+    layout.addWidget(buttons)
+    dialog.resize(620, 640)
+    dialog.exec()
+
+
+def about_text() -> str:
+    from PySide6 import __version__ as pyside
+    import numpy
+    import pyqtgraph
+    from .. import __version__
+    return (f"<b>bpsim {__version__}</b> — a backpropagation simulator: build a small "
+            f"network, step through its forward and backward pass node by node.<br><br>"
+            f"PySide6 {pyside}, pyqtgraph {pyqtgraph.__version__}, NumPy {numpy.__version__}")
+
+
+def show_about(win) -> None:
+    QMessageBox.about(win, win.tr("About bpsim"), about_text())
 
 
 def build_dialog(win) -> None:

@@ -109,6 +109,29 @@ def test_every_stepping_shortcut(window, qtbot):
     assert window.workspace.session.iteration == 0 and st.index == 0
 
 
+def test_help_lists_every_key_and_gesture(window, qtbot, monkeypatch):
+    """F1 lists every action's keys, all of them (the menus show only the
+    first: → but not PageDown, which a clicker sends), and the gestures."""
+    from PySide6.QtGui import QKeySequence
+    from bpsim import __version__
+    from bpsim.ui import editing
+    shown = []
+    monkeypatch.setattr(editing, "show_shortcuts", lambda win: shown.append(win))
+    qtbot.keyClick(window, Qt.Key_F1)
+    assert shown == [window]
+    text = editing.shortcuts_html(window)
+    assert "PgDown" in text and "PgUp" in text and "Space" in text
+    for action in window.actions.values():
+        for key in action.shortcuts():
+            assert key.toString(QKeySequence.NativeText) in text, action.text()
+    assert "Double-click a number" in text and "port" in text
+    assert "Ctrl+Shift+Z, Ctrl+Shift+Z" not in text              # each key once
+    assert f"bpsim {__version__}" in editing.about_text()
+    help_menu = next(m for m in window.menuBar().findChildren(type(window.examples_menu))
+                     if m.title() == "&Help")
+    assert [a.text() for a in help_menu.actions()] == ["&Keyboard and mouse", "&About bpsim"]
+
+
 def test_editing_shortcuts_and_undo_redo(window, qtbot):
     window.new_network()
     view = window.view
