@@ -204,13 +204,17 @@ class NetworkView(QGraphicsView):
         """A line edit beneath ``scene_rect`` (a node, whose value is written
         beneath it), or ``over`` its centre (an edge's weight)."""
         editor = InlineEditor(self.viewport())
+        # as big as the numbers it replaces (a projector's back row reads both)
+        editor.setFont(style.font(11))
         editor.setText(text.replace("−", "-"))
         editor.setPlaceholderText(what)
         editor.setToolTip(f"{what}: 0.5, -3, 1/2 or 2e-3; Enter to set, Escape to cancel")
         editor.selectAll()
         r = self.mapFromScene(scene_rect).boundingRect()
-        top = r.center().y() - 13 if over else r.bottom() + 2
-        editor.setGeometry(r.center().x() - 55, top, 110, 26)
+        height = editor.sizeHint().height()
+        width = max(130, editor.fontMetrics().horizontalAdvance(editor.text()) + 16)
+        top = r.center().y() - height // 2 if over else r.bottom() + 2
+        editor.setGeometry(r.center().x() - width // 2, top, width, height)
         editor.returnPressed.connect(lambda: self._accept(editor, target))
         editor.show()
         editor.setFocus()
