@@ -636,6 +636,11 @@ def test_training_dock_activation_applies_to_hidden_neurons_and_generators(windo
     assert doc.data.generator == "circle" and window.workspace.session.dataset.n == 50
     window.undo.stack.undo()
     assert doc.data.rows is not None
+    window.open_path(examples_dir() / "sgd-versus-full-batch.bpsim.json")   # one neuron: y
+    assert combo.currentIndex() == -1 and combo.placeholderText() == "no hidden neuron"
+    assert not apply.isEnabled() and "Select a neuron" in combo.toolTip()
+    window.scene.nodes["y"].setSelected(True)
+    assert combo.currentText() == "identity" and apply.isEnabled()
 
 
 def test_the_learning_rate_entry_follows_the_slider_and_each_is_its_own_undo_step(window):

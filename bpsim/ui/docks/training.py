@@ -251,7 +251,12 @@ class TrainingPanel(QScrollArea):
         if len(found) == 1:
             self.activation.setCurrentText(found.pop())
         else:
+            # nothing to apply to is not "mixed" (a single neuron, a circuit)
+            self.activation.setPlaceholderText(self.tr("mixed") if targets
+                                               else self.tr("no hidden neuron"))
             self.activation.setCurrentIndex(-1)
+        self.activation.setToolTip("" if targets else
+                                   self.tr("Select a neuron on the canvas to set its activation"))
         self.apply_activation.setText(self.tr("Apply to selected") if selected
                                       else self.tr("Apply to hidden"))
         self.apply_activation.setEnabled(bool(targets))
