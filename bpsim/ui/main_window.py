@@ -38,6 +38,7 @@ FRAME_MS = 15
 SLOW_PANEL_S = 0.25      # while running, text panels refresh at most this often
 
 DEFAULT_SIZE = (1400, 900)     # the first window, where the screen has room
+FRAME_ALLOWANCE = (16, 48)     # px a window frame takes, reckoned before there is one
 
 
 class MainWindow(FilesMixin, QMainWindow):
@@ -535,7 +536,6 @@ class MainWindow(FilesMixin, QMainWindow):
 
     def _restore_settings(self) -> None:
         geometry = self.settings.value("window/geometry")
-        self._default_placed = None     # the size it was given, until shown
         if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
             self._default_geometry()
         state = self.settings.value("window/state")
@@ -544,27 +544,19 @@ class MainWindow(FilesMixin, QMainWindow):
     def _default_geometry(self) -> None:
         """1400x900, or the screen's available area where that is smaller,
         centred: a 1024x768 projector showed the window's top-left part and
-        no explanation.  Before the window has a frame, a title bar is
-        reckoned at 40 px; once shown, at what the frame takes."""
+        no explanation.  The frame is not known before the window is shown
+        (and resizing it then moves the docks the user may already be
+        sizing): a title bar and borders are reckoned at 48 and 16 px."""
         screen = self.screen() or QGuiApplication.primaryScreen()
         area = screen.availableGeometry()
-        frame, inner = self.frameGeometry(), self.geometry()
-        mx, my = frame.width() - inner.width(), frame.height() - inner.height()
-        if not self.isVisible() or (mx, my) == (0, 0):
-            mx, my = 0, 40
+        mx, my = FRAME_ALLOWANCE
         w = min(DEFAULT_SIZE[0], area.width() - mx)
         h = min(DEFAULT_SIZE[1], area.height() - my)
         self.resize(w, h)
         self.move(area.x() + (area.width() - w - mx) // 2, area.y() + (area.height() - h - my) // 2)
-        self._default_placed = (w, h)
 
     def showEvent(self, event):
         super().showEvent(event)
-        # once, with the frame the window now has, unless resized meanwhile
-        # (a screenshot's --size, a test's window)
-        if self._default_placed == (self.width(), self.height()):
-            self._default_geometry()
-        self._default_placed = None
         if self._layout_to_size:
             self._layout_to_size = False
             self.size_docks()
