@@ -105,7 +105,7 @@ def place_labels(segments, sizes, obstacles, lines=None,
     each segment placed; by default the lines of ``segments``.
     """
     segments = np.asarray(segments, dtype=float).reshape(-1, 4)
-    taken = np.asarray(obstacles, dtype=float).reshape(-1, 4)
+    taken = np.asarray(obstacles, dtype=float).reshape(-1, 4)      # the nodes' boxes
     if lines is None:
         lines, owners = lines_of(segments), range(len(segments))
     lines, owner = lines
@@ -129,11 +129,10 @@ def place_labels(segments, sizes, obstacles, lines=None,
         nodes = _overlap(both, taken).reshape(2, -1).sum(axis=0)
         placed = _overlap(both, labels).reshape(2, -1).sum(axis=0)
         inside = _points_inside(both, others).reshape(2, -1)
-        covered = nodes + (LABEL_COST - 1) * placed + LINE_COST * (
+        covered = nodes + LABEL_COST * placed + LINE_COST * (
             WEIGHT_LINE_FACTOR * inside[0] + inside[1])
         best = int(np.argmin(covered + PREFERENCE * steps))
         area = sum(w * h for w, h in size)
         chosen.append((float(candidates[best]), bool(covered[best] <= CLEAR * area)))
         labels = np.vstack([labels, first[best:best + 1], second[best:best + 1]])
-        taken = np.vstack([taken, first[best:best + 1], second[best:best + 1]])
     return chosen

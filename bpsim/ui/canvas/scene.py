@@ -88,19 +88,20 @@ class NetworkScene(QGraphicsScene):
         # an edge into a gate has no weight: its gradient goes on the line
         sizes = {key: ((weight_w, height) if e.dst.kind == "neuron" else (0.0, 0.0),
                        (grad_w, height)) for key, e in self.edges.items()}
-        self._geometry = (obstacles, segments, sizes)
-        self._lines = lines_of(list(segments.values()))
-        self._line_of = {key: k for k, key in enumerate(segments)}
+        self._geometry = (obstacles, segments, sizes, lines_of(list(segments.values())),
+                          {key: k for k, key in enumerate(segments)})
         if len(edges) > CROWDED_EDGES:
             return      # only a few carry numbers at a time: placed as they do (show)
-        self._apply_places(list(self.edges))
+        self._apply_places(list(self.edges), self._places(list(self.edges)))
 
-    def _apply_places(self, keys: list[str]) -> None:
-        """Place the labels of the edges ``keys`` among the lines of all."""
-        obstacles, segments, sizes = self._geometry
-        keys = [k for k in keys if k in segments]     # an edge added since: placed soon
-        places = place_labels([segments[k] for k in keys], [sizes[k] for k in keys], obstacles,
-                              self._lines, [self._line_of[k] for k in keys])
+    def _places(self, keys: list[str]) -> list[tuple[float, bool]]:
+        """Where the labels of the edges ``keys`` go, among the lines of all."""
+        obstacles, segments, sizes, lines, line_of = self._geometry
+        return place_labels([segments[k] for k in keys], [sizes[k] for k in keys], obstacles,
+                            lines, [line_of[k] for k in keys])
+
+    def _apply_places(self, keys: list[str], places: list[tuple[float, bool]]) -> None:
+        sizes = self._geometry[2]
         for key, (t, clear) in zip(keys, places):
             item = self.edges[key]
             item.place_labels_at(t, gradient_drop(sizes[key]))
@@ -112,17 +113,13 @@ class NetworkScene(QGraphicsScene):
         if keys == self._subset_placed or self._geometry is None:
             return
         self._subset_placed = keys
+        # in the edges' order, so the result is the same at every run; an
+        # edge added since the layout was measured is placed soon
         ordered = [k for k in self.edges if k in keys and k in self._geometry[1]]
-        if not ordered:
-            return
         places = self._subsets.get(keys)
         if places is None:
-            self._apply_places(ordered)
-            self._subsets[keys] = [self.edges[k].label_fraction for k in ordered]
-            return
-        _, _, sizes = self._geometry
-        for key, t in zip(ordered, places):
-            self.edges[key].place_labels_at(t, gradient_drop(sizes[key]))
+            places = self._subsets[keys] = self._places(ordered)
+        self._apply_places(ordered, places)
 
     def _place_soon(self) -> None:
         """Once, after a burst of announcements (a move of many nodes)."""
