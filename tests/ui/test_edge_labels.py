@@ -117,6 +117,16 @@ def test_crossing_edges_numbers_say_whose_they_are(window):
         assert abs(below.center().x() - box.center().x()) < 1.0 and below.top() >= box.top()
 
 
+def test_a_negative_weight_on_its_dashed_line_is_framed(window):
+    """On a dashed line the minus sign of a weight read as one more dash:
+    a negative weight's white patch is outlined; a positive one's is not."""
+    from PySide6.QtCore import Qt
+    window.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
+    for key, edge in window.scene.edges.items():
+        framed = edge.label._ground.pen().style() != Qt.NoPen
+        assert framed == (edge.weight < 0), key
+
+
 def test_an_edges_numbers_are_part_of_it(window):
     """Hovering or clicking the gradient beneath the line finds the edge (its
     tooltip tells every number; a click selects it)."""

@@ -51,6 +51,13 @@ class _Text(QGraphicsSimpleTextItem):
             self._ground.setBrush(QBrush(LABEL_GROUND))
             self._ground.setVisible(False)
 
+    def set_framed(self, framed: bool) -> None:
+        """A thin outline round the white patch, in the text's colour."""
+        if self._ground is not None:
+            color = QColor(self.brush().color())
+            color.setAlpha(110)
+            self._ground.setPen(QPen(color, 1) if framed else QPen(Qt.NoPen))
+
     def setZValue(self, z: float) -> None:
         super().setZValue(z)
         if self._ground is not None:
@@ -343,6 +350,8 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         if negative != getattr(self, "_negative", None):
             self._negative = negative
             self.label.setBrush(QBrush(style.NEGATIVE if negative else style.POSITIVE))
+            # framed on a dashed line: its minus sign read as one more dash
+            self.label.set_framed(negative)
         if (weight_text, grad_text) != (self.label.text(), self.grad_label.text()):
             self.label.set(weight_text)
             self.grad_label.set(grad_text)
