@@ -6,6 +6,7 @@ never recreated per step.
 """
 from __future__ import annotations
 
+import functools
 import math
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
@@ -260,6 +261,27 @@ class NodeItem(_Hoverable, QGraphicsItem):
         return super().itemChange(change, value)
 
 
+@functools.lru_cache(maxsize=4096)
+def _arrow_style(look: tuple) -> tuple[QPen, QBrush]:
+    """The shaft's pen and the head's brush for an edge's look (EdgeItem.look).
+
+    Made once per look: a micro-step marks and unmarks a dozen edges, and
+    building a pen and a brush from Python cost more than the rest of the
+    restyle (PySide converts each colour argument anew)."""
+    weight, read, selected = look
+    if weight is None:
+        pen = QPen(style.MUTED, 1.6)
+    else:
+        negative, magnitude = weight
+        pen = QPen(style.NEGATIVE if negative else style.POSITIVE, 1.0 + magnitude * 1.5,
+                   Qt.DashLine if negative else Qt.SolidLine)
+    if read:
+        pen.setColor(style.READ)
+    if selected:
+        pen.setColor(style.SELECTED)
+    return pen, QBrush(pen.color())
+
+
 class EdgeItem(_Hoverable, QGraphicsItem):
     """An arrow from one node to another with its weight (or gradient) on it.
 
@@ -298,6 +320,7 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         self.label_fraction: float | None = None   # where along it the scene put its numbers
         self.label_drop = 16.0                     # the gradient's, below the weight's
         self.labels_clear = True                   # and whether they cover little there
+        self._pen_width = self.shaft.pen().widthF()
         self._restyle()
         self.adjust()
 
@@ -357,34 +380,29 @@ class EdgeItem(_Hoverable, QGraphicsItem):
             self.grad_label.set(grad_text)
             self._fit_bounds()
 
-    def pen(self) -> QPen:
+    def look(self) -> tuple:
+        """What the eye can see of the arrow: the sign, the width to a
+        hundredth of a weight (a seventieth of a pixel), the mark, the
+        selection."""
         w = self.weight
-        if w is None:
-            pen = QPen(style.MUTED, 1.6)
-        else:
-            width = 1.0 + min(abs(w), 3.0) * 1.5
-            pen = QPen(style.NEGATIVE if w < 0 else style.POSITIVE, width,
-                       Qt.DashLine if w < 0 else Qt.SolidLine)
-        if self.mark == "read":
-            pen.setColor(style.READ)
-        if self.isSelected():
-            pen.setColor(style.SELECTED)
-        return pen
+        return (None if w is None else (w < 0, round(min(abs(w), 3.0), 2)),
+                self.mark == "read", self.isSelected())
+
+    def pen(self) -> QPen:
+        return _arrow_style(self.look())[0]
 
     def _restyle(self) -> None:
-        w = self.weight
-        # What the eye can see: the sign, the width to a tenth of a pixel, the
-        # mark.  While training runs every weight moves a little each frame;
+        # While training runs every weight moves a little each frame;
         # restyling only on a visible change keeps a frame cheap.
-        look = (None if w is None else (w < 0, round(min(abs(w), 3.0), 2)), self.mark,
-                self.isSelected())
+        look = self.look()
         if look == getattr(self, "_look", None):
             return
         self._look = look
-        pen = self.pen()
-        resized = pen.widthF() != self.shaft.pen().widthF()
+        pen, brush = _arrow_style(look)
+        resized = pen.widthF() != self._pen_width
+        self._pen_width = pen.widthF()
         self.shaft.setPen(pen)
-        self.head.setBrush(QBrush(pen.color()))
+        self.head.setBrush(brush)
         if resized:     # the head is sized to the pen; a mark changes only its colour
             self._place_arrow()
 
@@ -397,7 +415,7 @@ class EdgeItem(_Hoverable, QGraphicsItem):
             return
         angle = math.atan2(-line.dy(), line.dx())
         tip = line.p2()
-        size = 9 + self.shaft.pen().widthF()
+        size = 9 + self._pen_width
         left = tip - QPointF(math.cos(angle - math.pi / 7) * size,
                              -math.sin(angle - math.pi / 7) * size)
         right = tip - QPointF(math.cos(angle + math.pi / 7) * size,

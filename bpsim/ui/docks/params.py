@@ -36,6 +36,9 @@ class ParameterModel(QAbstractTableModel):
             self.names, self.columns, self.digits = names, columns, digits
             self.endResetModel()
             return
+        if digits == self.digits and all(
+                np.array_equal(a, b, equal_nan=True) for a, b in zip(columns, self.columns)):
+            return      # most micro-steps: the view would redraw every cell the same
         self.columns, self.digits = columns, digits
         if names:
             self.dataChanged.emit(self.index(0, 1), self.index(len(names) - 1, 4))
