@@ -1,6 +1,7 @@
 """Edge labels go where they cover the least, and step back where they can't."""
 from bpsim.paths import examples_dir
 from PySide6.QtCore import QLineF
+from PySide6.QtWidgets import QApplication
 
 import numpy as np
 
@@ -22,7 +23,7 @@ def test_a_fan_out_spreads_its_labels_along_the_edges():
     segments = [(0.0, 0.0, 400.0, y) for y in (-300.0, -100.0, 100.0, 300.0)]
     placed = place_labels(segments, [SIZE] * 4, [])
     boxes = []
-    for segment, (t, clear) in zip(segments, placed):
+    for segment, (t, clear, _) in zip(segments, placed):
         assert clear and t in CANDIDATES
         first, second = label_boxes(segment, [t], SIZE)
         boxes += [first[0], second[0]]
@@ -35,13 +36,48 @@ def test_a_fan_out_spreads_its_labels_along_the_edges():
 def test_labels_avoid_nodes_and_say_when_no_place_is_clear():
     segment = (0.0, 0.0, 300.0, 0.0)
     node = (130.0, -20.0, 170.0, 20.0)              # a node sitting on the middle of the edge
-    (t, clear), = place_labels([segment], [SIZE], [node])
+    (t, clear, _), = place_labels([segment], [SIZE], [node])
     assert t in (0.24, 0.76) and clear
     for box in label_boxes(segment, [t], SIZE):
         assert overlap(box[0], node) == 0.0
     wall = (-50.0, -100.0, 350.0, 100.0)                               # covered everywhere
-    (t, clear), = place_labels([segment], [SIZE], [wall])
-    assert t == 0.5 and not clear
+    (t, clear, weight_clear), = place_labels([segment], [SIZE], [wall])
+    assert t == 0.5 and not clear and not weight_clear
+
+
+def test_where_only_the_weight_has_room_it_goes_there_alone():
+    """A node's numbers fill the space beneath the edge everywhere: the
+    gradient has no room, the weight above it has, and is placed clear."""
+    segment = (0.0, 0.0, 300.0, 0.0)
+    below = (-50.0, 9.0, 350.0, 60.0)       # just under the line, all along it
+    (t, clear, weight_clear), = place_labels([segment], [SIZE], [below])
+    assert not clear and weight_clear
+    (first,), _ = label_boxes(segment, [t], SIZE)
+    assert overlap(first, below) <= 0.15 * SIZE[0][0] * SIZE[0][1]
+
+
+def test_a_layered_2_3_1_shows_every_weight_at_every_step(window):
+    """Built with the layered builder, the two inputs' six edges share a
+    narrow gap: every weight stays written (one had no room for its
+    gradient too, and was hidden until its node was computed), and no
+    weight prints over another."""
+    from bpsim.ui import editing
+    window.new_network()
+    assert editing.build_layered(window, "2-3-1", "sigmoid", "sigmoid")
+    QApplication.processEvents()        # the labels are placed after the edit's burst
+    edges = window.scene.edges
+    assert len(edges) == 9 and window.scene._geometry is not None
+    for _ in range(window.stepper.total):
+        window.step("forward")
+        weights = [e.label for e in edges.values()]
+        assert all(label.text() for label in weights), [k for k, e in edges.items()
+                                                         if not e.label.text()]
+        rects = [label.sceneBoundingRect() for label in weights]
+        for i in range(len(rects)):
+            for j in range(i + 1, len(rects)):
+                common = rects[i].intersected(rects[j])
+                assert common.width() * common.height() <= 0.15 * rects[i].width() * \
+                    rects[i].height()
 
 
 def test_on_the_canvas_shown_edge_labels_do_not_cover_each_other(window):
@@ -88,7 +124,7 @@ def test_a_line_not_placed_still_keeps_labels_off_it():
     shown = (0.0, 0.0, 300.0, 0.0)
     hidden = (150.0, -60.0, 150.0, 60.0)            # crosses the middle, carries no label
     everything = lines_of([shown, hidden])
-    (t, clear), = place_labels([shown], [SIZE], [], everything, [0])
+    (t, clear, _), = place_labels([shown], [SIZE], [], everything, [0])
     assert t != 0.5 and clear
     assert place_labels([shown], [SIZE], [])[0][0] == 0.5    # alone, the middle
 
@@ -171,7 +207,7 @@ def test_nodes_on_top_of_each_other_place_without_fault():
     nan = float("nan")
     placed = place_labels([(0.0, 0.0, 0.0, 0.0), (nan, nan, nan, nan), (0.0, 0.0, 100.0, 0.0)],
                           [SIZE] * 3, [])
-    assert [t for t, _ in placed][:2] == [0.5, 0.5] and len(placed) == 3
+    assert [t for t, _, _ in placed][:2] == [0.5, 0.5] and len(placed) == 3
 
 
 def test_a_file_without_positions_opens_laid_out(window, tmp_path):

@@ -541,6 +541,35 @@ def test_a_network_opened_before_the_window_shows_fills_the_canvas(qtbot, tmp_pa
     assert win.view.transform().m11() == scale
 
 
+def test_the_network_stands_still_while_its_numbers_appear(window, qtbot):
+    """Each node's numbers are written beneath it once a step computes them;
+    the view used to centre on everything drawn so far, and the whole network
+    moved 5-15 px at the first micro-steps (seen on a real display)."""
+    from PySide6.QtCore import QPoint
+    window.new_network()
+    assert editing.build_layered(window, "2-3-1", "sigmoid", "sigmoid")
+    qtbot.wait(10)
+    view = window.view
+    node = window.scene.nodes["h1_1"]
+
+    def where() -> QPoint:
+        return view.mapFromScene(node.scenePos())
+    start = where()
+    for _ in range(window.stepper.total):
+        window.step("forward")
+        qtbot.wait(1)
+        assert where() == start, window.stepper.index
+    assert node.backward_text.text()         # its numbers are there
+
+
+def test_a_small_network_after_a_large_one_leaves_nothing_to_scroll(window, qtbot):
+    window.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
+    window.open_path(XOR)
+    qtbot.wait(10)
+    view = window.view
+    assert not view.horizontalScrollBar().maximum() and not view.verticalScrollBar().maximum()
+
+
 def test_the_first_window_fits_the_screen(window, monkeypatch):
     """No saved geometry: 1400x900 where the screen has room, else the
     screen's available area (a 1024x768 projector showed the window's

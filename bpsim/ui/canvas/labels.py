@@ -6,8 +6,10 @@ they sit at a fixed fraction of the edge; on a projector they then print over
 each other.  Each edge instead takes the first of a few places along it
 whose boxes overlap least with what is already there (nodes first, then the
 labels placed before it, in the edges' order, so the result is the same at
-every run).  Where no place is clear, the scene shows the edge's numbers
-only while it is in play.  Pure geometry, in NumPy: a hundred edges place
+every run), and cross the fewest other lines.  Where no place is clear of
+other text, the weight alone goes where it has room, and the scene shows
+the rest only while the edge is in play.
+Pure geometry, in NumPy: a hundred edges place
 in a few ms.
 """
 from __future__ import annotations
@@ -89,9 +91,10 @@ def lines_of(segments) -> tuple[np.ndarray, np.ndarray]:
 
 
 def place_labels(segments, sizes, obstacles, lines=None,
-                 owners=None) -> list[tuple[float, bool]]:
-    """Per edge, the fraction along it where its labels go, and whether they
-    are clear there (covering little of anything else).
+                 owners=None) -> list[tuple[float, bool, bool]]:
+    """Per edge, the fraction along it where its labels go, whether they are
+    clear there (covering little of any other text), and whether its weight
+    alone is (where the two are not).
 
     ``segments``: (x0, y0, x1, y1) per edge, from where it leaves its source
     to where it meets its target; ``sizes``: per edge, the (width, height) of
@@ -116,7 +119,7 @@ def place_labels(segments, sizes, obstacles, lines=None,
     labels = np.zeros((0, 4))
     for k, segment, size in zip(owners, segments, sizes):
         if not np.isfinite(segment).all():      # nodes drawn on top of each other
-            chosen.append((0.5, True))
+            chosen.append((0.5, True, True))
             continue
         first, second = label_boxes(segment, candidates, size)
         # the other lines' points near this edge's candidates: a few of thousands
@@ -126,13 +129,31 @@ def place_labels(segments, sizes, obstacles, lines=None,
         lo, hi = np.searchsorted(xs, x0, side="left"), np.searchsorted(xs, x1, side="right")
         near, whose = lines[lo:hi], owner[lo:hi]
         others = near[(near[:, 1] >= y0) & (near[:, 1] <= y1) & (whose != k)]
-        nodes = _overlap(both, taken).reshape(2, -1).sum(axis=0)
-        placed = _overlap(both, labels).reshape(2, -1).sum(axis=0)
+        nodes = _overlap(both, taken).reshape(2, -1)
+        placed = _overlap(both, labels).reshape(2, -1)
         inside = _points_inside(both, others).reshape(2, -1)
-        covered = nodes + LABEL_COST * placed + LINE_COST * (
-            WEIGHT_LINE_FACTOR * inside[0] + inside[1])
+        text = nodes.sum(axis=0) + LABEL_COST * placed.sum(axis=0)
+        covered = text + LINE_COST * (WEIGHT_LINE_FACTOR * inside[0] + inside[1])
         best = int(np.argmin(covered + PREFERENCE * steps))
         area = sum(w * h for w, h in size)
-        chosen.append((float(candidates[best]), bool(covered[best] <= CLEAR * area)))
+        # Clear is text over no other text.  A line behind a label is cut by
+        # its white ground and counts only in where it goes: counted here
+        # too, it hid a weight of a plain 2-3-1 network for good.
+        if text[best] <= CLEAR * area:
+            chosen.append((float(candidates[best]), True, True))
+            labels = np.vstack([labels, first[best:best + 1], second[best:best + 1]])
+            continue
+        # No room for both: the weight alone, where it has room, is shown at
+        # all times (the gradient while its edge is in play).  A student
+        # reads every weight of a small network; a hidden one looked lost.
+        weight_area = size[0][0] * size[0][1]
+        alone_text = nodes[0] + LABEL_COST * placed[0]
+        alone = int(np.argmin(alone_text + LINE_COST * WEIGHT_LINE_FACTOR * inside[0] +
+                              PREFERENCE * steps))
+        if weight_area and alone_text[alone] <= CLEAR * weight_area:
+            chosen.append((float(candidates[alone]), False, True))
+            labels = np.vstack([labels, first[alone:alone + 1]])
+            continue
+        chosen.append((float(candidates[best]), False, False))
         labels = np.vstack([labels, first[best:best + 1], second[best:best + 1]])
     return chosen

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QPointF, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QGraphicsScene
 
@@ -22,10 +22,12 @@ from .labels import gradient_drop, lines_of, place_labels
 
 CROWDED_EDGES = 30
 NUMBERS_HALF_WIDTH = 55      # half the width of a node's numbers beneath it
+NUMBERS_HEIGHT = 38          # and their two lines' height
 
 
 class NetworkScene(QGraphicsScene):
     hover_changed = Signal(object)   # the hovered NodeItem/EdgeItem, or None
+    extent_changed = Signal(QRectF)  # where the network and its numbers are (extent())
 
     def __init__(self, document: Document, parent=None):
         super().__init__(parent)
@@ -60,7 +62,22 @@ class NetworkScene(QGraphicsScene):
         self.place_edge_labels()
 
     def place_edge_labels(self) -> None:
-        """Each edge's numbers where they cover the least (see labels.py)."""
+        """Each edge's numbers where they cover the least (see labels.py);
+        then where everything is, numbers included, for the view."""
+        self._place_edge_labels()
+        self.extent_changed.emit(self.extent())
+
+    def extent(self) -> QRectF:
+        """The items and the room of each node's numbers beneath it, which
+        are written only once a step computes them."""
+        rect = self.itemsBoundingRect()
+        for item in self.nodes.values():
+            body = item.body().translated(item.pos())
+            rect = rect.united(QRectF(body.center().x() - NUMBERS_HALF_WIDTH, body.bottom(),
+                                      2 * NUMBERS_HALF_WIDTH, NUMBERS_HEIGHT))
+        return rect
+
+    def _place_edge_labels(self) -> None:
         self._placing = False
         self._geometry = None
         self._subsets = {}
@@ -80,7 +97,7 @@ class NetworkScene(QGraphicsScene):
             # its value and its gradient, in two lines beneath it
             c = body.center().x()
             obstacles.append((c - NUMBERS_HALF_WIDTH, body.bottom() + 3,
-                              c + NUMBERS_HALF_WIDTH, body.bottom() + 38))
+                              c + NUMBERS_HALF_WIDTH, body.bottom() + NUMBERS_HEIGHT))
             if item.kind == "op" or item.is_output:      # its name, above it
                 obstacles.append((c - 40, body.top() - 20, c + 40, body.top()))
         segments = {key: (e.line.x1(), e.line.y1(), e.line.x2(), e.line.y2())
@@ -94,18 +111,18 @@ class NetworkScene(QGraphicsScene):
             return      # only a few carry numbers at a time: placed as they do (show)
         self._apply_places(list(self.edges), self._places(list(self.edges)))
 
-    def _places(self, keys: list[str]) -> list[tuple[float, bool]]:
+    def _places(self, keys: list[str]) -> list[tuple[float, bool, bool]]:
         """Where the labels of the edges ``keys`` go, among the lines of all."""
         obstacles, segments, sizes, lines, line_of = self._geometry
         return place_labels([segments[k] for k in keys], [sizes[k] for k in keys], obstacles,
                             lines, [line_of[k] for k in keys])
 
-    def _apply_places(self, keys: list[str], places: list[tuple[float, bool]]) -> None:
+    def _apply_places(self, keys: list[str], places: list[tuple[float, bool, bool]]) -> None:
         sizes = self._geometry[2]
-        for key, (t, clear) in zip(keys, places):
+        for key, (t, clear, weight_clear) in zip(keys, places):
             item = self.edges[key]
             item.place_labels_at(t, gradient_drop(sizes[key]))
-            item.labels_clear = clear
+            item.labels_clear, item.weight_clear = clear, weight_clear
 
     def _place_subset(self, keys: frozenset) -> None:
         """A crowded network's labelled edges, placed among themselves (once
@@ -226,15 +243,17 @@ class NetworkScene(QGraphicsScene):
                 (focus is not None and focus in (item.src.node_id, item.dst.node_id))
             if shows:
                 labelled.append(key)
+            # where only the weight has room, it is shown, its gradient in play
+            weight_shows = shows or (not crowded and item.weight_clear)
             weight = ed.weight if ed is not None else self._weight_of(key)
             grad = term = None
             if ed is not None and shows and edge_gradients:
                 grad, term = ed.grad, ed.term
-            shown = (weight, grad, term, mark, shows, d)
+            shown = (weight, grad, term, mark, weight_shows, d)
             if shown == item.shown:
                 continue
             item.shown = shown
-            weight_text = "" if weight is None or not shows else fmt(weight, d)
+            weight_text = "" if weight is None or not weight_shows else fmt(weight, d)
             if grad is not None:
                 grad_text = f"∂w={fmt(grad, d)}"
             else:

@@ -56,6 +56,10 @@ class NetworkView(QGraphicsView):
         # network opened before the window is shown was fitted into the
         # view's default size, and stayed a speck in the middle of the canvas.
         self._auto_fit = False
+        self._fitted: QRectF | None = None      # the rectangle last fitted in view
+        self._extent: QRectF | None = None      # the scene's extent(), with a margin
+        scene.extent_changed.connect(self.set_extent)
+        self.set_extent(scene.extent())
 
     # --- zoom and pan --------------------------------------------------------------
 
@@ -69,14 +73,36 @@ class NetworkView(QGraphicsView):
     def fit(self) -> None:
         rect = self.scene().itemsBoundingRect()
         if rect.isEmpty():
+            self._fitted = None
+            self._frame()
             return
-        self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.KeepAspectRatio)
+        self._fitted = rect.adjusted(-40, -40, 40, 40)
+        self._frame()
+        self.fitInView(self._fitted, Qt.KeepAspectRatio)
         if self.transform().m11() > 1.6:      # a tiny network is not blown up
             self.resetTransform()
             self.scale(1.6, 1.6)
             self.centerOn(rect.center())
         self._auto_fit = True
         self.zoom_changed.emit(self.transform().m11())
+
+    def set_extent(self, rect: QRectF) -> None:
+        self._extent = rect.adjusted(-20, -20, 20, 20)
+        self._frame()
+
+    def _frame(self) -> None:
+        """The area the view shows and scrolls over: what was fitted, and
+        wherever the network and its numbers are.
+
+        Not the scene's own rectangle: that grows as numbers are first
+        written (below the lowest node, at the first micro-steps), and a
+        view centred on it moved the whole network by half of that, step
+        after step; it never shrinks either, so a small network opened
+        after a large one could be scrolled about in empty space."""
+        rect = self._extent if self._extent is not None else QRectF()
+        if self._fitted is not None:
+            rect = rect.united(self._fitted)
+        self.setSceneRect(rect)
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
