@@ -6,7 +6,7 @@ to any iteration, change settings from the next iteration on, train.
 from __future__ import annotations
 
 import copy
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +31,22 @@ class LayerNorms:
         if not len(self.starts):
             return None
         return np.sqrt(np.add.reduceat(grad[:self.end] ** 2, self.starts))
+
+
+@dataclass
+class SessionParts:
+    """What a structural change replaces in a session: kept by an undo step,
+    so that undoing the change brings back the training as it was."""
+    trainer: Trainer
+    dataset: object
+    state: TrainState
+    history: History
+    iteration: int
+    diverged: bool
+
+    @property
+    def param_names(self) -> list[str]:
+        return self.trainer.param_names
 
 
 class Session:
@@ -176,6 +192,21 @@ class Session:
         self.state = self._with_values(self.state, {pos: float(value)})
         self.history.set_values(self.iteration, {pos: float(value)}, self.state)
         self.diverged = False
+
+    def detach(self) -> SessionParts:
+        """Hand over the compiled network, state and history as they are;
+        the session goes on with a history of its own (restructure starts it)."""
+        parts = SessionParts(self.trainer, self.dataset, self.state, self.history,
+                             self.iteration, self.diverged)
+        self.history = History(recent=self.history.recent, every=self.history.every)
+        return parts
+
+    def attach(self, parts: SessionParts) -> None:
+        """Take back what :meth:`detach` handed over."""
+        self.trainer, self.dataset, self.state = parts.trainer, parts.dataset, parts.state
+        self.history, self.iteration, self.diverged = parts.history, parts.iteration, \
+            parts.diverged
+        self._index_layers()
 
     def restructure(self) -> None:
         """Compile the changed document; parameters that still exist keep

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -20,11 +20,28 @@ from ..document.dataset import build_dataset
 from ..document.model import Change
 from ..document.reader import check_document
 from ..errors import BpsimError
-from .session import Session
+from .session import Session, SessionParts
 from .stepper import Stepper
 
 VALUE_FIELDS = {"bias": "b", "value": "p"}
 SETTINGS_SECTIONS = ("loss", "regularization", "training")
+
+
+@dataclass
+class EditMemo:
+    """What an edit replaced in the session, for its undo: the training as it
+    was before a structural change (which starts the history again), and the
+    values parameters had before they were set by hand."""
+    parts: SessionParts | None = None
+    values: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def dropped_iterations(self) -> int:
+        """The iterations of training a structural change started again from."""
+        return self.parts.iteration if self.parts is not None else 0
+
+    def __bool__(self) -> bool:
+        return self.parts is not None or bool(self.values)
 
 
 class Workspace:
@@ -41,6 +58,7 @@ class Workspace:
         # training elsewhere (another process) records its steps and stops.
         self.before_session_change: list[Callable[[], None]] = []
         self._listeners: list[Callable[[str], None]] = []
+        self._memo: EditMemo | None = None      # collected while an edit applies
         document.subscribe(self._on_change)
         self._build(fresh=True)
 
@@ -80,14 +98,52 @@ class Workspace:
             if fresh or self.session is None:
                 self.session = Session(self.document, dataset, self.path)
             else:
+                self._remember(self.session.detach())
                 self.session.dataset = dataset
                 self.session.restructure()
             self.stepper = Stepper(self.session)
             self.problem = None
         except BpsimError as exc:
+            if self.session is not None and not fresh:
+                self._remember(self.session.detach())
             self.session = None
             self.stepper = None
             self.problem = self._named(exc)
+        self._tell("rebuilt")
+
+    # --- undo ------------------------------------------------------------------
+
+    def begin_edit(self) -> None:
+        """An edit is about to apply: collect what it replaces in the session."""
+        self._memo = EditMemo()
+
+    def end_edit(self) -> EditMemo | None:
+        memo, self._memo = self._memo, None
+        return memo or None
+
+    def _remember(self, parts: SessionParts) -> None:
+        # the first of an edit's structural changes replaced the training as it was
+        if self._memo is not None and self._memo.parts is None:
+            self._memo.parts = parts
+
+    def restore(self, memo: EditMemo) -> None:
+        """After an edit's undo put the document back: the session too.  A
+        value set by hand returns to the one it replaced (at the current
+        iteration); a structural change returns to the training it started
+        again from: its history, iteration and state."""
+        with self.lock:
+            for hook in list(self.before_session_change):
+                hook()
+            session = self.session
+            if session is None:
+                return
+            if memo.parts is not None and memo.parts.param_names == session.param_names:
+                session.attach(memo.parts)
+                self.stepper = Stepper(session)
+            for name, value in memo.values.items():
+                if name in session.param_names:
+                    session.set_value(name, value)
+            self.stepper.refresh()
         self._tell("rebuilt")
 
     def _named(self, exc: BpsimError) -> str:
@@ -149,6 +205,9 @@ class Workspace:
         if value is None or name not in self.session.param_names:
             self._build(fresh=False)
             return
+        memo = self._memo
+        if memo is not None and memo.parts is None and name not in memo.values:
+            memo.values[name] = self.session.parameters()[name]
         self.session.set_value(name, value)
         self.stepper.refresh()
         self._tell("moved")

@@ -132,7 +132,7 @@ class MainWindow(FilesMixin, QMainWindow):
         self.workspace = workspace
         self.path = path
         doc = workspace.document
-        self.undo.reset(doc, workspace.base_dir)
+        self.undo.reset(doc, workspace.base_dir, workspace)
         self.scene.set_document(doc)
         doc.subscribe(self._on_document_change)
         workspace.subscribe(lambda what: self.schedule_refresh())
@@ -154,6 +154,13 @@ class MainWindow(FilesMixin, QMainWindow):
         if problem:
             self.statusBar().showMessage(self.tr("Not done: {0}").format(problem), 8000)
             return False
+        memo = self.undo.last_memo
+        if memo is not None and memo.dropped_iterations:
+            # the loss curve and the history emptied: say why, and the way back
+            self.statusBar().showMessage(self.tr(
+                "The network changed: training starts again from here, with the weights it "
+                "had (the {0} iterations before are dropped; Ctrl+Z brings them back).").format(
+                    memo.dropped_iterations), 12000)
         return True
 
     def _on_nodes_moved(self, moves: dict) -> None:

@@ -20,16 +20,39 @@ def _merge_id(key: str | None) -> int:
 
 
 class EditCommand(QUndoCommand):
-    def __init__(self, document, edit: Edit):
+    def __init__(self, document, edit: Edit, workspace=None):
         super().__init__(edit.text)
         self.document = document
         self.edit = edit
+        self.workspace = workspace
+        self.memo = None        # what the edit replaced in the session (Workspace.restore)
 
     def redo(self):
-        self.edit.apply(self.document)
+        ws = self.workspace
+        if ws is None:
+            self.edit.apply(self.document)
+            return
+        ws.begin_edit()
+        try:
+            self.edit.apply(self.document)
+        finally:
+            self.memo = ws.end_edit()
 
     def undo(self):
-        self.edit.revert(self.document)
+        ws = self.workspace
+        if ws is None:
+            self.edit.revert(self.document)
+            return
+        # The document as it was is not the training as it was: the revert
+        # recompiles or sets the document's values, then the session gets
+        # back what the edit replaced (a trained weight, a run's history).
+        ws.begin_edit()
+        try:
+            self.edit.revert(self.document)
+        finally:
+            ws.end_edit()
+        if self.memo:
+            ws.restore(self.memo)
 
     def id(self) -> int:
         return _merge_id(self.edit.merge_key)
@@ -45,20 +68,26 @@ class EditCommand(QUndoCommand):
 class UndoAdapter:
     """Checks an edit, then pushes it; a refused edit returns its reason."""
 
-    def __init__(self, document, base_dir=None, parent=None):
+    def __init__(self, document, base_dir=None, parent=None, workspace=None):
         self.stack = QUndoStack(parent)
         self.document = document
         self.base_dir = base_dir
+        self.workspace = workspace
+        self.last_memo = None       # what the last pushed edit replaced in the session
 
     def push(self, edit: Edit) -> str | None:
         try:
             check_edit(self.document, edit, self.base_dir)
         except BpsimError as exc:
             return exc.problem if not exc.path else f"{exc.path}: {exc.problem}"
-        self.stack.push(EditCommand(self.document, edit))
+        command = EditCommand(self.document, edit, self.workspace)
+        self.stack.push(command)
+        self.last_memo = command.memo
         return None
 
-    def reset(self, document, base_dir=None) -> None:
+    def reset(self, document, base_dir=None, workspace=None) -> None:
         self.stack.clear()
         self.document = document
         self.base_dir = base_dir
+        self.workspace = workspace
+        self.last_memo = None

@@ -254,3 +254,38 @@ def test_the_vectorized_form_shows_the_engines_numbers_a_matrix_to_a_cell():
              for g in m.grads if g.source is not None and m.node in ("h1", "h2")}
     for value in grads.values():                    # dW = dZ·Aᵀ is the engine's ∂C/∂w
         assert f">{_number(value, 6)}</td>" in page
+
+
+def test_what_an_edit_replaced_in_the_session_is_given_back_to_its_undo():
+    """Qt-free, as the undo stack drives it: begin_edit, apply, end_edit; on
+    undo the revert, then restore.  A structural change hands over the run
+    it started again from; a value set by hand, the value it replaced."""
+    ws = Workspace.from_loaded(load(examples_dir() / "xor-2-2-1.bpsim.json"))
+    doc = ws.document
+    ws.session.train(30)
+    costs, theta = list(ws.session.history.costs), ws.session.state.theta.copy()
+    edit = SetNodeField("h1", "activation", "tanh")
+    ws.begin_edit()
+    edit.apply(doc)
+    memo = ws.end_edit()
+    assert memo.dropped_iterations == 30 and ws.session.iteration == 0
+    ws.session.train(10)
+    ws.begin_edit()
+    edit.revert(doc)
+    ws.end_edit()
+    ws.restore(memo)
+    assert ws.session.iteration == 30 and ws.session.history.costs == costs
+    assert np.array_equal(ws.session.state.theta, theta) and ws.stepper.session is ws.session
+    value = SetEdgeWeight("x1", "h1", 2.0)
+    trained = ws.session.parameters()["w:x1->h1"]
+    ws.begin_edit()
+    value.apply(doc)
+    memo = ws.end_edit()
+    assert memo.values == {"w:x1->h1": trained} and not memo.dropped_iterations
+    value.revert(doc)
+    assert ws.session.parameters()["w:x1->h1"] == doc.edge("x1", "h1").weight != trained
+    ws.restore(memo)
+    assert ws.session.parameters()["w:x1->h1"] == trained
+    ws.begin_edit()
+    SetSection("title", "moved on").apply(doc)      # touches nothing in the session
+    assert ws.end_edit() is None

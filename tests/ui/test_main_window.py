@@ -203,6 +203,67 @@ def test_undo_redo_of_each_kind_of_edit(window, qtbot):
     assert window.workspace.problem is None
 
 
+def trained(window, steps: int) -> None:
+    window.workspace.session.train(steps)
+    window.workspace.stepper.after_run()
+    window.refresh()
+
+
+def test_undoing_a_weight_typed_after_training_gives_back_the_trained_weight(window):
+    """The document keeps the weights a network was opened (or edited) with,
+    the session the trained ones: undo set the document's old value, so a
+    weight typed after 98 iterations came back as it was before training."""
+    window.open_path(XOR)
+    session = window.workspace.session
+    window._on_value_entered("edge", "x1->h1", "1/2")
+    trained(window, 98)
+    before = session.parameters()["w:x1->h1"]
+    assert before != 0.5
+    window._on_value_entered("edge", "x1->h1", "2")
+    assert session.parameters()["w:x1->h1"] == 2.0
+    window.undo.stack.undo()
+    assert session.parameters()["w:x1->h1"] == before and session.iteration == 98
+    assert window.scene.edges["x1->h1"].label.text() == fmt(before, window.digits)
+    window.undo.stack.redo()
+    assert session.parameters()["w:x1->h1"] == 2.0
+    window.undo.stack.undo()
+    assert session.parameters()["w:x1->h1"] == before
+    bias = session.parameters()["b:h1"]
+    assert bias != window.workspace.document.node("h1").bias      # trained too
+    window._on_value_entered("node", "h1", "-3")          # a bias, the same way
+    window.undo.stack.undo()
+    assert session.parameters()["b:h1"] == bias
+
+
+def test_undoing_a_structural_change_brings_its_training_back(window, qtbot):
+    """A new activation recompiles the network and starts the history again,
+    said in the status bar; undone, the run before it comes back (its
+    iterations, costs and weights), not the trained weights under the old
+    activation at iteration 0, a state that never was."""
+    window.open_path(XOR)
+    session = window.workspace.session
+    trained(window, 40)
+    costs = list(session.history.costs)
+    weights = session.parameters()
+    window.scene.clearSelection()
+    editing.set_activation(window, "tanh")
+    assert session.iteration == 0 and not session.history.costs
+    assert "40 iterations" in window.statusBar().currentMessage()
+    trained(window, 25)
+    window.undo.stack.undo()
+    session = window.workspace.session
+    assert all(n.activation == "sigmoid" for n in window.workspace.document.nodes
+               if n.kind == "neuron")
+    assert session.iteration == 40 and session.history.costs == costs
+    assert session.parameters() == weights
+    assert window.stepper.session is session
+    qtbot.waitUntil(lambda: window.history_slider.value() == 40)      # the window shows it
+    trained(window, 5)                         # and it trains on from there as before
+    assert session.iteration == 45 and session.history.costs[:40] == costs
+    window.undo.stack.redo()
+    assert window.workspace.session.iteration == 0
+
+
 def test_a_cycle_or_invalid_edge_is_refused_in_the_status_bar(window, qtbot):
     window.open_path(XOR)
     doc = window.workspace.document
