@@ -156,21 +156,26 @@ class TraceRecord:
     delta_norm: float
 
     def means(self) -> "TraceRecord":
-        """Every per-sample array replaced by its batch mean, kept as a column
-        of one sample: what a frame of a run shows.  (Products of two
-        per-sample arrays, the gates' terms, are averaged as products.)"""
+        """What a frame of a run shows, each per-sample array kept as a column
+        of one sample: the batch mean of the forward values and of the local
+        derivatives, the batch sum of the gradients (what the parameters
+        receive, as session.display shows a batch).  (Products of two
+        per-sample arrays, the gates' terms, are summed as products.)"""
         n = self.A.shape[1]
 
         def mean(a):
             # what a.mean(axis=-1) computes, without its wrapper
             return None if a is None else np.add.reduce(a, axis=-1, keepdims=True) / n
+
+        def total(a):
+            return None if a is None else np.add.reduce(a, axis=-1, keepdims=True)
         with np.errstate(all="ignore"):     # a diverging step's numbers, as they are
-            return replace(self, A=mean(self.A), Z=mean(self.Z), dA=mean(self.dA),
-                           dZ=mean(self.dZ), local=mean(self.local),
+            return replace(self, A=mean(self.A), Z=mean(self.Z), dA=total(self.dA),
+                           dZ=total(self.dZ), local=mean(self.local),
                            gate_local={k: mean(v) for k, v in self.gate_local.items()},
-                           gate_term={k: mean(v) for k, v in self.gate_term.items()},
+                           gate_term={k: total(v) for k, v in self.gate_term.items()},
                            y=mean(self.y), t=mean(self.t), elements=mean(self.elements),
-                           dy=mean(self.dy))
+                           dy=total(self.dy))
 
 
 def record_trace(trainer: Trainer, result: StepResult, settings: Settings) -> TraceRecord:

@@ -4,8 +4,12 @@ For each node: its forward value once its forward micro-step has been shown,
 its gradient once its backward micro-step has; for each edge: the weight (the
 updated one once the update is shown) and, in the backward phase, ∂C/∂w or
 the chain-rule term flowing back through a gate.  The micro-step being shown
-marks its node "current" and the nodes it reads "read".  Values are one
-sample's, or the batch mean when no sample is picked.
+marks its node "current" and the nodes it reads "read".  Numbers are one
+sample's or, when no sample is picked, the batch's: the mean of the forward
+values and the sum of the gradients.  Each sample's ∂C/∂z already holds its
+share of the cost (1/m under the mean reduction), so their sum is what the
+parameters receive (∂C/∂b for a bias); their mean was m times smaller than
+every gradient in the table and the update.
 """
 from __future__ import annotations
 
@@ -49,8 +53,14 @@ class Display:
         if self.rows <= 1:
             return ""
         if self.sample is None:
-            return f"mean over the batch's {self.rows} samples"
+            return (f"values: mean over the batch's {self.rows} samples; "
+                    f"gradients: their sum (for a bias, ∂C/∂b)")
         return f"sample {self.sample} of the batch's {self.rows}"
+
+    @property
+    def summed(self) -> bool:
+        """Whether the gradients shown are the batch's sums."""
+        return self.rows > 1 and self.sample is None
 
 
 def pick(values: np.ndarray | None, sample: int | None) -> float | None:
@@ -62,6 +72,16 @@ def pick(values: np.ndarray | None, sample: int | None) -> float | None:
         # what v.mean() computes, without its wrapper: this runs for every
         # node and edge at every frame
         return float(np.add.reduce(v, axis=None)) / v.size
+    return float(v[min(sample, len(v) - 1)])
+
+
+def pick_gradient(values: np.ndarray | None, sample: int | None) -> float | None:
+    """One sample's gradient, or the batch's sum (see the module's note)."""
+    if values is None:
+        return None
+    v = np.asarray(values)
+    if sample is None:
+        return float(np.add.reduce(v, axis=None))
     return float(v[min(sample, len(v) - 1)])
 
 
@@ -129,8 +149,9 @@ class Picks:
                 picked.append(("forward", m.node, pick(m.out, sample), pick(m.z, sample),
                                (), ()))
             elif isinstance(m, BackwardStep):
-                picked.append(("backward", m.node, pick(m.dout, sample), pick(m.dz, sample),
-                               [(f"{m.node}->{t.consumer}", pick(t.value, sample))
+                picked.append(("backward", m.node, pick_gradient(m.dout, sample),
+                               pick_gradient(m.dz, sample),
+                               [(f"{m.node}->{t.consumer}", pick_gradient(t.value, sample))
                                 for t in m.terms],
                                [(f"{g.source}->{m.node}", g.value) for g in m.grads
                                 if g.source is not None]))

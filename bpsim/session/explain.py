@@ -184,14 +184,28 @@ def explain_cost(step: CostStep, n: Notation, num: Numbers, kinds: dict[str, str
     else:
         shown = f"{red}({num.values(elements)})" if step.loss_kind != "none" \
             else num.values(elements)
-    lines = [Line("C", symbols, shown, num.scalar(step.loss))]
+    lines = []
+    if step.loss_kind != "none":
+        # what the loss compares, before its formula: y is each output, t its target
+        for k, out in enumerate(step.outputs):
+            lines.append(Line(f"y = {_node_symbol(n, out, kinds[out])}", "", "",
+                              num.values(step.y[k])))
+            if step.t is not None:
+                lines.append(Line(n.sub("t", out), "", "", num.values(step.t[k])))
+    # the loss is named L, as the backward pass names its derivative ∂L/∂a
     if step.penalty:
+        lines.append(Line("L", symbols, shown, num.scalar(step.loss)))
         lines.append(Line("penalty", f"λ = {num.scalar(step.lam)}", "", num.scalar(step.penalty)))
-        lines.append(Line("C", "loss + penalty",
+        lines.append(Line("C", "L + penalty",
                           f"{num.scalar(step.loss)} + {num.scalar(step.penalty)}",
                           num.scalar(step.cost)))
+    else:
+        lines.append(Line("C" if step.loss_kind == "none" else "C = L", symbols, shown,
+                          num.scalar(step.loss)))
     for k, out in enumerate(step.outputs):
-        lines.append(Line(_d(n, _node_symbol(n, out, kinds[out])), n.escape(loss.grad_formula)
+        sym = _node_symbol(n, out, kinds[out])
+        lines.append(Line(_d(n, sym) if step.loss_kind == "none" else f"∂L/∂{sym}",
+                          n.escape(loss.grad_formula)
                           + (f" / {'n' if step.reduction == 'mean' else '1'}"
                              if step.loss_kind != "none" else ""),
                           "", num.values(step.dy[k])))

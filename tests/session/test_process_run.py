@@ -142,11 +142,16 @@ def gates_over_rows() -> Session:
     return Session.from_loaded(loads(json.dumps(net), "gates.bpsim.json"))
 
 
+GRADIENTS = ("dout", "dz", "dy", "loss_term", "delta", "upstream")
+
+
 @pytest.mark.parametrize("name", ["circuit-x-plus-y-times-z.bpsim.json", "gates over rows",
                                   "sgd-versus-full-batch.bpsim.json",
                                   "circle-with-test-split.bpsim.json"])
-def test_every_number_of_a_reduced_record_is_the_batch_mean_of_the_full_one(name):
-    """Gates too: their local derivatives and terms are averaged as products."""
+def test_every_number_of_a_reduced_record_is_the_batch_mean_or_sum_of_the_full_one(name):
+    """The forward values and local derivatives as batch means, the gradients
+    as batch sums (what the parameters receive); gates too: their local
+    derivatives and terms are reduced as products."""
     from bpsim.engine import assemble, record_trace
     session = gates_over_rows() if name == "gates over rows" else session_of(name)
     trainer, settings = session.trainer, session.settings
@@ -160,7 +165,10 @@ def test_every_number_of_a_reduced_record_is_the_batch_mean_of_the_full_one(name
     def same(a, b, where):
         nonlocal compared
         if isinstance(a, np.ndarray):
-            expected = a.mean(axis=-1, keepdims=True) if a.ndim and a.shape[-1] == n and \
+            key = where.rsplit(".", 1)[-1]
+            gradient = key in GRADIENTS or (key == "value" and ".terms[" in where)
+            reduce = a.sum if gradient else a.mean
+            expected = reduce(axis=-1, keepdims=True) if a.ndim and a.shape[-1] == n and \
                 a is not full.rows and n > 1 else a
             if where.startswith("update"):
                 expected = a               # per parameter, kept whole

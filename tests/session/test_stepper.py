@@ -185,7 +185,12 @@ def test_one_sample_shown_writes_a_batch_sum_with_that_samples_term():
     kinds = {n.id: n.kind for n in st.session.document.nodes}
     st.finish_phase()
     st.finish_phase()                      # forward, cost: now on the backward pass
-    cost = explain(st.trace.steps[st.index - 1], kinds, TEXT, Numbers(sample=2)).lines[0]
+    lines = explain(st.trace.steps[st.index - 1], kinds, TEXT, Numbers(sample=2)).lines
+    output, target, cost = lines[:3]       # what the loss compares, then the cost
+    step = st.trace.steps[st.index - 1]
+    assert (output.what, output.result) == ("y = a_o", Numbers().scalar(step.y[0][2]))
+    assert (target.what, target.result) == ("t_o", Numbers().scalar(step.t[0][2]))
+    assert cost.what == "C = L"
     assert cost.numbers.startswith("mean(…, ") and cost.result == Numbers().scalar(st.trace.cost)
     while not any(g.name.startswith("w:") for g in getattr(st.micro, "grads", ())):
         st.forward()
@@ -289,3 +294,26 @@ def test_what_an_edit_replaced_in_the_session_is_given_back_to_its_undo():
     ws.begin_edit()
     SetSection("title", "moved on").apply(doc)      # touches nothing in the session
     assert ws.end_edit() is None
+
+
+def test_a_batch_shows_its_gradients_summed_so_a_delta_is_its_bias_gradient():
+    """Each sample's δ already holds its 1/m share of the cost: their batch
+    mean was m times smaller than the bias's gradient in the update, their
+    sum is it.  The forward values stay batch means; one sample shows its own."""
+    st = xor_stepper()
+    while not st.complete:
+        st.forward()
+    doc_edges = [(e.src, e.dst) for e in st.session.document.edges]
+    shown = display(st, doc_edges)
+    update = st.trace.steps[-1]
+    grads = dict(zip(update.names, update.grads))
+    back = {m.node: m for m in st.trace.steps if m.phase == "backward"}
+    fwd = {m.node: m for m in st.trace.steps if m.phase == "forward"}
+    assert shown.rows == 4 and shown.summed
+    for node in ("h1", "h2", "o"):
+        assert shown.nodes[node].dz == pytest.approx(grads[f"b:{node}"], rel=1e-12)
+        assert shown.nodes[node].dz == pytest.approx(back[node].dz.sum(), rel=1e-12)
+        assert shown.nodes[node].out == pytest.approx(fwd[node].out.mean(), rel=1e-12)
+    one = display(st, doc_edges, sample=2)
+    assert not one.summed
+    assert one.nodes["h1"].dz == back["h1"].dz[2] and one.nodes["h1"].out == fwd["h1"].out[2]

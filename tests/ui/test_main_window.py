@@ -928,6 +928,22 @@ def test_choosing_mini_batch_proposes_a_size_that_is_not_sgd(window):
     assert window.training.batch_size.isEnabled() and window.training.batch_size.value() == batch
 
 
+def test_the_update_explains_every_parameter_of_a_small_network(window):
+    """A 2-3-1's 13 parameters all have their line (it wrote "… and 1 more"
+    for the last bias); a 2-4-4-1's 37 point to the table after twelve."""
+    from bpsim.ui.docks.explanation import MAX_LINES
+    for layers, n in (("2-3-1", 13), ("2-4-4-1", 37)):
+        window.new_network()
+        assert editing.build_layered(window, layers, "sigmoid", "sigmoid")
+        window.step("iteration")
+        text = window.explanation.text.toPlainText()
+        shown = n if n <= MAX_LINES + 2 else MAX_LINES
+        assert window.stepper.phase == "update" and text.count("←") == shown, layers
+        assert ("more: see the Parameters dock" in text) == (n > MAX_LINES + 2)
+        if n > MAX_LINES + 2:
+            assert f"and {n - MAX_LINES} more" in text
+
+
 def test_tooltips_and_inspector_say_whose_numbers_they_show(window):
     window.open_path(XOR)
     scene = window.scene
@@ -937,12 +953,17 @@ def test_tooltips_and_inspector_say_whose_numbers_they_show(window):
     rows = [int(r) for r in window.stepper.trace.rows]
     assert len(rows) == 4
     h1 = scene.tip_for(scene.nodes["h1"])
-    assert "mean over the batch's 4 samples" in h1
+    assert "mean over the batch's 4 samples" in h1 and "gradients: their sum" in h1
     edge = scene.tip_for(scene.edges["x1->h1"])
     assert "∂C/∂w = " in edge and "(the batch's)" in edge
+    # the batch's δ adds up to the bias's gradient, and says it is a sum
+    bias_grad = dict(zip(window.stepper.trace.steps[-1].names,
+                         window.stepper.trace.steps[-1].grads))["b:h1"]
+    assert scene.nodes["h1"].backward_text.text() == f"Σδ {fmt(bias_grad, window.digits)}"
     window.set_sample(2)                     # the combo's third entry: the second sample
     h1 = scene.tip_for(scene.nodes["h1"])
     assert f"sample {rows[1]} of the batch's 4" in h1 and "mean over" not in h1
+    assert scene.nodes["h1"].backward_text.text().startswith("δ ")
     scene.nodes["h1"].setSelected(True)
     window.refresh()
     assert f"sample {rows[1]} of the batch's 4" in window.inspector.numbers.text()

@@ -211,7 +211,7 @@ class NetworkScene(QGraphicsScene):
         for nid, item in self.nodes.items():
             nd = display.nodes.get(nid) if display else None
             item.numbers = nd
-            shown = None if nd is None else (nd.out, nd.dout, nd.dz, nd.mark, d)
+            shown = None if nd is None else (nd.out, nd.dout, nd.dz, nd.mark, d, display.summed)
             if shown == item.shown:
                 continue
             item.shown = shown
@@ -221,10 +221,13 @@ class NetworkScene(QGraphicsScene):
             # As the notes draw a circuit: the value in red, its gradient in
             # green beneath; for a neuron the green number is δ = ∂C/∂z.
             forward = fmt(nd.out, d)
+            summed = "Σ" if display.summed else ""       # a batch's gradients add up
             if nd.dz is not None:
-                backward = f"δ {fmt(nd.dz, d)}"
+                backward = f"{summed}δ {fmt(nd.dz, d)}"
+            elif nd.dout is not None:
+                backward = f"{summed} {fmt(nd.dout, d)}".lstrip()
             else:
-                backward = fmt(nd.dout, d)
+                backward = ""
             item.set_numbers(forward, backward, nd.mark)
         # A dense network's numbers would cover its edges: past a few dozen
         # edges, or where an edge's labels find no clear place, only the

@@ -80,7 +80,9 @@ class ExplanationPanel(QWidget):
         rows = [head, f"<p style='font-size:15pt;color:{color}'><b>{html.escape(expl.title)}"
                       f"</b></p>"]
         lines = expl.lines
-        if len(lines) > MAX_LINES:     # a big network's update: the table has the rest
+        # a big network's update: the table has the rest (but "… and 1 more"
+        # in place of the one line it stands for hid a 2-3-1's last bias)
+        if len(lines) > MAX_LINES + 2:
             more = len(lines) - MAX_LINES
             lines = lines[:MAX_LINES]
         else:
