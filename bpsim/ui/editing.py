@@ -19,7 +19,7 @@ from ..errors import BpsimError
 from ..paths import examples
 from .canvas.items import EdgeItem, NodeItem
 from .files import is_example
-from .style import GATE_SYMBOL
+from .style import FORWARD, GATE_SYMBOL
 
 NODE_KEYS = {"input": "I", "neuron": "N", "param": "P", "const": "C"}
 
@@ -418,11 +418,14 @@ def build_dialog(win) -> None:
     form = QFormLayout(dialog)
     layers = QLineEdit("2-3-1")
     layers.setToolTip(win.tr("Layer sizes from inputs to outputs, e.g. 2-4-4-1"))
+    hint = QLabel(win.tr("Sizes from inputs to outputs, e.g. 2-4-4-1"))
+    hint.setStyleSheet("color: #555")
     hidden, output = QComboBox(), QComboBox()
     for combo, default in ((hidden, "sigmoid"), (output, "sigmoid")):
         combo.addItems(list(ACTIVATIONS))
         combo.setCurrentText(default)
     form.addRow(win.tr("Layers"), layers)
+    form.addRow("", hint)
     form.addRow(win.tr("Hidden activation"), hidden)
     form.addRow(win.tr("Output activation"), output)
     replace = QCheckBox(win.tr("In place of the current network"))
@@ -434,7 +437,20 @@ def build_dialog(win) -> None:
     replace.setVisible(bool(win.workspace.document.nodes))
     form.addRow(replace)
     buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-    buttons.accepted.connect(dialog.accept)
+
+    def accept() -> None:
+        # a mistyped size is said here, the text kept to correct (closing on
+        # it lost what was typed, and the reason went to the status bar)
+        try:
+            parse_layers(layers.text())
+        except BpsimError as exc:
+            hint.setText(exc.problem)
+            hint.setStyleSheet(f"color: {FORWARD.name()}")
+            layers.setFocus()
+            layers.selectAll()
+            return
+        dialog.accept()
+    buttons.accepted.connect(accept)
     buttons.rejected.connect(dialog.reject)
     form.addRow(buttons)
     if dialog.exec() == QDialog.Accepted:

@@ -466,7 +466,8 @@ class MainWindow(FilesMixin, QMainWindow):
             self.actions["next"].setEnabled(True)      # it says why it cannot step
             for label in labels.values():
                 label.setText("")
-            labels["phase"].setText(self.tr("incomplete network"))
+            labels["phase"].setText(self.tr("incomplete network") if ws.document.nodes
+                                    else self.tr("empty canvas"))
             labels["phase"].setToolTip(ws.problem or "")
             return
         st = ws.stepper

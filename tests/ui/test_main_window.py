@@ -552,12 +552,13 @@ def test_scroll_bars_and_tool_bars_are_drawn_flat_under_fusion(window, qapp):
     assert image.pixelColor(toolbar.width() - 2, 2) == toolbar.palette().window().color()
 
 
-def test_an_incomplete_network_shows_why(window):
+def test_an_incomplete_network_shows_why(window, qtbot):
     window.new_network()
+    assert window.status_labels["phase"].text() == "empty canvas"
     window.actions["add_input"].trigger()
     editing.add_node(window, "op", "mul")
     assert window.workspace.problem is not None
-    assert "cannot run" in window.explanation.text.toPlainText()
+    qtbot.waitUntil(lambda: "cannot run" in window.explanation.text.toPlainText())
     assert window.status_labels["phase"].text() == "incomplete network"
     window.step("forward")                   # nothing to step: a message, no exception
     assert window.statusBar().currentMessage()
@@ -703,22 +704,28 @@ def test_a_missing_x11_library_is_named_in_one_line(monkeypatch, capsys):
 
 
 def test_training_dock_activation_applies_to_hidden_neurons_and_generators(window):
+    """A choice in the activation box applies at once (behind an Apply button
+    it seemed to do nothing), to what the label beside it names."""
     window.open_path(XOR)
     doc = window.workspace.document
     window.scene.clearSelection()
-    combo, apply = window.training.activation, window.training.apply_activation
-    assert combo.currentText() == "sigmoid" and apply.text() == "Apply to hidden"
-    combo.setCurrentText("tanh")
-    apply.click()
+    combo, label = window.training.activation, window.training.activation_for
+
+    def choose(name: str) -> None:            # as a click in the open list does
+        combo.setCurrentText(name)
+        combo.activated.emit(combo.currentIndex())
+    assert combo.currentText() == "sigmoid" and label.text() == "for the hidden neurons"
+    choose("tanh")
     assert [doc.node(n).activation for n in ("h1", "h2", "o")] == ["tanh", "tanh", "sigmoid"]
     window.refresh()
     assert combo.currentText() == "tanh"              # what the hidden neurons have
     window.scene.nodes["o"].setSelected(True)
-    assert combo.currentText() == "sigmoid" and apply.text() == "Apply to selected"
+    assert combo.currentText() == "sigmoid" and label.text() == "for the 1 selected"
     window.scene.nodes["h1"].setSelected(True)
     assert combo.currentIndex() == -1 and combo.placeholderText() == "mixed"
-    apply.click()                                     # "mixed" applies nothing
-    assert [doc.node(n).activation for n in ("h1", "o")] == ["tanh", "sigmoid"]
+    assert label.text() == "for the 2 selected"
+    choose("relu")
+    assert [doc.node(n).activation for n in ("h1", "h2", "o")] == ["relu", "tanh", "relu"]
     window.scene.clearSelection()
     window.training.generator.setCurrentText("circle")
     window.training.samples.setValue(50)
@@ -728,9 +735,9 @@ def test_training_dock_activation_applies_to_hidden_neurons_and_generators(windo
     assert doc.data.rows is not None
     window.open_path(examples_dir() / "sgd-versus-full-batch.bpsim.json")   # one neuron: y
     assert combo.currentIndex() == -1 and combo.placeholderText() == "no hidden neuron"
-    assert not apply.isEnabled() and "Select a neuron" in combo.toolTip()
+    assert not combo.isEnabled() and "Select a neuron" in combo.toolTip() and not label.text()
     window.scene.nodes["y"].setSelected(True)
-    assert combo.currentText() == "identity" and apply.isEnabled()
+    assert combo.currentText() == "identity" and combo.isEnabled()
 
 
 def test_the_learning_rate_entry_follows_the_slider_and_each_is_its_own_undo_step(window):
@@ -1073,6 +1080,54 @@ def test_a_network_built_on_an_empty_canvas_gets_something_to_learn(window):
     window.new_network()
     assert editing.build_layered(window, "3-2-2", "tanh", "sigmoid")
     assert window.workspace.document.data is None
+
+
+def test_a_new_network_starts_clean_and_says_how_to_begin(window):
+    """File ▸ New left the last network's landscape standing, and the
+    explanation said only "outputs: at least one output is needed"."""
+    window.open_path(XOR)
+    window.refresh()
+    stacks = window.plots._stacks
+    assert all(stack.currentIndex() == 0 for stack in stacks.values())
+    window.new_network()
+    window.refresh()
+    assert all(stack.currentIndex() == 1 for stack in stacks.values())
+    assert "cannot run" in stacks["landscape"].currentWidget().text()
+    text = window.explanation.text.toPlainText()
+    assert text.startswith("An empty canvas") and "Layers" in text and "2-3-1" in text
+    window.actions["add_neuron"].trigger()            # a neuron alone: σ(b), its own output
+    window.refresh()
+    assert not window.explanation.text.toPlainText().startswith("An empty canvas")
+    assert editing.build_layered(window, "2-3-1", "sigmoid", "sigmoid", replace=True)
+    window.refresh()
+    assert all(stack.currentIndex() == 0 for stack in stacks.values())
+
+
+def test_the_layers_dialog_says_what_it_wants_and_keeps_a_mistyped_size(window, monkeypatch):
+    """"2-x-1" closed the dialog, lost the text and said why in the status
+    bar; it now says so in the dialog, which stays open with the text."""
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit
+    seen = {}
+
+    def run(dialog):
+        edit = dialog.findChild(QLineEdit)
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok)
+        labels = [label.text() for label in dialog.findChildren(QLabel)]
+        seen["hint"] = any("e.g. 2-4-4-1" in text for text in labels)
+        edit.setText("2-x-1")
+        ok.click()
+        seen["open"] = dialog.result() != QDialog.Accepted and edit.text() == "2-x-1"
+        seen["said"] = [label.text() for label in dialog.findChildren(QLabel)
+                        if "layer sizes" in label.text()]
+        edit.setText("2-2-1")
+        ok.click()
+        return dialog.result()
+    monkeypatch.setattr(QDialog, "exec", run)
+    window.new_network()
+    editing.build_dialog(window)
+    assert seen["hint"] and seen["open"] and seen["said"]
+    assert window.workspace.document.has_node("h1_2") and \
+        not window.workspace.document.has_node("h1_3")
 
 
 def test_building_in_place_of_the_opened_example_gives_a_network_of_its_own(window, monkeypatch):

@@ -65,6 +65,14 @@ class ExplanationPanel(QWidget):
         return "\n\n".join(p for p in parts if p)
 
     def render(self, workspace, sample, digits) -> str:
+        if workspace.stepper is None and not workspace.document.nodes:
+            return (f"<p style='font-size:13pt'><b>{self.tr('An empty canvas')}</b></p>"
+                    f"<p style='font-size:12pt'>" + self.tr(
+                        "Build a layered network with <b>Layers</b> in the tool bar on the "
+                        "left (Ctrl+B): type its sizes, such as 2-3-1, and it comes with data "
+                        "to learn from. Or add inputs, neurons and gates one by one from the "
+                        "same tool bar, and connect them by dragging from a node's dot to "
+                        "another node.") + "</p>")
         if workspace.stepper is None:
             return (f"<p style='font-size:13pt'><b>{self.tr('The network cannot run yet')}</b></p>"
                     f"<p style='font-size:12pt'>{html.escape(workspace.problem or '')}</p>")

@@ -73,13 +73,17 @@ class TrainingPanel(QScrollArea):
         self.activation = combo(ACTIVATIONS)
         self.activation.setPlaceholderText(self.tr("mixed"))    # shown at index -1
         self.activation.setCurrentText("sigmoid")
-        apply = self.apply_activation = QPushButton(self.tr("Apply"))
-        apply.setToolTip(self.tr("To the selected neurons, or to every hidden neuron when "
-                                 "none is selected"))
-        apply.clicked.connect(self._apply_activation)
+        # Chosen is applied, as every other setting here: behind an Apply
+        # button, a newcomer's choice seemed to do nothing.  What it applies
+        # to is said beside it.
+        self.activation.activated.connect(self._apply_activation)
+        self.activation_for = QLabel()
+        self.activation_for.setToolTip(self.tr("The selected neurons, or every hidden neuron "
+                                               "when none is selected (the outputs keep "
+                                               "theirs)"))
         row = QHBoxLayout()
         row.addWidget(self.activation, 1)
-        row.addWidget(apply)
+        row.addWidget(self.activation_for)
         form.addRow(self.tr("Activation"), row)
         layout.addWidget(box)
         self.network_box = box        # shown when the network has neurons
@@ -257,13 +261,14 @@ class TrainingPanel(QScrollArea):
             self.activation.setCurrentIndex(-1)
         self.activation.setToolTip("" if targets else
                                    self.tr("Select a neuron on the canvas to set its activation"))
-        self.apply_activation.setText(self.tr("Apply to selected") if selected
-                                      else self.tr("Apply to hidden"))
-        self.apply_activation.setEnabled(bool(targets))
+        self.activation_for.setText(
+            self.tr("for the {0} selected").format(len(targets)) if selected else
+            self.tr("for the hidden neurons") if targets else "")
+        self.activation.setEnabled(bool(targets))
 
-    def _apply_activation(self) -> None:
-        if self.activation.currentIndex() >= 0:
-            set_activation(self.window, self.activation.currentText())
+    def _apply_activation(self, index: int) -> None:
+        if index >= 0:
+            set_activation(self.window, self.activation.itemText(index))
 
     def _describe_data(self, ws) -> str:
         data = ws.document.data

@@ -6,9 +6,10 @@ import time
 import shiboken6
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QGraphicsView, QWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QGraphicsView, QLabel, QStackedWidget, \
+    QWidget
 
-from .. import export
+from .. import export, style
 from ..canvas.items import EdgeItem
 from ..style import flatten
 # While training runs, the costlier views redraw at most this often.
@@ -68,11 +69,22 @@ class Plots:
         self.widgets = {"loss": self.loss, "landscape": self.landscape,
                         "tangent": self.tangent, "data": self.data,
                         "gradients": self.gradients}
+        self._stacks = {}
         for name, widget in self.widgets.items():
             # one unclipped paint of the whole plot: a grid replayed through a
             # clip of many small dirty rectangles costs several ms a frame
             widget.plot.setViewportUpdateMode(QGraphicsView.FullViewportUpdate)
-            self.docks[name].setWidget(widget)
+            # A network that cannot run has nothing to plot: a note in place of
+            # the plot, not the last network's landscape left standing.
+            note = QLabel(window.tr("Nothing to plot: the network cannot run yet "
+                                    "(the explanation says why)."))
+            note.setAlignment(Qt.AlignCenter)
+            note.setWordWrap(True)
+            note.setStyleSheet(f"color: {style.MUTED.name()}")
+            stack = self._stacks[name] = QStackedWidget()
+            stack.addWidget(widget)
+            stack.addWidget(note)
+            self.docks[name].setWidget(stack)
         flatten(window)
         window.scene.hover_changed.connect(self._on_hover)
         window.scene.selectionChanged.connect(self._on_canvas_selection)
@@ -98,6 +110,12 @@ class Plots:
         if not self.built:
             return
         session = self.window.workspace.session if self.window.workspace else None
+        for stack in self._stacks.values():
+            stack.setCurrentIndex(1 if session is None else 0)
+        if session is None:
+            self.refresh_thumbnails()
+            self._refreshed = ()
+            return
         now = time.perf_counter()
         running = self.window.running
         slow_due = not running or now - self._slow_shown > SLOW_VIEW_S
