@@ -247,8 +247,13 @@ class _Server:
 
 def warm_up() -> None:
     """Start the training process ahead of the first run (call it from a
-    thread: a new interpreter takes a few tenths of a second)."""
-    _Server.get()
+    thread: a new interpreter takes a few tenths of a second).  A process
+    that cannot start is met again by the first run, which says so and
+    trains in a thread instead: nothing to report from here."""
+    try:
+        _Server.get()
+    except (OSError, RuntimeError):
+        pass
 
 
 class ProcessRun:

@@ -107,6 +107,7 @@ class MainWindow(FilesMixin, QMainWindow):
         self._run_timer.setTimerType(Qt.PreciseTimer)
         self._run_timer.setInterval(FRAME_MS)
         self._background: BackgroundRun | ProcessRun | None = None
+        self._process_problem: str | None = None     # why no training process could start
         self._picks = Picks()        # the trace's numbers, kept between micro-steps
         self._restart = False        # a change interrupted the training process
         self._warmed = False
@@ -246,8 +247,7 @@ class MainWindow(FilesMixin, QMainWindow):
             if self.speed.value() == 0:
                 # as fast as it goes: the engine trains beside the window and
                 # each frame shows the latest step
-                self._background = self._new_run()
-                self._background.start()
+                self._background = self._start_run()
             self._hold_full_collections(True)
             self.explanation.show_running()
             self._run_timer.start()
@@ -323,9 +323,26 @@ class MainWindow(FilesMixin, QMainWindow):
         """A training process where it can take the run (the settings in
         force now are all it needs to know), else a worker thread."""
         session = self.workspace.session
-        if ProcessRun.usable(session):
+        if ProcessRun.usable(session) and self._process_problem is None:
             return ProcessRun(session, self.workspace.lock, limit=self._steps_left())
         return BackgroundRun(session, self.workspace.lock, limit=self._steps_left())
+
+    def _start_run(self):
+        run = self._new_run()
+        try:
+            run.start()
+        except (OSError, RuntimeError) as exc:
+            # No training process (a system out of processes, an embedding
+            # program without a main guard): the run trains in a thread of
+            # this one instead, a little slower, and later runs do too.
+            self._process_problem = str(exc).strip().splitlines()[0] if str(exc).strip() \
+                else type(exc).__name__
+            self.statusBar().showMessage(self.tr(
+                "Training in the window's process: the training process could not start "
+                "({0}).").format(self._process_problem), 10000)
+            run = self._new_run()
+            run.start()
+        return run
 
     def _interrupt_run(self) -> None:
         """A change is about to reach the session: the training process
@@ -347,8 +364,7 @@ class MainWindow(FilesMixin, QMainWindow):
                 traced = run.take()
                 if traced is not None:
                     self.stepper.show_trace(traced[1])
-            self._background = run = self._new_run()
-            run.start()
+            self._background = run = self._start_run()
         if not run.running:
             stopped = self.stop_running()
             if stopped in ("diverged", "epsilon", "max_steps"):

@@ -740,6 +740,31 @@ def test_training_dock_activation_applies_to_hidden_neurons_and_generators(windo
     assert combo.currentText() == "identity" and combo.isEnabled()
 
 
+def test_without_a_training_process_a_run_trains_in_a_thread(window, qtbot, monkeypatch):
+    """A training process that cannot start (no processes left, a program
+    embedding the window without a main guard) raised out of Space; the run
+    now trains in a thread of the window's process, and says so once."""
+    from bpsim.session.background import BackgroundRun
+    from bpsim.session.process_run import ProcessRun
+
+    def refuse(self):
+        raise RuntimeError("An attempt has been made to start a new process\nbefore ...")
+    monkeypatch.setattr(ProcessRun, "start", refuse)
+    window.open_path(XOR)
+    session = window.workspace.session
+    window.speed.setValue(0)
+    window.toggle_run()
+    assert isinstance(window._background, BackgroundRun) and window.running
+    assert "could not start (An attempt has been made to start a new process)" in \
+        window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: session.iteration > 20, timeout=30000)
+    window.toggle_run()
+    window.toggle_run()                                   # the next run: a thread at once
+    assert isinstance(window._background, BackgroundRun)
+    window.toggle_run()
+    assert not window.running
+
+
 def test_the_learning_rate_entry_follows_the_slider_and_each_is_its_own_undo_step(window):
     window.open_path(XOR)
     panel = window.training
