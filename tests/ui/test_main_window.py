@@ -740,7 +740,8 @@ def test_training_dock_activation_applies_to_hidden_neurons_and_generators(windo
     assert combo.currentText() == "identity" and combo.isEnabled()
 
 
-def test_without_a_training_process_a_run_trains_in_a_thread(window, qtbot, monkeypatch):
+def test_without_a_training_process_a_run_trains_in_a_thread(window, qtbot, monkeypatch,
+                                                             tmp_path):
     """A training process that cannot start (no processes left, a program
     embedding the window without a main guard) raised out of Space; the run
     now trains in a thread of the window's process, and says so once."""
@@ -750,7 +751,11 @@ def test_without_a_training_process_a_run_trains_in_a_thread(window, qtbot, monk
     def refuse(self):
         raise RuntimeError("An attempt has been made to start a new process\nbefore ...")
     monkeypatch.setattr(ProcessRun, "start", refuse)
-    window.open_path(XOR)
+    net = json.loads(XOR.read_text(encoding="utf-8"))
+    net["training"]["max_steps"] = None        # XOR's 2000 can be over before the second run
+    path = tmp_path / "xor-unlimited.bpsim.json"
+    path.write_text(json.dumps(net), encoding="utf-8")
+    window.open_path(path)
     session = window.workspace.session
     window.speed.setValue(0)
     window.toggle_run()
