@@ -31,6 +31,9 @@ def fmt(x: float | None, digits: int) -> str:
     return "0" if s == "-0" else s.replace("-", "−")
 
 
+NAME_ABOVE = 20.0     # a gate's name, or "output": its centre above the node's top
+
+
 class _Text(QGraphicsSimpleTextItem):
     """A label centred on a point, redrawn only when its text changes; with
     ``ground``, on a white patch, so that a line passing behind it does not
@@ -172,7 +175,8 @@ class NodeItem(_Hoverable, QGraphicsItem):
         self.node = node
         b = self._body = self._shape_for(node.kind)
         self._bounds = b.adjusted(-12, -24, 12 + PORT_RADIUS, 12)
-        self.name.set("", QPointF(0, b.top() - 11))
+        # above the current node's ring (8 px wide, 5 px out), not under it
+        self.name.set("", QPointF(0, b.top() - NAME_ABOVE))
         if node.kind == "op":
             symbol = style.GATE_SYMBOL.get(node.op or "", node.op or "?")
             if node.op == "scale" and node.value is not None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGraphicsScene
 from ...document import Document
 from ...document.model import Change
 from ...session.display import Display, EdgeDisplay
-from .items import EdgeItem, NodeItem, fmt
+from .items import NAME_ABOVE, EdgeItem, NodeItem, fmt
 from .labels import gradient_drop, lines_of, place_labels
 
 
@@ -99,7 +99,7 @@ class NetworkScene(QGraphicsScene):
             obstacles.append((c - NUMBERS_HALF_WIDTH, body.bottom() + 3,
                               c + NUMBERS_HALF_WIDTH, body.bottom() + NUMBERS_HEIGHT))
             if item.kind == "op" or item.is_output:      # its name, above it
-                obstacles.append((c - 40, body.top() - 20, c + 40, body.top()))
+                obstacles.append((c - 40, body.top() - NAME_ABOVE - 9, c + 40, body.top()))
         segments = {key: (e.line.x1(), e.line.y1(), e.line.x2(), e.line.y2())
                     for key, e in self.edges.items()}
         # an edge into a gate has no weight: its gradient goes on the line
