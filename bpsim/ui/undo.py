@@ -2,6 +2,9 @@
 
 An :class:`EditCommand` wraps a Qt-free document edit; consecutive edits with
 the same merge key (a slider dragged, a value retyped) become one undo step.
+It also keeps what the edit replaced in the training (the workspace's
+EditMemo), so that its undo gives back the trained values and the run, not
+only the document as it was.
 """
 from __future__ import annotations
 
@@ -27,32 +30,29 @@ class EditCommand(QUndoCommand):
         self.workspace = workspace
         self.memo = None        # what the edit replaced in the session (Workspace.restore)
 
-    def redo(self):
+    def _collecting(self, change):
+        """Run ``change(document)``; what it replaced in the session, if any."""
         ws = self.workspace
         if ws is None:
-            self.edit.apply(self.document)
-            return
+            change(self.document)
+            return None
         ws.begin_edit()
         try:
-            self.edit.apply(self.document)
+            change(self.document)
         finally:
-            self.memo = ws.end_edit()
+            memo = ws.end_edit()
+        return memo
+
+    def redo(self):
+        self.memo = self._collecting(self.edit.apply)
 
     def undo(self):
-        ws = self.workspace
-        if ws is None:
-            self.edit.revert(self.document)
-            return
         # The document as it was is not the training as it was: the revert
         # recompiles or sets the document's values, then the session gets
         # back what the edit replaced (a trained weight, a run's history).
-        ws.begin_edit()
-        try:
-            self.edit.revert(self.document)
-        finally:
-            ws.end_edit()
+        self._collecting(self.edit.revert)
         if self.memo:
-            ws.restore(self.memo)
+            self.workspace.restore(self.memo)
 
     def id(self) -> int:
         return _merge_id(self.edit.merge_key)

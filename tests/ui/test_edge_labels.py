@@ -23,9 +23,9 @@ def test_a_fan_out_spreads_its_labels_along_the_edges():
     segments = [(0.0, 0.0, 400.0, y) for y in (-300.0, -100.0, 100.0, 300.0)]
     placed = place_labels(segments, [SIZE] * 4, [])
     boxes = []
-    for segment, (t, clear, _) in zip(segments, placed):
+    for segment, (t, clear, _, above) in zip(segments, placed):
         assert clear and t in CANDIDATES
-        first, second = label_boxes(segment, [t], SIZE)
+        first, second = label_boxes(segment, [t], SIZE, above)
         boxes += [first[0], second[0]]
     for i in range(len(boxes)):
         for j in range(i + 1, len(boxes)):
@@ -36,24 +36,35 @@ def test_a_fan_out_spreads_its_labels_along_the_edges():
 def test_labels_avoid_nodes_and_say_when_no_place_is_clear():
     segment = (0.0, 0.0, 300.0, 0.0)
     node = (130.0, -20.0, 170.0, 20.0)              # a node sitting on the middle of the edge
-    (t, clear, _), = place_labels([segment], [SIZE], [node])
-    assert t in (0.24, 0.76) and clear
+    (t, clear, _, above), = place_labels([segment], [SIZE], [node])
+    assert t in (0.24, 0.76) and clear and not above
     for box in label_boxes(segment, [t], SIZE):
         assert overlap(box[0], node) == 0.0
     wall = (-50.0, -100.0, 350.0, 100.0)                               # covered everywhere
-    (t, clear, weight_clear), = place_labels([segment], [SIZE], [wall])
+    (t, clear, weight_clear, _), = place_labels([segment], [SIZE], [wall])
     assert t == 0.5 and not clear and not weight_clear
 
 
-def test_where_only_the_weight_has_room_it_goes_there_alone():
-    """A node's numbers fill the space beneath the edge everywhere: the
-    gradient has no room, the weight above it has, and is placed clear."""
+def test_where_beneath_has_no_room_the_gradient_goes_above():
     segment = (0.0, 0.0, 300.0, 0.0)
     below = (-50.0, 9.0, 350.0, 60.0)       # just under the line, all along it
-    (t, clear, weight_clear), = place_labels([segment], [SIZE], [below])
+    place, = place_labels([segment], [SIZE], [below])
+    assert place.clear and place.above
+    first, second = label_boxes(segment, [place.t], SIZE, above=True)
+    assert second[0][3] == first[0][1]      # touching, on top of the weight
+    assert overlap(second[0], below) == 0.0 and overlap(first[0], below) == 0.0
+
+
+def test_where_only_the_weight_has_room_it_goes_there_alone():
+    """Nodes' numbers fill the space beneath and above the edge everywhere:
+    the gradient has no room, the weight on the line has, and is placed clear."""
+    segment = (0.0, 0.0, 300.0, 0.0)
+    below = (-50.0, 9.0, 350.0, 60.0)       # just under the line, all along it
+    over = (-50.0, -60.0, 350.0, -9.0)      # and just over it
+    (t, clear, weight_clear, _), = place_labels([segment], [SIZE], [below, over])
     assert not clear and weight_clear
     (first,), _ = label_boxes(segment, [t], SIZE)
-    assert overlap(first, below) <= 0.15 * SIZE[0][0] * SIZE[0][1]
+    assert overlap(first, below) + overlap(first, over) <= 0.15 * SIZE[0][0] * SIZE[0][1]
 
 
 def test_a_layered_2_3_1_shows_every_weight_at_every_step(window):
@@ -124,7 +135,7 @@ def test_a_line_not_placed_still_keeps_labels_off_it():
     shown = (0.0, 0.0, 300.0, 0.0)
     hidden = (150.0, -60.0, 150.0, 60.0)            # crosses the middle, carries no label
     everything = lines_of([shown, hidden])
-    (t, clear, _), = place_labels([shown], [SIZE], [], everything, [0])
+    (t, clear, _, _), = place_labels([shown], [SIZE], [], everything, [0])
     assert t != 0.5 and clear
     assert place_labels([shown], [SIZE], [])[0][0] == 0.5    # alone, the middle
 
@@ -207,7 +218,7 @@ def test_nodes_on_top_of_each_other_place_without_fault():
     nan = float("nan")
     placed = place_labels([(0.0, 0.0, 0.0, 0.0), (nan, nan, nan, nan), (0.0, 0.0, 100.0, 0.0)],
                           [SIZE] * 3, [])
-    assert [t for t, _, _ in placed][:2] == [0.5, 0.5] and len(placed) == 3
+    assert [p.t for p in placed][:2] == [0.5, 0.5] and len(placed) == 3
 
 
 def test_a_file_without_positions_opens_laid_out(window, tmp_path):

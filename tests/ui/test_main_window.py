@@ -740,6 +740,15 @@ def test_training_dock_activation_applies_to_hidden_neurons_and_generators(windo
     assert combo.currentText() == "identity" and combo.isEnabled()
 
 
+def open_unlimited_xor(window, folder: Path) -> None:
+    """XOR without its step limit: its 2000 can be over before a run is checked."""
+    net = json.loads(XOR.read_text(encoding="utf-8"))
+    net["training"]["max_steps"] = None
+    path = folder / "xor-unlimited.bpsim.json"
+    path.write_text(json.dumps(net), encoding="utf-8")
+    window.open_path(path)
+
+
 def test_without_a_training_process_a_run_trains_in_a_thread(window, qtbot, monkeypatch,
                                                              tmp_path):
     """A training process that cannot start (no processes left, a program
@@ -751,11 +760,7 @@ def test_without_a_training_process_a_run_trains_in_a_thread(window, qtbot, monk
     def refuse(self):
         raise RuntimeError("An attempt has been made to start a new process\nbefore ...")
     monkeypatch.setattr(ProcessRun, "start", refuse)
-    net = json.loads(XOR.read_text(encoding="utf-8"))
-    net["training"]["max_steps"] = None        # XOR's 2000 can be over before the second run
-    path = tmp_path / "xor-unlimited.bpsim.json"
-    path.write_text(json.dumps(net), encoding="utf-8")
-    window.open_path(path)
+    open_unlimited_xor(window, tmp_path)
     session = window.workspace.session
     window.speed.setValue(0)
     window.toggle_run()
@@ -800,11 +805,7 @@ def test_run_at_full_speed_trains_beside_the_window_and_pauses_where_it_is(windo
     """At speed max the engine trains on a worker thread; a settings change
     made meanwhile lands in the history, and Pause shows the session's own
     iteration, complete."""
-    net = json.loads(XOR.read_text(encoding="utf-8"))
-    net["training"]["max_steps"] = None        # XOR's 2000 can be over before the change
-    path = tmp_path / "xor-unlimited.bpsim.json"
-    path.write_text(json.dumps(net), encoding="utf-8")
-    window.open_path(path)
+    open_unlimited_xor(window, tmp_path)
     session = window.workspace.session
     window.speed.setValue(0)
     window.toggle_run()

@@ -322,7 +322,7 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         self.line = QLineF()
         self._bounds = QRectF()
         self.label_fraction: float | None = None   # where along it the scene put its numbers
-        self.label_drop = 16.0                     # the gradient's, below the weight's
+        self.label_drop = 16.0                     # the gradient's, below the weight's (< 0: above)
         self.labels_clear = True                   # and whether they cover little there
         self.weight_clear = True                   # or the weight alone does
         self._pen_width = self.shaft.pen().widthF()

@@ -14,6 +14,8 @@ in a few ms.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 # Fractions of the edge tried, the middle first.
@@ -24,6 +26,15 @@ LINE_COST = 20.0     # px² of overlap a point of another line under a label cou
 WEIGHT_LINE_FACTOR = 3.0   # and under the weight, which says whose the numbers are
 LABEL_COST = 3.0     # how many times worse covering another label is than a node's box
 CLEAR = 0.15         # labels covering at most this share of their area are clear
+ABOVE = 60.0         # px² of overlap that the gradient above its weight, not beneath, costs
+
+
+class Place(NamedTuple):
+    """Where an edge's numbers go (see place_labels)."""
+    t: float                 # the fraction along the edge of the weight's centre
+    clear: bool              # both cover little of any other text there
+    weight_clear: bool       # the weight does (where the two do not)
+    above: bool = False      # the gradient above the weight, where beneath had no room
 
 
 def _overlap(boxes: np.ndarray, obstacles: np.ndarray) -> np.ndarray:
@@ -37,19 +48,20 @@ def _overlap(boxes: np.ndarray, obstacles: np.ndarray) -> np.ndarray:
     return (np.clip(w, 0, None) * np.clip(h, 0, None)).sum(axis=1)
 
 
-def label_boxes(segment, t: np.ndarray, sizes) -> tuple[np.ndarray, np.ndarray]:
+def label_boxes(segment, t: np.ndarray, sizes,
+                above: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The two label boxes at fractions ``t`` of ``segment`` (x0, y0, x1, y1):
-    the weight centred on the line, its gradient just beneath it, the two
-    on one white ground the line runs into.  Beside the line, a label of a
-    dense layer sat about as near a crossing edge as its own, and colour and
-    dash do not tell two negative weights apart; on it, whose it is cannot
-    be mistaken.  ``sizes`` are their (width, height)."""
+    the weight centred on the line, its gradient just beneath it (or just
+    above), the two on one white ground the line runs into.  Beside the line,
+    a label of a dense layer sat about as near a crossing edge as its own,
+    and colour and dash do not tell two negative weights apart; on it, whose
+    it is cannot be mistaken.  ``sizes`` are their (width, height)."""
     x0, y0, x1, y1 = segment
     t = np.asarray(t, dtype=float)
     ax, ay = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
     (w1, h1), (w2, h2) = sizes
     first = np.column_stack([ax - w1 / 2, ay - h1 / 2, ax + w1 / 2, ay + h1 / 2])
-    cy = ay + gradient_drop(sizes)
+    cy = ay + (-1 if above else 1) * gradient_drop(sizes)
     second = np.column_stack([ax - w2 / 2, cy - h2 / 2, ax + w2 / 2, cy + h2 / 2])
     return first, second
 
@@ -90,11 +102,11 @@ def lines_of(segments) -> tuple[np.ndarray, np.ndarray]:
     return points[order], owner[order]
 
 
-def place_labels(segments, sizes, obstacles, lines=None,
-                 owners=None) -> list[tuple[float, bool, bool]]:
+def place_labels(segments, sizes, obstacles, lines=None, owners=None) -> list[Place]:
     """Per edge, the fraction along it where its labels go, whether they are
-    clear there (covering little of any other text), and whether its weight
-    alone is (where the two are not).
+    clear there (covering little of any other text), whether its weight
+    alone is (where the two are not), and whether its gradient goes above
+    the weight (where beneath, at every fraction, it covered more).
 
     ``segments``: (x0, y0, x1, y1) per edge, from where it leaves its source
     to where it meets its target; ``sizes``: per edge, the (width, height) of
@@ -114,46 +126,51 @@ def place_labels(segments, sizes, obstacles, lines=None,
     lines, owner = lines
     xs = lines[:, 0]
     candidates = np.array(CANDIDATES)
-    steps = np.arange(len(candidates)) // 2      # 0, 1, 1, 2, 2, 3, 3: away from the middle
-    chosen = []
+    m = len(candidates)
+    steps = np.arange(m) // 2      # 0, 1, 1, 2, 2, 3, 3: away from the middle
+    # the pairs tried: each fraction with the gradient beneath, then above
+    pair_t = np.concatenate([np.arange(m), np.arange(m)])
+    pair_cost = PREFERENCE * np.concatenate([steps, steps]) + \
+        np.concatenate([np.zeros(m), np.full(m, ABOVE)])
+    chosen: list[Place] = []
     labels = np.zeros((0, 4))
     for k, segment, size in zip(owners, segments, sizes):
         if not np.isfinite(segment).all():      # nodes drawn on top of each other
-            chosen.append((0.5, True, True))
+            chosen.append(Place(0.5, True, True))
             continue
-        first, second = label_boxes(segment, candidates, size)
+        first, below = label_boxes(segment, candidates, size)
+        _, above = label_boxes(segment, candidates, size, above=True)
+        boxes = np.vstack([first, below, above])
         # the other lines' points near this edge's candidates: a few of thousands
-        both = np.vstack([first, second])
-        x0, y0 = both[:, 0].min(), both[:, 1].min()
-        x1, y1 = both[:, 2].max(), both[:, 3].max()
+        x0, y0 = boxes[:, 0].min(), boxes[:, 1].min()
+        x1, y1 = boxes[:, 2].max(), boxes[:, 3].max()
         lo, hi = np.searchsorted(xs, x0, side="left"), np.searchsorted(xs, x1, side="right")
         near, whose = lines[lo:hi], owner[lo:hi]
         others = near[(near[:, 1] >= y0) & (near[:, 1] <= y1) & (whose != k)]
-        nodes = _overlap(both, taken).reshape(2, -1)
-        placed = _overlap(both, labels).reshape(2, -1)
-        inside = _points_inside(both, others).reshape(2, -1)
-        text = nodes.sum(axis=0) + LABEL_COST * placed.sum(axis=0)
-        covered = text + LINE_COST * (WEIGHT_LINE_FACTOR * inside[0] + inside[1])
-        best = int(np.argmin(covered + PREFERENCE * steps))
+        # per box: text covered, and text and lines (the weight's lines count more)
+        text = (_overlap(boxes, taken) + LABEL_COST * _overlap(boxes, labels)).reshape(3, m)
+        inside = _points_inside(boxes, others).reshape(3, m)
+        covered = text + LINE_COST * inside * np.array([[WEIGHT_LINE_FACTOR], [1], [1]])
+        pair_text = text[0][pair_t] + text[1:].ravel()
+        best = int(np.argmin(covered[0][pair_t] + covered[1:].ravel() + pair_cost))
+        t, side = pair_t[best], best // m
         area = sum(w * h for w, h in size)
         # Clear is text over no other text.  A line behind a label is cut by
         # its white ground and counts only in where it goes: counted here
         # too, it hid a weight of a plain 2-3-1 network for good.
-        if text[best] <= CLEAR * area:
-            chosen.append((float(candidates[best]), True, True))
-            labels = np.vstack([labels, first[best:best + 1], second[best:best + 1]])
+        if pair_text[best] <= CLEAR * area:
+            chosen.append(Place(float(candidates[t]), True, True, bool(side)))
+            labels = np.vstack([labels, first[t:t + 1], boxes[m * (1 + side) + t][None]])
             continue
         # No room for both: the weight alone, where it has room, is shown at
         # all times (the gradient while its edge is in play).  A student
         # reads every weight of a small network; a hidden one looked lost.
         weight_area = size[0][0] * size[0][1]
-        alone_text = nodes[0] + LABEL_COST * placed[0]
-        alone = int(np.argmin(alone_text + LINE_COST * WEIGHT_LINE_FACTOR * inside[0] +
-                              PREFERENCE * steps))
-        if weight_area and alone_text[alone] <= CLEAR * weight_area:
-            chosen.append((float(candidates[alone]), False, True))
+        alone = int(np.argmin(covered[0] + PREFERENCE * steps))
+        if weight_area and text[0][alone] <= CLEAR * weight_area:
+            chosen.append(Place(float(candidates[alone]), False, True))
             labels = np.vstack([labels, first[alone:alone + 1]])
             continue
-        chosen.append((float(candidates[best]), False, False))
-        labels = np.vstack([labels, first[best:best + 1], second[best:best + 1]])
+        chosen.append(Place(float(candidates[t]), False, False, bool(side)))
+        labels = np.vstack([labels, first[t:t + 1], boxes[m * (1 + side) + t][None]])
     return chosen

@@ -17,7 +17,7 @@ from ...document import Document
 from ...document.model import Change
 from ...session.display import Display, EdgeDisplay
 from .items import NAME_ABOVE, EdgeItem, NodeItem, fmt
-from .labels import gradient_drop, lines_of, place_labels
+from .labels import Place, gradient_drop, lines_of, place_labels
 
 
 CROWDED_EDGES = 30
@@ -111,18 +111,19 @@ class NetworkScene(QGraphicsScene):
             return      # only a few carry numbers at a time: placed as they do (show)
         self._apply_places(list(self.edges), self._places(list(self.edges)))
 
-    def _places(self, keys: list[str]) -> list[tuple[float, bool, bool]]:
+    def _places(self, keys: list[str]) -> list[Place]:
         """Where the labels of the edges ``keys`` go, among the lines of all."""
         obstacles, segments, sizes, lines, line_of = self._geometry
         return place_labels([segments[k] for k in keys], [sizes[k] for k in keys], obstacles,
                             lines, [line_of[k] for k in keys])
 
-    def _apply_places(self, keys: list[str], places: list[tuple[float, bool, bool]]) -> None:
+    def _apply_places(self, keys: list[str], places: list[Place]) -> None:
         sizes = self._geometry[2]
-        for key, (t, clear, weight_clear) in zip(keys, places):
+        for key, place in zip(keys, places):
             item = self.edges[key]
-            item.place_labels_at(t, gradient_drop(sizes[key]))
-            item.labels_clear, item.weight_clear = clear, weight_clear
+            drop = gradient_drop(sizes[key])
+            item.place_labels_at(place.t, -drop if place.above else drop)
+            item.labels_clear, item.weight_clear = place.clear, place.weight_clear
 
     def _place_subset(self, keys: frozenset) -> None:
         """A crowded network's labelled edges, placed among themselves (once
