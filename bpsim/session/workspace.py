@@ -111,6 +111,14 @@ class Workspace:
             self.problem = self._named(exc)
         self._tell("rebuilt")
 
+    def value_of(self, name: str, default: float | None = None) -> float | None:
+        """A parameter's value now ("w:x1->h1", "b:h1", "p:w"): once trained,
+        not the starting value the document holds."""
+        with self.lock:
+            if self.session is None or name not in self.session.param_names:
+                return default
+            return self.session.parameters()[name]
+
     # --- undo ------------------------------------------------------------------
 
     def begin_edit(self) -> None:
@@ -125,6 +133,20 @@ class Workspace:
         # the first of an edit's structural changes replaced the training as it was
         if self._memo is not None and self._memo.parts is None:
             self._memo.parts = parts
+
+    def reset_training(self) -> SessionParts | None:
+        """Back to the network's own values with a fresh history; what the
+        training was, for its undo (``restore(EditMemo(parts))``)."""
+        with self.lock:
+            if self.session is None:
+                return None
+            for hook in list(self.before_session_change):
+                hook()
+            parts = self.session.detach()
+            self.session.rebuild()
+            self.stepper = Stepper(self.session)
+        self._tell("rebuilt")
+        return parts
 
     def restore(self, memo: EditMemo) -> None:
         """After an edit's undo put the document back: the session too.  A

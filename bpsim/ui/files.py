@@ -142,7 +142,7 @@ class FilesMixin:
         self._saved_theta = None if session is None else session.state.theta.copy()
 
     def is_modified(self) -> bool:
-        if not self.undo.stack.isClean():
+        if self.undo.document_changed():
             return True
         session = self.workspace.session if self.workspace else None
         saved = getattr(self, "_saved_theta", None)

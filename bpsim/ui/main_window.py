@@ -55,6 +55,8 @@ class MainWindow(FilesMixin, QMainWindow):
         self.undo.stack.indexChanged.connect(self._update_title)
 
         self.scene = NetworkScene(blank_document(), self)
+        self.scene.value_of = lambda name, default: (
+            self.workspace.value_of(name, default) if self.workspace else default)
         self.view = NetworkView(self.scene, self)
         self.setCentralWidget(self.view)
         self.view.nodes_moved.connect(self._on_nodes_moved)
@@ -102,6 +104,7 @@ class MainWindow(FilesMixin, QMainWindow):
             label.setFixedSize(label.fontMetrics().horizontalAdvance(longest[key]) + 12,
                                label.sizeHint().height())
             self.statusBar().addPermanentWidget(label)
+        self.statusBar().messageChanged.connect(self._make_room_for_message)
 
         self._run_timer = QTimer(self)
         self._run_timer.setTimerType(Qt.PreciseTimer)
@@ -151,6 +154,8 @@ class MainWindow(FilesMixin, QMainWindow):
 
     def push(self, edit) -> bool:
         """Push an edit through the undo stack; a refused one is explained."""
+        session = self.workspace.session
+        before = (session, session.iteration, session.history.length) if session else None
         problem = self.undo.push(edit)
         if problem:
             self.statusBar().showMessage(self.tr("Not done: {0}").format(problem), 8000)
@@ -162,6 +167,10 @@ class MainWindow(FilesMixin, QMainWindow):
                 "The network changed: training starts again from here, with the weights it "
                 "had (the {0} iterations before are dropped; Ctrl+Z brings them back).").format(
                     memo.dropped_iterations), 12000)
+        elif before is not None and before[0] is self.workspace.session and \
+                self.workspace.session.history.length < before[2]:
+            # a value or a setting changed at a rewound iteration: what came after it is gone
+            self._say_history_replaced(before[1], before[2], self.tr("The change applies"))
         return True
 
     def _on_nodes_moved(self, moves: dict) -> None:
@@ -204,6 +213,14 @@ class MainWindow(FilesMixin, QMainWindow):
             return
         self.stop_running()
         self.statusBar().clearMessage()       # an old message would read as this step's
+        if how == "reset" and (stepper.session.iteration or stepper.session.history.length):
+            # training to lose: the reset is an undo step
+            self.undo.push_reset()
+            self.statusBar().showMessage(self.tr(
+                "Reset to the network's own values, with a fresh history (Ctrl+Z brings the "
+                "training back)."), 8000)
+            self.refresh()
+            return
         history = stepper.session.history
         length, start, version = history.length, stepper.session.iteration, history.version
         {"forward": stepper.forward, "back": stepper.back, "phase": stepper.finish_phase,
@@ -217,11 +234,16 @@ class MainWindow(FilesMixin, QMainWindow):
             self._say_history_replaced(start, length)
         self.refresh()
 
-    def _say_history_replaced(self, start: int, length: int) -> None:
-        """Stepping on from a rewound iteration starts a new history there."""
-        self.statusBar().showMessage(self.tr(
-            "On from iteration {0}: the history's {1} later iterations are replaced by the "
-            "new ones.").format(start, length - start), 10000)
+    def _say_history_replaced(self, start: int, length: int, what: str = "") -> None:
+        """Stepping on (or changing something) at a rewound iteration starts a
+        new history there: the iterations recorded after it go."""
+        first = start + 1
+        dropped = (self.tr("the history's iteration {0} is dropped").format(first)
+                   if first == length else
+                   self.tr("the history's iterations {0}–{1} are dropped").format(first, length))
+        self.statusBar().showMessage(self.tr("{0} from iteration {1}: {2} and computed anew.")
+                                     .format(what or self.tr("Training on"), first, dropped),
+                                     10000)
 
     def rewind_to(self, iteration: int) -> None:
         if self.stepper is None or iteration == self.stepper.session.iteration:
@@ -473,6 +495,19 @@ class MainWindow(FilesMixin, QMainWindow):
         self._update_history_slider()
         self._update_sample_choices()
         self.plots.refresh()
+
+    def _make_room_for_message(self, text: str) -> None:
+        """A message longer than the room left of the iteration, epoch, phase
+        and cost hides them while it shows (it was cut off mid-sentence); one
+        longer than the whole bar can be read in full on hovering it."""
+        bar = self.statusBar()
+        labels = self.status_labels.values()
+        beside = sum(label.width() + 8 for label in labels)
+        wanted = bar.fontMetrics().horizontalAdvance(text) + 24
+        fits = not text or wanted <= bar.width() - beside
+        for label in labels:
+            label.setVisible(fits)
+        bar.setToolTip(text if wanted > bar.width() else "")
 
     def _update_status(self) -> None:
         ws = self.workspace

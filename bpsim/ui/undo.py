@@ -8,10 +8,12 @@ only the document as it was.
 """
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..document.edits import Edit, check_edit
 from ..errors import BpsimError
+from ..session.workspace import EditMemo
 
 _MERGE_IDS: dict[str, int] = {}
 
@@ -65,6 +67,25 @@ class EditCommand(QUndoCommand):
         return self.edit.merge(other.edit)
 
 
+class ResetCommand(QUndoCommand):
+    """Reset: the training as it was stays on the stack (an accidental
+    Ctrl+R in a lecture cost the whole run).  The document is untouched, so
+    it does not make the file unsaved (``changes_document``)."""
+    changes_document = False
+
+    def __init__(self, workspace):
+        super().__init__(QCoreApplication.translate("undo", "Reset training"))
+        self.workspace = workspace
+        self.parts = None
+
+    def redo(self):
+        self.parts = self.workspace.reset_training()
+
+    def undo(self):
+        if self.parts is not None:
+            self.workspace.restore(EditMemo(parts=self.parts))
+
+
 class UndoAdapter:
     """Checks an edit, then pushes it; a refused edit returns its reason."""
 
@@ -84,6 +105,18 @@ class UndoAdapter:
         self.stack.push(command)
         self.last_memo = command.memo
         return None
+
+    def push_reset(self) -> None:
+        self.stack.push(ResetCommand(self.workspace))
+        self.last_memo = None
+
+    def document_changed(self) -> bool:
+        """Whether the commands between the saved state and now edit the document."""
+        clean, now = self.stack.cleanIndex(), self.stack.index()
+        if clean < 0:
+            return True
+        return any(getattr(self.stack.command(k), "changes_document", True)
+                   for k in range(min(clean, now), max(clean, now)))
 
     def reset(self, document, base_dir=None, workspace=None) -> None:
         self.stack.clear()

@@ -429,3 +429,25 @@ def test_the_loss_legend_names_only_the_curves_drawn(window):
     window.plots.refresh()
     batch = window.workspace.session.settings.batch
     assert ("epoch mean" in names()) == (batch != "full")
+
+
+def test_after_a_reset_the_landscape_fits_the_new_path(window, qtbot):
+    """The auto range kept the old run's wide range and path after Reset."""
+    session = trained(window, 400)
+    plot = window.plots.landscape
+    plot.choose("w:x1->h1", "w:x2->h1")
+    window.refresh()
+    trained_range = plot._range
+    assert len(plot.path.getData()[0]) > 50
+    window.step("reset")
+    window.refresh()
+    assert len(plot.path.getData()[0]) == 1 == session.history.kept()
+    start = session.parameters()
+    assert plot._range != trained_range
+    lo_a, hi_a, lo_b, hi_b = plot._range             # centred on the start again
+    assert (lo_a + hi_a) / 2 == pytest.approx(start["w:x1->h1"])
+    assert (lo_b + hi_b) / 2 == pytest.approx(start["w:x2->h1"])
+    window.undo.stack.undo()                        # the training back: its range too
+    window.refresh()
+    assert len(plot.path.getData()[0]) > 50
+    assert plot._range == trained_range

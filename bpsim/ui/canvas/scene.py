@@ -8,6 +8,7 @@ turns them into edits.
 from __future__ import annotations
 
 import html
+from typing import Callable
 
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QFontMetricsF
@@ -42,6 +43,9 @@ class NetworkScene(QGraphicsScene):
         self._focus: str | None = None
         self._focus_applied: tuple | None = None
         self._display = None         # what show() was given last (the tooltips say whose)
+        # a parameter's value now ("b:h1"), its default the document's: the
+        # window gives the trained one
+        self.value_of: Callable[[str, float | None], float | None] = lambda name, default: default
         self.rebuild()
 
     # --- mirroring the document ---------------------------------------------------
@@ -272,7 +276,7 @@ class NetworkScene(QGraphicsScene):
     def _weight_of(self, key: str) -> float | None:
         src, dst = key.split("->")
         try:
-            return self.document.edge(src, dst).weight
+            return self.value_of(f"w:{key}", self.document.edge(src, dst).weight)
         except KeyError:
             return None
 
@@ -295,7 +299,9 @@ class NetworkScene(QGraphicsScene):
                 + (f", {node.activation or 'identity'}" if node.kind == "neuron" else "")
                 + (f", {node.op}" if node.kind == "op" else "") + ")"]
         if node.kind == "neuron" and node.bias is not None:
-            rows.append(f"bias b = {fmt(node.bias, 6)}")
+            rows.append(f"bias b = {fmt(self.value_of(f'b:{nid}', node.bias), 6)}")
+        elif node.kind == "param" and node.value is not None:
+            rows.append(f"value = {fmt(self.value_of(f'p:{nid}', node.value), 6)}")
         if nd is not None:
             for label, value, color in (("z", nd.z, "#c0392b"), ("out", nd.out, "#c0392b"),
                                         ("∂C/∂out", nd.dout, "#1e8449"),

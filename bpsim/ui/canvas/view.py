@@ -71,7 +71,9 @@ class NetworkView(QGraphicsView):
             self.zoom_changed.emit(scale)
 
     def fit(self) -> None:
-        rect = self.scene().itemsBoundingRect()
+        # with the room of the numbers not yet written: fitted without it, the
+        # view scrolled for them (a scroll bar on a network that fits)
+        rect = self.scene().extent()
         if rect.isEmpty():
             self._fitted = None
             self._frame()
@@ -210,11 +212,14 @@ class NetworkView(QGraphicsView):
 
     def edit_node(self, item: NodeItem) -> None:
         node = item.node
+        value_of = self.scene().value_of        # trained: the value now
         if node.kind == "neuron":
-            self._open_editor(item.sceneBoundingRect(), fmt(node.bias, 12),
+            self._open_editor(item.sceneBoundingRect(),
+                              fmt(value_of(f"b:{node.id}", node.bias), 12),
                               ("node", node.id), "bias")
         elif node.kind in ("input", "const", "param") or node.op in ("scale", "offset"):
-            self._open_editor(item.sceneBoundingRect(), fmt(node.value, 12),
+            self._open_editor(item.sceneBoundingRect(),
+                              fmt(value_of(f"p:{node.id}", node.value), 12),
                               ("node", node.id), "value")
 
     def edit_edge(self, item: EdgeItem) -> None:

@@ -9,6 +9,7 @@ from ...document.building import parse_number
 from ...document.edits import SetEdgeWeight, SetNodeField
 from ...engine import ACTIVATIONS
 from ...errors import BpsimError
+from ...session.workspace import VALUE_FIELDS
 from ..canvas.items import fmt
 
 
@@ -40,6 +41,7 @@ class InspectorPanel(QWidget):
         layout.addWidget(self.numbers)
         layout.addStretch(1)
         self._target: tuple[str, str] | None = None
+        self._shown_value = ""
 
     def show_selection(self) -> None:
         win = self.window
@@ -59,7 +61,9 @@ class InspectorPanel(QWidget):
             self.value_label.setText(self.tr("Bias") if field == "bias" else self.tr("Value"))
             self._row(self.value, editable)
             if not self.value.hasFocus():
-                self.value.setText(fmt(getattr(node, field), 12).replace("−", "-"))
+                value = win.workspace.value_of(f"{VALUE_FIELDS[field]}:{node.id}",
+                                               getattr(node, field))
+                self._show_value(value)
             self._row(self.label, True)
             if not self.label.hasFocus():
                 self.label.setText(node.label or "")
@@ -76,7 +80,8 @@ class InspectorPanel(QWidget):
             self.value_label.setText(self.tr("Weight"))
             self._row(self.value, into_neuron)
             if into_neuron and not self.value.hasFocus():
-                self.value.setText(fmt(edge.weight, 12).replace("−", "-"))
+                value = win.workspace.value_of(f"w:{src}->{dst}", edge.weight)
+                self._show_value(value)
             self.numbers.setText(shown.tip_for(shown.edges[f"{src}->{dst}"]))
         else:
             self._target = None
@@ -87,6 +92,10 @@ class InspectorPanel(QWidget):
             for w in (self.activation, self.value, self.label):
                 self._row(w, False)
             self.numbers.setText("")
+
+    def _show_value(self, value: float | None) -> None:
+        self._shown_value = fmt(value, 12).replace("−", "-")
+        self.value.setText(self._shown_value)
 
     def _row(self, widget, visible: bool) -> None:
         widget.setVisible(visible)
@@ -106,6 +115,9 @@ class InspectorPanel(QWidget):
             value = parse_number(self.value.text())
         except BpsimError as exc:
             self.window.statusBar().showMessage(exc.problem, 8000)
+            return
+        # Enter on the value shown is no edit (nor a new starting value)
+        if self.value.text() == self._shown_value:
             return
         kind, key = self._target
         if kind == "edge":

@@ -216,6 +216,7 @@ class LandscapePlot(QWidget):
         self.a.setCurrentText(a)
         self.b.setCurrentText(b)
         self._range = None           # a new pair: the range fits it anew
+        self._shown = None           # (also when the pair was already shown)
         self.refresh()
 
     # --- computing -------------------------------------------------------------------
@@ -357,8 +358,12 @@ class LandscapePlot(QWidget):
         long run adds a few a frame, not thousands), and forgotten when the
         history is."""
         h = session.history
-        key = (names, h.version, id(session.trainer))
+        key = (names, id(h), h.version, id(session.trainer))
         if key != self._path_key:
+            if self._path_key is not None and key[1:] != self._path_key[1:]:
+                # a new history (a reset, an edit, its undo): the range fits
+                # its path, not the old run's
+                self._range = None
             self._path_key = key
             self._path_k: list[int] = []
             self._path_xy = np.zeros((0, 2))
