@@ -39,6 +39,7 @@ SLOW_PANEL_S = 0.25      # while running, text panels refresh at most this often
 
 DEFAULT_SIZE = (1400, 900)     # the first window, where the screen has room
 FRAME_ALLOWANCE = (16, 48)     # px a window frame takes, reckoned before there is one
+TOOL_BARS_ON_ONE_ROW = 1250  # px of window the steps and the history bar need side by side
 
 
 class MainWindow(FilesMixin, QMainWindow):
@@ -625,8 +626,7 @@ class MainWindow(FilesMixin, QMainWindow):
         in px fit one screen; a 1024×768 projector then had two lines of
         formula."""
         w, h = self.width(), self.height()
-        if w < 1250:
-            self.insertToolBarBreak(self.history_bar)
+        self._wrap_tool_bars()
         column = [self.docks["explanation"]]
         right = int(min(max(0.34 * w, 340), 600))
         self.resizeDocks(column, [right], Qt.Horizontal)
@@ -637,6 +637,25 @@ class MainWindow(FilesMixin, QMainWindow):
         under = w - right - 70          # under the canvas, beside the drawing tools
         self.resizeDocks([plots["loss"], plots["landscape"]],
                          [int(0.45 * under), int(0.55 * under)], Qt.Horizontal)
+
+    def _wrap_tool_bars(self) -> None:
+        """The history and sample bar on a row of its own in a narrow window,
+        beside the steps in a wide one: squeezed into one row, the slider
+        and the sample selector went behind the bar's » menu."""
+        bar = self.history_bar
+        if self.toolBarArea(bar) != Qt.TopToolBarArea:
+            return                      # moved by the user: theirs to place
+        wanted = self.width() < TOOL_BARS_ON_ONE_ROW
+        if wanted != self.toolBarBreak(bar):
+            if wanted:
+                self.insertToolBarBreak(bar)
+            else:
+                self.removeToolBarBreak(bar)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if self.isVisible():
+            self._wrap_tool_bars()
 
     def closeEvent(self, event):
         if not self.maybe_save():

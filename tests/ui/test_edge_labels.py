@@ -248,3 +248,20 @@ def test_the_output_node_says_so_and_follows_the_outputs_section(window):
     assert all("output" not in window.scene.nodes[nid].name.text() for nid in outputs)
     window.undo.stack.undo()
     assert all("output" in window.scene.nodes[nid].name.text() for nid in outputs)
+
+
+def test_the_current_nodes_ring_leaves_its_value_clear(window):
+    """The ring round the node being computed covered the top of its value
+    (seen at 1024 px, where the canvas is drawn smaller)."""
+    from PySide6.QtGui import QFontMetricsF
+    from bpsim.ui.canvas.items import RING_OUT
+    window.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
+    for _ in range(3):
+        window.step("forward")
+    node = window.scene.nodes[window.stepper.micro.node]
+    assert node.mark == "current"
+    text = node.forward_text
+    assert text.text()
+    ink = QFontMetricsF(text.font()).tightBoundingRect(text.text())
+    ink_top = text.pos().y() + QFontMetricsF(text.font()).ascent() + ink.top()
+    assert ink_top >= node.body().bottom() + RING_OUT + 1

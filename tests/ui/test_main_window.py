@@ -1187,6 +1187,21 @@ def test_a_new_network_starts_clean_and_says_how_to_begin(window):
     assert all(stack.currentIndex() == 0 for stack in stacks.values())
 
 
+def test_a_circuit_has_a_note_where_the_training_plots_would_be(window):
+    """The circuit (no parameters) showed an empty loss curve and landscape."""
+    window.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
+    for _ in range(3):
+        window.step("iteration")
+    stacks = window.plots._stacks
+    for name in ("loss", "landscape", "tangent"):
+        assert stacks[name].currentIndex() == 2, name
+        assert "no parameters to train" in stacks[name].currentWidget().text()
+    assert stacks["gradients"].currentIndex() == 0 and stacks["data"].currentIndex() == 0
+    window.open_path(XOR)
+    window.refresh()
+    assert all(stack.currentIndex() == 0 for stack in stacks.values())
+
+
 def test_the_layers_dialog_says_what_it_wants_and_keeps_a_mistyped_size(window, monkeypatch):
     """"2-x-1" closed the dialog, lost the text and said why in the status
     bar; it now says so in the dialog, which stays open with the text."""
@@ -1303,3 +1318,18 @@ def test_reset_is_undone_with_the_training_it_dropped(window, qtbot):
     count = window.undo.stack.count()
     window.step("reset")
     assert window.stepper.index == 0 and window.undo.stack.count() == count
+
+
+def test_a_narrowed_window_puts_the_history_bar_on_a_row_of_its_own(window, qtbot):
+    """Resized from 1400 to 1024 px, the history slider and the sample
+    selector went behind the tool bar's » menu."""
+    bar = window.history_bar
+    assert not window.toolBarBreak(bar)
+    window.resize(1024, 768)
+    qtbot.wait(20)
+    assert window.toolBarBreak(bar)
+    for widget in (window.history_slider, window.sample_combo):
+        assert widget.isVisible() and widget.width() >= widget.minimumSizeHint().width()
+    window.resize(1400, 900)
+    qtbot.wait(20)
+    assert not window.toolBarBreak(bar)

@@ -451,3 +451,24 @@ def test_after_a_reset_the_landscape_fits_the_new_path(window, qtbot):
     window.refresh()
     assert len(plot.path.getData()[0]) > 50
     assert plot._range == trained_range
+
+
+def test_axes_name_parameters_as_the_notes_write_them(window):
+    """The axes read "w:x1->h1", the file's own key, where the notes write w with x1→h1 below."""
+    from bpsim.ui.plots.views import param_title
+    assert param_title("w:x1->h1") == "w<sub>x1→h1</sub>"
+    assert param_title("b:h1") == "b<sub>h1</sub>" and param_title("p:w") == "w"
+    trained(window, 3)
+    plot = window.plots.landscape
+    plot.choose("w:x1->h1", "b:o")
+    plot.settle()
+    axes = plot.plot.plotItem
+    assert axes.getAxis("bottom").labelText == "w<sub>x1→h1</sub>"
+    assert axes.getAxis("left").labelText == "b<sub>o</sub>"
+    window.plots.docks["tangent"].raise_()
+    tangent = window.plots.tangent
+    tangent.refresh()                              # its choices, once shown
+    tangent.param.setCurrentText("b:h1")
+    tangent.refresh(force=True)
+    assert tangent.plot.plotItem.getAxis("bottom").labelText == "b<sub>h1</sub>"
+    assert "∂C/∂b<sub>h1</sub>" in tangent.status.text()

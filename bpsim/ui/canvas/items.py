@@ -32,6 +32,8 @@ def fmt(x: float | None, digits: int) -> str:
 
 
 NAME_ABOVE = 20.0     # a gate's name, or "output": its centre above the node's top
+NUMBERS_DROP = 18.0   # a node's value: its centre beneath the node's bottom
+RING_OUT = 9.0        # how far the current node's ring reaches out of its outline
 
 
 class _Text(QGraphicsSimpleTextItem):
@@ -199,8 +201,11 @@ class NodeItem(_Hoverable, QGraphicsItem):
             self.sub.set(hint, QPointF(0, 11))
         if node.kind != "op":
             self.name.set("output" if self.is_output else "")
-        self.forward_text.set(self.forward_text.text(), QPointF(0, b.bottom() + 12))
-        self.backward_text.set(self.backward_text.text(), QPointF(0, b.bottom() + 29))
+        # beneath the ring that marks the current node (out to 9 px), which
+        # covered the top of its value
+        self.forward_text.set(self.forward_text.text(), QPointF(0, b.bottom() + NUMBERS_DROP))
+        self.backward_text.set(self.backward_text.text(),
+                               QPointF(0, b.bottom() + NUMBERS_DROP + 17))
         self.update()
 
     def set_output(self, is_output: bool) -> None:
@@ -233,7 +238,8 @@ class NodeItem(_Hoverable, QGraphicsItem):
         if self.mark == "current":
             painter.setPen(QPen(style.CURRENT, 8))
             painter.setBrush(Qt.NoBrush)
-            self._outline(painter, b.adjusted(-5, -5, 5, 5))
+            m = RING_OUT - 4                # the pen's half width beyond its line
+            self._outline(painter, b.adjusted(-m, -m, m, m))
         elif self.mark == "read":
             painter.setPen(QPen(style.READ, 3, Qt.DashLine))
             painter.setBrush(Qt.NoBrush)

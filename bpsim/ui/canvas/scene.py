@@ -23,7 +23,7 @@ from .labels import Place, gradient_drop, lines_of, place_labels
 
 CROWDED_EDGES = 30
 NUMBERS_HALF_WIDTH = 55      # half the width of a node's numbers beneath it
-NUMBERS_HEIGHT = 38          # and their two lines' height
+NUMBERS_HEIGHT = 44          # and how far down their two lines reach
 
 
 class NetworkScene(QGraphicsScene):

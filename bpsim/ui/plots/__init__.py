@@ -17,6 +17,17 @@ SLOW_VIEW_S = 0.25
 SLOW_EVERY = 8           # while running, one frame in this many shows a slow view
 
 
+OVER_PARAMETERS = ("loss", "landscape", "tangent")    # views of training, over parameters
+
+
+def _note(text: str) -> QLabel:
+    note = QLabel(text)
+    note.setAlignment(Qt.AlignCenter)
+    note.setWordWrap(True)
+    note.setStyleSheet(f"color: {style.MUTED.name()}")
+    return note
+
+
 class Plots:
     """The plot docks of a window, and refreshing the ones on screen.
 
@@ -76,14 +87,15 @@ class Plots:
             widget.plot.setViewportUpdateMode(QGraphicsView.FullViewportUpdate)
             # A network that cannot run has nothing to plot: a note in place of
             # the plot, not the last network's landscape left standing.
-            note = QLabel(window.tr("Nothing to plot: the network cannot run yet "
-                                    "(the explanation says why)."))
-            note.setAlignment(Qt.AlignCenter)
-            note.setWordWrap(True)
-            note.setStyleSheet(f"color: {style.MUTED.name()}")
             stack = self._stacks[name] = QStackedWidget()
             stack.addWidget(widget)
-            stack.addWidget(note)
+            stack.addWidget(_note(window.tr("Nothing to plot: the network cannot run yet "
+                                            "(the explanation says why).")))
+            if name in OVER_PARAMETERS:
+                # a circuit's cost never changes: empty axes said nothing
+                stack.addWidget(_note(window.tr(
+                    "Nothing to plot: this network has no parameters to train (a circuit). "
+                    "Its gradients are on the canvas and in the explanation.")))
             self.docks[name].setWidget(stack)
         flatten(window)
         window.scene.hover_changed.connect(self._on_hover)
@@ -110,8 +122,9 @@ class Plots:
         if not self.built:
             return
         session = self.window.workspace.session if self.window.workspace else None
-        for stack in self._stacks.values():
-            stack.setCurrentIndex(1 if session is None else 0)
+        for name, stack in self._stacks.items():
+            stack.setCurrentIndex(1 if session is None else
+                                  2 if name in OVER_PARAMETERS and not session.param_names else 0)
         if session is None:
             self.refresh_thumbnails()
             self._refreshed = ()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout,
 
 from ...engine.landscape import landscape
 from .. import style
-from .views import Marker, image_item, plot_widget, set_titles, status_line
+from .views import Marker, image_item, param_title, plot_widget, set_titles, status_line
 
 
 PATH_DOTS = 300     # the path's points get a dot each up to this many
@@ -348,7 +348,7 @@ class LandscapePlot(QWidget):
                                     "{3}").format(len(va), len(vb), scale, request["key"][0]))
         if request["names"] != self._labelled:    # a new label re-lays the axes out
             self._labelled = request["names"]
-            set_titles(self.plot, *request["names"])
+            set_titles(self.plot, *map(param_title, request["names"]))
 
     # --- every frame ------------------------------------------------------------------
 

@@ -1,6 +1,8 @@
 """The tangent view, the data view and the gradient flow."""
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -75,6 +77,15 @@ def image_item(colormap: str) -> pg.ImageItem:
     return image
 
 
+def param_title(name: str) -> str:
+    """A parameter as the notes write it, for an axis or a sentence:
+    "w:x1->h1" is w with x1→h1 below, "b:h1" b with h1 below, "p:w" is w."""
+    kind, _, rest = name.partition(":")
+    if kind == "p" or not rest:
+        return html.escape(rest or name)
+    return f"{kind}<sub>{html.escape(rest.replace('->', '→'))}</sub>"
+
+
 def set_titles(plot: pg.PlotWidget, bottom: str, left: str) -> None:
     """The axes' titles, laid out now: a paint before the next layout pass
     would draw them over the tick labels."""
@@ -124,6 +135,7 @@ class TangentPlot(QWidget):
         self.plot.addItem(self.point)
         self.plot.addItem(self.landing)
         self.status = QLabel()
+        self.status.setTextFormat(Qt.RichText)       # the parameter's subscript
         _frame(self, [QLabel(self.tr("parameter:")), self.param], self.plot, self.status)
         self.slope = None
         self._key = None
@@ -188,9 +200,9 @@ class TangentPlot(QWidget):
         self.landing.setData([p0 + step], [float(landed)])
         if name != self._labelled:     # a new label re-lays the axes out
             self._labelled = name
-            set_titles(self.plot, name, self.tr("cost (all training rows)"))
+            set_titles(self.plot, param_title(name), self.tr("cost (all training rows)"))
         self.status.setText(self.tr("slope ∂C/∂{0} = {1:.6g}; the step moves it by {2:.4g} "
-                                    "(η = {3:g})").format(name, self.slope, step,
+                                    "(η = {3:g})").format(param_title(name), self.slope, step,
                                                           session.settings.learning_rate))
         self.plot.scene().prepareForPaint()     # one paint, not two
 
