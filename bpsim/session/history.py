@@ -71,6 +71,12 @@ class History:
     def edits_at(self, iteration: int) -> dict[int, float]:
         return self._edits.get(iteration, {})
 
+    def changed_at(self, iteration: int) -> bool:
+        """Whether values or settings were set by hand after ``iteration``
+        steps (the last recorded cost was then taken before them)."""
+        return iteration in self._edits or \
+            any(k == iteration for k, _ in self._settings[1:])
+
     def next_change_after(self, iteration: int) -> int | None:
         """The first later iteration where a planned settings change or
         hand-set value takes effect (kept when going back and stepping again)."""

@@ -537,13 +537,23 @@ class MainWindow(FilesMixin, QMainWindow):
         labels["phase"].setText(self.tr("{0} · {1}/{2}").format(st.phase, st.index, st.total))
         labels["phase"].setToolTip("")
         # This iteration's cost once its cost micro-step is shown, else the last one's.
+        tip = ""
         if st.shown("cost"):
             cost = st.trace.cost
+            tip = self.tr("The cost of iteration {0}").format(st.iteration)
+        elif session.iteration and session.history.changed_at(session.iteration):
+            # taken before a value or setting changed by hand: not the cost now
+            cost = None
+            tip = self.tr("Changed since iteration {0}'s cost: the cost micro-step "
+                          "computes it anew.").format(session.iteration)
         else:
             costs = session.history.costs[:session.iteration]
             cost = costs[-1] if costs else None
+            if cost is not None:
+                tip = self.tr("The cost of iteration {0}").format(session.iteration)
         labels["cost"].setText(self.tr("cost —") if cost is None else
                                self.tr("cost {0:.6g}").format(cost))
+        labels["cost"].setToolTip(tip)
 
     def _update_history_slider(self) -> None:
         slider = self.history_slider

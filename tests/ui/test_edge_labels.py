@@ -265,3 +265,24 @@ def test_the_current_nodes_ring_leaves_its_value_clear(window):
     ink = QFontMetricsF(text.font()).tightBoundingRect(text.text())
     ink_top = text.pos().y() + QFontMetricsF(text.font()).ascent() + ink.top()
     assert ink_top >= node.body().bottom() + RING_OUT + 1
+
+
+def test_an_edges_two_numbers_share_one_white_patch(window):
+    """A slanting line showed beside the narrower number and through the
+    seam between the two patches (h1→o of XOR, in the backward pass)."""
+    window.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
+    window.step("phase")
+    window.step("phase")
+    window.step("phase")
+    both = [e for e in window.scene.edges.values() if e.label.text() and e.grad_label.text()]
+    assert len(both) == 6
+    for edge in both:
+        patch = edge.grad_label._ground.rect()
+        for text in (edge.label, edge.grad_label):
+            assert patch.contains(text.mapRectToParent(text.boundingRect())), edge.key
+        assert edge.label._ground.zValue() > edge.grad_label._ground.zValue()
+    window.step("iteration")                     # the next iteration: weights alone again
+    window.step("forward")
+    for edge in window.scene.edges.values():
+        if not edge.grad_label.text():
+            assert not edge.grad_label._ground.isVisible()

@@ -1333,3 +1333,24 @@ def test_a_narrowed_window_puts_the_history_bar_on_a_row_of_its_own(window, qtbo
     window.resize(1400, 900)
     qtbot.wait(20)
     assert not window.toolBarBreak(bar)
+
+
+def test_after_a_value_is_changed_the_status_bar_holds_no_stale_cost(window):
+    """It went on saying the last iteration's cost, taken before the change."""
+    window.open_path(XOR)
+    for _ in range(5):
+        window.step("iteration")
+    cost = window.status_labels["cost"]
+    assert cost.text() == f"cost {window.workspace.session.history.costs[-1]:.6g}"
+    assert cost.toolTip() == "The cost of iteration 5"
+    window.scene.edges["x1->h1"].setSelected(True)
+    window.refresh()
+    window.inspector.value.setText("2")
+    window.inspector.value.returnPressed.emit()
+    window.refresh()
+    assert cost.text() == "cost —" and "anew" in cost.toolTip()
+    window.step("phase")
+    window.step("phase")                        # the cost micro-step: the new cost
+    assert cost.text() == f"cost {window.stepper.trace.cost:.6g}"
+    window.step("iteration")
+    assert cost.text() == f"cost {window.workspace.session.history.costs[-1]:.6g}"

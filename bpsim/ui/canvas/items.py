@@ -80,7 +80,15 @@ class _Text(QGraphicsSimpleTextItem):
         self.setPos(self._anchor.x() - r.width() / 2, self._anchor.y() - r.height() / 2)
         if self._ground is not None:
             self._ground.setVisible(bool(text))
-            self._ground.setRect(r.translated(self.pos()).adjusted(-3, 0, 3, 0))
+            self._ground.setRect(self.own_ground())
+
+    def own_ground(self) -> QRectF:
+        """The white patch behind the text alone, in the parent's coordinates."""
+        return self.boundingRect().translated(self.pos()).adjusted(-3, 0, 3, 0)
+
+    def set_ground(self, rect: QRectF) -> None:
+        if self._ground is not None and rect != self._ground.rect():
+            self._ground.setRect(rect)
 
 
 class _Hoverable:
@@ -322,7 +330,7 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         self.head = QGraphicsPolygonItem(self)
         self.head.setPen(QPen(Qt.NoPen))
         self.label = _Text(self, 9.5, True, style.POSITIVE, ground=True)
-        self.label.setZValue(3)
+        self.label.setZValue(3.2)       # its ground (framed if negative) over the gradient's
         self.grad_label = _Text(self, 9.5, True, style.BACKWARD, ground=True)
         self.grad_label.setZValue(3)
         self.line = QLineF()
@@ -363,6 +371,11 @@ class EdgeItem(_Hoverable, QGraphicsItem):
     def _fit_bounds(self) -> None:
         """The edge is its line and its numbers: hovering or clicking the
         gradient beneath the line finds the edge too."""
+        if self.label.text() and self.grad_label.text():
+            # one white patch behind both numbers: a slanting line showed
+            # beside the narrower one and through the seam between them
+            self.grad_label.set_ground(
+                self.grad_label.own_ground().united(self.label.own_ground()))
         bounds = self._line_bounds
         for r in self._grounds():
             bounds = bounds.united(r)
