@@ -431,6 +431,22 @@ def test_the_loss_legend_names_only_the_curves_drawn(window):
     assert ("epoch mean" in names()) == (batch != "full")
 
 
+def test_the_first_epoch_means_are_dots(window):
+    """An epoch mean named in the legend was nowhere: one point, and no line."""
+    from bpsim.paths import examples_dir
+    window.open_path(examples_dir() / "sgd-versus-full-batch.bpsim.json")
+    for _ in range(3):
+        window.step("iteration")
+    window.plots.refresh()
+    loss = window.plots.loss
+    x, _ = loss.epoch.getData()
+    assert len(x) == 1 and loss.epoch.opts["symbol"] == "s"
+    window.workspace.session.train(2000)
+    window.workspace.stepper.after_run()
+    window.refresh()
+    assert len(loss.epoch.getData()[0]) > 40 and loss.epoch.opts["symbol"] is None
+
+
 def test_after_a_reset_the_landscape_fits_the_new_path(window, qtbot):
     """The auto range kept the old run's wide range and path after Reset."""
     session = trained(window, 400)

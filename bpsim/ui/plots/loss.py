@@ -56,6 +56,10 @@ class LossPlot(QWidget):
         self.train.setSymbolBrush(style.FORWARD)
         self.train.setSymbolSize(6)
         self._dotted = False
+        self._epoch_dotted = False
+        self.epoch.setSymbolPen(None)
+        self.epoch.setSymbolBrush("#2c3e50")
+        self.epoch.setSymbolSize(7)
         self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(style.CURRENT, width=2))
         self.plot.addItem(self.marker)
         self.log = QCheckBox(self.tr("log scale"))
@@ -120,6 +124,11 @@ class LossPlot(QWidget):
             if per_epoch:
                 self.epoch.setData([], [])
             else:
+                # the first epochs as dots too: one mean alone was no line at all
+                few = len(ends) <= DOTS_UP_TO
+                if few != self._epoch_dotted:
+                    self._epoch_dotted = few
+                    self.epoch.setSymbol("s" if few else None)
                 self.epoch.setData(ends, means)
             has_test = bool(np.isfinite(self._tests).any())
             self.test.setData(steps if has_test else [], self._tests if has_test else [])
