@@ -242,9 +242,9 @@ class MainWindow(FilesMixin, QMainWindow):
         dropped = (self.tr("the history's iteration {0} is dropped").format(first)
                    if first == length else
                    self.tr("the history's iterations {0}–{1} are dropped").format(first, length))
-        self.statusBar().showMessage(self.tr("{0} from iteration {1}: {2} and computed anew.")
-                                     .format(what or self.tr("Training on"), first, dropped),
-                                     10000)
+        self.statusBar().showMessage(self.tr(
+            "{0} from iteration {1}: {2}; stepping or running on computes them again.")
+            .format(what or self.tr("Training on"), first, dropped), 10000)
 
     def rewind_to(self, iteration: int) -> None:
         if self.stepper is None or iteration == self.stepper.session.iteration:

@@ -965,7 +965,8 @@ def test_stepping_on_from_a_rewound_iteration_says_the_later_history_is_replaced
     window.step("iteration")                    # its update taken: a new history from 3
     assert window.stepper.session.history.length == 3
     assert window.statusBar().currentMessage() == \
-        "Training on from iteration 3: the history's iterations 3–5 are dropped and computed anew."
+        "Training on from iteration 3: the history's iterations 3–5 are dropped; stepping or " \
+        "running on computes them again."
     window.step("iteration")                    # at the end of the history: nothing to say
     assert "dropped" not in window.statusBar().currentMessage()
 
@@ -981,8 +982,8 @@ def test_a_change_at_a_rewound_iteration_says_what_it_drops(window):
     assert window.push(SetSection("training", training, "learning_rate"))
     assert window.workspace.session.history.length == 3
     assert window.statusBar().currentMessage() == ("The change applies from iteration 4: "
-                                                   "the history's iterations 4–6 are dropped "
-                                                   "and computed anew.")
+                                                   "the history's iterations 4–6 are dropped; "
+                                                   "stepping or running on computes them again.")
     window.statusBar().clearMessage()
     window.step("iteration")                    # at the end now: an edit drops nothing
     window.inspector.show_selection()
@@ -1057,7 +1058,15 @@ def test_tooltips_and_inspector_say_whose_numbers_they_show(window):
     assert scene.nodes["h1"].backward_text.text().startswith("δ ")
     scene.nodes["h1"].setSelected(True)
     window.refresh()
-    assert f"sample {rows[1]} of the batch's 4" in window.inspector.numbers.text()
+    numbers = window.inspector.numbers.text()
+    assert f"sample {rows[1]} of the batch's 4" in numbers
+    assert "<b>h1</b>" not in numbers and ">h1</b>" in window.inspector.title.text()
+    # the term an edge sends back: whose it is, in words (it read "term: values: mean…")
+    tip = scene.tip_for(scene.edges["h1->o"])
+    assert f"chain-rule term sent back to h1 = " in tip and f"(sample {rows[1]})" in tip
+    window.set_sample(0)
+    tip = scene.tip_for(scene.edges["h1->o"])
+    assert "(the batch's sum)" in tip and "term:" not in tip
 
 
 @pytest.mark.parametrize("size", [(1024, 768), (1366, 768)])
@@ -1354,3 +1363,24 @@ def test_after_a_value_is_changed_the_status_bar_holds_no_stale_cost(window):
     assert cost.text() == f"cost {window.stepper.trace.cost:.6g}"
     window.step("iteration")
     assert cost.text() == f"cost {window.workspace.session.history.costs[-1]:.6g}"
+
+
+@pytest.mark.parametrize("name", ["sgd-versus-full-batch", "circle-with-test-split"])
+def test_the_data_fields_hold_the_data_in_use(window, name):
+    """They held their defaults (xor, 200, 0.1, no test rows): pressing
+    "Use generated data" to change the noise swapped the data for XOR."""
+    window.open_path(examples_dir() / f"{name}.bpsim.json")
+    window.refresh()
+    data = window.workspace.document.data
+    panel = window.training
+    assert panel.test_fraction.value() == pytest.approx(data.test_fraction)
+    if data.generator is not None:
+        assert panel.generator.currentText() == data.generator
+        assert panel.samples.value() == data.samples
+        assert panel.noise.value() == pytest.approx(data.noise)
+        panel.noise.setValue(data.noise + 0.05)
+        panel.use_generator()
+        new = window.workspace.document.data
+        assert (new.generator, new.samples, new.test_fraction, new.seed) == \
+            (data.generator, data.samples, data.test_fraction, data.seed)
+        assert new.noise == pytest.approx(data.noise + 0.05)

@@ -280,20 +280,22 @@ class NetworkScene(QGraphicsScene):
         except KeyError:
             return None
 
-    def tip_for(self, item) -> str:
+    def tip_for(self, item, named: bool = True) -> str:
         """All the numbers of a node or edge, as rich text (built when asked:
-        hovering, or the inspector)."""
+        hovering, or the inspector, whose title names it: not ``named``)."""
         if isinstance(item, NodeItem):
-            return self._node_tip(item.node_id, item.numbers)
-        return self._edge_tip(item.key, item.numbers or
-                              EdgeDisplay(weight=self._weight_of(item.key)))
+            rows = self._node_tip(item.node_id, item.numbers)
+        else:
+            rows = self._edge_tip(item.key, item.numbers or
+                                  EdgeDisplay(weight=self._weight_of(item.key)))
+        return "<br>".join(rows if named else rows[1:])
 
     @property
     def shown_as(self) -> str:
         """Whose numbers the nodes show, in words ("" for a batch of one)."""
         return self._display.shown_as if self._display else ""
 
-    def _node_tip(self, nid: str, nd) -> str:
+    def _node_tip(self, nid: str, nd) -> list[str]:
         node = self.document.node(nid)
         rows = [f"<b>{html.escape(node.label or nid)}</b> ({node.kind}"
                 + (f", {node.activation or 'identity'}" if node.kind == "neuron" else "")
@@ -310,9 +312,9 @@ class NetworkScene(QGraphicsScene):
                     rows.append(f"<span style='color:{color}'>{label} = {fmt(value, 6)}</span>")
             if self.shown_as and len(rows) > 1:
                 rows.append(f"<i>{self.shown_as}</i>")
-        return "<br>".join(rows)
+        return rows
 
-    def _edge_tip(self, key: str, ed) -> str:
+    def _edge_tip(self, key: str, ed) -> list[str]:
         src, dst = key.split("->")
         rows = [f"<b>{html.escape(src)} → {html.escape(dst)}</b>"]
         if ed.weight is not None:
@@ -321,10 +323,12 @@ class NetworkScene(QGraphicsScene):
         if ed.grad is not None:
             rows.append(f"<span style='color:#1e8449'>∂C/∂w = {fmt(ed.grad, 6)}{whole}</span>")
         if ed.term is not None:
-            rows.append(f"<span style='color:#1e8449'>term sent back = {fmt(ed.term, 6)}</span>")
-            if self.shown_as:
-                rows.append(f"<i>term: {self.shown_as}</i>")
-        return "<br>".join(rows)
+            shown = self._display
+            whose = "" if shown is None or shown.rows <= 1 else \
+                " (the batch's sum)" if shown.summed else f" (sample {shown.sample})"
+            rows.append(f"<span style='color:#1e8449'>chain-rule term sent back to "
+                        f"{html.escape(src)} = {fmt(ed.term, 6)}{whose}</span>")
+        return rows
 
     # --- focus and hover ------------------------------------------------------------
 

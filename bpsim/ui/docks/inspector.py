@@ -67,7 +67,7 @@ class InspectorPanel(QWidget):
             self._row(self.label, True)
             if not self.label.hasFocus():
                 self.label.setText(node.label or "")
-            self.numbers.setText(shown.tip_for(shown.nodes[node.id]))
+            self.numbers.setText(shown.tip_for(shown.nodes[node.id], named=False))
         elif len(edges) == 1 and not nodes:
             src, dst = edges[0]
             edge = doc.edge(src, dst)
@@ -82,7 +82,7 @@ class InspectorPanel(QWidget):
             if into_neuron and not self.value.hasFocus():
                 value = win.workspace.value_of(f"w:{src}->{dst}", edge.weight)
                 self._show_value(value)
-            self.numbers.setText(shown.tip_for(shown.edges[f"{src}->{dst}"]))
+            self.numbers.setText(shown.tip_for(shown.edges[f"{src}->{dst}"], named=False))
         else:
             self._target = None
             self.title.setText(self.tr("Select a node or an edge to see its numbers.")

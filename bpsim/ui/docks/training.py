@@ -242,7 +242,19 @@ class TrainingPanel(QScrollArea):
             self.epsilon.setText("" if s.epsilon is None else f"{s.epsilon:g}")
         self.max_steps.setValue(s.max_steps or 0)
         self.data_label.setText(self._describe_data(ws))
+        self._show_data_fields(doc.data)
         self._filling = False
+
+    def _show_data_fields(self, data) -> None:
+        """The generator's fields hold the data in use (they held their
+        defaults, and "Use generated data" then swapped a line for XOR)."""
+        if data is None:
+            return
+        self.test_fraction.setValue(data.test_fraction or 0.0)
+        if data.generator is not None and data.rows is None and data.csv is None:
+            self.generator.setCurrentText(data.generator)
+            self.samples.setValue(data.samples)
+            self.noise.setValue(data.noise)
 
     def show_activation(self) -> None:
         """The activation of the neurons Apply is for (the selected, else the
@@ -353,9 +365,12 @@ class TrainingPanel(QScrollArea):
         inputs = [n.id for n in doc.nodes if n.kind == "input"][:n_inputs]
         needs_targets = LOSSES[doc.loss.kind].needs_targets
         loss_hinge = doc.loss.kind in ("hinge", "perceptron")
+        # generated data keeps its own seed (the same points, a new noise)
+        seed = doc.data.seed if doc.data is not None and doc.data.generator else \
+            doc.training.seed
         data = Data(inputs, list(doc.outputs) if needs_targets else [], generator=name,
                     samples=self.samples.value(), noise=self.noise.value(),
-                    seed=doc.training.seed,
+                    seed=seed,
                     labels="pm1" if loss_hinge and name in TWO_INPUT_GENERATORS else "01",
                     test_fraction=round(self.test_fraction.value(), 3))
         self.window.push(SetSection("data", data))

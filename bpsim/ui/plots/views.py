@@ -201,9 +201,12 @@ class TangentPlot(QWidget):
         if name != self._labelled:     # a new label re-lays the axes out
             self._labelled = name
             set_titles(self.plot, param_title(name), self.tr("cost (all training rows)"))
-        self.status.setText(self.tr("slope ∂C/∂{0} = {1:.6g}; the step moves it by {2:.4g} "
-                                    "(η = {3:g})").format(param_title(name), self.slope, step,
-                                                          session.settings.learning_rate))
+        # at the value now, over every training row: once an update is shown,
+        # the next iteration's slope, not the one on the canvas
+        self.status.setText(self.tr("at {0} now, over all training rows: slope ∂C/∂{0} = "
+                                    "{1:.6g}; the next update moves it by {2:.4g} (η = {3:g})")
+                            .format(param_title(name), self.slope, step,
+                                    session.settings.learning_rate))
         self.plot.scene().prepareForPaint()     # one paint, not two
 
 
