@@ -174,9 +174,12 @@ def build_actions(win) -> None:
     win.history_slider.setToolTip(tr("Rewind to any earlier iteration"))
     win.history_slider.valueChanged.connect(win.rewind_to)
     bar.addWidget(win.history_slider)
+    # iterations done, beside the status bar's "iteration n" (the one shown, from 1)
     win.history_label = QLabel("0/0")
+    win.history_label.setToolTip(tr("Iterations done / in the history"))
     win.history_label.setFixedSize(    # fixed: a new number must not re-lay the window out
-        win.history_label.fontMetrics().horizontalAdvance("9999999/9999999") + 6,
+        win.history_label.fontMetrics().horizontalAdvance(tr("{0}/{1} done").format(
+            9999999, 9999999)) + 6,
         win.history_label.sizeHint().height())
     bar.addWidget(win.history_label)
     bar.addSeparator()

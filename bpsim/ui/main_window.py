@@ -565,7 +565,8 @@ class MainWindow(FilesMixin, QMainWindow):
             slider.setRange(0, st.session.history.length)
             slider.setValue(st.session.iteration)
         slider.blockSignals(False)
-        self.history_label.setText(f"{slider.value()}/{slider.maximum()}")
+        self.history_label.setText(self.tr("{0}/{1} done").format(slider.value(),
+                                                                   slider.maximum()))
 
     def _update_sample_choices(self) -> None:
         combo = self.sample_combo

@@ -1,4 +1,5 @@
 """Edge labels go where they cover the least, and step back where they can't."""
+import pytest
 from bpsim.paths import examples_dir
 from PySide6.QtCore import QLineF
 from PySide6.QtWidgets import QApplication
@@ -286,3 +287,25 @@ def test_an_edges_two_numbers_share_one_white_patch(window):
     for edge in window.scene.edges.values():
         if not edge.grad_label.text():
             assert not edge.grad_label._ground.isVisible()
+
+
+def test_arrowheads_into_the_current_node_stop_at_its_ring(window):
+    """The ring round the node being computed covered the heads of the edges
+    bringing it the values it reads."""
+    from PySide6.QtCore import QLineF
+    from bpsim.ui.canvas.items import RING_OUT
+    window.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
+    scene = window.scene
+    edge = scene.edges["h1->o"]
+    radius = scene.nodes["o"].body().height() / 2
+
+    def tip_distance() -> float:
+        tip = edge.mapToScene(edge.head.polygon()[0])
+        return QLineF(tip, scene.nodes["o"].scenePos()).length()
+    assert tip_distance() == pytest.approx(radius, abs=0.5)
+    while window.stepper.micro is None or window.stepper.micro.node != "o":
+        window.step("forward")
+    assert scene.nodes["o"].mark == "current"
+    assert tip_distance() == pytest.approx(radius + RING_OUT, abs=0.5)
+    window.step("forward")                       # on to the cost: the head comes back
+    assert tip_distance() == pytest.approx(radius, abs=0.5)

@@ -1384,3 +1384,19 @@ def test_the_data_fields_hold_the_data_in_use(window, name):
         assert (new.generator, new.samples, new.test_fraction, new.seed) == \
             (data.generator, data.samples, data.test_fraction, data.seed)
         assert new.noise == pytest.approx(data.noise + 0.05)
+
+
+def test_the_history_counts_iterations_done_beside_the_one_shown(window):
+    """"iteration 1" in the status bar beside "0/0" in the history read as
+    two counts of one moment: the history now says what it counts."""
+    window.open_path(XOR)
+    window.refresh()
+    assert window.history_label.text() == "0/0 done"
+    assert window.status_labels["iteration"].text() == "iteration 1"
+    for _ in range(3):
+        window.step("iteration")
+    window.rewind_to(1)                         # iteration 1 shown whole: 1 done
+    assert window.history_label.text() == "1/3 done" and window.stepper.complete
+    assert window.status_labels["iteration"].text() == "iteration 1"
+    assert window.history_label.width() >= \
+        window.history_label.fontMetrics().horizontalAdvance("9999999/9999999 done")

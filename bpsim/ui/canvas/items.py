@@ -235,8 +235,13 @@ class NodeItem(_Hoverable, QGraphicsItem):
         self.forward_text.set(forward)
         self.backward_text.set(backward)
         if mark != self.mark:
+            was_current = self.mark == "current"
             self.mark = mark
             self.update()
+            if was_current or mark == "current":
+                for edge in self.edges:
+                    if edge.dst is self:
+                        edge._place_arrow()
 
     # --- painting --------------------------------------------------------------
 
@@ -438,7 +443,10 @@ class EdgeItem(_Hoverable, QGraphicsItem):
             self.head.setPolygon(QPolygonF())
             return
         angle = math.atan2(-line.dy(), line.dx())
-        tip = line.p2()
+        # into the node being computed: the head points at its ring, which
+        # covered it (the values read come in along these edges)
+        back = RING_OUT if self.dst.mark == "current" else 0.0
+        tip = line.pointAt(max(0.0, 1 - back / line.length()))
         size = 9 + self._pen_width
         left = tip - QPointF(math.cos(angle - math.pi / 7) * size,
                              -math.sin(angle - math.pi / 7) * size)
@@ -446,7 +454,7 @@ class EdgeItem(_Hoverable, QGraphicsItem):
                               -math.sin(angle + math.pi / 7) * size)
         # the shaft stops inside the head, so a thick line leaves no blunt end
         shaft = QPainterPath(line.p1())
-        shaft.lineTo(line.pointAt(max(0.0, 1 - size / 2 / line.length())))
+        shaft.lineTo(line.pointAt(max(0.0, 1 - (back + size / 2) / line.length())))
         self.shaft.setPath(shaft)
         self.head.setPolygon(QPolygonF([tip, left, right]))
 

@@ -344,8 +344,13 @@ class LandscapePlot(QWidget):
             self.contours.append(iso)
         self.contours[0].setPath(path)
         scale = " (log₁₀ of cost − min)" if logged else ""
-        self.status.setText(self.tr("cost over {0}×{1} grid{2}; others held at iteration "
-                                    "{3}").format(len(va), len(vb), scale, request["key"][0]))
+        # the values after that many iterations: said so, it cannot read as
+        # the status bar's "iteration n", the one being stepped through (n + 1)
+        done = request["key"][0]
+        after = (self.tr("others as after 1 iteration") if done == 1 else
+                 self.tr("others as after {0} iterations").format(done))
+        self.status.setText(self.tr("cost over {0}×{1} grid{2}; {3}").format(
+            len(va), len(vb), scale, after))
         if request["names"] != self._labelled:    # a new label re-lays the axes out
             self._labelled = request["names"]
             set_titles(self.plot, *map(param_title, request["names"]))
