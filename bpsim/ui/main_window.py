@@ -257,6 +257,13 @@ class MainWindow(FilesMixin, QMainWindow):
         if self._run_timer.isActive():
             self.stop_running()
         elif self.stepper is not None:
+            if not self.stepper.session.param_names:
+                # a run would count iterations of the same numbers
+                self.statusBar().showMessage(self.tr(
+                    "Nothing to train: this network has no parameters (a circuit). → and ← "
+                    "step through its passes."), 10000)
+                self.actions["run"].setChecked(False)
+                return
             if self._steps_left() == 0:
                 self.statusBar().showMessage(self.tr(
                     "Max steps ({0}) reached: raise or clear Max steps in the Training "

@@ -1400,3 +1400,14 @@ def test_the_history_counts_iterations_done_beside_the_one_shown(window):
     assert window.status_labels["iteration"].text() == "iteration 1"
     assert window.history_label.width() >= \
         window.history_label.fontMetrics().horizontalAdvance("9999999/9999999 done")
+
+
+def test_a_circuit_is_not_run(window):
+    """Run on a circuit counted iterations of the same numbers (cost −12 each)."""
+    window.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
+    window.toggle_run()
+    assert not window.running and not window.actions["run"].isChecked()
+    assert "no parameters" in window.statusBar().currentMessage()
+    assert window.workspace.session.iteration == 0
+    window.step("forward")                        # stepping its passes still works
+    assert window.stepper.index == 1
