@@ -77,6 +77,7 @@ class Line:
 class Explanation:
     title: str
     lines: tuple[Line, ...]
+    more: int = 0          # lines left out (``max_lines``)
 
 
 class Numbers:
@@ -292,11 +293,16 @@ def _param_symbol(n: Notation, name: str) -> str:
     return n.escape(rest)
 
 
-def explain_update(step: UpdateStep, n: Notation, num: Numbers) -> Explanation:
+def explain_update(step: UpdateStep, n: Notation, num: Numbers,
+                   max_lines: int | None = None) -> Explanation:
     rule = {"gd": "p − η·g", "momentum": "p − η·v,  v = μ·v + g",
             "adam": f"p − η·{n.hat('m')}/(√{n.hat('v')} + ε)"}[step.optimizer]
     lines = []
-    for k, name in enumerate(step.names):
+    shown = len(step.names)
+    if max_lines is not None and shown > max_lines + 2:
+        # "… and 1 more" in place of the one line it stands for would hide it
+        shown = max_lines
+    for k, name in enumerate(step.names[:shown]):
         p = _param_symbol(n, name)
         direction = step.grads[k] if step.direction is None else step.direction[k]
         after = "not applied (diverged)" if step.after is None else num.scalar(step.after[k])
@@ -306,13 +312,17 @@ def explain_update(step: UpdateStep, n: Notation, num: Numbers) -> Explanation:
     if not step.names:
         return Explanation("Update: no parameters to update", ())
     return Explanation(f"Update: {step.optimizer}, η = {num.scalar(step.learning_rate)}",
-                       tuple(lines))
+                       tuple(lines), len(step.names) - shown)
 
 
 def explain(step, kinds: dict[str, str], notation: Notation = TEXT,
-            numbers: Numbers | None = None, loss_kind: str | None = None) -> Explanation:
+            numbers: Numbers | None = None, loss_kind: str | None = None,
+            max_lines: int | None = None) -> Explanation:
     """Any micro-step; ``kinds`` maps node ids to their kinds; ``loss_kind``,
-    the document's loss, names the output's gradient ("none": a circuit)."""
+    the document's loss, names the output's gradient ("none": a circuit).
+    ``max_lines``: an update of more than that and two parameters explains
+    the first ``max_lines`` and counts the rest (a big network's update has
+    hundreds; the window shows a dozen, and writing them all cost ms)."""
     num = numbers or Numbers()
     if isinstance(step, ForwardStep):
         return explain_forward(step, notation, num, kinds)
@@ -320,7 +330,7 @@ def explain(step, kinds: dict[str, str], notation: Notation = TEXT,
         return explain_cost(step, notation, num, kinds)
     if isinstance(step, BackwardStep):
         return explain_backward(step, notation, num, kinds, loss_kind)
-    return explain_update(step, notation, num)
+    return explain_update(step, notation, num, max_lines)
 
 
 def render_text(expl: Explanation, number: int | None = None) -> str:

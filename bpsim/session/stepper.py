@@ -53,8 +53,21 @@ class Stepper:
 
     def refresh(self) -> None:
         """Start the next iteration's walk from the session's current state."""
-        self.trace = self.session.preview()
+        self.trace = self._trace_ahead()
         self.index = 0
+
+    def _trace_ahead(self) -> IterationTrace:
+        """The next iteration traced from the session as it is now.  A
+        complete iteration's arrow to the next update (``next_update``)
+        traced it already: taken from there, the next micro-step does not
+        pass over the whole batch a second time."""
+        s = self.session
+        ahead = getattr(self, "_ahead", None)
+        self._ahead = None
+        if ahead is not None and ahead[0] is s.state and ahead[1] is s.trainer \
+                and ahead[2] == s.settings:
+            return ahead[3]
+        return s.preview()
 
     def forward(self) -> bool:
         """One micro-step on; False when nothing can follow (a diverged step)."""
@@ -133,9 +146,10 @@ class Stepper:
             self._next = (update.names, update.before, update.after)
         else:
             s = self.session
-            result = s.trainer.step(s.state, s.settings)
-            self._next = (update.names, s.trainer.named(result.before.theta),
-                          None if result.diverged else s.trainer.named(result.after.theta))
+            trace = s.preview()
+            self._ahead = (s.state, s.trainer, s.settings, trace)
+            nxt = trace.steps[-1]
+            self._next = (nxt.names, nxt.before, nxt.after)
         self._next_key = key
         return self._next
 

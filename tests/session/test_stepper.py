@@ -317,3 +317,42 @@ def test_a_batch_shows_its_gradients_summed_so_a_delta_is_its_bias_gradient():
     one = display(st, doc_edges, sample=2)
     assert not one.summed
     assert one.nodes["h1"].dz == back["h1"].dz[2] and one.nodes["h1"].out == fwd["h1"].out[2]
+
+
+def test_an_update_explained_up_to_max_lines_writes_those_and_counts_the_rest():
+    from bpsim.session.explain import HTML, Numbers, explain
+    st = Stepper(Session.from_loaded(load(examples_dir() / "circle-with-test-split.bpsim.json")))
+    st.finish_iteration()
+    kinds = {n.id: n.kind for n in st.session.document.nodes}
+    every = explain(st.micro, kinds, HTML, Numbers())
+    n = len(st.micro.names)
+    assert n > 6 and len(every.lines) == n and every.more == 0
+    some = explain(st.micro, kinds, HTML, Numbers(), max_lines=4)
+    assert some.lines == every.lines[:4] and some.more == n - 4
+    # two lines more than max_lines are written, not counted as "2 more"
+    assert explain(st.micro, kinds, HTML, Numbers(), max_lines=n - 2).lines == every.lines
+
+
+def test_the_next_updates_arrow_traces_the_next_iteration_once():
+    """A complete iteration's arrow to the next update traces that
+    iteration; its first micro-step takes that trace (a second pass over
+    the batch cost ms), unless the session moved on since."""
+    st = xor_stepper()
+    st.finish_iteration()
+    names, before, after = st.next_update()
+    ahead = st._ahead[3]
+    calls = []
+    preview = st.session.preview
+    st.session.preview = lambda: calls.append(1) or preview()
+    st.forward()
+    assert st.trace is ahead and calls == [] and st.index == 1
+    fresh = preview()
+    assert fresh.cost == st.trace.cost
+    np.testing.assert_array_equal(fresh.steps[-1].after, after)
+    np.testing.assert_array_equal(st.trace.steps[-1].before, before)
+    st.finish_iteration()
+    st.next_update()
+    st.session.set_value("w:x1->h1", 0.25)        # a value changed: traced anew
+    calls.clear()
+    st.forward()
+    assert calls == [1] and st.trace.steps[-1].before[names.index("w:x1->h1")] == 0.25

@@ -13,6 +13,20 @@ from ...session.vectorized import vectorized_html
 MAX_LINES = 12
 PHASE_COLOR = {"forward": "#c0392b", "cost": "#c0392b", "backward": "#1e8449",
                "update": "#2c5aa0"}
+_INDENT = "margin-top:0;margin-bottom:0;margin-left:26px"
+# The paragraphs' looks as classes of the document's style sheet, not as
+# style attributes: Qt parses an attribute anew for every paragraph, and a
+# backward step's dozen lines took twice as long to set and paint.
+STYLE_SHEET = "".join([
+    "p.head {font-size:11pt;color:#555}",
+    "p.more {font-size:12pt;color:#555}",
+    "p.eq {font-size:16pt;margin-top:0;margin-bottom:0}",
+    "p.one {font-size:16pt;margin-top:0;margin-bottom:10px}",
+    f"p.mid {{font-size:15pt;{_INDENT}}}",
+    *(f"p.title_{phase} {{font-size:15pt;color:{color}}}"
+      f"p.res_{phase} {{font-size:16pt;color:{color};{_INDENT};margin-bottom:10px}}"
+      f"span.res_{phase} {{color:{color}}}" for phase, color in PHASE_COLOR.items()),
+])
 
 
 class ExplanationPanel(QWidget):
@@ -24,6 +38,7 @@ class ExplanationPanel(QWidget):
         # only as needed it is laid out twice (without the bar, then with
         # it): half the cost of a step's explanation.
         self.text.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOn)
+        self.text.document().setDefaultStyleSheet(STYLE_SHEET)
         self.vectorized = QCheckBox(self.tr("Show the vectorized form (layered networks)"))
         self.vectorized.toggled.connect(lambda _: self.refresh())
         layout = QVBoxLayout(self)
@@ -78,42 +93,35 @@ class ExplanationPanel(QWidget):
                     f"<p style='font-size:12pt'>{html.escape(workspace.problem or '')}</p>")
         stepper = workspace.stepper
         kinds = {n.id: n.kind for n in workspace.document.nodes}
-        head = (f"<p style='font-size:11pt;color:#555'>"
-                f"{self.tr('Iteration')} {stepper.iteration} · "
+        head = (f"<p class='head'>{self.tr('Iteration')} {stepper.iteration} · "
                 f"{self.tr('micro-step')} {stepper.index}/{stepper.total}</p>")
         micro = stepper.micro
         num = Numbers(digits=digits, sample=sample, minus="−")
-        expl = explain(micro, kinds, HTML, num, workspace.document.loss.kind)
-        color = PHASE_COLOR.get(micro.phase, "#1c2833")
-        rows = [head, f"<p style='font-size:15pt;color:{color}'><b>{html.escape(expl.title)}"
-                      f"</b></p>"]
+        expl = explain(micro, kinds, HTML, num, workspace.document.loss.kind, MAX_LINES)
+        phase = micro.phase if micro.phase in PHASE_COLOR else "forward"
+        rows = [head, f"<p class='title_{phase}'><b>{html.escape(expl.title)}</b></p>"]
         lines = expl.lines
         # a big network's update: the table has the rest (but "… and 1 more"
         # in place of the one line it stands for hid a 2-3-1's last bias)
+        more = expl.more
         if len(lines) > MAX_LINES + 2:
-            more = len(lines) - MAX_LINES
+            more += len(lines) - MAX_LINES
             lines = lines[:MAX_LINES]
-        else:
-            more = 0
         # Paragraphs with a hanging indent, not a table: a table's layout costs
         # twice as much, and the text is laid out anew at every micro-step.
-        indent = "margin-top:0;margin-bottom:0;margin-left:26px"
         for line in lines:
             # symbols (rich text), then numbers and result (plain): what repeats is left out
             parts = [p if p is line.symbols else html.escape(p) for p in line.parts()] or [""]
             if len(parts) == 1:     # an input's value: one line, the result
-                rows.append(f"<p style='font-size:16pt;margin-top:0;margin-bottom:10px'>"
-                            f"{line.what} {line.relation} "
-                            f"<b><span style='color:{color}'>{parts[0]}</span></b></p>")
+                rows.append(f"<p class='one'>{line.what} {line.relation} "
+                            f"<b><span class='res_{phase}'>{parts[0]}</span></b></p>")
                 continue
-            rows.append(f"<p style='font-size:16pt;margin-top:0;margin-bottom:0'>{line.what} "
-                        f"{line.relation} {parts[0]}</p>")
+            rows.append(f"<p class='eq'>{line.what} {line.relation} {parts[0]}</p>")
             for part in parts[1:-1]:
-                rows.append(f"<p style='font-size:15pt;{indent}'>= {part}</p>")
-            rows.append(f"<p style='font-size:16pt;color:{color};{indent};"
-                        f"margin-bottom:10px'><b>= {parts[-1]}</b></p>")
+                rows.append(f"<p class='mid'>= {part}</p>")
+            rows.append(f"<p class='res_{phase}'><b>= {parts[-1]}</b></p>")
         if more:
-            rows.append("<p style='font-size:12pt;color:#555'>"
+            rows.append("<p class='more'>"
                         + self.tr("… and {0} more: see the Parameters dock.").format(more)
                         + "</p>")
         if self.vectorized.isChecked():

@@ -403,14 +403,18 @@ class LandscapePlot(QWidget):
         session = ws.session
         self.set_names(session.param_names)
         names = (self.a.currentText(), self.b.currentText())
-        # running in it too: a run's last grid was coarse, or skipped as too
-        # soon after the one before; Pause asks for the grid at rest
-        key = (names, id(session.state), session.history.version, id(ws.stepper.trace),
-               ws.stepper.complete, self.window.running)
+        usable = len(set(names)) == 2 and "" not in names
+        start, step = self.next_step(ws.stepper, names) if usable else (None, None)
+        # What is drawn, not which trace it came from: the first micro-step of
+        # an iteration traces it anew, and its update is the arrow the last
+        # one showed (redrawn, it cost 3 ms at the start of every iteration).
+        # Running is in it too: a run's last grid was coarse, or skipped as
+        # too soon after the one before; Pause asks for the grid at rest.
+        key = (names, id(session.state), session.history.version,
+               None if start is None else (*start, *step), self.window.running)
         if key == self._shown:
             return          # nothing moved since the last frame
         self._shown = key
-        usable = len(set(names)) == 2 and "" not in names
         for item in (self.image, self.path, self.point, self.arrow, self.arrow_line):
             item.setVisible(usable)
         if not usable:
@@ -431,7 +435,6 @@ class LandscapePlot(QWidget):
             step = -(-len(older) // (PATH_POINTS // 2))
             shown = np.concatenate([older[::step], recent])
         self.path.setData(shown[:, 0], shown[:, 1])
-        start, step = self.next_step(ws.stepper, names)
         end = start + step
         self.point.move_to(start[0], start[1])
         self.arrow_line.setData([start[0], end[0]], [start[1], end[1]])
