@@ -10,12 +10,26 @@ the replayed numbers are identical.  With the defaults a 100 000-step run of a
 """
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..engine import Settings, TrainState
+
+
+RISE_RUN = 5         # rises in a row, each iteration's (or epoch's) cost above the one before,
+RISE_FACTOR = 2.0    # to this many times the lowest cost before them: a run diverging
+RISE_WALK = 10_000   # costs looked back over at most (a frame's work stays small)
+
+
+@dataclass(frozen=True)
+class Rise:
+    """A cost climbing as a run that diverges does (``History.rise``)."""
+    run: int             # rises in a row up to the last cost (RISE_WALK at most)
+    factor: float        # the last cost over the one the climb started from
+    per_epoch: bool      # counted over the means of whole epochs
 
 
 @dataclass
@@ -48,6 +62,45 @@ class History:
     def length(self) -> int:
         """The number of iterations recorded."""
         return len(self.costs)
+
+    def rise(self, upto: int) -> Rise | None:
+        """Whether the cost up to iteration ``upto`` climbs as a diverging run
+        does, before it overflows: ``RISE_RUN`` rises in a row at least, to
+        ``RISE_FACTOR`` times the cost the climb started from.  With several
+        steps an epoch, the means of whole epochs are compared (a mini-batch's
+        cost goes up and down by itself; the epoch under way is left out)."""
+        # two or more steps an epoch: of any three steps in a row, two share one
+        tail = self.epochs[max(0, upto - 3):upto]
+        per_epoch = len(set(tail)) < len(tail)
+        values = self._epoch_means_back(upto) if per_epoch else \
+            (self.costs[k] for k in range(upto - 1, max(-1, upto - 1 - RISE_WALK), -1))
+        last = base = next(values, None)
+        run = 0
+        for value in values:         # from the last cost back, while each rose
+            if not (math.isfinite(base) and value < base):
+                break
+            base = value
+            run += 1
+        if run < RISE_RUN or not (base > 0 and last >= RISE_FACTOR * base):
+            return None
+        return Rise(run, last / base, per_epoch)
+
+    def _epoch_means_back(self, upto: int):
+        """The mean cost of each whole epoch before iteration ``upto``, the
+        latest first, over at most ``RISE_WALK`` steps."""
+        costs, epochs = self.costs, self.epochs
+        lo = max(0, upto - RISE_WALK)
+        end = upto
+        while end > lo and epochs[end - 1] == epochs[upto - 1]:
+            end -= 1                              # the epoch under way
+        while end > lo:
+            start = end
+            while start > lo and epochs[start - 1] == epochs[end - 1]:
+                start -= 1
+            if start == lo and lo > 0:
+                return                            # cut short by the walk's limit
+            yield math.fsum(costs[start:end]) / (end - start)
+            end = start
 
     def settings_at(self, iteration: int) -> Settings:
         """The settings used by the step that starts after ``iteration`` steps."""

@@ -42,6 +42,19 @@ FRAME_ALLOWANCE = (16, 48)     # px a window frame takes, reckoned before there 
 TOOL_BARS_ON_ONE_ROW = 1250  # px of window the steps and the history bar need side by side
 
 
+def times(factor: float) -> str:
+    """A ratio as a reader takes it in: 6.27, 1 020, 262 144, 3.1·10⁹."""
+    if factor < 100:
+        return f"{factor:.3g}"
+    if factor < 1e6:
+        return f"{factor:,.0f}".replace(",", "\u2009")      # thin spaces between thousands
+    mantissa, exponent = f"{factor:.1e}".split("e")
+    return f"{mantissa}·10{str(int(exponent)).translate(SUPERSCRIPT)}"
+
+
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
 class MainWindow(FilesMixin, QMainWindow):
     def __init__(self, settings: QSettings | None = None):
         super().__init__()
@@ -117,6 +130,8 @@ class MainWindow(FilesMixin, QMainWindow):
         self._warmed = False
         self._panels_shown = 0.0
         self._training_key = None
+        self._cost_key = None          # what watch_cost last looked at
+        self._rising = False           # and whether the cost was climbing then
         self._document_changes = 0     # a merged edit (a slider dragged) leaves the undo index
         self._run_timer.timeout.connect(self._run_tick)
         self._refresh_pending = False
@@ -499,10 +514,43 @@ class MainWindow(FilesMixin, QMainWindow):
                 self._training_key = key
                 self.training.refresh()
         self._update_status()
+        self.watch_cost()
         self.setWindowModified(self.is_modified())     # training changes what Save writes
         self._update_history_slider()
         self._update_sample_choices()
         self.plots.refresh()
+
+    def watch_cost(self) -> None:
+        """Say so when the cost climbs as a diverging run does, before it
+        overflows: under the loss curve while the iteration shown is on the
+        climb, and once in the status bar as it starts."""
+        ws = self.workspace
+        session = ws.session if ws else None
+        key = None if session is None else (id(session.history), session.history.version,
+                                              session.iteration, self.plots.built)
+        if key == self._cost_key:
+            return
+        self._cost_key = key
+        rise = session.history.rise(session.iteration) if session is not None else None
+        warning = self.plots.loss.warning if self.plots.built else None
+        if rise is None:
+            self._rising = False
+            if warning is not None:
+                warning.hide()
+            return
+        text = (self.tr("The mean cost of an epoch has risen at each of the last {0} epochs, "
+                        "to {1}× where the climb started: the learning rate η = {2:g} "
+                        "may be too large.") if rise.per_epoch else
+                self.tr("The cost has risen at each of the last {0} iterations, to {1}× "
+                        "where the climb started: the learning rate η = {2:g} may be too "
+                        "large.")).format(rise.run, times(rise.factor),
+                                          session.settings.learning_rate)
+        if warning is not None:
+            warning.setText("⚠ " + text)
+            warning.show()
+        if not self._rising:
+            self._rising = True
+            self.statusBar().showMessage(text, 10000)
 
     def _make_room_for_message(self, text: str) -> None:
         """A message longer than the room left of the iteration, epoch, phase

@@ -110,3 +110,41 @@ def test_extend_keeps_what_appending_one_by_one_keeps():
                      part, [None] * len(part), list(range(start, start + len(part))))
     assert batch.costs == one.costs and batch.epochs == one.epochs
     assert sorted(k for k, _ in batch.kept_items()) == sorted(k for k, _ in one.kept_items())
+
+
+def _history(costs, steps_per_epoch=1) -> History:
+    h = History()
+    h.costs = list(costs)
+    h.epochs = [i // steps_per_epoch for i in range(len(costs))]
+    return h
+
+
+def test_a_cost_climbing_as_a_diverging_run_does_is_told_apart():
+    from bpsim.session.history import RISE_FACTOR, RISE_RUN
+    climb = [1.0, 0.5] + [0.5 * 1.3 ** k for k in range(1, 8)]     # 7 rises, to 6.3x
+    rise = _history(climb).rise(len(climb))
+    assert rise is not None and rise.run == 7 and not rise.per_epoch
+    assert rise.factor == pytest.approx(1.3 ** 7)
+    # up to an earlier iteration (a rewind): only the rises up to there
+    assert _history(climb).rise(RISE_RUN + 1) is None
+    assert _history(climb).rise(RISE_RUN + 2).run == RISE_RUN
+    # rising in a row, but by little (a run settling with momentum): nothing to say
+    slow = [1.0] + [1.0 + 0.01 * k for k in range(1, 10)]
+    assert _history(slow).rise(len(slow)) is None and slow[-1] < RISE_FACTOR * slow[0]
+    # one fall breaks the climb
+    broken = climb[:6] + [climb[5] * 0.99] + [climb[5] * 1.5 ** k for k in range(1, 4)]
+    assert _history(broken).rise(len(broken)) is None
+    # overflowed: said elsewhere (diverged); a non-finite cost ends the climb
+    assert _history(climb + [float("inf")]).rise(len(climb) + 1) is None
+
+
+def test_mini_batch_costs_are_compared_as_whole_epochs_means():
+    """A mini-batch's cost goes up and down by itself: five rising batches in
+    a row are not a diverging run, five rising epoch means are."""
+    noisy = [1.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8] * 3      # rises inside each epoch
+    assert _history(noisy, steps_per_epoch=8).rise(len(noisy)) is None
+    means = [1.0, 0.5, 0.6, 0.8, 1.0, 1.2, 1.5]
+    costs = [m + d for m in means for d in (-0.1, 0.1, 0.0)] + [9.0]   # an epoch under way
+    rise = _history(costs, steps_per_epoch=3).rise(len(costs))
+    assert rise is not None and rise.per_epoch and rise.run == 5
+    assert rise.factor == pytest.approx(1.5 / 0.5)

@@ -1411,3 +1411,37 @@ def test_a_circuit_is_not_run(window):
     assert window.workspace.session.iteration == 0
     window.step("forward")                        # stepping its passes still works
     assert window.stepper.index == 1
+
+
+def test_a_cost_climbing_towards_overflow_is_said_in_words(window):
+    """η too large: the cost climbs for many iterations before it overflows;
+    the loss curve says why under it, and the status bar once as it starts."""
+    window.open_path(examples_dir() / "single-weight-regression.bpsim.json")
+    from bpsim.ui.main_window import times
+    window.plots.build()
+    panel = window.training
+    panel.lr_entry.setText("0.05")          # > 2 / L'' = 2 / 60: each step doubles the error
+    panel.lr_entry.editingFinished.emit()
+    warning = window.plots.loss.warning
+    window.step("iteration")
+    window.step("iteration")
+    assert warning.isHidden()
+    messages = []
+    window.statusBar().messageChanged.connect(lambda text: text and messages.append(text))
+    for _ in range(8):
+        window.step("iteration")
+    assert not warning.isHidden() and "η = 0.05 may be too large" in warning.text()
+    assert "risen at each of the last 9 iterations" in warning.text()
+    said = [m for m in messages if "too large" in m]      # once, as the climb started
+    costs = window.workspace.session.history.costs
+    onset = f"risen at each of the last 5 iterations, to {times(costs[5] / costs[0])}×"
+    assert len(said) == 1 and onset in said[0] and "1\u2009023×" in onset   # ≈ 4⁵
+    assert all(b > a for a, b in zip(costs, costs[1:])) and np.isfinite(costs[-1])
+    window.history_slider.setValue(3)       # rewound to before the climb was long
+    assert warning.isHidden()
+
+
+def test_ratios_read_as_numbers_a_reader_takes_in():
+    from bpsim.ui.main_window import times
+    assert [times(x) for x in (6.2735, 99.4, 1024.0, 262144.0, 3.14e9, 2e12)] == \
+        ["6.27", "99.4", "1\u2009024", "262\u2009144", "3.1·10⁹", "2.0·10¹²"]

@@ -526,3 +526,26 @@ def test_curves_with_nothing_to_draw_are_emptied_once(window, monkeypatch):
     for _ in range(3):
         window.step("iteration")
     assert calls == [] and len(loss.train.getData()[0]) == 4
+
+
+def test_the_loss_legend_keeps_out_of_the_curves_way(window):
+    """Top right, where a falling cost leaves room; a climbing cost ran
+    behind it there, its latest steps hidden."""
+    from PySide6.QtCore import QPointF
+    loss = window.plots.loss
+    window.open_path(XOR)
+    for _ in range(30):
+        window.step("iteration")
+    assert loss.legend_corner == "top right"
+    window.open_path(examples_dir() / "single-weight-regression.bpsim.json")
+    window.training.lr_entry.setText("0.05")       # each step doubles the error
+    window.training.lr_entry.editingFinished.emit()
+    for _ in range(8):
+        window.step("iteration")
+    window.plots.refresh()
+    assert loss.legend_corner != "top right"
+    vb = loss.plot.plotItem.vb
+    costs = window.workspace.session.history.costs
+    for k, cost in enumerate(costs, start=1):
+        point = vb.mapViewToScene(QPointF(k, cost))
+        assert not loss.legend.sceneBoundingRect().contains(point), k

@@ -76,12 +76,19 @@ class LossPlot(QWidget):
         self.log.clicked.connect(lambda: setattr(self, "_user_chose", True))
         self._user_chose = False
         self.readout = QLabel()
+        # A cost climbing towards overflow, said in words under the curve
+        # (MainWindow.watch_cost): a student alone sees the curve go up, not why.
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color:#a04000; font-weight:bold")
+        self.warning.hide()
         row = QHBoxLayout()
         row.addWidget(self.log)
         row.addWidget(self.readout, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.plot)
+        layout.addWidget(self.warning)
         layout.addLayout(row)
         self._proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=30,
                                      slot=self._on_mouse)
@@ -153,8 +160,42 @@ class LossPlot(QWidget):
             self._sync_legend(False, False)
         self.marker.setValue(session.iteration)
         self._fit_range(n)
+        self._place_legend()
         # fit the range now, not inside the paint (that asks for a second paint)
         self.plot.scene().prepareForPaint()
+
+    # corners in the order tried: (the legend's and the view's anchor, offset)
+    CORNERS = {"top right": ((1, 0), (-10, 10)), "top left": ((0, 0), (10, 10)),
+               "bottom left": ((0, 1), (10, -10)), "bottom right": ((1, 1), (-10, -10))}
+
+    def _place_legend(self) -> None:
+        """In the corner the curve leaves free: top right, where a falling cost
+        leaves room; a climbing one ran behind it there."""
+        vb = self.plot.plotItem.vb
+        box = vb.boundingRect()
+        size = self.legend.boundingRect()
+        if not self._n or box.width() <= 0 or box.height() <= 0:
+            corner = "top right"
+        else:
+            (x0, x1), (y0, y1) = vb.viewRange()
+            # the legend's share of the plot, and a margin of its offset
+            fx = (size.width() + 20) / box.width() * (x1 - x0)
+            fy = (size.height() + 20) / box.height() * (y1 - y0)
+            xs = np.arange(1, self._n + 1, dtype=float)
+            ys = self._costs
+            if self.log.isChecked():
+                with np.errstate(all="ignore"):
+                    ys = np.log10(ys)
+            left, right = xs <= x0 + fx, xs >= x1 - fx
+            top, bottom = ys >= y1 - fy, ys <= y0 + fy
+            inside = {"top right": right & top, "top left": left & top,
+                      "bottom left": left & bottom, "bottom right": right & bottom}
+            counts = {name: int(np.count_nonzero(hit)) for name, hit in inside.items()}
+            corner = min(self.CORNERS, key=lambda name: counts[name])   # ties: the first
+        if corner != getattr(self, "legend_corner", None):
+            self.legend_corner = corner
+            anchor, offset = self.CORNERS[corner]
+            self.legend.anchor(itemPos=anchor, parentPos=anchor, offset=offset)
 
     def _sync_legend(self, epoch: bool, test: bool) -> None:
         if (epoch, test) == self._legend_shows:
