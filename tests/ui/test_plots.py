@@ -8,6 +8,7 @@ from bpsim.paths import examples_dir
 from bpsim.ui import export
 from bpsim.ui.canvas.items import fmt
 from bpsim.ui.plots import SLOW_EVERY
+from bpsim.ui.plots.views import param_title
 
 XOR = examples_dir() / "xor-2-2-1.bpsim.json"
 
@@ -128,6 +129,9 @@ def test_tangent_slope_is_the_gradient(window):
     assert tangent.slope == pytest.approx(g, rel=1e-12)
     xs, ys = tangent.tangent.getData()
     assert (ys[1] - ys[0]) / (xs[1] - xs[0]) == pytest.approx(g, rel=1e-9, abs=1e-15)
+    # written as the canvas writes numbers: a minus sign, not a hyphen
+    assert f"slope ∂C/∂{param_title('w:x1->h1')} = {fmt(g, 6)};" in tangent.status.text()
+    assert "-" not in tangent.status.text().replace("->", "")
 
 
 def test_data_view_and_gradient_flow(window):

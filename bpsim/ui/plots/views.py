@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QGraphicsEllipseItem, QGraphicsItem, Q
 from ...engine.landscape import landscape, outputs_over
 from ...engine.network import Network
 from .. import style
+from ..canvas.items import fmt
 
 CURVE_POINTS = 61       # a smooth curve at any plot width; its cost grows with this
 RUN_CURVE_POINTS = 25   # while training runs: a frame's budget, the curve moves on anyway
@@ -204,9 +205,9 @@ class TangentPlot(QWidget):
         # at the value now, over every training row: once an update is shown,
         # the next iteration's slope, not the one on the canvas
         self.status.setText(self.tr("at {0} now, over all training rows: slope ∂C/∂{0} = "
-                                    "{1:.6g}; the next update moves it by {2:.4g} (η = {3:g})")
-                            .format(param_title(name), self.slope, step,
-                                    session.settings.learning_rate))
+                                    "{1}; the next update moves it by {2} (η = {3})")
+                            .format(param_title(name), fmt(self.slope, 6), fmt(step, 4),
+                                    fmt(session.settings.learning_rate, 6)))
         self.plot.scene().prepareForPaint()     # one paint, not two
 
 
