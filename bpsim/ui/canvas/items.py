@@ -41,8 +41,11 @@ class _Text(QGraphicsSimpleTextItem):
     ``ground``, on a white patch, so that a line passing behind it does not
     cross its digits."""
 
-    def __init__(self, parent, size=10.0, bold=False, color=style.TEXT, ground=False):
+    def __init__(self, parent, size=10.0, bold=False, color=style.TEXT, ground=False,
+                 owner=None):
         super().__init__(parent)
+        # whose numbers these are (an edge's sit in the scene's label layer)
+        self.owner = owner if owner is not None else parent
         self.setFont(style.font(size, bold))
         self.setBrush(QBrush(color))
         # Drawn from a pixmap of itself until its text changes: a canvas has a
@@ -53,6 +56,7 @@ class _Text(QGraphicsSimpleTextItem):
         self._ground = None
         if ground:
             self._ground = QGraphicsRectItem(parent)
+            self._ground.owner = self.owner
             self._ground.setPen(QPen(Qt.NoPen))
             self._ground.setBrush(QBrush(LABEL_GROUND))
             self._ground.setVisible(False)
@@ -334,9 +338,11 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         self.shaft = QGraphicsPathItem(self)
         self.head = QGraphicsPolygonItem(self)
         self.head.setPen(QPen(Qt.NoPen))
-        self.label = _Text(self, 9.5, True, style.POSITIVE, ground=True)
+        # in the scene's label layer, whose coordinates are the edge's (the scene's)
+        layer = scene.label_layer
+        self.label = _Text(layer, 9.5, True, style.POSITIVE, ground=True, owner=self)
         self.label.setZValue(3.2)       # its ground (framed if negative) over the gradient's
-        self.grad_label = _Text(self, 9.5, True, style.BACKWARD, ground=True)
+        self.grad_label = _Text(layer, 9.5, True, style.BACKWARD, ground=True, owner=self)
         self.grad_label.setZValue(3)
         self.line = QLineF()
         self._bounds = QRectF()
@@ -458,9 +464,19 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         self.shaft.setPath(shaft)
         self.head.setPolygon(QPolygonF([tip, left, right]))
 
+    def _number_items(self) -> list:
+        return [part for t in (self.label, self.grad_label)
+                for part in (t, t._ground) if part is not None]
+
     def itemChange(self, change, value):
         if change == QGraphicsItem.ItemSelectedHasChanged:
             self._restyle()
+        elif change == QGraphicsItem.ItemOpacityHasChanged:
+            for part in self._number_items():     # dimmed with it ("focus")
+                part.setOpacity(self.opacity())
+        elif change == QGraphicsItem.ItemSceneChange and value is None and self.scene():
+            for part in self._number_items():     # removed with it
+                self.scene().removeItem(part)
         return super().itemChange(change, value)
 
     def boundingRect(self) -> QRectF:

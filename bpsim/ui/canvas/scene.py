@@ -12,7 +12,7 @@ from typing import Callable
 
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QFontMetricsF
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsScene
 
 from ...document import Document
 from ...document.model import Change
@@ -59,6 +59,14 @@ class NetworkScene(QGraphicsScene):
         self.clear()
         self.nodes.clear()
         self.edges.clear()
+        # The edges' numbers share one parent, so that every white patch lies
+        # beneath every number: as children of their own edges, a later edge's
+        # patch covered the start of an earlier edge's number where they met.
+        # Above the edges' lines, beneath the nodes (and their numbers).
+        self.label_layer = QGraphicsRectItem()
+        self.label_layer.setFlag(QGraphicsItem.ItemHasNoContents)
+        self.label_layer.setZValue(1.5)
+        self.addItem(self.label_layer)
         for node in self.document.nodes:
             self._add_node(node)
         for e in self.document.edges:

@@ -10,6 +10,13 @@ from .. import style
 from .items import EdgeItem, NodeItem, fmt
 
 
+def owner_of(item):
+    """The node or edge an item of the canvas is part of (itself, if one)."""
+    if isinstance(item, (NodeItem, EdgeItem)):
+        return item
+    return getattr(item, "owner", None) or item.parentItem()
+
+
 class InlineEditor(QLineEdit):
     """A number typed over the item it belongs to; Enter accepts, Escape cancels."""
 
@@ -124,8 +131,8 @@ class NetworkView(QGraphicsView):
         for item in self.items(pos):
             if isinstance(item, NodeItem):
                 return item
-            if isinstance(item.parentItem(), NodeItem):
-                return item.parentItem()
+            if isinstance(owner_of(item), NodeItem):
+                return owner_of(item)
         return None
 
     def mousePressEvent(self, event):
@@ -191,7 +198,7 @@ class NetworkView(QGraphicsView):
     def mouseDoubleClickEvent(self, event):
         items = self.items(event.position().toPoint())
         for item in items:
-            owner = item if isinstance(item, (NodeItem, EdgeItem)) else item.parentItem()
+            owner = owner_of(item)
             if isinstance(owner, NodeItem):
                 self.edit_node(owner)
                 return
@@ -203,7 +210,7 @@ class NetworkView(QGraphicsView):
     def contextMenuEvent(self, event):
         item = None
         for it in self.items(event.pos()):
-            owner = it if isinstance(it, (NodeItem, EdgeItem)) else it.parentItem()
+            owner = owner_of(it)
             if isinstance(owner, (NodeItem, EdgeItem)):
                 item = owner
                 break
