@@ -69,6 +69,13 @@ class Stepper:
             return ahead[3]
         return s.preview()
 
+    @property
+    def trains(self) -> bool:
+        """Whether an iteration changes anything: a circuit (no parameters)
+        computes the same numbers at every pass, so its walk starts over
+        instead of counting iterations."""
+        return bool(self.session.param_names)
+
     def forward(self) -> bool:
         """One micro-step on; False when nothing can follow (a diverged step)."""
         if self.complete:
@@ -76,7 +83,7 @@ class Stepper:
                 return False
             self.refresh()
         self.index += 1
-        if self.complete:
+        if self.complete and self.trains:
             self.session.step()
         return True
 
@@ -89,7 +96,7 @@ class Stepper:
             return True
         if self.index == 0:
             return False
-        if self.complete and not self.trace.diverged:
+        if self.complete and not self.trace.diverged and self.trains:
             self.session.goto(self.session.iteration - 1)
         self.index -= 1
         return True
@@ -115,7 +122,11 @@ class Stepper:
             self.forward()
 
     def next_epoch(self, limit: int = 100_000) -> None:
-        """Whole iterations until the data's epoch changes."""
+        """Whole iterations until the data's epoch changes (a circuit's
+        never does: its walk is shown whole)."""
+        if not self.trains:
+            self.finish_iteration()
+            return
         epoch = self.session.state.position.epoch
         for _ in range(limit):
             self.finish_iteration()

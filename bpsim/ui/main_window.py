@@ -239,6 +239,7 @@ class MainWindow(FilesMixin, QMainWindow):
             return
         history = stepper.session.history
         length, start, version = history.length, stepper.session.iteration, history.version
+        starts_over = how == "forward" and stepper.complete and not stepper.trains
         {"forward": stepper.forward, "back": stepper.back, "phase": stepper.finish_phase,
          "iteration": stepper.finish_iteration, "epoch": stepper.next_epoch,
          "reset": stepper.reset}[how]()
@@ -248,6 +249,10 @@ class MainWindow(FilesMixin, QMainWindow):
                 "applied. Lower the learning rate, or rewind."), 10000)
         elif how != "reset" and history.version != version and start < length:
             self._say_history_replaced(start, length)
+        elif starts_over:
+            self.statusBar().showMessage(self.tr(
+                "A circuit has no parameters to train: every pass computes the same numbers, "
+                "so its walk starts again."), 8000)
         self.refresh()
 
     def _say_history_replaced(self, start: int, length: int, what: str = "") -> None:
@@ -570,7 +575,8 @@ class MainWindow(FilesMixin, QMainWindow):
         labels = self.status_labels
         if ws.stepper is None:
             self.actions["prev"].setEnabled(False)
-            self.actions["next"].setEnabled(True)      # it says why it cannot step
+            for name in ("next", "iteration", "epoch"):
+                self.actions[name].setEnabled(True)    # it says why it cannot step
             for label in labels.values():
                 label.setText("")
             labels["phase"].setText(self.tr("incomplete network") if ws.document.nodes
@@ -582,6 +588,8 @@ class MainWindow(FilesMixin, QMainWindow):
         labels["iteration"].setText(self.tr("iteration {0}").format(st.iteration))
         self.actions["prev"].setEnabled(st.index > 0 or session.iteration > 0)
         self.actions["next"].setEnabled(not (st.complete and st.trace.diverged))
+        for name in ("iteration", "epoch"):       # a circuit has one walk to show
+            self.actions[name].setEnabled(st.trains)
         # the epoch the step shown belongs to, counted from 1 like iterations
         # (while a run trains on, the session is ahead of the canvas)
         shown = st.iteration - 1

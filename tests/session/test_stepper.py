@@ -356,3 +356,24 @@ def test_the_next_updates_arrow_traces_the_next_iteration_once():
     calls.clear()
     st.forward()
     assert calls == [1] and st.trace.steps[-1].before[names.index("w:x1->h1")] == 0.25
+
+
+def test_a_circuits_walk_starts_over_instead_of_counting_iterations():
+    """No parameters: every pass computes the same numbers; stepping past the
+    update showed them again as "iteration 2", 3, … and Next epoch walked
+    100 000 iterations looking for an epoch to end."""
+    st = Stepper(Session.from_loaded(load(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")))
+    assert not st.trains
+    first = st.trace
+    st.finish_iteration()
+    assert st.complete and st.iteration == 1 and st.session.iteration == 0
+    assert st.session.history.length == 0
+    st.forward()                                   # the walk again, the same numbers
+    assert st.index == 1 and st.iteration == 1 and st.trace.cost == first.cost
+    st.back()
+    assert st.index == 0 and not st.back()
+    st.finish_iteration()
+    assert st.back() and st.index == st.total - 1  # back over its update: nothing to undo
+    st.next_epoch()
+    assert st.complete and st.session.iteration == 0
+    assert xor_stepper().trains

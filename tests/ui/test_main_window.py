@@ -1445,3 +1445,17 @@ def test_ratios_read_as_numbers_a_reader_takes_in():
     from bpsim.ui.main_window import times
     assert [times(x) for x in (6.2735, 99.4, 1024.0, 262144.0, 3.14e9, 2e12)] == \
         ["6.27", "99.4", "1\u2009024", "262\u2009144", "3.1·10⁹", "2.0·10¹²"]
+
+
+def test_a_circuits_walk_starts_over_and_says_why(window):
+    window.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
+    assert not window.actions["iteration"].isEnabled()
+    assert not window.actions["epoch"].isEnabled()
+    for _ in range(window.stepper.total):
+        window.step("forward")
+    assert window.status_labels["iteration"].text() == "iteration 1"
+    window.step("forward")
+    assert window.stepper.index == 1 and window.status_labels["iteration"].text() == "iteration 1"
+    assert "walk starts again" in window.statusBar().currentMessage()
+    window.open_path(XOR)
+    assert window.actions["iteration"].isEnabled() and window.actions["epoch"].isEnabled()
