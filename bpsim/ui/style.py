@@ -7,8 +7,8 @@ without colour too.
 """
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import (QApplication, QProxyStyle, QScrollBar, QStyle, QStyleFactory,
-                               QStyleOption, QToolBar)
+from PySide6.QtWidgets import (QApplication, QDockWidget, QProxyStyle, QScrollBar, QStyle,
+                               QStyleFactory, QStyleOption, QToolBar)
 
 FORWARD = QColor("#c0392b")        # values of the forward pass
 FORWARD_LIGHT = QColor("#fdecea")
@@ -88,6 +88,20 @@ class _FlatFusion(QProxyStyle):
             arrow_option.rect = self.subControlRect(control, option, part, widget)
             self.drawPrimitive(arrow, arrow_option, painter, widget)
 
+    # Fusion makes a dock's title-bar icons anew from their image files each
+    # time it measures the title (twice a dock a paint): reading those PNGs
+    # was a fifth of the whole window's repaint.  They never change.
+    TITLE_BAR_ICONS = (QStyle.SP_TitleBarNormalButton, QStyle.SP_TitleBarCloseButton,
+                       QStyle.SP_TitleBarMaxButton, QStyle.SP_TitleBarMinButton)
+
+    def standardIcon(self, which, option=None, widget=None):
+        if which not in self.TITLE_BAR_ICONS:
+            return super().standardIcon(which, option, widget)
+        icons = self.__dict__.setdefault("_icons", {})
+        if which not in icons:
+            icons[which] = super().standardIcon(which, option, widget)
+        return icons[which]
+
     def drawControl(self, element, option, painter, widget=None):
         if element == QStyle.CE_ToolBar:
             painter.fillRect(option.rect, option.palette.window())
@@ -99,14 +113,16 @@ _flat: _FlatFusion | None = None
 
 
 def flatten(root) -> None:
-    """Draw the scroll bars and tool bars under ``root`` flat, where the
-    application runs Fusion (Linux by default); native styles are left alone."""
+    """Draw the scroll bars and tool bars under ``root`` flat, and its docks
+    with their title-bar icons made once, where the application runs Fusion
+    (Linux by default); native styles are left alone."""
     global _flat
     app_style = QApplication.style()
     if app_style.name().lower() != "fusion":
         return
     if _flat is None:
         _flat = _FlatFusion(QStyleFactory.create("Fusion"))
-    for widget in (*root.findChildren(QScrollBar), *root.findChildren(QToolBar)):
+    for widget in (*root.findChildren(QScrollBar), *root.findChildren(QToolBar),
+                   *root.findChildren(QDockWidget)):
         if widget.style() is not _flat:
             widget.setStyle(_flat)

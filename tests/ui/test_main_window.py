@@ -1459,3 +1459,25 @@ def test_a_circuits_walk_starts_over_and_says_why(window):
     assert "walk starts again" in window.statusBar().currentMessage()
     window.open_path(XOR)
     assert window.actions["iteration"].isEnabled() and window.actions["epoch"].isEnabled()
+
+
+def test_docks_title_bars_are_drawn_as_fusion_draws_them_with_icons_made_once(window, qapp):
+    """Fusion read the title bars' icons from their image files at every
+    measure of every dock's title, a fifth of the window's repaint."""
+    from PySide6.QtWidgets import QDockWidget, QStyle, QStyleFactory
+    if qapp.style().name().lower() != "fusion":
+        pytest.skip("the cached icons replace Fusion's only")
+    window.open_path(XOR)
+    docks = [d for d in window.findChildren(QDockWidget) if d.isVisible()]
+    assert docks and all(isinstance(d.style(), _FlatFusion) for d in docks)
+    flat = docks[0].style()
+    close = QStyle.SP_TitleBarCloseButton
+    assert flat.standardIcon(close).cacheKey() == flat.standardIcon(close).cacheKey()
+    assert flat.standardIcon(QStyle.SP_ArrowUp).cacheKey() != \
+        flat.standardIcon(QStyle.SP_ArrowUp).cacheKey()      # others are Fusion's own
+    dock = window.docks["explanation"]
+    title = dock.grab().toImage().copy(0, 0, dock.width(), 24)
+    fusion = QStyleFactory.create("Fusion")
+    dock.setStyle(fusion)
+    assert dock.grab().toImage().copy(0, 0, dock.width(), 24) == title
+    dock.setStyle(flat)
