@@ -6,7 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QScrollBar, QToolBar
+from PySide6.QtWidgets import (QApplication, QFileDialog, QMessageBox, QPushButton, QScrollBar,
+                               QToolBar)
 
 from bpsim.document import load
 from bpsim.document.edits import SetSection
@@ -1481,3 +1482,30 @@ def test_docks_title_bars_are_drawn_as_fusion_draws_them_with_icons_made_once(wi
     dock.setStyle(fusion)
     assert dock.grab().toImage().copy(0, 0, dock.width(), 24) == title
     dock.setStyle(flat)
+
+
+def test_an_empty_canvas_says_how_to_put_a_network_on_it(window):
+    from PySide6.QtGui import QColor
+    window.new_network()
+    QApplication.processEvents()
+    view = window.view
+
+    def inked(outside=None) -> int:
+        image = view.viewport().grab().toImage()
+        white = QColor("white")
+        count = 0
+        for y in range(0, image.height(), 2):
+            for x in range(0, image.width(), 2):
+                if outside is not None and outside.contains(x, y):
+                    continue
+                count += image.pixelColor(x, y) != white
+        return count
+    assert inked() > 300                       # the hint's words
+    node = editing.add_node(window, "input")
+    QApplication.processEvents()
+    item = window.scene.nodes[node]
+    box = view.mapFromScene(item.sceneBoundingRect().adjusted(-30, -30, 30, 60)).boundingRect()
+    assert inked(outside=box) == 0             # the node alone, the hint gone
+    window.undo.stack.undo()
+    QApplication.processEvents()
+    assert inked() > 300

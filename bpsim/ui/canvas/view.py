@@ -102,6 +102,30 @@ class NetworkView(QGraphicsView):
     def set_extent(self, rect: QRectF) -> None:
         self._extent = rect.adjusted(-20, -20, 20, 20)
         self._frame()
+        empty = not self.scene().nodes
+        if empty != getattr(self, "_empty", None):
+            self._empty = empty
+            self.viewport().update()      # the hint below comes or goes as a whole
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        """An empty canvas says how to put a network on it."""
+        super().drawForeground(painter, rect)
+        if self.scene().nodes:
+            return
+        painter.save()
+        painter.resetTransform()          # in the viewport's pixels, at any zoom
+        area = QRectF(self.viewport().rect()).adjusted(24, 24, -24, -24)
+        font = painter.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        painter.setFont(font)
+        painter.setPen(style.MUTED)
+        painter.drawText(area, Qt.AlignCenter | Qt.TextWordWrap, self.tr(
+            "An empty canvas\n\n"
+            "Ctrl+B builds a layered network: type its sizes, such as 2-3-1\n"
+            "The tool bar on the left, or a right-click here, adds nodes one by one; "
+            "drag from a node's dot to another node to connect them\n"
+            "File ▸ Open Example opens a worked network from the notes"))
+        painter.restore()
 
     def _frame(self) -> None:
         """The area the view shows and scrolls over: what was fitted, and
