@@ -368,3 +368,66 @@ def test_an_edges_numbers_go_and_dim_with_it(window):
     texts = [i for i in scene.items() if i.__class__.__name__ == "_Text" and
              isinstance(getattr(i, "owner", None), EdgeItem)]
     assert len(texts) == 2 * len(scene.edges) == 18
+
+
+def _node_numbers_ok(window):
+    """Each node's numbers clear of the node beneath it."""
+    scene = window.scene
+    for item in scene.nodes.values():
+        bottom = max(t.sceneBoundingRect().bottom() for t in (item.forward_text, item.backward_text)
+                     if t.text())
+        for other in scene.nodes.values():
+            body = other.body().translated(other.pos())
+            if other is not item and body.top() > item.pos().y() and \
+                    abs(other.pos().x() - item.pos().x()) < 40:
+                assert bottom < body.top(), (item.node_id, other.node_id)
+
+
+def test_zoomed_out_the_numbers_keep_a_legible_size_where_there_is_room(window, qtbot):
+    """A six-layer network fitted into a 1024x768 window wrote its numbers
+    6 px high; they keep at least TEXT_AT_LEAST of their size on screen, as
+    far as the room beneath each node allows, and the network still fits."""
+    from bpsim.ui.canvas.view import TEXT_AT_LEAST, TEXT_GROWS_AT_MOST
+    window.open_path(examples_dir() / "vanishing-gradients-sigmoid-stack.bpsim.json")
+    view, scene = window.view, window.scene
+    assert scene.text_scale == 1.0 or view.transform().m11() < TEXT_AT_LEAST
+    window.resize(1024, 768)
+    qtbot.wait(50)
+    shrunk = view.transform().m11()
+    assert shrunk < 0.7 and scene.text_scale > 1.2
+    for _ in range(30):
+        window.step("forward")
+    label = scene.nodes["h2_3"].forward_text
+    on_screen = view.transform().mapRect(label.sceneBoundingRect()).height()
+    wanted = TEXT_AT_LEAST / view.transform().m11()
+    assert scene.text_scale == pytest.approx(
+        min(wanted, TEXT_GROWS_AT_MOST, scene._room_for_numbers()), abs=0.02)
+    assert on_screen == pytest.approx(
+        view.transform().m11() * scene.text_scale * label.boundingRect().height(), rel=1e-6)
+    assert on_screen >= 0.6 * label.boundingRect().height()       # was under a half
+    _node_numbers_ok(window)
+    assert not view.horizontalScrollBar().maximum() and not view.verticalScrollBar().maximum()
+    # an edge's numbers grow alike, and sit where the placement measured them
+    edge = next(e for e in scene.edges.values() if e.label.text())
+    assert edge.label.scale() == scene.text_scale
+    box = edge.label.sceneBoundingRect()
+    assert QLineF(box.center(), edge.line.pointAt(edge.label_fraction)).length() < 1.0
+    window.resize(1400, 900)
+    qtbot.wait(50)
+    for _ in range(4):
+        view.zoom_by(1.15)                     # zoomed in: their own size again
+    assert scene.text_scale == 1.0 and edge.label.scale() == 1.0
+
+
+def test_numbers_grow_no_further_than_the_room_beneath_a_node(window, qtbot):
+    from bpsim.ui import editing
+    window.new_network()
+    assert editing.build_layered(window, "2-6-1", "sigmoid", "sigmoid")
+    qtbot.wait(20)
+    for _ in range(8):
+        window.view.zoom_by(1 / 1.15)
+    scene = window.scene
+    assert 1.0 <= scene.text_scale <= scene._room_for_numbers() + 1e-9
+    for _ in range(window.stepper.total - 1):
+        window.step("forward")
+    _node_numbers_ok(window)

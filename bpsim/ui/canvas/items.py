@@ -33,6 +33,8 @@ def fmt(x: float | None, digits: int) -> str:
 
 NAME_ABOVE = 20.0     # a gate's name, or "output": its centre above the node's top
 NUMBERS_DROP = 18.0   # a node's value: its centre beneath the node's bottom
+NUMBERS_LINE = 17.0   # and its gradient's, beneath the value's
+NUMBERS_HALF_LINE = 9.0   # half a line of those numbers (their height, 11 pt bold)
 RING_OUT = 9.0        # how far the current node's ring reaches out of its outline
 
 
@@ -53,6 +55,7 @@ class _Text(QGraphicsSimpleTextItem):
         # at every repaint was half the canvas's paint.
         self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self._anchor = QPointF()
+        self._scale = 1.0
         self._ground = None
         if ground:
             self._ground = QGraphicsRectItem(parent)
@@ -79,16 +82,29 @@ class _Text(QGraphicsSimpleTextItem):
             self._anchor = anchor
         if text == self.text() and not moved:
             return      # nothing to redraw: most labels, most steps
-        self.setText(text)
+        if text != self.text():
+            self.setText(text)
+        self._reposition()
+
+    def set_scale(self, k: float) -> None:
+        """Drawn ``k`` times its size (the view keeps numbers legible when
+        zoomed out), still centred on its point."""
+        if k != self._scale:
+            self._scale = k
+            self.setScale(k)
+            self._reposition()
+
+    def _reposition(self) -> None:
         r = self.boundingRect()
-        self.setPos(self._anchor.x() - r.width() / 2, self._anchor.y() - r.height() / 2)
+        k = self._scale
+        self.setPos(self._anchor.x() - k * r.width() / 2, self._anchor.y() - k * r.height() / 2)
         if self._ground is not None:
-            self._ground.setVisible(bool(text))
+            self._ground.setVisible(bool(self.text()))
             self._ground.setRect(self.own_ground())
 
     def own_ground(self) -> QRectF:
         """The white patch behind the text alone, in the parent's coordinates."""
-        return self.boundingRect().translated(self.pos()).adjusted(-3, 0, 3, 0)
+        return self.mapRectToParent(self.boundingRect()).adjusted(-3, 0, 3, 0)
 
     def set_ground(self, rect: QRectF) -> None:
         if self._ground is not None and rect != self._ground.rect():
@@ -213,12 +229,23 @@ class NodeItem(_Hoverable, QGraphicsItem):
             self.sub.set(hint, QPointF(0, 11))
         if node.kind != "op":
             self.name.set("output" if self.is_output else "")
-        # beneath the ring that marks the current node (out to 9 px), which
-        # covered the top of its value
-        self.forward_text.set(self.forward_text.text(), QPointF(0, b.bottom() + NUMBERS_DROP))
-        self.backward_text.set(self.backward_text.text(),
-                               QPointF(0, b.bottom() + NUMBERS_DROP + 17))
+        self._place_numbers()
         self.update()
+
+    def _place_numbers(self) -> None:
+        # beneath the ring that marks the current node (out to 9 px), which
+        # covered the top of its value; lines grown with the text's scale
+        k = self.forward_text._scale
+        top = self.body().bottom() + NUMBERS_DROP + NUMBERS_HALF_LINE * (k - 1)
+        self.forward_text.set(self.forward_text.text(), QPointF(0, top))
+        self.backward_text.set(self.backward_text.text(), QPointF(0, top + NUMBERS_LINE * k))
+
+    def set_text_scale(self, k: float) -> None:
+        """Its numbers drawn ``k`` times their size (its name and kind stay
+        within its outline)."""
+        for text in (self.forward_text, self.backward_text):
+            text.set_scale(k)
+        self._place_numbers()
 
     def set_output(self, is_output: bool) -> None:
         if is_output != self.is_output:
@@ -393,6 +420,11 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         if bounds != self._bounds:
             self.prepareGeometryChange()
             self._bounds = bounds
+
+    def set_text_scale(self, k: float) -> None:
+        for text in (self.label, self.grad_label):
+            text.set_scale(k)
+        self._place_numbers()
 
     def place_labels_at(self, fraction: float, drop: float) -> None:
         if (fraction, drop) != (self.label_fraction, self.label_drop):

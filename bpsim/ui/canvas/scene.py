@@ -43,6 +43,7 @@ class NetworkScene(QGraphicsScene):
         self._focus: str | None = None
         self._focus_applied: tuple | None = None
         self._display = None         # what show() was given last (the tooltips say whose)
+        self.text_scale = 1.0        # the numbers' size, zoomed out (set_text_scale)
         # a parameter's value now ("b:h1"), its default the document's: the
         # window gives the trained one
         self.value_of: Callable[[str, float | None], float | None] = lambda name, default: default
@@ -83,11 +84,37 @@ class NetworkScene(QGraphicsScene):
         """The items and the room of each node's numbers beneath it, which
         are written only once a step computes them."""
         rect = self.itemsBoundingRect()
+        k = self.text_scale
         for item in self.nodes.values():
             body = item.body().translated(item.pos())
-            rect = rect.united(QRectF(body.center().x() - NUMBERS_HALF_WIDTH, body.bottom(),
-                                      2 * NUMBERS_HALF_WIDTH, NUMBERS_HEIGHT))
+            rect = rect.united(QRectF(body.center().x() - k * NUMBERS_HALF_WIDTH, body.bottom(),
+                                      2 * k * NUMBERS_HALF_WIDTH, k * NUMBERS_HEIGHT))
         return rect
+
+    def _room_for_numbers(self) -> float:
+        """How many times their size a node's two lines of numbers can be
+        drawn before they reach the node beneath it (grown further, they
+        printed over its outline)."""
+        room = float("inf")
+        bodies = [item.body().translated(item.pos()) for item in self.nodes.values()]
+        for a in bodies:
+            for b in bodies:
+                if b.top() > a.bottom() and abs(b.center().x() - a.center().x()) < \
+                        NUMBERS_HALF_WIDTH + b.width() / 2:
+                    room = min(room, (b.top() - a.bottom() - 4) / NUMBERS_HEIGHT)
+        return room
+
+    def set_text_scale(self, k: float) -> bool:
+        """Draw the numbers on nodes and edges ``k`` times their size (the
+        view, zoomed out, keeps them legible); True if that changed them."""
+        k = max(1.0, min(k, self._room_for_numbers()))
+        if abs(k - self.text_scale) < 0.02:
+            return False
+        self.text_scale = k
+        for item in (*self.nodes.values(), *self.edges.values()):
+            item.set_text_scale(k)
+        self.place_edge_labels()       # bigger labels need more room
+        return True
 
     def _place_edge_labels(self) -> None:
         self._placing = False
@@ -98,18 +125,19 @@ class NetworkScene(QGraphicsScene):
         if not edges:
             return
         font = QFontMetricsF(edges[0].label.font())
-        height = font.height() + 2
+        k = self.text_scale
+        height = k * font.height() + 2
         # as wide as the numbers shown at this precision usually are
-        weight_w = font.horizontalAdvance(fmt(-0.123456789, self.digits)) + 6
-        grad_w = font.horizontalAdvance("∂w=" + fmt(-0.000123456789, self.digits)) + 6
+        weight_w = k * font.horizontalAdvance(fmt(-0.123456789, self.digits)) + 6
+        grad_w = k * font.horizontalAdvance("∂w=" + fmt(-0.000123456789, self.digits)) + 6
         obstacles = []
         for item in self.nodes.values():
             body = item.body().translated(item.pos())
             obstacles.append((body.left(), body.top(), body.right(), body.bottom()))
             # its value and its gradient, in two lines beneath it
             c = body.center().x()
-            obstacles.append((c - NUMBERS_HALF_WIDTH, body.bottom() + 3,
-                              c + NUMBERS_HALF_WIDTH, body.bottom() + NUMBERS_HEIGHT))
+            obstacles.append((c - k * NUMBERS_HALF_WIDTH, body.bottom() + 3,
+                              c + k * NUMBERS_HALF_WIDTH, body.bottom() + k * NUMBERS_HEIGHT))
             if item.kind == "op" or item.is_output:      # its name, above it
                 obstacles.append((c - 40, body.top() - NAME_ABOVE - 9, c + 40, body.top()))
         segments = {key: (e.line.x1(), e.line.y1(), e.line.x2(), e.line.y2())
@@ -159,6 +187,8 @@ class NetworkScene(QGraphicsScene):
 
     def _add_node(self, node) -> NodeItem:
         item = NodeItem(node, self)
+        if self.text_scale != 1.0:
+            item.set_text_scale(self.text_scale)
         item.set_output(node.id in self.document.outputs)
         item.setPos(QPointF(*(node.pos or (0.0, 0.0))))
         self.addItem(item)
@@ -167,6 +197,8 @@ class NetworkScene(QGraphicsScene):
 
     def _add_edge(self, src: str, dst: str) -> EdgeItem:
         item = EdgeItem(self.nodes[src], self.nodes[dst], self)
+        if self.text_scale != 1.0:
+            item.set_text_scale(self.text_scale)
         self.addItem(item)
         self.edges[item.key] = item
         return item

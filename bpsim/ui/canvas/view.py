@@ -10,6 +10,10 @@ from .. import style
 from .items import EdgeItem, NodeItem, fmt
 
 
+TEXT_AT_LEAST = 0.85       # of the numbers' size, on screen
+TEXT_GROWS_AT_MOST = 1.45  # times, in the scene
+
+
 def owner_of(item):
     """The node or edge an item of the canvas is part of (itself, if one)."""
     if isinstance(item, (NodeItem, EdgeItem)):
@@ -79,23 +83,37 @@ class NetworkView(QGraphicsView):
         scale = self.transform().m11() * factor
         if 0.15 <= scale <= 6.0:
             self.scale(factor, factor)
+            self._scale_text()
             self.zoom_changed.emit(scale)
+
+    def _scale_text(self) -> bool:
+        """Numbers at least TEXT_AT_LEAST of their size on screen, zoomed out
+        (a six-layer network fitted into a 1024x768 window wrote them 6 px
+        high), growing no more than TEXT_GROWS_AT_MOST (beyond, they cover
+        each other); True if they changed."""
+        shrunk = self.transform().m11()
+        k = min(TEXT_GROWS_AT_MOST, max(1.0, TEXT_AT_LEAST / shrunk)) if shrunk > 0 else 1.0
+        return self.scene().set_text_scale(k)
 
     def fit(self) -> None:
         # with the room of the numbers not yet written: fitted without it, the
-        # view scrolled for them (a scroll bar on a network that fits)
-        rect = self.scene().extent()
-        if rect.isEmpty():
-            self._fitted = None
+        # view scrolled for them (a scroll bar on a network that fits); fitted
+        # again if that room grew with the numbers' size
+        for _ in range(3):
+            rect = self.scene().extent()
+            if rect.isEmpty():
+                self._fitted = None
+                self._frame()
+                return
+            self._fitted = rect.adjusted(-40, -40, 40, 40)
             self._frame()
-            return
-        self._fitted = rect.adjusted(-40, -40, 40, 40)
-        self._frame()
-        self.fitInView(self._fitted, Qt.KeepAspectRatio)
-        if self.transform().m11() > 1.6:      # a tiny network is not blown up
-            self.resetTransform()
-            self.scale(1.6, 1.6)
-            self.centerOn(rect.center())
+            self.fitInView(self._fitted, Qt.KeepAspectRatio)
+            if self.transform().m11() > 1.6:      # a tiny network is not blown up
+                self.resetTransform()
+                self.scale(1.6, 1.6)
+                self.centerOn(rect.center())
+            if not self._scale_text():
+                break
         self._auto_fit = True
         self.zoom_changed.emit(self.transform().m11())
 
