@@ -553,3 +553,26 @@ def test_the_loss_legend_keeps_out_of_the_curves_way(window):
     for k, cost in enumerate(costs, start=1):
         point = vb.mapViewToScene(QPointF(k, cost))
         assert not loss.legend.sceneBoundingRect().contains(point), k
+
+
+def test_the_data_view_says_what_its_colours_mean(window):
+    """White and black dots, rings, blue and red: a student alone had no
+    key to them."""
+    data = window.plots.data
+    window.plots.docks["data"].raise_()
+    window.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
+    window.step("iteration")
+    data.refresh()
+    text = data.status.text()
+    low, high = data.values.min(), data.values.max()
+    assert f"{fmt(low, 3)} (blue) to {fmt(high, 3)} (red)" in text
+    assert "white dots: target 1, black: 0" in text and "rings: test rows" in text
+    window.open_path(XOR)
+    window.step("iteration")
+    data.refresh()
+    assert "white dots: target 1, black: 0" in data.status.text()
+    assert "rings" not in data.status.text()
+    window.open_path(examples_dir() / "single-weight-regression.bpsim.json")
+    window.step("iteration")
+    data.refresh()
+    assert "line: its output; dots: the rows" in data.status.text()

@@ -242,7 +242,10 @@ class DataPlot(QWidget):
         self.curve = self.plot.plot(pen=pg.mkPen(style.FORWARD, width=2.5))
         # black and white points read on any colour of the map; test points hollow
         self.train_points = pg.ScatterPlotItem(size=11, pen=pg.mkPen("k", width=1.2))
-        self.test_points = pg.ScatterPlotItem(size=11, brush=None, pen=pg.mkPen("k", width=2))
+        # orange rings: black ones were lost on the map's dark blue
+        self.test_points = pg.ScatterPlotItem(size=11, brush=None,
+                                              pen=pg.mkPen("#f39c12", width=2))
+        self._colours = ""         # what the dots' colours mean (refresh)
         self.plot.addItem(self.train_points)
         self.plot.addItem(self.test_points)
         self.status = QLabel()
@@ -301,6 +304,15 @@ class DataPlot(QWidget):
                 middle = 0.5 * (labels.max() + labels.min())
                 white, black = pg.mkBrush("w"), pg.mkBrush("k")
                 brushes = [white if v > middle else black for v in labels]
+                # what the dots' colours mean, said under the plot
+                classes = np.unique(labels)
+                if not T.shape[1]:
+                    self._colours = self.tr("dots: the rows")
+                elif len(classes) == 2:
+                    self._colours = self.tr("white dots: target {0}, black: {1}").format(
+                        fmt(classes[1], 4), fmt(classes[0], 4))
+                else:
+                    self._colours = self.tr("white dots: target above {0}").format(fmt(middle, 4))
                 n = ds.n_train
                 size = point_size(len(X))
                 self.train_points.setData(X[:n, 0], X[:n, 1], brush=brushes[:n], size=size)
@@ -326,8 +338,15 @@ class DataPlot(QWidget):
             self.test_points.setData(X[n:, 0], ys[n:], size=size)
             self.plot.setAspectLocked(False)
             set_titles(self.plot, ds.inputs[0], node)
-        self.status.setText(self.tr("{0}'s output at iteration {1}{2}").format(
-            node, session.iteration, self.tr(" (hovered)") if node == self.hovered else ""))
+            self._colours = self.tr("line: its output; dots: the rows")
+        key = self._colours + (self.tr("; rings: test rows") if ds.n_train < len(X) else "")
+        if len(ds.inputs) == 2:
+            finite = self.values[np.isfinite(self.values)]
+            if len(finite):
+                key = self.tr("{0} (blue) to {1} (red); {2}").format(
+                    fmt(float(finite.min()), 3), fmt(float(finite.max()), 3), key)
+        self.status.setText(self.tr("{0}'s output at iteration {1}{2}: {3}").format(
+            node, session.iteration, self.tr(" (hovered)") if node == self.hovered else "", key))
 
 
 class GradientFlowPlot(QWidget):
