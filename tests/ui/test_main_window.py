@@ -1469,8 +1469,9 @@ def test_docks_title_bars_are_drawn_as_fusion_draws_them_with_icons_made_once(wi
     if qapp.style().name().lower() != "fusion":
         pytest.skip("the cached icons replace Fusion's only")
     window.open_path(XOR)
+    from bpsim.ui.style import _DockFusion
     docks = [d for d in window.findChildren(QDockWidget) if d.isVisible()]
-    assert docks and all(isinstance(d.style(), _FlatFusion) for d in docks)
+    assert docks and all(isinstance(d.style(), _DockFusion) for d in docks)
     flat = docks[0].style()
     close = QStyle.SP_TitleBarCloseButton
     assert flat.standardIcon(close).cacheKey() == flat.standardIcon(close).cacheKey()
