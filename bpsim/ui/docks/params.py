@@ -19,7 +19,10 @@ from ...session import max_relative_error
 from .. import style
 from ..canvas.items import fmt
 
-COLUMNS = ("parameter", "value", "∂C/∂p", "last update", "numeric ∂C/∂p")
+# the numeric gradient beside the analytic one it checks (at the end, a
+# narrow dock showed it only after scrolling sideways)
+COLUMNS = ("parameter", "value", "∂C/∂p", "numeric", "last update")
+HEADER_TIPS = {3: "∂C/∂p by central differences of the cost (Check gradients numerically)"}
 
 
 class ParameterModel(QAbstractTableModel):
@@ -27,7 +30,7 @@ class ParameterModel(QAbstractTableModel):
         super().__init__(panel)
         self.panel = panel
         self.names: list[str] = []
-        self.columns = [np.zeros(0)] * 4        # value, gradient, last update, numeric
+        self.columns = [np.zeros(0)] * 4        # value, gradient, numeric, last update
         self.digits = 4
 
     def set_rows(self, names: list[str], columns: list[np.ndarray], digits: int) -> None:
@@ -52,6 +55,8 @@ class ParameterModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if role == Qt.DisplayRole and orientation == Qt.Horizontal:
             return self.panel.tr(COLUMNS[section])
+        if role == Qt.ToolTipRole and orientation == Qt.Horizontal and section in HEADER_TIPS:
+            return self.panel.tr(HEADER_TIPS[section])
         return None
 
     def data(self, index, role=Qt.DisplayRole):
@@ -63,7 +68,7 @@ class ParameterModel(QAbstractTableModel):
             if np.isnan(value) and c != 1:
                 return ""
             return fmt(float(value), max(self.digits, 6) if c == 1 else self.digits)
-        if role == Qt.ForegroundRole and c in (2, 4):
+        if role == Qt.ForegroundRole and c in (2, 3):
             return QBrush(style.BACKWARD)
         return None
 
@@ -138,7 +143,7 @@ class ParameterPanel(QWidget):
             self._numeric = {}
             self.summary.setText("")
         numeric = np.array([self._numeric.get(n, np.nan) for n in names])
-        self.model.set_rows(names, [values, grads, delta, numeric], self.window.digits)
+        self.model.set_rows(names, [values, grads, numeric, delta], self.window.digits)
         self._fit_columns(names, self.window.digits)
 
     def _fit_columns(self, names: list[str], digits: int) -> None:
@@ -147,7 +152,9 @@ class ParameterPanel(QWidget):
         self._fitted_for = (list(names), digits)
         metrics = self.table.fontMetrics()
         header = self.table.horizontalHeader()
-        pad = 2 * self.table.style().pixelMetric(QStyle.PM_FocusFrameHMargin) + 14
+        # a cell's margins and a little air: more, and a narrow dock hid the
+        # numeric check's column
+        pad = 2 * self.table.style().pixelMetric(QStyle.PM_FocusFrameHMargin) + 8
         # the widest a number gets at this precision: a sign, a leading 0.000, the digits
         number = metrics.horizontalAdvance(fmt(-0.000123456789, digits)) + pad
         value = metrics.horizontalAdvance(fmt(-0.000123456789, max(digits, 6))) + pad
