@@ -1510,3 +1510,34 @@ def test_an_empty_canvas_says_how_to_put_a_network_on_it(window):
     window.undo.stack.undo()
     QApplication.processEvents()
     assert inked() > 300
+
+
+def test_the_learning_rate_is_in_view_without_scrolling_on_a_projector(window, qtbot):
+    """What a lesson changes most: below the network and the cost, a 1024x768
+    window showed it only after scrolling the Training dock."""
+    window.open_path(XOR)
+    window.resize(1024, 768)
+    qtbot.wait(50)
+    panel = window.training
+    assert panel.verticalScrollBar().value() == 0
+    for field in (panel.lr_slider, panel.lr_entry):
+        top_left = field.mapTo(panel.viewport(), field.rect().topLeft())
+        assert field.isVisible() and 0 <= top_left.y() and \
+            top_left.y() + field.height() <= panel.viewport().height(), field
+
+
+def test_only_the_optimizers_own_constants_are_shown(window):
+    window.open_path(XOR)
+    panel = window.training
+    box = panel.optimizer
+
+    def shown():
+        return {k for k, spin in panel.constants.items() if spin.isVisibleTo(panel)} | \
+            ({"eps"} if panel.eps.isVisibleTo(panel) else set())
+    for optimizer, expected in (("gd", set()), ("momentum", {"momentum"}),
+                                ("adam", {"beta1", "beta2", "eps"}), ("gd", set())):
+        box.setCurrentText(optimizer)
+        box.activated.emit(box.currentIndex())
+        window.refresh()
+        assert window.workspace.document.training.optimizer == optimizer
+        assert shown() == expected, optimizer

@@ -112,6 +112,7 @@ class TrainingPanel(QScrollArea):
         form.addRow(self.tr("Learning rate η"), row)
         self.optimizer = combo(OPTIMIZERS)
         form.addRow(self.tr("Optimizer"), self.optimizer)
+        self._descent_form = form
         self.constants = {}
         for key, label, lo, hi, step in (("momentum", "momentum μ", 0.0, 0.999, 0.05),
                                          ("beta1", "β₁", 0.0, 0.999, 0.01),
@@ -144,7 +145,11 @@ class TrainingPanel(QScrollArea):
         self.max_steps.setRange(0, 10 ** 9)
         self.max_steps.setSpecialValueText(self.tr("none"))
         form.addRow(self.tr("Max steps"), self.max_steps)
-        layout.addWidget(box)
+        # first: the learning rate is what a lesson changes most ("and if η is
+        # ten times larger?"), and below the network and the cost a 1024x768
+        # window showed it only after scrolling
+        layout.insertWidget(0, box)
+        self.descent_box = box
         # data
         box = QGroupBox(self.tr("Data"))
         form = _form(box)
@@ -228,10 +233,13 @@ class TrainingPanel(QScrollArea):
             if not widget.hasFocus():
                 widget.setText(f"{value:g}")
         self.lr_slider.setValue(lr_to_slider(s.learning_rate))
+        # only the optimizer's own constants: gd's column of greyed-out μ, β₁,
+        # β₂ and ε pushed the batch settings out of a small window
         for key, spin in self.constants.items():
             spin.setValue(getattr(s, key))
-            spin.setEnabled(s.optimizer == ("momentum" if key == "momentum" else "adam"))
-        self.eps.setEnabled(s.optimizer == "adam")
+            self._descent_form.setRowVisible(
+                spin, s.optimizer == ("momentum" if key == "momentum" else "adam"))
+        self._descent_form.setRowVisible(self.eps, s.optimizer == "adam")
         self.batch.setCurrentText(s.batch if s.batch in ("full", "sgd") else "mini-batch")
         self.batch_size.setEnabled(s.batch not in ("full", "sgd"))
         if s.batch not in ("full", "sgd"):
