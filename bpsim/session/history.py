@@ -187,6 +187,16 @@ class History:
     def kept(self) -> int:
         return len(self._states)
 
+    def thin(self, every: int) -> None:
+        """Keep one state every ``every`` iterations, the first and the last:
+        a history an undo step holds then costs a fraction of its memory, and
+        going back to one of its iterations replays up to ``every`` steps
+        (deterministic, the same numbers)."""
+        if self._states:
+            last = max(self._states)
+            self._states = {k: v for k, v in self._states.items()
+                            if k % every == 0 or k == last}
+
     def kept_items(self):
         """(iteration, state) of every kept state, in no particular order."""
         return self._states.items()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+import weakref
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -25,6 +26,8 @@ from .stepper import Stepper
 
 VALUE_FIELDS = {"bias": "b", "value": "p"}
 SETTINGS_SECTIONS = ("loss", "regularization", "training")
+KEEP_WHOLE = 2        # histories held by undo steps kept whole, the newest
+THIN_EVERY = 500      # the older ones keep a state every this many iterations
 
 
 @dataclass
@@ -133,6 +136,21 @@ class Workspace:
         # the first of an edit's structural changes replaced the training as it was
         if self._memo is not None and self._memo.parts is None:
             self._memo.parts = parts
+            self._held_by_undo(parts)
+
+    def _held_by_undo(self, parts: SessionParts) -> None:
+        """An undo step now holds ``parts``' history.  Beyond the newest
+        KEEP_WHOLE of those, a history is thinned to a state every
+        THIN_EVERY iterations: each reset of a long run of a big network
+        held on to a hundred MB of states."""
+        held = [ref for ref in getattr(self, "_held", []) if ref() is not None]
+        held.append(weakref.ref(parts.history))
+        live = self.session.history if self.session is not None else None
+        for ref in held[:-KEEP_WHOLE]:
+            history = ref()
+            if history is not None and history is not live:
+                history.thin(THIN_EVERY)
+        self._held = held
 
     def reset_training(self) -> SessionParts | None:
         """Back to the network's own values with a fresh history; what the
@@ -145,6 +163,7 @@ class Workspace:
             parts = self.session.detach()
             self.session.rebuild()
             self.stepper = Stepper(self.session)
+            self._held_by_undo(parts)
         self._tell("rebuilt")
         return parts
 

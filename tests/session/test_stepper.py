@@ -377,3 +377,25 @@ def test_a_circuits_walk_starts_over_instead_of_counting_iterations():
     st.next_epoch()
     assert st.complete and st.session.iteration == 0
     assert xor_stepper().trains
+
+
+def test_histories_held_for_undo_beyond_the_newest_two_keep_few_states():
+    """Each reset of a long run held all its kept states for its undo; the
+    older ones now keep one every THIN_EVERY iterations, and rewinding in
+    one brought back by undo replays the same numbers."""
+    from bpsim.session.workspace import KEEP_WHOLE, THIN_EVERY, EditMemo
+    ws = xor_workspace()
+    runs = []
+    for seed in range(KEEP_WHOLE + 2):
+        ws.session.set_value("w:x1->h1", 0.1 * seed)
+        ws.session.train(2600)
+        at_1234 = ws.session.state_at(1234).theta.copy()
+        runs.append((ws.session.history, at_1234, ws.reset_training()))
+    oldest, at_1234, parts = runs[0]
+    assert oldest.kept() <= 2600 // THIN_EVERY + 2
+    assert all(h.kept() > 2000 for h, _, _ in runs[-KEEP_WHOLE:])
+    ws.restore(EditMemo(parts=parts))               # its undo: the oldest run back
+    assert ws.session.history is oldest and ws.session.iteration == 2600
+    np.testing.assert_array_equal(ws.session.state_at(1234).theta, at_1234)
+    ws.session.goto(1234)
+    np.testing.assert_array_equal(ws.session.state.theta, at_1234)
