@@ -94,6 +94,9 @@ class MainWindow(FilesMixin, QMainWindow):
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
             self.docks[name] = dock
+        # raised from behind a tab: the table as the step shown has it
+        self.docks["params"].visibilityChanged.connect(
+            lambda visible: visible and QTimer.singleShot(0, self.params.refresh_if_stale))
         # The canvas gets the room; on the right, from top to bottom, the
         # explanation, and under it the training settings and the inspector as
         # tabs; the plots under the canvas.  On a 768 px high projector a right

@@ -209,8 +209,10 @@ def test_hover_and_thumbnails_show_a_neurons_own_output(window):
     assert not window.scene.nodes["h1"].thumbnail.isVisible()
 
 
-def test_two_parameters_picked_in_the_table_or_on_the_canvas(window):
+def test_two_parameters_picked_in_the_table_or_on_the_canvas(window, qtbot):
     trained(window, 3)
+    window.docks["params"].raise_()                 # where the table can be seen
+    qtbot.wait(1)
     table = window.params.table
     names = window.params.model.names
     table.selectRow(names.index("w:h1->o"))
@@ -225,8 +227,10 @@ def test_two_parameters_picked_in_the_table_or_on_the_canvas(window):
     assert {plot.a.currentText(), plot.b.currentText()} == {"w:x1->h1", "w:x2->h2"}
 
 
-def test_parameter_table_shows_and_edits_values(window):
+def test_parameter_table_shows_and_edits_values(window, qtbot):
     session = trained(window, 2)
+    window.docks["params"].raise_()
+    qtbot.wait(1)
     panel = window.params
     k = panel.model.names.index("w:x1->h1")
     assert panel.text(k, 1) == fmt(session.parameters()["w:x1->h1"], 6)
@@ -581,3 +585,23 @@ def test_the_data_view_says_what_its_colours_mean(window):
     window.step("iteration")
     data.refresh()
     assert "line: its output; dots: the rows" in data.status.text()
+
+
+def test_the_parameter_table_behind_its_tab_waits_until_it_is_raised(window, qtbot):
+    """Refreshed at every micro-step, seen or not, a big network's table cost
+    milliseconds a step."""
+    window.open_path(XOR)
+    window.docks["plot_loss"].raise_()             # the table's tab is behind it
+    qtbot.wait(1)
+    panel = window.params
+    window.step("iteration")
+    before = list(panel.model.columns[0])
+    window.step("iteration")
+    assert list(panel.model.columns[0]) == before     # not refreshed while hidden
+    window.docks["params"].raise_()
+    qtbot.waitUntil(lambda: not panel._stale)
+    values = window.workspace.session.parameters()
+    assert list(panel.model.columns[0]) == [values[n] for n in panel.model.names]
+    window.step("iteration")                          # seen: refreshed at once
+    values = window.workspace.session.parameters()
+    assert list(panel.model.columns[0]) == [values[n] for n in panel.model.names]

@@ -119,11 +119,23 @@ class ParameterPanel(QWidget):
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [self.model.names[r] for r in rows]
 
+    def refresh_if_stale(self) -> None:
+        if getattr(self, "_stale", False):
+            self.refresh(force=True)
+
     def text(self, row: int, column: int) -> str:
         """What a cell shows (for tests and the landscape's choice)."""
+        self.refresh_if_stale()
         return self.model.data(self.model.index(row, column))
 
-    def refresh(self) -> None:
+    def refresh(self, force: bool = False) -> None:
+        """The table as the step shown has it.  Behind another dock's tab it
+        waits until it is raised (``refresh_if_stale``): a big network's
+        table cost milliseconds a micro-step, seen or not."""
+        if not force and not (self.isVisible() and not self.visibleRegion().isEmpty()):
+            self._stale = True
+            return
+        self._stale = False
         stepper = self.window.workspace.stepper
         if stepper is None:
             self.model.set_rows([], [np.zeros(0)] * 4, self.window.digits)
@@ -174,7 +186,7 @@ class ParameterPanel(QWidget):
         self._numeric_at = (stepper.session.iteration, stepper.trace.step, len(checks))
         self.summary.setText(self.tr("largest relative difference: {0:.2g}").format(
             max_relative_error(checks)))
-        self.refresh()
+        self.refresh(force=True)
 
     def edit_value(self, name: str, text: str) -> bool:
         """A value typed into the table edits the network."""
