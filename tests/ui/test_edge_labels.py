@@ -352,6 +352,7 @@ def test_an_edges_numbers_go_and_dim_with_it(window):
     edge = edges["x1->h1_2"]
     parts = [edge.label, edge.label._ground, edge.grad_label, edge.grad_label._ground]
     assert all(p.scene() is scene for p in parts)
+    assert edge.label.text() and edge.grad_label.text()
     scene.set_focus_node("h1_1")                  # x1->h1_2 is not one of its edges
     assert edge.opacity() < 1 and all(p.opacity() == edge.opacity() for p in parts)
     scene.set_focus_node(None)
@@ -431,3 +432,32 @@ def test_numbers_grow_no_further_than_the_room_beneath_a_node(window, qtbot):
     for _ in range(window.stepper.total - 1):
         window.step("forward")
     _node_numbers_ok(window)
+
+
+def test_a_hidden_number_keeps_its_text_for_when_it_shows_again(window):
+    """A crowded network's weight shows while its edge is in play, in the
+    forward pass and again in the backward one: hidden by its opacity (Qt
+    draws nothing at 0), its text, and so its drawn pixmap, is kept for the
+    next time; laying it out and drawing it anew cost a tenth of the canvas."""
+    from PySide6.QtWidgets import QGraphicsSimpleTextItem
+    window.open_path(examples_dir() / "vanishing-gradients-sigmoid-stack.bpsim.json")
+    scene = window.scene
+    shown_at = {}
+    for _ in range(window.stepper.total):
+        window.step("forward")
+        for key, edge in scene.edges.items():
+            if edge.label.text():
+                shown_at.setdefault(key, edge.label.text())
+    key = next(k for k, e in scene.edges.items() if k in shown_at and not e.label.text())
+    edge = scene.edges[key]
+    label = edge.label
+    assert label.opacity() == 0.0 and not label._ground.isVisible()
+    assert QGraphicsSimpleTextItem.text(label) == shown_at[key]     # kept, not drawn
+    assert edge not in scene.items(label.sceneBoundingRect().center()) or \
+        edge.shape().contains(label.sceneBoundingRect().center())   # no patch to hover
+    scene.set_focus_node(edge.dst.node_id)          # dimmed or not, hidden stays hidden
+    scene.set_focus_node("x1")
+    assert label.opacity() == 0.0
+    scene.set_focus_node(None)
+    label.set(shown_at[key])                        # shown again: opaque, patch and all
+    assert label.opacity() == 1.0 and label._ground.isVisible()

@@ -56,6 +56,8 @@ class _Text(QGraphicsSimpleTextItem):
         self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
         self._anchor = QPointF()
         self._scale = 1.0
+        self._shown = ""           # the text shown ('' when hidden)
+        self._dim = 1.0            # its opacity when shown (a focus dims the rest)
         self._ground = None
         if ground:
             self._ground = QGraphicsRectItem(parent)
@@ -76,15 +78,38 @@ class _Text(QGraphicsSimpleTextItem):
         if self._ground is not None:
             self._ground.setZValue(z - 0.5)
 
+    def text(self) -> str:
+        """The text shown, '' when hidden."""
+        return self._shown
+
     def set(self, text: str, anchor: QPointF | None = None) -> None:
         moved = anchor is not None and anchor != self._anchor
         if moved:
             self._anchor = anchor
-        if text == self.text() and not moved:
+        if text == self._shown and not moved:
             return      # nothing to redraw: most labels, most steps
-        if text != self.text():
+        self._shown = text
+        if not text:
+            # Hidden by its opacity, its text and pixmap kept: a crowded
+            # network shows an edge's weight in the forward pass and again in
+            # the backward one, and laying it out and drawing it anew each
+            # time was a tenth of a micro-step's canvas.
+            self.setOpacity(0.0)
+            if self._ground is not None:
+                self._ground.setVisible(False)
+            return
+        if text != QGraphicsSimpleTextItem.text(self):
             self.setText(text)
+        self.setOpacity(self._dim)
         self._reposition()
+
+    def set_dim(self, opacity: float) -> None:
+        """Its opacity while shown (and its patch's)."""
+        self._dim = opacity
+        if self._shown:
+            self.setOpacity(opacity)
+        if self._ground is not None:
+            self._ground.setOpacity(opacity)
 
     def set_scale(self, k: float) -> None:
         """Drawn ``k`` times its size (the view keeps numbers legible when
@@ -504,8 +529,8 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         if change == QGraphicsItem.ItemSelectedHasChanged:
             self._restyle()
         elif change == QGraphicsItem.ItemOpacityHasChanged:
-            for part in self._number_items():     # dimmed with it ("focus")
-                part.setOpacity(self.opacity())
+            for text in (self.label, self.grad_label):     # dimmed with it ("focus")
+                text.set_dim(self.opacity())
         elif change == QGraphicsItem.ItemSceneChange and value is None and self.scene():
             for part in self._number_items():     # removed with it
                 self.scene().removeItem(part)
