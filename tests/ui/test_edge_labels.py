@@ -136,7 +136,7 @@ def test_a_line_not_placed_still_keeps_labels_off_it():
     shown = (0.0, 0.0, 300.0, 0.0)
     hidden = (150.0, -60.0, 150.0, 60.0)            # crosses the middle, carries no label
     everything = lines_of([shown, hidden])
-    (t, clear, _, _), = place_labels([shown], [SIZE], [], everything, [0])
+    (t, clear, _, _), = place_labels([shown], [SIZE], [], everything)
     assert t != 0.5 and clear
     assert place_labels([shown], [SIZE], [])[0][0] == 0.5    # alone, the middle
 
@@ -461,3 +461,21 @@ def test_a_hidden_number_keeps_its_text_for_when_it_shows_again(window):
     scene.set_focus_node(None)
     label.set(shown_at[key])                        # shown again: opaque, patch and all
     assert label.opacity() == 1.0 and label._ground.isVisible()
+
+
+def test_points_in_boxes_are_counted_as_a_test_of_every_point_would():
+    """Counted in each box's own x range of the sorted points (every point
+    against every box made a 2-32-32-32-1's micro-step take 250 ms)."""
+    from bpsim.ui.canvas.labels import PointIndex
+    rng = np.random.default_rng(3)
+    for n in (20000, 2000, 5, 1):
+        points = np.round(rng.uniform(0, 100, (n, 2)))         # ties and points on edges
+        points = points[np.argsort(points[:, 0], kind="stable")]
+        corners = np.round(rng.uniform(-10, 100, (300, 2)))
+        boxes = np.column_stack([corners, corners + np.round(rng.uniform(0, 60, (300, 2)))])
+        x, y = points[None, :, 0], points[None, :, 1]
+        every = ((boxes[:, None, 0] <= x) & (x <= boxes[:, None, 2]) &
+                 (boxes[:, None, 1] <= y) & (y <= boxes[:, None, 3])).sum(axis=1)
+        assert every.max() > 0
+        np.testing.assert_array_equal(PointIndex(points).count(boxes), every)
+    assert not PointIndex(np.zeros((0, 2))).count(boxes).any()

@@ -74,12 +74,83 @@ def gradient_drop(sizes) -> float:
 
 
 def _points_inside(boxes: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """How many of the points (m, 2) lie in each box (n, 4)."""
+    """How many of the points (m, 2), sorted by x, lie in each box (n, 4)
+    (a few points: every one against every box)."""
     if not len(points):
         return np.zeros(len(boxes))
     x, y = points[None, :, 0], points[None, :, 1]
     return ((boxes[:, None, 0] <= x) & (x <= boxes[:, None, 2]) &
             (boxes[:, None, 1] <= y) & (y <= boxes[:, None, 3])).sum(axis=1)
+
+
+class PointIndex:
+    """Points (m, 2) sorted by x, counted into boxes without testing every
+    point: a dense network's lines are a hundred thousand points, and a
+    test of every one against every box made a micro-step of a
+    2-32-32-32-1 network take 250 ms.
+
+    The points go in blocks of BLOCK along x; in each block they are sorted
+    by the rank of their y among all the points' y.  A box's x range is a
+    slice of the points: its whole blocks are counted by binary searches on
+    (block, rank) keys, exact, and the points of the two ends one by one.
+    """
+
+    BLOCK = 1024
+
+    def __init__(self, points: np.ndarray):
+        self.points = points
+        n = len(points)
+        self.xs = points[:, 0]
+        self.sorted_y = np.sort(points[:, 1])
+        rank = np.searchsorted(self.sorted_y, points[:, 1], side="left")
+        block = np.arange(n) // self.BLOCK
+        self.keys = np.sort(block * (n + 1) + rank)     # block-major, by rank within
+        self.n = n
+
+    def count(self, boxes: np.ndarray) -> np.ndarray:
+        n = len(boxes)
+        if not self.n or not n:
+            return np.zeros(n)
+        lo = np.searchsorted(self.xs, boxes[:, 0], side="left")
+        hi = np.maximum(lo, np.searchsorted(self.xs, boxes[:, 2], side="right"))
+        # y0 <= y <= y1 exactly when r0 <= rank(y) < r1
+        r0 = np.searchsorted(self.sorted_y, boxes[:, 1], side="left")
+        r1 = np.searchsorted(self.sorted_y, boxes[:, 3], side="right")
+        size = self.BLOCK
+        first, last = -(-lo // size), hi // size           # the whole blocks inside
+        whole = first < last
+        first, last = np.where(whole, first, hi // size), np.where(whole, last, hi // size)
+        # the whole blocks of every box at once: binary searches on (block, rank)
+        per_box = last - first
+        box = np.repeat(np.arange(n), per_box)
+        block = first[box] + np.arange(len(box)) - np.repeat(np.cumsum(per_box) - per_box, per_box)
+        base = block * (self.n + 1)
+        found = np.searchsorted(self.keys, base + r1[box]) - \
+            np.searchsorted(self.keys, base + r0[box])
+        counts = np.bincount(box, weights=found, minlength=n).astype(float)
+        # and the points of the ends one by one: before the first whole block
+        # and after the last (all of a box within one or two blocks)
+        starts = np.concatenate([lo, np.where(whole, last * size, hi)])
+        ends = np.concatenate([np.where(whole, first * size, hi), hi])
+        lengths = ends - starts
+        owner = np.tile(np.arange(n), 2)
+        which = np.repeat(np.arange(2 * n), lengths)
+        at = starts[which] + np.arange(len(which)) - np.repeat(np.cumsum(lengths) - lengths,
+                                                              lengths)
+        y, of = self.points[at, 1], owner[which]
+        inside = (boxes[of, 1] <= y) & (y <= boxes[of, 3])
+        return counts + np.bincount(of, weights=inside, minlength=n)
+
+
+_index: tuple | None = None        # (the points indexed, their PointIndex)
+
+
+def _index_of(points: np.ndarray) -> PointIndex:
+    """One index per set of lines (a layout's, placed set after set)."""
+    global _index
+    if _index is None or _index[0] is not points:
+        _index = (points, PointIndex(points))
+    return _index[1]
 
 
 def lines_of(segments) -> tuple[np.ndarray, np.ndarray]:
@@ -102,7 +173,7 @@ def lines_of(segments) -> tuple[np.ndarray, np.ndarray]:
     return points[order], owner[order]
 
 
-def place_labels(segments, sizes, obstacles, lines=None, owners=None) -> list[Place]:
+def place_labels(segments, sizes, obstacles, lines=None) -> list[Place]:
     """Per edge, the fraction along it where its labels go, whether they are
     clear there (covering little of any other text), whether its weight
     alone is (where the two are not), and whether its gradient goes above
@@ -116,15 +187,11 @@ def place_labels(segments, sizes, obstacles, lines=None, owners=None) -> list[Pl
     Text across another edge's line is hard to read too: each LINE_STEP px
     of a line under a label counts as LINE_COST px² of overlap.  ``lines``:
     (points, owner) of :func:`lines_of` for every edge's line, also of edges
-    whose labels are not placed here, and ``owners`` the number there of
-    each segment placed; by default the lines of ``segments``.
+    whose labels are not placed here; by default the lines of ``segments``.
     """
     segments = np.asarray(segments, dtype=float).reshape(-1, 4)
     taken = np.asarray(obstacles, dtype=float).reshape(-1, 4)      # the nodes' boxes
-    if lines is None:
-        lines, owners = lines_of(segments), range(len(segments))
-    lines, owner = lines
-    xs = lines[:, 0]
+    index = _index_of((lines_of(segments) if lines is None else lines)[0])
     candidates = np.array(CANDIDATES)
     m = len(candidates)
     steps = np.arange(m) // 2      # 0, 1, 1, 2, 2, 3, 3: away from the middle
@@ -134,22 +201,18 @@ def place_labels(segments, sizes, obstacles, lines=None, owners=None) -> list[Pl
         np.concatenate([np.zeros(m), np.full(m, ABOVE)])
     chosen: list[Place] = []
     labels = np.zeros((0, 4))
-    for k, segment, size in zip(owners, segments, sizes):
+    for segment, size in zip(segments, sizes):
         if not np.isfinite(segment).all():      # nodes drawn on top of each other
             chosen.append(Place(0.5, True, True))
             continue
         first, below = label_boxes(segment, candidates, size)
         _, above = label_boxes(segment, candidates, size, above=True)
         boxes = np.vstack([first, below, above])
-        # the other lines' points near this edge's candidates: a few of thousands
-        x0, y0 = boxes[:, 0].min(), boxes[:, 1].min()
-        x1, y1 = boxes[:, 2].max(), boxes[:, 3].max()
-        lo, hi = np.searchsorted(xs, x0, side="left"), np.searchsorted(xs, x1, side="right")
-        near, whose = lines[lo:hi], owner[lo:hi]
-        others = near[(near[:, 1] >= y0) & (near[:, 1] <= y1) & (whose != k)]
-        # per box: text covered, and text and lines (the weight's lines count more)
+        # per box: text covered, and text and lines (the weight's lines count
+        # more): the points of every line in it, less those of its own line
         text = (_overlap(boxes, taken) + LABEL_COST * _overlap(boxes, labels)).reshape(3, m)
-        inside = _points_inside(boxes, others).reshape(3, m)
+        own = lines_of([segment])[0]
+        inside = (index.count(boxes) - _points_inside(boxes, own)).reshape(3, m)
         covered = text + LINE_COST * inside * np.array([[WEIGHT_LINE_FACTOR], [1], [1]])
         pair_text = text[0][pair_t] + text[1:].ravel()
         best = int(np.argmin(covered[0][pair_t] + covered[1:].ravel() + pair_cost))

@@ -145,17 +145,16 @@ class NetworkScene(QGraphicsScene):
         # an edge into a gate has no weight: its gradient goes on the line
         sizes = {key: ((weight_w, height) if e.dst.kind == "neuron" else (0.0, 0.0),
                        (grad_w, height)) for key, e in self.edges.items()}
-        self._geometry = (obstacles, segments, sizes, lines_of(list(segments.values())),
-                          {key: k for k, key in enumerate(segments)})
+        self._geometry = (obstacles, segments, sizes, lines_of(list(segments.values())))
         if len(edges) > CROWDED_EDGES:
             return      # only a few carry numbers at a time: placed as they do (show)
         self._apply_places(list(self.edges), self._places(list(self.edges)))
 
     def _places(self, keys: list[str]) -> list[Place]:
         """Where the labels of the edges ``keys`` go, among the lines of all."""
-        obstacles, segments, sizes, lines, line_of = self._geometry
+        obstacles, segments, sizes, lines = self._geometry
         return place_labels([segments[k] for k in keys], [sizes[k] for k in keys], obstacles,
-                            lines, [line_of[k] for k in keys])
+                            lines)
 
     def _apply_places(self, keys: list[str], places: list[Place]) -> None:
         sizes = self._geometry[2]
