@@ -1541,3 +1541,19 @@ def test_only_the_optimizers_own_constants_are_shown(window):
         window.refresh()
         assert window.workspace.document.training.optimizer == optimizer
         assert shown() == expected, optimizer
+
+
+def test_after_a_learning_rate_typed_and_enter_the_arrow_steps_again(window, qtbot):
+    """Typed into the Training dock, "0.5" and Enter: → moved the cursor in
+    the field instead of taking the next micro-step."""
+    window.open_path(XOR)
+    entry = window.training.lr_entry
+    entry.setFocus()
+    entry.selectAll()
+    qtbot.keyClicks(entry, "0.5")
+    qtbot.keyClick(entry, Qt.Key_Return)
+    assert window.workspace.document.training.learning_rate == 0.5
+    assert window.view.hasFocus()
+    index = window.stepper.index
+    qtbot.keyClick(window.focusWidget(), Qt.Key_Right)
+    assert window.stepper.index == index + 1

@@ -206,6 +206,10 @@ class TrainingPanel(QScrollArea):
         self.seed.valueChanged.connect(lambda v: self._set_training("seed", v))
         self.epsilon.editingFinished.connect(self._set_epsilon)
         self.max_steps.valueChanged.connect(lambda v: self._set_training("max_steps", v or None))
+        # A number typed and Enter pressed: the lesson goes on, → steps again
+        # (the arrow moved the cursor in the field the number was typed into).
+        for field in (self.lam, self.lr_entry, self.eps, self.epsilon):
+            field.returnPressed.connect(lambda: self.window.view.setFocus())
 
     # --- showing -------------------------------------------------------------------
 
