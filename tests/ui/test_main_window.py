@@ -1557,3 +1557,22 @@ def test_after_a_learning_rate_typed_and_enter_the_arrow_steps_again(window, qtb
     index = window.stepper.index
     qtbot.keyClick(window.focusWidget(), Qt.Key_Right)
     assert window.stepper.index == index + 1
+
+
+def test_after_a_weight_typed_in_the_inspector_the_arrow_steps_again(window, qtbot):
+    window.open_path(XOR)
+    window.scene.edges["x1->h1"].setSelected(True)
+    window.docks["inspector"].raise_()
+    window.refresh()
+    field = window.inspector.value
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "1/4")
+    qtbot.keyClick(field, Qt.Key_Return)
+    assert window.workspace.document.edge("x1", "h1").weight == 0.25
+    assert window.view.hasFocus()
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "1/0x")
+    qtbot.keyClick(field, Qt.Key_Return)          # refused: kept to correct
+    assert field.hasFocus() and window.workspace.document.edge("x1", "h1").weight == 0.25

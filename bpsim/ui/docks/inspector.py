@@ -116,6 +116,8 @@ class InspectorPanel(QWidget):
         except BpsimError as exc:
             self.window.statusBar().showMessage(exc.problem, 8000)
             return
+        # the number taken, the keys go back to the canvas: → steps again
+        self.window.view.setFocus()
         # Enter on the value shown is no edit (nor a new starting value)
         if self.value.text() == self._shown_value:
             return
