@@ -160,6 +160,8 @@ def build_actions(win) -> None:
     win.speed.setValue(int(win.settings.value("run/speed", 1)))
     win.speed.setSpecialValueText(tr("max"))
     win.speed.setSuffix(tr(" it/frame"))
+    # typed and Enter: the keys go back to the canvas (→ steps, Space runs)
+    win.speed.lineEdit().returnPressed.connect(lambda: win.view.setFocus())
     win.speed.setToolTip(tr("Iterations per frame in Run mode (max: as many as fit)"))
     win.speed.valueChanged.connect(lambda v: win.settings.setValue("run/speed", v))
     bar.addWidget(win.speed)
@@ -173,6 +175,9 @@ def build_actions(win) -> None:
     win.history_slider.setMinimumWidth(120)
     win.history_slider.setToolTip(tr("Rewind to any earlier iteration"))
     win.history_slider.valueChanged.connect(win.rewind_to)
+    # Taken by the mouse, it kept the keys: → then rewound a whole iteration
+    # instead of stepping (Tab still reaches it, for the keyboard alone).
+    win.history_slider.setFocusPolicy(Qt.TabFocus)
     bar.addWidget(win.history_slider)
     # iterations done, beside the status bar's "iteration n" (the one shown, from 1)
     win.history_label = QLabel("0/0")
@@ -186,6 +191,7 @@ def build_actions(win) -> None:
     win.sample_combo = QComboBox()
     win.sample_combo.setToolTip(tr("Which sample of the batch the canvas shows"))
     win.sample_combo.currentIndexChanged.connect(win.set_sample)
+    win.sample_combo.setFocusPolicy(Qt.TabFocus)      # PageDown picked the next sample
     bar.addWidget(win.sample_combo)
 
     # The drawing tools stand in a column beside the canvas, a palette.

@@ -1557,6 +1557,12 @@ def test_after_a_learning_rate_typed_and_enter_the_arrow_steps_again(window, qtb
     index = window.stepper.index
     qtbot.keyClick(window.focusWidget(), Qt.Key_Right)
     assert window.stepper.index == index + 1
+    speed = window.speed.lineEdit()            # the speed box alike
+    speed.setFocus()
+    speed.selectAll()
+    qtbot.keyClicks(speed, "3")
+    qtbot.keyClick(speed, Qt.Key_Return)
+    assert window.speed.value() == 3 and window.view.hasFocus()
 
 
 def test_after_a_weight_typed_in_the_inspector_the_arrow_steps_again(window, qtbot):
@@ -1576,3 +1582,22 @@ def test_after_a_weight_typed_in_the_inspector_the_arrow_steps_again(window, qtb
     qtbot.keyClicks(field, "1/0x")
     qtbot.keyClick(field, Qt.Key_Return)          # refused: kept to correct
     assert field.hasFocus() and window.workspace.document.edge("x1", "h1").weight == 0.25
+
+
+def test_sliders_and_the_sample_box_taken_by_the_mouse_leave_the_keys_to_the_canvas(window,
+                                                                                   qtbot):
+    """Dragged, the history slider kept the keys and → rewound a whole
+    iteration; the learning-rate slider's → changed η; PageDown picked the
+    next sample."""
+    window.open_path(XOR)
+    for _ in range(3):
+        window.step("iteration")
+    for widget in (window.history_slider, window.training.lr_slider, window.sample_combo):
+        window.view.setFocus()
+        qtbot.mouseClick(widget, Qt.LeftButton, pos=widget.rect().center())
+        if widget is window.sample_combo:
+            widget.hidePopup()
+        assert not widget.hasFocus() and window.view.hasFocus(), widget
+        before = (window.stepper.index, window.workspace.session.iteration)
+        qtbot.keyClick(window.view, Qt.Key_Right)
+        assert (window.stepper.index, window.workspace.session.iteration) != before, widget

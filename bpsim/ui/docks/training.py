@@ -53,6 +53,8 @@ class TrainingPanel(QScrollArea):
         super().__init__(window)
         self.window = window
         self.setWidgetResizable(True)
+        # a click between its fields gave it the keys, and → then scrolled it
+        self.setFocusPolicy(Qt.NoFocus)
         body = QWidget()
         self.setWidget(body)
         layout = QVBoxLayout(body)
@@ -104,6 +106,8 @@ class TrainingPanel(QScrollArea):
         form = _form(box)
         self.lr_slider = QSlider(Qt.Horizontal)
         self.lr_slider.setRange(0, SLIDER_STEPS)
+        # dragged with the mouse, it kept the keys: → then changed η
+        self.lr_slider.setFocusPolicy(Qt.TabFocus)
         self.lr_entry = QLineEdit()
         self.lr_entry.setMaximumWidth(90)
         row = QHBoxLayout()
