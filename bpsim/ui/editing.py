@@ -8,7 +8,8 @@ from functools import partial
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, \
-    QLabel, QLineEdit, QMenu, QMessageBox, QSlider, QSpinBox, QTextBrowser, QToolBar, QVBoxLayout
+    QLabel, QLineEdit, QMenu, QMessageBox, QPushButton, QSlider, QSpinBox, QTextBrowser, \
+    QToolBar, QVBoxLayout
 
 from ..document.building import auto_layout, layered_network, parse_layers
 from ..document.edits import AddEdge, AddNode, Compound, MoveNodes, RemoveElements, \
@@ -37,6 +38,18 @@ def _action(win, name, text, slot, shortcut=None, tip=None, checkable=False) -> 
     win.addAction(action)   # shortcuts work wherever the focus is in the window
     win.actions[name] = action
     return action
+
+
+def leave_keys_to_the_canvas(root) -> None:
+    """Sliders, boxes, check boxes and buttons under ``root`` take the keys
+    by Tab only, not by a click: clicked, they kept them, and the lesson's
+    keys went to them — → rewound the history slider or changed η, Space
+    toggled "log scale" or pressed "Check gradients" again, PageDown picked
+    the next sample.  Fields to type into still take them when clicked."""
+    for kind in (QSlider, QComboBox, QCheckBox, QPushButton):
+        for widget in root.findChildren(kind):
+            if widget.focusPolicy() & Qt.ClickFocus:
+                widget.setFocusPolicy(Qt.TabFocus)
 
 
 def build_actions(win) -> None:
@@ -175,9 +188,6 @@ def build_actions(win) -> None:
     win.history_slider.setMinimumWidth(120)
     win.history_slider.setToolTip(tr("Rewind to any earlier iteration"))
     win.history_slider.valueChanged.connect(win.rewind_to)
-    # Taken by the mouse, it kept the keys: → then rewound a whole iteration
-    # instead of stepping (Tab still reaches it, for the keyboard alone).
-    win.history_slider.setFocusPolicy(Qt.TabFocus)
     bar.addWidget(win.history_slider)
     # iterations done, beside the status bar's "iteration n" (the one shown, from 1)
     win.history_label = QLabel("0/0")
@@ -191,7 +201,6 @@ def build_actions(win) -> None:
     win.sample_combo = QComboBox()
     win.sample_combo.setToolTip(tr("Which sample of the batch the canvas shows"))
     win.sample_combo.currentIndexChanged.connect(win.set_sample)
-    win.sample_combo.setFocusPolicy(Qt.TabFocus)      # PageDown picked the next sample
     bar.addWidget(win.sample_combo)
 
     # The drawing tools stand in a column beside the canvas, a palette.

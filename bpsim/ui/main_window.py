@@ -141,6 +141,7 @@ class MainWindow(FilesMixin, QMainWindow):
 
         editing.build_actions(self)
         flatten(self)
+        editing.leave_keys_to_the_canvas(self)
         self._restore_settings()
         # the plots come once the window has painted (or soon, whatever happens)
         self.view.viewport().installEventFilter(self)

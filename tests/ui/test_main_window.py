@@ -1601,3 +1601,13 @@ def test_sliders_and_the_sample_box_taken_by_the_mouse_leave_the_keys_to_the_can
         before = (window.stepper.index, window.workspace.session.iteration)
         qtbot.keyClick(window.view, Qt.Key_Right)
         assert (window.stepper.index, window.workspace.session.iteration) != before, widget
+    # Space after "log scale" clicked: toggled it again instead of running
+    log = window.plots.loss.log
+    window.view.setFocus()
+    qtbot.mouseClick(log, Qt.LeftButton, pos=log.rect().center())
+    assert log.isChecked() and window.view.hasFocus()
+    window.docks["params"].raise_()
+    check = window.params.check
+    assert check.focusPolicy() == Qt.TabFocus       # Space pressed it again
+    # fields to type into still take the keys when clicked
+    assert window.training.lr_entry.focusPolicy() & Qt.ClickFocus

@@ -106,8 +106,6 @@ class TrainingPanel(QScrollArea):
         form = _form(box)
         self.lr_slider = QSlider(Qt.Horizontal)
         self.lr_slider.setRange(0, SLIDER_STEPS)
-        # dragged with the mouse, it kept the keys: → then changed η
-        self.lr_slider.setFocusPolicy(Qt.TabFocus)
         self.lr_entry = QLineEdit()
         self.lr_entry.setMaximumWidth(90)
         row = QHBoxLayout()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QGraphicsView, QLabel, Q
 
 from .. import export, style
 from ..canvas.items import EdgeItem
+from ..editing import leave_keys_to_the_canvas
 from ..style import flatten
 # While training runs, the costlier views redraw at most this often.
 SLOW_VIEW_S = 0.25
@@ -98,6 +99,7 @@ class Plots:
                     "Its gradients are on the canvas and in the explanation.")))
             self.docks[name].setWidget(stack)
         flatten(window)
+        leave_keys_to_the_canvas(window)
         window.scene.hover_changed.connect(self._on_hover)
         window.scene.selectionChanged.connect(self._on_canvas_selection)
         window.params.table.selectionModel().selectionChanged.connect(
