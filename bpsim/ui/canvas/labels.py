@@ -95,7 +95,7 @@ class PointIndex:
     (block, rank) keys, exact, and the points of the two ends one by one.
     """
 
-    BLOCK = 1024
+    BLOCK = 512
 
     def __init__(self, points: np.ndarray):
         self.points = points
@@ -199,20 +199,30 @@ def place_labels(segments, sizes, obstacles, lines=None) -> list[Place]:
     pair_t = np.concatenate([np.arange(m), np.arange(m)])
     pair_cost = PREFERENCE * np.concatenate([steps, steps]) + \
         np.concatenate([np.zeros(m), np.full(m, ABOVE)])
+    finite = [bool(np.isfinite(segment).all()) for segment in segments]
+    every_box = []          # per edge: its weight's boxes, and its gradient's beneath and above
+    for segment, size, ok in zip(segments, sizes, finite):
+        if ok:
+            first, below = label_boxes(segment, candidates, size)
+            _, above = label_boxes(segment, candidates, size, above=True)
+            every_box.append(np.vstack([first, below, above]))
+    # the lines under each box, counted for every edge at once: where the
+    # labels placed before go does not change them
+    lined = np.split(index.count(np.vstack(every_box)), len(every_box)) if every_box else []
     chosen: list[Place] = []
     labels = np.zeros((0, 4))
-    for segment, size in zip(segments, sizes):
-        if not np.isfinite(segment).all():      # nodes drawn on top of each other
+    placed = iter(zip(every_box, lined))
+    for segment, size, ok in zip(segments, sizes, finite):
+        if not ok:      # nodes drawn on top of each other
             chosen.append(Place(0.5, True, True))
             continue
-        first, below = label_boxes(segment, candidates, size)
-        _, above = label_boxes(segment, candidates, size, above=True)
-        boxes = np.vstack([first, below, above])
+        boxes, under = next(placed)
+        first = boxes[:m]
         # per box: text covered, and text and lines (the weight's lines count
         # more): the points of every line in it, less those of its own line
         text = (_overlap(boxes, taken) + LABEL_COST * _overlap(boxes, labels)).reshape(3, m)
         own = lines_of([segment])[0]
-        inside = (index.count(boxes) - _points_inside(boxes, own)).reshape(3, m)
+        inside = (under - _points_inside(boxes, own)).reshape(3, m)
         covered = text + LINE_COST * inside * np.array([[WEIGHT_LINE_FACTOR], [1], [1]])
         pair_text = text[0][pair_t] + text[1:].ravel()
         best = int(np.argmin(covered[0][pair_t] + covered[1:].ravel() + pair_cost))
