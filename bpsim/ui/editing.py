@@ -398,7 +398,11 @@ def shortcuts_html(win) -> str:
                    for what, keys in rows)
     mouse = "".join(f"<tr><td {cell}><b>{html.escape(g)}</b></td><td>{html.escape(w)}</td></tr>"
                     for g, w in GESTURES)
-    return (f"<h3>{win.tr('Keys')}</h3><table>{body}</table>"
+    keys_stay = html.escape(win.tr(
+        "The keys stay with the canvas: a slider, box, check box or button clicked does not "
+        "take them, and Enter after a number typed into a field gives them back. Tab "
+        "reaches every control for the keyboard alone."))
+    return (f"<h3>{win.tr('Keys')}</h3><table>{body}</table><p>{keys_stay}</p>"
             f"<h3>{win.tr('Mouse')}</h3><table>{mouse}</table>")
 
 

@@ -126,6 +126,7 @@ def test_help_lists_every_key_and_gesture(window, qtbot, monkeypatch):
         for key in action.shortcuts():
             assert key.toString(QKeySequence.NativeText) in text, action.text()
     assert "Double-click a number" in text and "port" in text
+    assert "The keys stay with the canvas" in text
     assert "Ctrl+Shift+Z, Ctrl+Shift+Z" not in text              # each key once
     assert f"bpsim {__version__}" in editing.about_text()
     help_menu = next(m for m in window.menuBar().findChildren(type(window.examples_menu))
