@@ -605,3 +605,26 @@ def test_the_parameter_table_behind_its_tab_waits_until_it_is_raised(window, qtb
     window.step("iteration")                          # seen: refreshed at once
     values = window.workspace.session.parameters()
     assert list(panel.model.columns[0]) == [values[n] for n in panel.model.names]
+
+
+def test_a_legend_goes_to_the_corner_its_curves_leave_free(qapp):
+    """Shared by the loss curve and the gradient flow (exploding gradients
+    climbed behind a legend fixed at the top right)."""
+    import pyqtgraph as pg
+    from bpsim.ui.plots.views import add_legend, place_legend, plot_widget
+    plot = plot_widget()
+    plot.resize(400, 300)
+    legend = add_legend(plot)
+    plot.plot([1, 2], [1, 2], name="layer 1")
+    plot.plotItem.vb.setRange(xRange=(0, 100), yRange=(-4, 2), padding=0)
+    plot.show()
+    qapp.processEvents()
+    xs = np.arange(1, 101, dtype=float)
+    rising = [10.0 ** np.linspace(-4, 2, 100)]          # log axis: -4 to 2 decades
+    falling = [10.0 ** np.linspace(2, -4, 100)]
+    assert place_legend(plot, legend, xs, falling, log_y=True) == "top right"
+    corner = place_legend(plot, legend, xs, rising, log_y=True, corner_now="top right")
+    assert corner == "top left"
+    assert legend.pos().x() < plot.plotItem.vb.width() / 2       # anchored there
+    assert place_legend(plot, legend, np.zeros(0), []) == "top right"
+    plot.close()

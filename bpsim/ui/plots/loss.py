@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from .. import style
-from .views import add_legend, plot_widget
+from .views import add_legend, place_legend, plot_widget
 
 
 def epoch_means(costs: np.ndarray, epochs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -168,38 +168,12 @@ class LossPlot(QWidget):
         # fit the range now, not inside the paint (that asks for a second paint)
         self.plot.scene().prepareForPaint()
 
-    # corners in the order tried: (the legend's and the view's anchor, offset)
-    CORNERS = {"top right": ((1, 0), (-10, 10)), "top left": ((0, 0), (10, 10)),
-               "bottom left": ((0, 1), (10, -10)), "bottom right": ((1, 1), (-10, -10))}
-
     def _place_legend(self) -> None:
-        """In the corner the curve leaves free: top right, where a falling cost
-        leaves room; a climbing one ran behind it there."""
-        vb = self.plot.plotItem.vb
-        box = vb.boundingRect()
-        size = self.legend.boundingRect()
-        if not self._n or box.width() <= 0 or box.height() <= 0:
-            corner = "top right"
-        else:
-            (x0, x1), (y0, y1) = vb.viewRange()
-            # the legend's share of the plot, and a margin of its offset
-            fx = (size.width() + 20) / box.width() * (x1 - x0)
-            fy = (size.height() + 20) / box.height() * (y1 - y0)
-            xs = np.arange(1, self._n + 1, dtype=float)
-            ys = self._costs
-            if self.log.isChecked():
-                with np.errstate(all="ignore"):
-                    ys = np.log10(ys)
-            left, right = xs <= x0 + fx, xs >= x1 - fx
-            top, bottom = ys >= y1 - fy, ys <= y0 + fy
-            inside = {"top right": right & top, "top left": left & top,
-                      "bottom left": left & bottom, "bottom right": right & bottom}
-            counts = {name: int(np.count_nonzero(hit)) for name, hit in inside.items()}
-            corner = min(self.CORNERS, key=lambda name: counts[name])   # ties: the first
-        if corner != getattr(self, "legend_corner", None):
-            self.legend_corner = corner
-            anchor, offset = self.CORNERS[corner]
-            self.legend.anchor(itemPos=anchor, parentPos=anchor, offset=offset)
+        """Top right, where a falling cost leaves room; a climbing one ran
+        behind it there."""
+        self.legend_corner = place_legend(
+            self.plot, self.legend, np.arange(1, self._n + 1, dtype=float), [self._costs],
+            self.log.isChecked(), getattr(self, "legend_corner", None))
 
     def _sync_legend(self, epoch: bool, test: bool) -> None:
         if (epoch, test) == self._legend_shows:

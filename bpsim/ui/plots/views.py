@@ -102,6 +102,43 @@ def add_legend(plot: pg.PlotWidget) -> pg.LegendItem:
                           pen=pg.mkPen(style.MUTED), labelTextColor=style.TEXT)
 
 
+# corners in the order tried: (the legend's and the view's anchor, offset)
+LEGEND_CORNERS = {"top right": ((1, 0), (-10, 10)), "top left": ((0, 0), (10, 10)),
+                  "bottom left": ((0, 1), (10, -10)), "bottom right": ((1, 1), (-10, -10))}
+
+
+def place_legend(plot: pg.PlotWidget, legend: pg.LegendItem, xs: np.ndarray, ys: list,
+                 log_y: bool = False, corner_now: str | None = None) -> str:
+    """Put ``legend`` in the corner of ``plot`` where the fewest points of
+    its curves (``xs`` against each of ``ys``, in data units; ``log_y``: the
+    axis is logarithmic) lie, the first of LEGEND_CORNERS on a tie; the
+    corner chosen.  Anchored anew only when it changes (``corner_now``)."""
+    vb = plot.plotItem.vb
+    box = vb.boundingRect()
+    size = legend.boundingRect()
+    corner = "top right"
+    if len(xs) and box.width() > 0 and box.height() > 0:
+        (x0, x1), (y0, y1) = vb.viewRange()
+        # the legend's share of the plot, and a margin of its offset
+        fx = (size.width() + 20) / box.width() * (x1 - x0)
+        fy = (size.height() + 20) / box.height() * (y1 - y0)
+        left, right = xs <= x0 + fx, xs >= x1 - fx
+        counts = dict.fromkeys(LEGEND_CORNERS, 0)
+        for values in ys:
+            if log_y:
+                with np.errstate(all="ignore"):
+                    values = np.log10(values)
+            top, bottom = values >= y1 - fy, values <= y0 + fy
+            for name, hit in (("top right", right & top), ("top left", left & top),
+                              ("bottom left", left & bottom), ("bottom right", right & bottom)):
+                counts[name] += int(np.count_nonzero(hit))
+        corner = min(LEGEND_CORNERS, key=lambda name: counts[name])
+    if corner != corner_now:
+        anchor, offset = LEGEND_CORNERS[corner]
+        legend.anchor(itemPos=anchor, parentPos=anchor, offset=offset)
+    return corner
+
+
 def _frame(widget: QWidget, controls: list, plot: pg.PlotWidget, status: QLabel) -> None:
     status_line(status)
     row = QHBoxLayout()
@@ -423,6 +460,11 @@ class GradientFlowPlot(QWidget):
             self.status.setText(self.tr("last step: first layer / last layer = {0:.3g}").format(
                 ratio))
         self._fit_range()
+        # where the curves leave room: exploding gradients climbed behind it
+        self.legend_corner = place_legend(
+            self.plot, self.legend, self.steps,
+            [self.norms[:, k] for k in range(self.norms.shape[1])], True,
+            getattr(self, "legend_corner", None))
         self.plot.scene().prepareForPaint()     # one paint, not two
 
     def _fit_range(self) -> None:
