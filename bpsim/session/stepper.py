@@ -18,6 +18,7 @@ class Stepper:
         self.session = session
         self.trace: IterationTrace = session.preview()
         self.index = 0
+        self._ahead: tuple | None = None    # the next iteration traced early (next_update)
 
     # --- where we are ----------------------------------------------------------
 
@@ -62,8 +63,7 @@ class Stepper:
         traced it already: taken from there, the next micro-step does not
         pass over the whole batch a second time."""
         s = self.session
-        ahead = getattr(self, "_ahead", None)
-        self._ahead = None
+        ahead, self._ahead = self._ahead, None
         if ahead is not None and ahead[0] is s.state and ahead[1] is s.trainer \
                 and ahead[2] == s.settings:
             return ahead[3]

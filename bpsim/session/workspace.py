@@ -62,6 +62,7 @@ class Workspace:
         self.before_session_change: list[Callable[[], None]] = []
         self._listeners: list[Callable[[str], None]] = []
         self._memo: EditMemo | None = None      # collected while an edit applies
+        self._held: list[weakref.ref] = []       # the histories undo steps hold, oldest first
         document.subscribe(self._on_change)
         self._build(fresh=True)
 
@@ -143,7 +144,7 @@ class Workspace:
         KEEP_WHOLE of those, a history is thinned to a state every
         THIN_EVERY iterations: each reset of a long run of a big network
         held on to a hundred MB of states."""
-        held = [ref for ref in getattr(self, "_held", []) if ref() is not None]
+        held = [ref for ref in self._held if ref() is not None]
         held.append(weakref.ref(parts.history))
         live = self.session.history if self.session is not None else None
         for ref in held[:-KEEP_WHOLE]:

@@ -107,13 +107,16 @@ class _DockFusion(QProxyStyle):
     TITLE_BAR_ICONS = (QStyle.SP_TitleBarNormalButton, QStyle.SP_TitleBarCloseButton,
                        QStyle.SP_TitleBarMaxButton, QStyle.SP_TitleBarMinButton)
 
+    def __init__(self, base):
+        super().__init__(base)
+        self._icons = {}
+
     def standardIcon(self, which, option=None, widget=None):
         if which not in self.TITLE_BAR_ICONS:
             return super().standardIcon(which, option, widget)
-        icons = self.__dict__.setdefault("_icons", {})
-        if which not in icons:
-            icons[which] = super().standardIcon(which, option, widget)
-        return icons[which]
+        if which not in self._icons:
+            self._icons[which] = super().standardIcon(which, option, widget)
+        return self._icons[which]
 
 
 _flat: _FlatFusion | None = None

@@ -73,6 +73,7 @@ class NetworkView(QGraphicsView):
         self._auto_fit = False
         self._fitted: QRectF | None = None      # the rectangle last fitted in view
         self._extent: QRectF | None = None      # the scene's extent(), with a margin
+        self._empty: bool | None = None         # whether the empty canvas's hint shows
         scene.extent_changed.connect(self.set_extent)
         self.set_extent(scene.extent())
 
@@ -121,7 +122,7 @@ class NetworkView(QGraphicsView):
         self._extent = rect.adjusted(-20, -20, 20, 20)
         self._frame()
         empty = not self.scene().nodes
-        if empty != getattr(self, "_empty", None):
+        if empty != self._empty:
             self._empty = empty
             self.viewport().update()      # the hint below comes or goes as a whole
 

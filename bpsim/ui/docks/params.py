@@ -114,13 +114,14 @@ class ParameterPanel(QWidget):
         layout.addLayout(row)
         self._numeric: dict[str, float] = {}
         self._numeric_at: tuple | None = None
+        self._stale = False        # refreshed while behind its tab: to do when raised
 
     def selected_names(self) -> list[str]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [self.model.names[r] for r in rows]
 
     def refresh_if_stale(self) -> None:
-        if getattr(self, "_stale", False):
+        if self._stale:
             self.refresh(force=True)
 
     def text(self, row: int, column: int) -> str:

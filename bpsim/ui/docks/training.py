@@ -151,7 +151,6 @@ class TrainingPanel(QScrollArea):
         # ten times larger?"), and below the network and the cost a 1024x768
         # window showed it only after scrolling
         layout.insertWidget(0, box)
-        self.descent_box = box
         # data
         box = QGroupBox(self.tr("Data"))
         form = _form(box)

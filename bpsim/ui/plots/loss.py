@@ -97,6 +97,7 @@ class LossPlot(QWidget):
         self._ranged = None
         self._y_range = None     # (low, high) of the cost axis, kept while it fits
         self._n = 0
+        self.legend_corner: str | None = None     # where place_legend put it
         self._costs = np.zeros(0)
         self._epochs = np.zeros(0, dtype=np.int64)
         self._tests = np.zeros(0)
@@ -173,7 +174,7 @@ class LossPlot(QWidget):
         behind it there."""
         self.legend_corner = place_legend(
             self.plot, self.legend, np.arange(1, self._n + 1, dtype=float), [self._costs],
-            self.log.isChecked(), getattr(self, "legend_corner", None))
+            self.log.isChecked(), self.legend_corner)
 
     def _sync_legend(self, epoch: bool, test: bool) -> None:
         if (epoch, test) == self._legend_shows:

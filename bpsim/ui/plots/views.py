@@ -406,6 +406,7 @@ class GradientFlowPlot(QWidget):
         _frame(self, [], self.plot, self.status)
         self._version = None
         self._n = 0                    # history entries read so far
+        self.legend_corner: str | None = None     # where place_legend put it
         self._ranged = None
         self.steps = np.zeros(0)       # the iteration of each row of norms
         self.norms = np.zeros((0, 0))
@@ -464,7 +465,7 @@ class GradientFlowPlot(QWidget):
         self.legend_corner = place_legend(
             self.plot, self.legend, self.steps,
             [self.norms[:, k] for k in range(self.norms.shape[1])], True,
-            getattr(self, "legend_corner", None))
+            self.legend_corner)
         self.plot.scene().prepareForPaint()     # one paint, not two
 
     def _fit_range(self) -> None:
