@@ -37,8 +37,9 @@ What it measures, and why:
 * **A 100x100 loss landscape** on net A of ``bench_engine.py`` (2-4-2-1,
   500 rows): ``bpsim.engine.landscape.landscape()`` on the first two weights,
   median of 5; then the same grid through the landscape view, ``request()``
-  to the end of its ``_on_grid`` (GridJob on the view's thread pool), with
-  the thread that ran ``landscape()`` recorded, and a 5 ms timer on the UI
+  to the end of its ``_on_grid`` (GridJob on the view's thread pool, which
+  waits for the grid process's answer: ``grid_surface``), with the thread
+  that waited recorded, and a 5 ms timer on the UI
   thread whose longest gap (until the plot's next repaint is done) shows
   whether the event loop stays responsive.  Goal: 150 ms, off the UI thread,
   no gap longer than a 60 Hz frame.
@@ -505,7 +506,7 @@ class GridFigures:
     direct: list[float]        # landscape() called on this (the UI) thread, s
     total: list[float]         # widget.request() to the end of its _on_grid (grid shown), s
     request: list[float]       # the request() call itself, on the UI thread
-    worker: list[float]        # landscape() inside the GridJob
+    worker: list[float]        # grid_surface() inside the GridJob
     shown: list[float]         # show_grid() inside _on_grid, on the UI thread
     paint: list[float]         # the plot viewport's repaint after it
     after: list[float]         # show_grid() start to the end of that repaint, on the UI thread
@@ -513,7 +514,7 @@ class GridFigures:
     gaps_computing: list[float]    # ... while the job computed (request() to show_grid())
     gaps_showing: list[float]      # ... once the grid arrived (show_grid() to the repaint's end)
     ticks: list[int]           # probe-timer ticks per repeat
-    threads_off_ui: int        # jobs whose landscape() ran on another thread than the UI's
+    threads_off_ui: int        # jobs whose grid_surface() ran on another thread than the UI's
     jobs: int
     scene_items: tuple[int, int] = (0, 0)   # items in the plot's scene before and after
 
@@ -599,15 +600,15 @@ def landscape_grid(app: QApplication, window: MainWindow, bench, path: Path, siz
     wait_for_grids(app, window)
     out = GridFigures(size, names, direct, [], [], [], [], [], [], [], [], [], [], 0, 0)
     module = sys.modules[type(plot).__module__]
-    original = module.landscape
+    original = module.grid_surface
     main_thread = threading.get_ident()
     worker_calls: list[tuple[int, float]] = []
 
-    def timed_landscape(*args):
+    def timed_surface(*args):
         t0 = time.perf_counter()
-        grid = original(*args)
+        found = original(*args)
         worker_calls.append((threading.get_ident(), time.perf_counter() - t0))
-        return grid
+        return found
 
     shows: list[tuple[float, float]] = []
 
@@ -616,7 +617,7 @@ def landscape_grid(app: QApplication, window: MainWindow, bench, path: Path, siz
         type(plot).show_grid(plot, request, grid)
         shows.append((t0, time.perf_counter()))
 
-    module.landscape = timed_landscape
+    module.grid_surface = timed_surface
     plot.show_grid = timed_show
     items_before = len(plot.plot.scene().items())
     try:
@@ -636,7 +637,7 @@ def landscape_grid(app: QApplication, window: MainWindow, bench, path: Path, siz
             out.gaps_showing.append(longest_gap(ticks, arrived, marks["painted"]))
             out.ticks.append(sum(marks["start"] < t < marks["painted"] for t in ticks))
     finally:
-        module.landscape = original
+        module.grid_surface = original
         del plot.show_grid
         plot.resolution.setValue(resolution)      # the window's own, for what follows
     out.scene_items = (items_before, len(plot.plot.scene().items()))
@@ -653,7 +654,8 @@ def describe_grid(g: GridFigures) -> str:
             f"  through the view, {len(g.total)} requests: request() -> _on_grid done median "
             f"{median_ms(g.total):.1f} ms (max {1000 * max(g.total):.1f}); of it on the UI "
             f"thread request() {median_ms(g.request):.1f} ms, show_grid() "
-            f"{median_ms(g.shown):.1f} ms; landscape() in the job {median_ms(g.worker):.1f} ms; "
+            f"{median_ms(g.shown):.1f} ms; the grid process's answer (grid and contours), waited "
+            f"for in the job, {median_ms(g.worker):.1f} ms; "
             f"then the plot viewport's repaint {median_ms(g.paint):.1f} ms; show_grid() start "
             f"to the end of that repaint {median_ms(g.after):.1f} ms\n"
             f"  UI thread ({UI_TICK_MS} ms probe timer, request() to the end of that repaint): "
@@ -661,7 +663,7 @@ def describe_grid(g: GridFigures) -> str:
             f"{1000 * max(g.gaps):.1f} ms (while the job computed: max "
             f"{1000 * max(g.gaps_computing):.1f} ms; once the grid arrived: max "
             f"{1000 * max(g.gaps_showing):.1f} ms); ticks per request "
-            f"{statistics.median(g.ticks):g}; landscape() ran off the UI thread in "
+            f"{statistics.median(g.ticks):g}; grid_surface() ran off the UI thread in "
             f"{g.threads_off_ui} of {g.jobs} jobs\n"
             f"  items in the plot's scene: {g.scene_items[0]} before these {g.jobs} grids, "
             f"{g.scene_items[1]} after")

@@ -6,6 +6,7 @@ import sys
 
 def test_lower_layers_import_without_qt_or_torch():
     code = ("import sys, bpsim.engine, bpsim.document, bpsim.session, bpsim.cli, "
+            "bpsim.session.grid_process, bpsim.session.process_run, "
             "bpsim.cli.commands; "
             "bad = [m for m in sys.modules if m.split('.')[0] in "
             "('PySide6', 'shiboken6', 'pyqtgraph', 'torch')]; print(bad)")

@@ -99,3 +99,47 @@ def outputs_over(trainer: Trainer, theta: np.ndarray, X: np.ndarray,
         if p.can_leak and not np.isfinite(p.A).all():
             p.forward(theta, inputs, exact=True)
     return {nid: p.A[c.row[c.index[nid]]].copy() for nid in node_ids}
+
+
+def contour_lines(grid: np.ndarray, levels: int = 10):
+    """What a heatmap of the grid shows, and its contour lines: (shown,
+    logged, x, y).  ``shown`` is the grid, or log10 of (grid − min) where the
+    cost spans more than three decades (``logged``), with non-finite values
+    at its maximum; x and y are the end points of the lines' segments, in
+    pairs, in index coordinates (x = column, y = row)."""
+    logged = bool(np.ptp(grid) > 1e3)
+    shown = np.log10(grid - np.nanmin(grid) + 1e-12) if logged else grid
+    finite_at = np.isfinite(shown)
+    finite = np.where(finite_at, shown, np.nanmax(shown[finite_at]) if finite_at.any() else 0.0)
+    x, y = contour_segments(finite, np.linspace(finite.min(), finite.max(), levels + 2)[1:-1])
+    return finite, logged, x, y
+
+
+def contour_segments(f, levels):
+    """Marching squares over all levels at once: end points of the segments,
+    in pairs (x = column, y = row of f)."""
+    f = np.asarray(f, dtype=float)
+    corners = np.stack([f[:-1, :-1], f[:-1, 1:], f[1:, 1:], f[1:, :-1]])   # a b c d, clockwise
+    lo, hi = corners.min(0), corners.max(0)
+    L = np.asarray(levels, dtype=float)[:, None, None]
+    k, r, q = np.nonzero((lo[None] < L) & (L < hi[None]))     # crossed cells
+    v = corners[:, r, q]                                      # (4, m)
+    lev = L[k, 0, 0]
+    u, w = v, np.roll(v, -1, axis=0)                          # edges a-b, b-c, c-d, d-a
+    ok = (u > lev) != (w > lev)
+    # edge k runs from corner k to corner k+1: a(0,0) b(1,0) c(1,1) d(0,1) as (dx, dy)
+    cx = np.array([0, 1, 1, 0.])[:, None]
+    cy = np.array([0, 0, 1, 1.])[:, None]
+    # edges the level does not cross divide by zero: they are dropped below
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = (lev - u) / (w - u)     # where along each edge the level is crossed
+        ex = cx + (np.roll(cx, -1, 0) - cx) * t + q
+        ey = cy + (np.roll(cy, -1, 0) - cy) * t + r
+    # the crossed edges first: two of them, or four at a saddle
+    order = np.argsort(~ok, axis=0, kind="stable")
+    ex = np.take_along_axis(ex, order, 0)
+    ey = np.take_along_axis(ey, order, 0)
+    four = ok.sum(0) == 4
+    x = np.concatenate([ex[:2].T.ravel(), ex[2:, four].T.ravel()])
+    y = np.concatenate([ey[:2].T.ravel(), ey[2:, four].T.ravel()])
+    return x, y

@@ -477,12 +477,12 @@ def test_screenshot_waits_for_the_landscape_grid(window, tmp_path, monkeypatch):
 
     from bpsim.ui.app import take_screenshot
     from bpsim.ui.plots import landscape as view
-    compute = view.landscape
+    compute = view.grid_surface
 
     def slow(*args):          # a grid that takes a while, as on a big network
         time.sleep(0.3)
         return compute(*args)
-    monkeypatch.setattr(view, "landscape", slow)
+    monkeypatch.setattr(view, "grid_surface", slow)
     window.open_path(XOR)
     out = tmp_path / "shot.png"
     assert take_screenshot(QApplication.instance(), window, str(out), 12) == 0

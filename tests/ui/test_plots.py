@@ -300,7 +300,7 @@ def test_the_numeric_check_of_a_completed_iteration_checks_that_iterations_gradi
 
 
 def test_contours_lie_on_their_level():
-    from bpsim.ui.plots.landscape import contour_segments
+    from bpsim.engine.landscape import contour_segments
     y, x = np.mgrid[0:40, 0:50]
     f = (x - 20.0) ** 2 + (y - 15.0) ** 2          # circles around (20, 15)
     xs, ys = contour_segments(f, [100.0, 400.0])
@@ -628,3 +628,24 @@ def test_a_legend_goes_to_the_corner_its_curves_leave_free(qapp):
     assert legend.pos().x() < plot.plotItem.vb.width() / 2       # anchored there
     assert place_legend(plot, legend, np.zeros(0), []) == "top right"
     plot.close()
+
+
+def test_the_landscape_is_computed_outside_the_windows_interpreter(window, qtbot, monkeypatch):
+    """A grid on a thread of the window's process held the interpreter the
+    window's thread needs at each Qt call: a micro-step took half again as
+    long while one computed.  Here the window's process cannot compute one."""
+    import bpsim.session.grid_process as grid_process
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("a landscape grid was computed in the window's process")
+    monkeypatch.setattr(grid_process, "landscape", not_here)
+    session = trained(window, 3)
+    plot = window.plots.landscape
+    plot.resolution.setValue(11)
+    plot.choose("w:h1->o", "b:o")
+    qtbot.waitUntil(lambda: plot._computed_at is not None
+                    and plot._computed_at[1] == ("w:h1->o", "b:o") and not plot.busy,
+                    timeout=30000)
+    assert "cannot compute" not in plot.status.text()
+    assert plot.grid[5, 5] == pytest.approx(session.preview().cost, rel=1e-12)
+    assert plot.contours[0].path().elementCount() > 0       # its contour lines came too

@@ -3,7 +3,8 @@
 The cost over a grid around the two parameters' current values (the others
 held where they are) as a heatmap with contour lines, the path of the two
 over the history, the current point, and the arrow to where the next step
-lands.  The grid is computed on a worker thread; the newest request wins.
+lands.  The grid is computed in a process of its own, waited for on a
+worker thread; the newest request wins.
 """
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThread, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, \
     QSpinBox, QVBoxLayout, QWidget
 
-from ...engine.landscape import landscape
+from ...engine.landscape import contour_lines
+from ...session.grid_process import grid_surface
 from .. import style
 from .views import Marker, image_item, param_title, plot_widget, set_titles, status_line
 
@@ -32,8 +34,9 @@ class _Done(QObject):
 
 
 class GridJob(QRunnable):
-    """The cost over a grid, away from the UI thread.  It only reads the
-    trainer's compiled network and data, which never change."""
+    """The cost over a grid, away from the UI thread (and from its
+    interpreter: see ``grid_process``).  It only reads the trainer's compiled
+    network and data, which never change."""
 
     def __init__(self, request: dict, done: _Done):
         super().__init__()
@@ -41,15 +44,13 @@ class GridJob(QRunnable):
         self.done = done
 
     def run(self) -> None:
-        # Only when a core has nothing else to do: the window and a training
-        # run come first (on Linux this is SCHED_IDLE; the pool's thread is
-        # reused, so it stays so).
-        QThread.currentThread().setPriority(QThread.IdlePriority)
         r = self.request
         try:
-            grid = landscape(r["trainer"], r["theta"], r["settings"], r["names"], r["values"])
-            # the contours too: tracing them is pure Python, ~4 ms a level at 100x100
-            r["shown"], r["contours"] = contours(grid)
+            # in the grid process: this thread only waits for it
+            found = grid_surface(r["trainer"], r["theta"], r["settings"], r["names"],
+                                 r["values"])
+            grid = found.grid
+            r["shown"], r["contours"] = contour_path(found.shown, found.logged, found.x, found.y)
         except Exception as exc:   # reported in the dock, never a crash of the app
             grid = exc
         try:
@@ -61,44 +62,13 @@ class GridJob(QRunnable):
 def contours(grid: np.ndarray):
     """(what the image shows, one QPainterPath of its 10 contour lines in
     image pixel coordinates)."""
-    shown = np.log10(grid - np.nanmin(grid) + 1e-12) if np.ptp(grid) > 1e3 else grid
-    finite = np.where(np.isfinite(shown), shown, np.nanmax(shown[np.isfinite(shown)])
-                      if np.isfinite(shown).any() else 0.0)
-    # marching squares over all levels at once, in NumPy; the image's pixel
-    # (i, j) holds finite[j, i], its centre at (i + 0.5, j + 0.5)
-    x, y = contour_segments(finite, np.linspace(finite.min(), finite.max(), 12)[1:-1])
-    path = pg.arrayToQPath(x + 0.5, y + 0.5, connect="pairs")
-    return (finite, shown is not grid), path
+    return contour_path(*contour_lines(grid))
 
 
-def contour_segments(f, levels):
-    """Marching squares over all levels at once: end points of the segments,
-    in pairs (x = column, y = row of f)."""
-    f = np.asarray(f, dtype=float)
-    corners = np.stack([f[:-1, :-1], f[:-1, 1:], f[1:, 1:], f[1:, :-1]])   # a b c d, clockwise
-    lo, hi = corners.min(0), corners.max(0)
-    L = np.asarray(levels, dtype=float)[:, None, None]
-    k, r, q = np.nonzero((lo[None] < L) & (L < hi[None]))     # crossed cells
-    v = corners[:, r, q]                                      # (4, m)
-    lev = L[k, 0, 0]
-    u, w = v, np.roll(v, -1, axis=0)                          # edges a-b, b-c, c-d, d-a
-    ok = (u > lev) != (w > lev)
-    # edge k runs from corner k to corner k+1: a(0,0) b(1,0) c(1,1) d(0,1) as (dx, dy)
-    cx = np.array([0, 1, 1, 0.])[:, None]
-    cy = np.array([0, 0, 1, 1.])[:, None]
-    # edges the level does not cross divide by zero: they are dropped below
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = (lev - u) / (w - u)     # where along each edge the level is crossed
-        ex = cx + (np.roll(cx, -1, 0) - cx) * t + q
-        ey = cy + (np.roll(cy, -1, 0) - cy) * t + r
-    # the crossed edges first: two of them, or four at a saddle
-    order = np.argsort(~ok, axis=0, kind="stable")
-    ex = np.take_along_axis(ex, order, 0)
-    ey = np.take_along_axis(ey, order, 0)
-    four = ok.sum(0) == 4
-    x = np.concatenate([ex[:2].T.ravel(), ex[2:, four].T.ravel()])
-    y = np.concatenate([ey[:2].T.ravel(), ey[2:, four].T.ravel()])
-    return x, y
+def contour_path(finite, logged, x, y):
+    """The lines as one path: the image's pixel (i, j) holds finite[j, i],
+    its centre at (i + 0.5, j + 0.5)."""
+    return (finite, logged), pg.arrayToQPath(x + 0.5, y + 0.5, connect="pairs")
 
 
 def auto_range(centre: float, path: np.ndarray, step: float) -> tuple[float, float]:
