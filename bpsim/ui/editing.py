@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 from functools import partial
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, \
+from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, \
     QLabel, QLineEdit, QMenu, QMessageBox, QPushButton, QSlider, QSpinBox, QTextBrowser, \
     QToolBar, QVBoxLayout
 
@@ -41,15 +41,34 @@ def _action(win, name, text, slot, shortcut=None, tip=None, checkable=False) -> 
 
 
 def leave_keys_to_the_canvas(root) -> None:
-    """Sliders, boxes, check boxes and buttons under ``root`` take the keys
-    by Tab only, not by a click: clicked, they kept them, and the lesson's
-    keys went to them — → rewound the history slider or changed η, Space
-    toggled "log scale" or pressed "Check gradients" again, PageDown picked
-    the next sample.  Fields to type into still take them when clicked."""
+    """Sliders, boxes, check boxes and buttons under ``root`` (the window)
+    take the keys by Tab only, not by a click: clicked, they kept them, and
+    the lesson's keys went to them — → rewound the history slider or changed
+    η, Space toggled "log scale" or pressed "Check gradients" again, PageDown
+    picked the next sample.  Fields to type into still take them when
+    clicked; a number box whose arrows were clicked gives them back (its
+    PageDown added 10 to the speed)."""
     for kind in (QSlider, QComboBox, QCheckBox, QPushButton):
         for widget in root.findChildren(kind):
             if widget.focusPolicy() & Qt.ClickFocus:
                 widget.setFocusPolicy(Qt.TabFocus)
+    arrows = root.findChild(_ArrowsLeaveTheKeys) or _ArrowsLeaveTheKeys(root)
+    for box in root.findChildren(QAbstractSpinBox):
+        box.installEventFilter(arrows)      # once: Qt moves a filter installed again
+
+
+class _ArrowsLeaveTheKeys(QObject):
+    """A click on a number box's arrows (the box's own widget: a click in
+    its text goes to its line edit) hands the keys back to the canvas."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, box, event) -> bool:
+        if event.type() == QEvent.MouseButtonRelease:
+            self.window.view.setFocus()
+        return False
 
 
 def build_actions(win) -> None:
@@ -399,8 +418,9 @@ def shortcuts_html(win) -> str:
     mouse = "".join(f"<tr><td {cell}><b>{html.escape(g)}</b></td><td>{html.escape(w)}</td></tr>"
                     for g, w in GESTURES)
     keys_stay = html.escape(win.tr(
-        "The keys stay with the canvas: a slider, box, check box or button clicked does not "
-        "take them, and Enter after a number typed into a field gives them back. Tab "
+        "The keys stay with the canvas: a slider, a list box, a number box's arrows, a check "
+        "box or a button clicked does not take them, and Enter after a number typed into a "
+        "field gives them back. Tab "
         "reaches every control for the keyboard alone."))
     return (f"<h3>{win.tr('Keys')}</h3><table>{body}</table><p>{keys_stay}</p>"
             f"<h3>{win.tr('Mouse')}</h3><table>{mouse}</table>")

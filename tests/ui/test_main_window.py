@@ -1612,3 +1612,29 @@ def test_sliders_and_the_sample_box_taken_by_the_mouse_leave_the_keys_to_the_can
     assert check.focusPolicy() == Qt.TabFocus       # Space pressed it again
     # fields to type into still take the keys when clicked
     assert window.training.lr_entry.focusPolicy() & Qt.ClickFocus
+
+
+def test_a_number_box_whose_arrows_were_clicked_leaves_the_keys_to_the_canvas(window, qtbot):
+    """Its arrows clicked, the speed box kept the keys: the clicker's PageDown
+    added 10 to the speed instead of taking the next micro-step."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionSpinBox
+    window.open_path(XOR)
+    window.docks["training"].raise_()
+    for box in (window.speed, window.training.seed):
+        box.ensurePolished()
+        option = QStyleOptionSpinBox()
+        box.initStyleOption(option)
+        up = box.style().subControlRect(QStyle.CC_SpinBox, option, QStyle.SC_SpinBoxUp, box)
+        window.view.setFocus()
+        before = box.value()
+        qtbot.mouseClick(box, Qt.LeftButton, pos=up.center())
+        assert box.value() == before + 1, box
+        assert window.view.hasFocus(), box
+        index = window.stepper.index
+        qtbot.keyClick(window.focusWidget(), Qt.Key_PageDown)
+        assert window.stepper.index == index + 1 and box.value() == before + 1, box
+    # a click in its text still takes the keys, to type a number
+    window.view.setFocus()
+    field = window.speed.lineEdit()
+    qtbot.mouseClick(field, Qt.LeftButton, pos=field.rect().center())
+    assert window.speed.hasFocus()

@@ -630,6 +630,52 @@ def test_a_legend_goes_to_the_corner_its_curves_leave_free(qapp):
     plot.close()
 
 
+def test_a_legend_counts_only_the_points_beside_it_and_finds_the_same_corner(qapp):
+    """Placed at every frame of a run, the legend looked at every point of a
+    100 000-step curve, and took each one's logarithm: it now looks only at
+    the points near its corners, and chooses as counting every one did."""
+    from bpsim.ui.plots.views import LEGEND_CORNERS, add_legend, place_legend, plot_widget
+    plot = plot_widget()
+    plot.resize(400, 300)
+    legend = add_legend(plot)
+    plot.plot([1, 2], [1, 2], name="cost per step")
+    plot.show()
+    qapp.processEvents()
+    vb, rng = plot.plotItem.vb, np.random.default_rng(7)
+
+    def every_point(xs, ys, log_y):
+        (x0, x1), (y0, y1) = vb.viewRange()
+        box, size = vb.boundingRect(), legend.boundingRect()
+        fx = (size.width() + 20) / box.width() * (x1 - x0)
+        fy = (size.height() + 20) / box.height() * (y1 - y0)
+        counts = dict.fromkeys(LEGEND_CORNERS, 0)
+        for values in ys:
+            with np.errstate(all="ignore"):
+                v = np.log10(values) if log_y else values
+            for name, x_in, y_in in (("top right", xs >= x1 - fx, v >= y1 - fy),
+                                     ("top left", xs <= x0 + fx, v >= y1 - fy),
+                                     ("bottom left", xs <= x0 + fx, v <= y0 + fy),
+                                     ("bottom right", xs >= x1 - fx, v <= y0 + fy)):
+                counts[name] += int(np.count_nonzero(x_in & y_in))
+        return min(LEGEND_CORNERS, key=lambda name: counts[name])
+
+    chosen = set()
+    for case in range(60):
+        n, log_y = int(rng.integers(5, 400)), bool(case % 2)
+        xs = np.sort(rng.uniform(0, 100, n))
+        ys = [10.0 ** rng.uniform(-4, 2, n) if log_y else rng.uniform(-4, 2, n)
+              for _ in range(int(rng.integers(1, 3)))]
+        if case % 5 == 0:
+            ys[0][rng.integers(0, n, 3)] = [0.0, np.inf, np.nan] if log_y else np.nan
+        lo, hi = sorted(rng.uniform(-1, 101, 2))
+        vb.setRange(xRange=(lo, hi), yRange=(-4, 2), padding=0)
+        corner = place_legend(plot, legend, xs, ys, log_y)
+        assert corner == every_point(xs, ys, log_y), case
+        chosen.add(corner)
+    assert len(chosen) >= 3            # the cases put it in several corners
+    plot.close()
+
+
 def test_the_landscape_is_computed_outside_the_windows_interpreter(window, qtbot, monkeypatch):
     """A grid on a thread of the window's process held the interpreter the
     window's thread needs at each Qt call: a micro-step took half again as
