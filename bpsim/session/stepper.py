@@ -19,6 +19,8 @@ class Stepper:
         self.trace: IterationTrace = session.preview()
         self.index = 0
         self._ahead: tuple | None = None    # the next iteration traced early (next_update)
+        self._next_key: tuple | None = None   # whose next update _next is
+        self._next: tuple | None = None
 
     # --- where we are ----------------------------------------------------------
 
@@ -150,7 +152,7 @@ class Stepper:
         diverges): the update being walked, or — once an iteration is
         complete — the one that follows (computed, not taken)."""
         key = (id(self.trace), self.complete)
-        if getattr(self, "_next_key", None) == key:
+        if self._next_key == key:
             return self._next
         update = self.trace.steps[-1]
         if not self.complete or update.after is None:

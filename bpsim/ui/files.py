@@ -145,7 +145,7 @@ class FilesMixin:
         if self.undo.document_changed():
             return True
         session = self.workspace.session if self.workspace else None
-        saved = getattr(self, "_saved_theta", None)
+        saved = self._saved_theta
         if session is None or saved is None:
             return False
         return not np.array_equal(session.state.theta, saved)

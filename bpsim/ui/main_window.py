@@ -138,6 +138,9 @@ class MainWindow(FilesMixin, QMainWindow):
         self._document_changes = 0     # a merged edit (a slider dragged) leaves the undo index
         self._run_timer.timeout.connect(self._run_tick)
         self._refresh_pending = False
+        self._gc_threshold: tuple | None = None    # held while running
+        self._sample_key: tuple | None = ()        # what the sample box lists
+        self._saved_theta = None      # the weights as last saved or opened (FilesMixin)
 
         editing.build_actions(self)
         flatten(self)
@@ -330,7 +333,7 @@ class MainWindow(FilesMixin, QMainWindow):
         if hold:
             self._gc_threshold = gc.get_threshold()
             gc.set_threshold(self._gc_threshold[0], self._gc_threshold[1], 1 << 30)
-        elif getattr(self, "_gc_threshold", None) is not None:
+        elif self._gc_threshold is not None:
             gc.set_threshold(*self._gc_threshold)
             self._gc_threshold = None
 
@@ -639,7 +642,7 @@ class MainWindow(FilesMixin, QMainWindow):
         combo = self.sample_combo
         n = len(self.stepper.trace.rows) if self.stepper else 0
         key = (tuple(self.stepper.trace.rows[:1]), n, self.sample) if n else None
-        if key == getattr(self, "_sample_key", ()):
+        if key == self._sample_key:
             return
         self._sample_key = key
         wanted = [self.tr("batch mean")] + [self.tr("sample {0}").format(int(r))

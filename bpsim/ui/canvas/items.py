@@ -380,6 +380,8 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         self.numbers = None          # the EdgeDisplay shown, for the tooltip
         self.shown = ()              # what the scene last wrote into it (scene.show)
         self.mark: str | None = None
+        self._negative: bool | None = None    # the sign its label is coloured for
+        self._look: tuple | None = None       # what its arrow is drawn as (look())
         self.setFlags(QGraphicsItem.ItemIsSelectable | QGraphicsItem.ItemHasNoContents)
         self.setAcceptHoverEvents(True)
         self.setZValue(1)
@@ -462,7 +464,7 @@ class EdgeItem(_Hoverable, QGraphicsItem):
             self.weight, self.mark = weight, mark
             self._restyle()
         negative = weight is not None and weight < 0
-        if negative != getattr(self, "_negative", None):
+        if negative != self._negative:
             self._negative = negative
             self.label.setBrush(QBrush(style.NEGATIVE if negative else style.POSITIVE))
             # framed on a dashed line: its minus sign read as one more dash
@@ -487,7 +489,7 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         # While training runs every weight moves a little each frame;
         # restyling only on a visible change keeps a frame cheap.
         look = self.look()
-        if look == getattr(self, "_look", None):
+        if look == self._look:
             return
         self._look = look
         pen, brush = _arrow_style(look)

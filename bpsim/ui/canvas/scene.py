@@ -43,6 +43,7 @@ class NetworkScene(QGraphicsScene):
         self._focus: str | None = None
         self._focus_applied: tuple | None = None
         self._display = None         # what show() was given last (the tooltips say whose)
+        self._placing = False        # the edge labels' placing is due (_place_soon)
         self.text_scale = 1.0        # the numbers' size, zoomed out (set_text_scale)
         # a parameter's value now ("b:h1"), its default the document's: the
         # window gives the trained one
@@ -180,7 +181,7 @@ class NetworkScene(QGraphicsScene):
 
     def _place_soon(self) -> None:
         """Once, after a burst of announcements (a move of many nodes)."""
-        if not getattr(self, "_placing", False):
+        if not self._placing:
             self._placing = True
             QTimer.singleShot(0, self.place_edge_labels)
 

@@ -64,6 +64,9 @@ class Plots:
         self.docks["landscape"].raise_()
         self._slow_shown = 0.0
         self._thumbnails_key = None
+        # while running, which frame and whose turn it is (refresh)
+        self._frame = self._turn = self._slow_turn = self._live_turn = -1
+        self._refreshed: tuple = ()      # the plots the last refresh changed (flush)
 
     def build(self) -> None:
         """Make the plots (once) and show the current network in them."""
@@ -147,17 +150,17 @@ class Plots:
             # SLOW_EVERY-th turn the gradient flow or the tangent (whose
             # curve is a pass over all rows) — so each keeps moving and no
             # frame pays for two.
-            self._frame = getattr(self, "_frame", -1) + 1
+            self._frame += 1
             if loss and self._frame % 2 == 0:
                 names = []
             else:
                 loss = False
-                self._turn = getattr(self, "_turn", -1) + 1
+                self._turn += 1
                 if slow and (self._turn % SLOW_EVERY == 0 or not live):
-                    self._slow_turn = getattr(self, "_slow_turn", -1) + 1
+                    self._slow_turn += 1
                     names = [slow[self._slow_turn % len(slow)]]
                 else:
-                    self._live_turn = getattr(self, "_live_turn", -1) + 1
+                    self._live_turn += 1
                     names = [live[self._live_turn % len(live)]]
         if loss:
             self.loss.refresh(session)
@@ -171,7 +174,7 @@ class Plots:
         """Have the plots just refreshed take their changes now.  A scene hands
         them to its view in a queued call; taken here, the views paint once,
         instead of in paint passes of their own after the window's."""
-        for name in getattr(self, "_refreshed", ()):
+        for name in self._refreshed:
             QCoreApplication.sendPostedEvents(self.widgets[name].plot.scene(), QEvent.MetaCall)
         self._refreshed = ()
 

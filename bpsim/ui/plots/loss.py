@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from .. import style
-from .views import add_legend, place_legend, plot_widget
+from .views import add_legend, clear, place_legend, plot_widget
 
 
 def epoch_means(costs: np.ndarray, epochs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -22,13 +22,6 @@ def epoch_means(costs: np.ndarray, epochs: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 DOTS_UP_TO = 40     # steps drawn with a dot each
-
-
-def clear(curve) -> None:
-    """Empty ``curve``, unless it is: each setData costs ~0.4 ms, and the
-    epoch means and the test cost are empty at every step of most runs."""
-    if curve.xData is not None:      # pyqtgraph keeps no data as None
-        curve.setData([], [])
 
 
 class LossPlot(QWidget):
@@ -95,6 +88,7 @@ class LossPlot(QWidget):
         self._version = None
         self._shown = None       # what the last refresh showed: (history, version, ...)
         self._ranged = None
+        self._x_hi = 0           # the iteration axis's end, kept while the curve fits
         self._y_range = None     # (low, high) of the cost axis, kept while it fits
         self._n = 0
         self.legend_corner: str | None = None     # where place_legend put it
@@ -206,7 +200,7 @@ class LossPlot(QWidget):
         if not len(finite):
             return
         lo, hi = float(finite.min()), float(finite.max())
-        x_hi = getattr(self, "_x_hi", 0)
+        x_hi = self._x_hi
         if n > x_hi or n < x_hi / 4:
             x_hi = self._x_hi = max(10, int(n * 1.5))
         y = self._y_range
@@ -222,7 +216,7 @@ class LossPlot(QWidget):
             if lo >= 0:
                 self._y_range = y = (max(y[0], 0.0), y[1])   # a cost is never below 0
         wanted = (x_hi, *y)
-        if wanted != getattr(self, "_ranged", None):
+        if wanted != self._ranged:
             self._ranged = wanted
             vb.setRange(xRange=(0, wanted[0]), yRange=wanted[1:], padding=0.02)
 
