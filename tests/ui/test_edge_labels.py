@@ -1,7 +1,7 @@
 """Edge labels go where they cover the least, and step back where they can't."""
 import pytest
 from bpsim.paths import examples_dir
-from PySide6.QtCore import QLineF
+from PySide6.QtCore import QLineF, QPointF
 from PySide6.QtWidgets import QApplication
 
 import numpy as np
@@ -292,7 +292,7 @@ def test_an_edges_two_numbers_share_one_white_patch(window):
 def test_arrowheads_into_the_current_node_stop_at_its_ring(window):
     """The ring round the node being computed covered the heads of the edges
     bringing it the values it reads."""
-    from PySide6.QtCore import QLineF
+    from PySide6.QtCore import QLineF, QPointF
     from bpsim.ui.canvas.items import RING_OUT
     window.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
     scene = window.scene
@@ -479,3 +479,78 @@ def test_points_in_boxes_are_counted_as_a_test_of_every_point_would():
         assert every.max() > 0
         np.testing.assert_array_equal(PointIndex(points).count(boxes), every)
     assert not PointIndex(np.zeros((0, 2))).count(boxes).any()
+
+
+def test_a_number_beside_the_current_node_is_written_over_its_ring(window):
+    """The ring round the node being computed was drawn with the node, over
+    the edges' numbers: beside h2_3 of the sigmoid stack it hid the "∂" of
+    "∂w=−0.001645".  It lies in the numbers' layer now, over their white
+    patches and under their text; it goes, moves and dims with its node."""
+    scene = window.scene
+    window.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
+    for _ in range(3):
+        window.step("forward")
+    node = scene.nodes[window.stepper.micro.node]
+    halo = node.halo
+    assert node.mark == "current" and halo.isVisible() and halo.scene() is scene
+    edge = next(e for e in node.edges if e.src is node)
+    # the edge's weight set down on the ring, right of the node
+    ring = node.mapToScene(node.body().right() + 5, 0)
+    edge.label.set("0.1234", ring)
+    stack = scene.items(ring)
+    assert stack.index(edge.label) < stack.index(halo) < stack.index(edge.label._ground)
+    assert stack.index(node) < stack.index(edge.label)      # the body still covers numbers
+    node.setPos(node.pos() + QPointF(30, 10))
+    assert halo.pos() == node.pos()
+    node.setOpacity(0.2)                # as a focus on another node dims it
+    assert halo.opacity() == pytest.approx(0.2)
+    window.step("forward")              # the next node: this one is read, or nothing
+    assert halo.isVisible() == (node.mark in ("current", "read"))
+    window.scene.clearSelection()
+    node.setSelected(True)
+    window.actions["delete"].trigger()
+    assert halo.scene() is None
+
+
+def test_a_nodes_numbers_lie_on_white_patches_over_the_lines_beneath(window):
+    """In the gates' sigmoid neuron the line from w2 to s runs under m1: it
+    crossed the digits of m1's value and gradient."""
+    scene = window.scene
+    window.open_path(examples_dir() / "sigmoid-neuron-gates.bpsim.json")
+    window.step("phase")
+    node = scene.nodes["m1"]
+    text = node.forward_text
+    assert text.text() and text._ground.isVisible()
+    centre = text.sceneBoundingRect().center()
+    stack = scene.items(centre)
+    assert stack.index(text) < stack.index(text._ground)
+    assert text._ground.sceneBoundingRect().contains(text.sceneBoundingRect().adjusted(1, 1, -1, -1))
+    line = scene.edges["w2->s"].shaft
+    met = 0
+    for y in np.linspace(text.sceneBoundingRect().top() + 1, text.sceneBoundingRect().bottom() - 1, 9):
+        for x in np.linspace(text.sceneBoundingRect().left() + 1,
+                             text.sceneBoundingRect().right() - 1, 9):
+            stack = scene.items(QPointF(x, y))
+            if line in stack:
+                met += 1
+                assert stack.index(text._ground) < stack.index(line)
+    assert met      # the line does run beneath the value
+
+
+def test_ringed_boxes_cover_a_node_and_its_ring_not_the_corners_between_edges():
+    from bpsim.ui.canvas.labels import ringed_boxes
+
+    def covered(boxes, x, y):
+        return sum(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+    boxes = ringed_boxes(-30, -30, 30, 30, 9, disk=True)
+    for i, a in enumerate(boxes):       # disjoint: an overlap is counted once
+        for b in boxes[i + 1:]:
+            assert overlap(a, b) == 0.0
+    for angle in np.linspace(0, 2 * np.pi, 72, endpoint=False):
+        for r in (0, 20, 29, 33, 38):   # the body, its outline, the ring out to 39
+            x, y = r * np.cos(angle), r * np.sin(angle)
+            assert covered(boxes, x, y) >= 1, (angle, r)
+    assert not covered(boxes, 34, 34)   # the corner of the square grown by the ring: free
+    rect = ringed_boxes(0, 0, 80, 40, 9, disk=False)
+    assert covered(rect, -4, 20) and covered(rect, 40, 47) and not covered(rect, -4, -4)

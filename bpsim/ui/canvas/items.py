@@ -65,6 +65,7 @@ class _Text(QGraphicsSimpleTextItem):
             self._ground.setPen(QPen(Qt.NoPen))
             self._ground.setBrush(QBrush(LABEL_GROUND))
             self._ground.setVisible(False)
+            self._ground.setZValue(self.zValue() - 0.5)     # a later sibling: under it
 
     def set_framed(self, framed: bool) -> None:
         """A thin outline round the white patch, in the text's colour."""
@@ -171,10 +172,13 @@ class NodeItem(_Hoverable, QGraphicsItem):
         self.title = _Text(self, 12, True)
         self.sub = _Text(self, 9, color=style.MUTED)
         self.name = _Text(self, 10, True, style.NODE_BORDER)   # a gate's id, above it
-        self.forward_text = _Text(self, 11, True, style.FORWARD)
-        self.backward_text = _Text(self, 11, True, style.BACKWARD)
+        # on white patches, as the edges' numbers: a line passing beneath the
+        # node crossed its value's digits
+        self.forward_text = _Text(self, 11, True, style.FORWARD, ground=True)
+        self.backward_text = _Text(self, 11, True, style.BACKWARD, ground=True)
         self.thumbnail = QGraphicsPixmapItem(self)    # its output over the input plane
         self.thumbnail.setVisible(False)
+        self.halo = _Halo(self, scene.label_layer)
         self.update_from(node)
 
     # --- geometry ------------------------------------------------------------
@@ -230,6 +234,7 @@ class NodeItem(_Hoverable, QGraphicsItem):
         self.node = node
         b = self._body = self._shape_for(node.kind)
         self._bounds = b.adjusted(-12, -24, 12 + PORT_RADIUS, 12)
+        self.halo.reshape()
         # above the current node's ring (8 px wide, 5 px out), not under it
         self.name.set("", QPointF(0, b.top() - NAME_ABOVE))
         if node.kind == "op":
@@ -293,7 +298,7 @@ class NodeItem(_Hoverable, QGraphicsItem):
         if mark != self.mark:
             was_current = self.mark == "current"
             self.mark = mark
-            self.update()
+            self.halo.show_mark()
             if was_current or mark == "current":
                 for edge in self.edges:
                     if edge.dst is self:
@@ -304,26 +309,18 @@ class NodeItem(_Hoverable, QGraphicsItem):
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.Antialiasing)
         b = self.body()
-        if self.mark == "current":
-            painter.setPen(QPen(style.CURRENT, 8))
-            painter.setBrush(Qt.NoBrush)
-            m = RING_OUT - 4                # the pen's half width beyond its line
-            self._outline(painter, b.adjusted(-m, -m, m, m))
-        elif self.mark == "read":
-            painter.setPen(QPen(style.READ, 3, Qt.DashLine))
-            painter.setBrush(Qt.NoBrush)
-            self._outline(painter, b.adjusted(-5, -5, 5, 5))
         border = style.SELECTED if self.isSelected() else style.NODE_BORDER
         painter.setPen(QPen(border, 3 if self.isSelected() else 1.6,
                             Qt.DashLine if self.kind == "param" else Qt.SolidLine))
         painter.setBrush(QBrush(style.NODE_FILL[self.kind]))
-        self._outline(painter, b)
+        self.outline(painter, b)
         if self._scene.editable:
             painter.setPen(QPen(style.NODE_BORDER, 1))
             painter.setBrush(QBrush(style.NODE_BORDER))
             painter.drawEllipse(self.port_center(), PORT_RADIUS / 2, PORT_RADIUS / 2)
 
-    def _outline(self, painter: QPainter, r: QRectF) -> None:
+    def outline(self, painter: QPainter, r: QRectF) -> None:
+        """Its shape, drawn in ``r``."""
         if self.kind == "neuron":
             painter.drawEllipse(r)
         elif self.kind == "op":
@@ -337,7 +334,55 @@ class NodeItem(_Hoverable, QGraphicsItem):
         if change == QGraphicsItem.ItemPositionHasChanged:
             for e in self.edges:
                 e.adjust()
+            self.halo.setPos(self.pos())
+        elif change == QGraphicsItem.ItemOpacityHasChanged:
+            self.halo.setOpacity(self.opacity())      # dimmed with it ("focus")
+        elif change == QGraphicsItem.ItemSceneChange and value is None and self.scene():
+            self.scene().removeItem(self.halo)        # removed with it
         return super().itemChange(change, value)
+
+
+class _Halo(QGraphicsItem):
+    """The ring around a node being computed, or read, in the scene's label
+    layer beneath the edges' numbers: drawn by the node, it covered the
+    first letters of a number beside it (the node's own body, above the
+    layer, still covers numbers, which keep clear of it)."""
+
+    def __init__(self, node: NodeItem, layer):
+        super().__init__(layer)
+        self.node = node
+        self.owner = node                # whose it is (see view.owner_of)
+        # over the numbers' white patches (z 2.5, 2.7), under their text (z 3,
+        # 3.2): neither hides the other
+        self.setZValue(2.9)
+        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+        self.setVisible(False)
+        self._bounds = QRectF()
+
+    def reshape(self) -> None:
+        self.prepareGeometryChange()
+        self._bounds = self.node.body().adjusted(-RING_OUT - 1, -RING_OUT - 1,
+                                                 RING_OUT + 1, RING_OUT + 1)
+        self.update()
+
+    def show_mark(self) -> None:
+        self.setVisible(self.node.mark in ("current", "read"))
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setBrush(Qt.NoBrush)
+        b = self.node.body()
+        if self.node.mark == "current":
+            painter.setPen(QPen(style.CURRENT, 8))
+            m = RING_OUT - 4                # the pen's half width beyond its line
+        else:
+            painter.setPen(QPen(style.READ, 3, Qt.DashLine))
+            m = 5
+        self.node.outline(painter, b.adjusted(-m, -m, m, m))
 
 
 @functools.lru_cache(maxsize=4096)

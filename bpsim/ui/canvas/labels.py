@@ -37,6 +37,30 @@ class Place(NamedTuple):
     above: bool = False      # the gradient above the weight, where beneath had no room
 
 
+def ringed_boxes(x0: float, y0: float, x1: float, y1: float, out: float,
+                 disk: bool) -> list[tuple[float, float, float, float]]:
+    """Disjoint rectangles covering a node's outline (a disk, or its
+    rectangle) and the ring drawn ``out`` px around it when it is computed or
+    read: a label beside the node kept clear of its outline, and the ring
+    covered its first letters.  A disk is a square and two steps on each
+    side, not its square grown: the corners between its edges stay free for
+    their labels."""
+    if not disk:
+        return [(x0, y0, x1, y1), (x0 - out, y0, x0, y1), (x1, y0, x1 + out, y1),
+                (x0, y0 - out, x1, y0), (x0, y1, x1, y1 + out)]
+    cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2 + out
+    # each step as high as the disk where it starts: nothing of it is left out
+    a, c = 0.72 * r, 0.9 * r
+    ha, hc = np.sqrt(r * r - a * a), np.sqrt(r * r - c * c)
+    boxes = [(cx - a, cy - a, cx + a, cy + a)]
+    for near, far, half in ((a, c, ha), (c, r, hc)):
+        boxes += [(cx + near, cy - half, cx + far, cy + half),
+                  (cx - far, cy - half, cx - near, cy + half),
+                  (cx - half, cy + near, cx + half, cy + far),
+                  (cx - half, cy - far, cx + half, cy - near)]
+    return boxes
+
+
 def _overlap(boxes: np.ndarray, obstacles: np.ndarray) -> np.ndarray:
     """Total overlap area of each box (n, 4: x0 y0 x1 y1) with the obstacles."""
     if not len(obstacles):

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsScene
 from ...document import Document
 from ...document.model import Change
 from ...session.display import Display, EdgeDisplay
-from .items import NAME_ABOVE, EdgeItem, NodeItem, fmt
-from .labels import Place, gradient_drop, lines_of, place_labels
+from .items import NAME_ABOVE, RING_OUT, EdgeItem, NodeItem, fmt
+from .labels import Place, gradient_drop, lines_of, place_labels, ringed_boxes
 
 
 CROWDED_EDGES = 30
@@ -134,7 +134,8 @@ class NetworkScene(QGraphicsScene):
         obstacles = []
         for item in self.nodes.values():
             body = item.body().translated(item.pos())
-            obstacles.append((body.left(), body.top(), body.right(), body.bottom()))
+            obstacles.extend(ringed_boxes(body.left(), body.top(), body.right(), body.bottom(),
+                                          RING_OUT, item.kind == "neuron"))
             # its value and its gradient, in two lines beneath it
             c = body.center().x()
             obstacles.append((c - k * NUMBERS_HALF_WIDTH, body.bottom() + 3,
