@@ -136,6 +136,7 @@ class MainWindow(FilesMixin, QMainWindow):
         self._cost_key = None          # what watch_cost last looked at
         self._rising = False           # and whether the cost was climbing then
         self._document_changes = 0     # a merged edit (a slider dragged) leaves the undo index
+        self._edges_of: tuple = (None, 0, [])    # (document, changes, its edges' ends)
         self._run_timer.timeout.connect(self._run_tick)
         self._refresh_pending = False
         self._gc_threshold: tuple | None = None    # held while running
@@ -502,7 +503,10 @@ class MainWindow(FilesMixin, QMainWindow):
     def _refresh(self) -> None:
         ws = self.workspace
         stepper = ws.stepper
-        edges = [(e.src, e.dst) for e in ws.document.edges]
+        if ws.document is not self._edges_of[0] or self._document_changes != self._edges_of[1]:
+            self._edges_of = (ws.document, self._document_changes,
+                              [(e.src, e.dst) for e in ws.document.edges])
+        edges = self._edges_of[2]
         # while running, a frame's step comes as batch means (see process_run)
         sample = None if self.running else self.sample
         shown = display(stepper, edges, sample, self._picks) if stepper else None

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QApplication
 
 import numpy as np
 
+from bpsim.ui.canvas.items import fmt
 from bpsim.ui.canvas.labels import (CANDIDATES, LINE_STEP, gradient_drop, label_boxes, lines_of,
                                     place_labels)
 
@@ -554,3 +555,19 @@ def test_ringed_boxes_cover_a_node_and_its_ring_not_the_corners_between_edges():
     assert not covered(boxes, 34, 34)   # the corner of the square grown by the ring: free
     rect = ringed_boxes(0, 0, 80, 40, 9, disk=False)
     assert covered(rect, -4, 20) and covered(rect, 40, 47) and not covered(rect, -4, -4)
+
+
+def test_in_a_crowded_network_a_selected_edge_carries_its_numbers(window):
+    """Past a few dozen edges only those in play, selected or in focus are
+    labelled (the selection is asked once per micro-step, not per edge)."""
+    window.open_path(examples_dir() / "vanishing-gradients-sigmoid-stack.bpsim.json")
+    scene = window.scene
+    edge = scene.edges["h1_1->h2_1"]
+    window.refresh()
+    assert not edge.label.text()
+    edge.setSelected(True)
+    window.refresh()
+    assert edge.label.text() == fmt(edge.weight, window.digits)
+    edge.setSelected(False)
+    window.refresh()
+    assert not edge.label.text()

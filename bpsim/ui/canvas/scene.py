@@ -282,13 +282,15 @@ class NetworkScene(QGraphicsScene):
         # hovering tells all).
         crowded = len(self.edges) > CROWDED_EDGES
         focus = self._focus
+        # asked once, not of each of a dense network's thousands of edges
+        selected = set(self.selectedItems())
         labelled = []
         for key, item in self.edges.items():
             ed = display.edges.get(key) if display else None
             item.numbers = ed
             mark = ed.mark if ed is not None else None
             shows = (not crowded and item.labels_clear) or mark is not None or \
-                item.isSelected() or \
+                item in selected or \
                 (focus is not None and focus in (item.src.node_id, item.dst.node_id))
             if shows:
                 labelled.append(key)
