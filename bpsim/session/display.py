@@ -96,13 +96,11 @@ def display(stepper: Stepper, edges: list[tuple[str, str]], sample: int | None =
                   int(rows[min(sample, len(rows) - 1)]))
     update = trace.steps[-1]
     assert isinstance(update, UpdateStep)
-    names = {n: k for k, n in enumerate(update.names)}
     applied = stepper.complete and update.after is not None
-    values = update.after if applied else update.before
-    for src, dst in edges:
-        k = names.get(f"w:{src}->{dst}")
-        out.edges[f"{src}->{dst}"] = EdgeDisplay(weight=None if k is None else float(values[k]))
-    for kind, node, a, b, terms, grads in (picks or Picks()).shown(stepper, sample):
+    picks = picks or Picks()
+    out.edges = {key: EdgeDisplay(weight=w)
+                 for key, w in picks.weights(update, applied, edges)}
+    for kind, node, a, b, terms, grads in picks.shown(stepper, sample):
         if not kind:
             continue
         if kind == "forward":
@@ -137,6 +135,27 @@ class Picks:
         self._trace = None
         self._sample = None
         self._picked: list = []
+        self._edges = self._names = self._values = None
+        self._keys: list[str] = []             # "FROM->TO" of each edge
+        self._at: list[int | None] = []        # where its weight is in the update's values
+        self._weights: list = []
+
+    def weights(self, update: UpdateStep, applied: bool,
+                edges: list[tuple[str, str]]) -> list[tuple[str, float | None]]:
+        """(key, weight) of each edge: the updated weight once ``applied``.
+        Worked out again only for other edges (a new list), another network
+        or other values: a dense network has thousands of edges."""
+        values = update.after if applied else update.before
+        if edges is not self._edges or update.names is not self._names:
+            names = {n: k for k, n in enumerate(update.names)}
+            self._edges, self._names, self._values = edges, update.names, None
+            self._keys = [f"{src}->{dst}" for src, dst in edges]
+            self._at = [names.get(f"w:{key}") for key in self._keys]
+        if values is not self._values:
+            self._values = values
+            self._weights = list(zip(self._keys, [None if k is None else float(values[k])
+                                                  for k in self._at]))
+        return self._weights
 
     def shown(self, stepper: Stepper, sample: int | None) -> list:
         """(kind, node, out or dout, z or dz, terms, grads) per micro-step shown."""

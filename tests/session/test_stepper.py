@@ -88,6 +88,28 @@ def test_display_matches_the_trace_number_for_number():
     assert mean.nodes["o"].out == pytest.approx(np.mean(st.trace.steps[4].out))
 
 
+def test_weights_kept_between_micro_steps_follow_the_update_and_the_edges():
+    """One Picks for a whole walk, as the window keeps: the weights it keeps
+    become the updated ones at the update, the next iteration's after, and
+    an edge list of its own gets its own keys."""
+    from bpsim.session.display import Picks
+    st = xor_stepper()
+    edges = [(e.src, e.dst) for e in st.session.document.edges]
+    picks = Picks()
+    k = st.trace.steps[-1].names.index("w:x1->h1")
+    for _ in range(2):                          # two iterations
+        st.forward()
+        update = st.trace.steps[-1]
+        assert display(st, edges, None, picks).edges["x1->h1"].weight == update.before[k]
+        while not st.complete:
+            st.forward()
+        assert display(st, edges, None, picks).edges["x1->h1"].weight == update.after[k]
+    reordered = edges[::-1]                     # another list: its own keys, in its order
+    shown = display(st, reordered, None, picks)
+    assert list(shown.edges) == [f"{a}->{b}" for a, b in reordered]
+    assert shown.edges["x1->h1"].weight == update.after[k]
+
+
 def test_current_and_read_marks():
     st = xor_stepper()
     for _ in range(3):
