@@ -571,3 +571,11 @@ def test_in_a_crowded_network_a_selected_edge_carries_its_numbers(window):
     edge.setSelected(False)
     window.refresh()
     assert not edge.label.text()
+
+
+def test_a_gates_name_keeps_the_product_sign_for_products(window):
+    """"h = x·w · output" read as the product of x, w and the output."""
+    window.open_path(examples_dir() / "single-weight-regression.bpsim.json")
+    assert window.scene.nodes["h"].name.text() == "h = x·w (output)"
+    window.open_path(examples_dir() / "sigmoid-neuron-gates.bpsim.json")
+    assert window.scene.nodes["f"].name.text() == "f (output)"

@@ -695,3 +695,31 @@ def test_the_landscape_is_computed_outside_the_windows_interpreter(window, qtbot
     assert "cannot compute" not in plot.status.text()
     assert plot.grid[5, 5] == pytest.approx(session.preview().cost, rel=1e-12)
     assert plot.contours[0].path().elementCount() > 0       # its contour lines came too
+
+
+def test_axes_write_negative_numbers_with_a_minus_sign(qapp):
+    from bpsim.ui.plots.views import plot_widget
+    plot = plot_widget()
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        texts = axis.tickStrings([-1.5, 0.0, 2.5], 1.0, 0.5)
+        assert texts[0] == "−1.5" and "-" not in "".join(texts), (name, texts)
+        axis.setLogMode(True)
+        assert all("-" not in t for t in axis.tickStrings([-3.0, -2.0], 1.0, 1.0))
+    plot.close()
+
+
+def test_the_first_test_cost_is_a_dot_as_the_first_cost_is(window):
+    """One iteration into the circle example the legend named "test cost",
+    and its single point, a line of no length, was nowhere to be seen."""
+    window.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
+    window.step("iteration")
+    window.refresh()
+    loss = window.plots.loss
+    assert loss.test.opts["symbol"] is not None and loss.train.opts["symbol"] is not None
+    xs, ys = loss.test.getData()
+    assert len(xs) == 1 and np.isfinite(ys).all()
+    for _ in range(50):
+        window.step("iteration")
+    window.refresh()
+    assert loss.test.opts["symbol"] is None        # a line, once there are many

@@ -246,8 +246,9 @@ class NodeItem(_Hoverable, QGraphicsItem):
             self.title.set(symbol, QPointF(0, 0))
             # the id the formulas use, and the label when there is one
             label = node.label or ""
-            name = label if node.id in label else f"{node.id} · {label}" if label else node.id
-            self.name.set(f"{name} · output" if self.is_output else name)
+            # not "·", which is the product in the formulas: "h = x·w · output"
+            name = label if node.id in label else f"{node.id}: {label}" if label else node.id
+            self.name.set(f"{name} (output)" if self.is_output else name)
             self.sub.set("", QPointF(0, 0))
         elif node.kind == "neuron":
             self.title.set(node.label or node.id, QPointF(0, -7))

@@ -60,6 +60,9 @@ class LossPlot(QWidget):
         self.epoch.setSymbolPen(None)
         self.epoch.setSymbolBrush("#2c3e50")
         self.epoch.setSymbolSize(7)
+        self.test.setSymbolPen(None)
+        self.test.setSymbolBrush("#2c5aa0")
+        self.test.setSymbolSize(6)
         self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(style.CURRENT, width=2))
         self.plot.addItem(self.marker)
         self.log = QCheckBox(self.tr("log scale"))
@@ -131,6 +134,9 @@ class LossPlot(QWidget):
             if dotted != self._dotted:     # the first steps as dots: one is not a line
                 self._dotted = dotted
                 self.train.setSymbol("o" if dotted else None)
+                # the test cost too: its first point alone was no line, and
+                # the legend named a curve that could not be seen
+                self.test.setSymbol("d" if dotted else None)
             self.train.setData(steps, self._costs)
             ends, means = epoch_means(self._costs, self._epochs)
             per_epoch = len(ends) == n     # a step per epoch: the means are the steps' costs

@@ -48,11 +48,20 @@ def status_line(label: QLabel) -> QLabel:
     return label
 
 
+class _Axis(pg.AxisItem):
+    """An axis whose numbers have a minus sign, as the canvas, the formulas
+    and the tables write them (pyqtgraph writes a hyphen)."""
+
+    def tickStrings(self, values, scale, spacing):
+        return [text.replace("-", "−") for text in super().tickStrings(values, scale, spacing)]
+
+
 def plot_widget(grid: bool = True) -> pg.PlotWidget:
     """A plot as every view draws it: white, dark axis text, the numbers on
     the axes as they are (pyqtgraph's automatic "(x0.001)" scale makes a
     class read 179 for a cost of 0.179)."""
-    plot = pg.PlotWidget(background="w")
+    plot = pg.PlotWidget(background="w",
+                         axisItems={name: _Axis(name) for name in ("left", "bottom")})
     for name in ("left", "bottom"):
         axis = plot.getAxis(name)
         axis.enableAutoSIPrefix(False)
