@@ -107,6 +107,10 @@ def build_actions(win) -> None:
     a("thumbnails", tr("Neuron thumbnails"), lambda: win.plots.refresh_thumbnails(), "Ctrl+T",
       tr("Each neuron's output over the input plane, beside it (two inputs)"),
       checkable=True)
+    a("fit_explanation", tr("Shrink the explanation to fit"),
+      lambda: win.set_fit_explanation(win.actions["fit_explanation"].isChecked()), None,
+      tr("A step's formulas drawn smaller, down to 70 %, until they fit their dock"),
+      checkable=True)
     # Stepping: arrows and PageDown/PageUp, so a presentation clicker drives it
     a("next", tr("Next micro-step"), partial(win.step, "forward"), ["Right", "PgDown"],
       tr("Compute the next node (→ or PageDown)"))
@@ -159,7 +163,7 @@ def build_actions(win) -> None:
     menu.addAction(win.actions["layout"])
 
     menu = win.menuBar().addMenu(tr("&View"))
-    for name in ("fit", "zoom_in", "zoom_out", "focus", "thumbnails"):
+    for name in ("fit", "zoom_in", "zoom_out", "focus", "thumbnails", "fit_explanation"):
         menu.addAction(win.actions[name])
     digits = menu.addMenu(tr("Digits shown"))
     for d in (2, 3, 4, 5, 6, 8):

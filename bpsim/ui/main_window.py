@@ -144,6 +144,9 @@ class MainWindow(FilesMixin, QMainWindow):
         self._saved_theta = None      # the weights as last saved or opened (FilesMixin)
 
         editing.build_actions(self)
+        fit = self.settings.value("display/fit_explanation", True, type=bool)
+        self.explanation.fitting = fit
+        self.actions["fit_explanation"].setChecked(fit)
         flatten(self)
         editing.leave_keys_to_the_canvas(self)
         self._restore_settings()
@@ -662,6 +665,12 @@ class MainWindow(FilesMixin, QMainWindow):
     def set_sample(self, index: int) -> None:
         self.sample = None if index <= 0 else index - 1
         self.refresh()
+
+    def set_fit_explanation(self, on: bool) -> None:
+        self.explanation.fitting = on
+        self.actions["fit_explanation"].setChecked(on)
+        self.settings.setValue("display/fit_explanation", on)
+        self.explanation.refresh()
 
     def set_digits(self, digits: int) -> None:
         self.digits = digits

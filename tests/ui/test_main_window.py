@@ -1638,3 +1638,43 @@ def test_a_number_box_whose_arrows_were_clicked_leaves_the_keys_to_the_canvas(wi
     field = window.speed.lineEdit()
     qtbot.mouseClick(field, Qt.LeftButton, pos=field.rect().center())
     assert window.speed.hasFocus()
+
+
+def test_a_steps_formulas_shrink_to_fit_their_dock_and_keep_that_size(window, qtbot,
+                                                                         monkeypatch):
+    """At 1024x768 the result of a neuron's backward step was below the
+    fold: its text is drawn smaller, down to 70 %, until it fits, and the
+    size found serves that micro-step again, set once."""
+    from bpsim.ui.docks.explanation import SMALLEST
+    panel = window.explanation
+    window.open_path(XOR)
+    window.resizeDocks([window.docks["explanation"]], [900], Qt.Vertical)
+    qtbot.wait(10)
+    window.step("forward")                       # an input: one line
+    assert panel.scale == 1.0
+    window.resizeDocks([window.docks["explanation"]], [330], Qt.Vertical)
+    qtbot.wait(10)
+    for _ in range(6):                            # the cost: a few lines
+        window.step("forward")
+    room = panel.text.viewport().height()
+    window.step("forward")                        # o's backward step, longer
+    index = window.stepper.index
+    assert SMALLEST <= panel.scale < 1.0
+    height = panel.text.document().size().height()
+    assert height <= room or panel.scale == SMALLEST
+    # the same step next iteration: set once, at the size found
+    sets = []
+    original = panel.text.setHtml
+    monkeypatch.setattr(panel.text, "setHtml", lambda html: (sets.append(1), original(html)))
+    shrunk = panel.scale
+    window.step("iteration")
+    while window.stepper.index != index:
+        window.step("forward")
+    sets.clear()
+    window.step("back")
+    window.step("forward")
+    assert panel.scale == shrunk and len(sets) == 2
+    # View ▸ Shrink the explanation to fit, off: the full size, and remembered
+    window.actions["fit_explanation"].trigger()
+    assert panel.scale == 1.0 and not panel.fitting
+    assert window.settings.value("display/fit_explanation", type=bool) is False

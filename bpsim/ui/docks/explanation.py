@@ -4,29 +4,39 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QCheckBox, QTextBrowser, QVBoxLayout, QWidget
 
 from ...session.explain import HTML, Numbers, explain
 from ...session.vectorized import vectorized_html
 
 MAX_LINES = 12
+SMALLEST = 0.7          # of the text's size: the least a step's text is shrunk to fit
 PHASE_COLOR = {"forward": "#c0392b", "cost": "#c0392b", "backward": "#1e8449",
                "update": "#2c5aa0"}
-_INDENT = "margin-top:0;margin-bottom:0;margin-left:26px"
-# The paragraphs' looks as classes of the document's style sheet, not as
-# style attributes: Qt parses an attribute anew for every paragraph, and a
-# backward step's dozen lines took twice as long to set and paint.
-STYLE_SHEET = "".join([
-    "p.head {font-size:11pt;color:#555}",
-    "p.more {font-size:12pt;color:#555}",
-    "p.eq {font-size:16pt;margin-top:0;margin-bottom:0}",
-    "p.one {font-size:16pt;margin-top:0;margin-bottom:10px}",
-    f"p.mid {{font-size:15pt;{_INDENT}}}",
-    *(f"p.title_{phase} {{font-size:15pt;color:{color}}}"
-      f"p.res_{phase} {{font-size:16pt;color:{color};{_INDENT};margin-bottom:10px}}"
-      f"span.res_{phase} {{color:{color}}}" for phase, color in PHASE_COLOR.items()),
-])
+
+
+def style_sheet(k: float = 1.0) -> str:
+    """The paragraphs' looks as classes of the document's style sheet, not as
+    style attributes: Qt parses an attribute anew for every paragraph, and a
+    backward step's dozen lines took twice as long to set and paint.  ``k``:
+    the text's size, of its full size."""
+    def pt(size: float) -> str:
+        return f"font-size:{round(2 * size * k) / 2:g}pt"
+    indent = f"margin-top:0;margin-bottom:0;margin-left:{round(26 * k)}px"
+    return "".join([
+        f"p.head {{{pt(11)};color:#555}}",
+        f"p.more {{{pt(12)};color:#555}}",
+        f"p.eq {{{pt(16)};margin-top:0;margin-bottom:0}}",
+        f"p.one {{{pt(16)};margin-top:0;margin-bottom:{round(10 * k)}px}}",
+        f"p.mid {{{pt(15)};{indent}}}",
+        *(f"p.title_{phase} {{{pt(15)};color:{color}}}"
+          f"p.res_{phase} {{{pt(16)};color:{color};{indent};margin-bottom:{round(10 * k)}px}}"
+          f"span.res_{phase} {{color:{color}}}" for phase, color in PHASE_COLOR.items()),
+    ])
+
+
+STYLE_SHEET = style_sheet()
 
 
 class ExplanationPanel(QWidget):
@@ -39,6 +49,10 @@ class ExplanationPanel(QWidget):
         # it): half the cost of a step's explanation.
         self.text.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOn)
         self.text.document().setDefaultStyleSheet(STYLE_SHEET)
+        self.text.viewport().installEventFilter(self)    # a new size: fitted anew
+        self.scale = 1.0         # the text's size, of its full size (fitted to the dock)
+        self.fitting = True      # View ▸ Shrink the explanation to fit
+        self._fitted: dict = {}  # the size found for a kind of step, in a dock of a size
         self.vectorized = QCheckBox(self.tr("Show the vectorized form (layered networks)"))
         self.vectorized.toggled.connect(lambda _: self.refresh())
         layout = QVBoxLayout(self)
@@ -58,8 +72,40 @@ class ExplanationPanel(QWidget):
         stepper = workspace.stepper
         if stepper is not None and stepper.micro is None:
             self.text.setMarkdown(self.introduction(workspace))
-        else:
-            self.text.setHtml(self.render(workspace, sample, digits))
+            return
+        text = self.render(workspace, sample, digits)
+        if stepper is None or not self.fitting:
+            self._set(text, 1.0)
+            return
+        # A step's text is shrunk until it fits, down to SMALLEST: at
+        # 1024x768 the result of a neuron's step was below the fold, to be
+        # scrolled to at every step of a lecture.  The size found is kept
+        # for that micro-step of the network, in a dock of that size: the
+        # next iteration's same step is set once, not once and again.
+        view = self.text.viewport()
+        key = (stepper.index, stepper.total, id(workspace.session.trainer), sample is None,
+               digits, self.vectorized.isChecked(), view.width(), view.height())
+        known = self._fitted.get(key)
+        self._set(text, 1.0 if known is None else known)
+        if known is None:
+            height, room = self.text.document().size().height(), view.height()
+            if height > room > 0:
+                # linear in the size, and fewer lines wrap: it fits, or nearly
+                self._set(text, max(SMALLEST, int(20 * room / height) / 20))
+            if len(self._fitted) > 2000:
+                self._fitted.clear()
+            self._fitted[key] = self.scale
+
+    def _set(self, text: str, k: float) -> None:
+        if k != self.scale:
+            self.scale = k
+            self.text.document().setDefaultStyleSheet(style_sheet(k))
+        self.text.setHtml(text)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Resize and self._state is not None:
+            self.refresh()
+        return False
 
     def show_running(self) -> None:
         """While training runs the formulas would change faster than anyone
