@@ -43,9 +43,11 @@ class Plots:
         self.window = window
         self.built = False
         self.widgets: dict = {}
-        titles = {"loss": window.tr("Loss curve"), "landscape": window.tr("Loss landscape"),
+        # short: four share a tab bar, which at 1024 px wide cut "Loss landscape"
+        # and "Gradient flow" to "Loss landsc…" and "Gradient fl…"
+        titles = {"loss": window.tr("Loss curve"), "landscape": window.tr("Landscape"),
                   "tangent": window.tr("Tangent"), "data": window.tr("Data"),
-                  "gradients": window.tr("Gradient flow")}
+                  "gradients": window.tr("Gradients")}
         self.docks = {}
         for name in self.NAMES:
             dock = QDockWidget(titles[name], window)
