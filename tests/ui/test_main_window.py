@@ -1075,7 +1075,7 @@ def test_tooltips_and_inspector_say_whose_numbers_they_show(window):
 def test_on_a_projectors_screen_everything_shows_and_the_formulas_have_room(qtbot, tmp_path,
                                                                             size):
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QTabBar
+    from PySide6.QtWidgets import QStyleOptionTab, QTabBar
     from bpsim.ui.main_window import MainWindow
     settings = QSettings(str(tmp_path / "bpsim.ini"), QSettings.IniFormat)
     win = MainWindow(settings)
@@ -1086,6 +1086,12 @@ def test_on_a_projectors_screen_everything_shows_and_the_formulas_have_room(qtbo
     qtbot.waitExposed(win)
     win.plots.build()
     qtbot.wait(50)
+    # every tab's title whole, as the window opens ("Loss landsc…", "Gradient fl…")
+    for bar in win.findChildren(QTabBar, options=Qt.FindDirectChildrenOnly):
+        for i in range(bar.count() if bar.isVisible() else 0):
+            option = QStyleOptionTab()
+            bar.initStyleOption(option, i)      # the text as the tab draws it
+            assert option.text == bar.tabText(i)
     frame = win.rect()
     for widget in (win.history_slider, win.history_label, win.sample_combo, win.speed):
         assert widget.isVisible(), widget              # not behind a tool bar's » menu
