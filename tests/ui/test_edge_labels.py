@@ -519,23 +519,24 @@ def test_a_nodes_numbers_lie_on_white_patches_over_the_lines_beneath(window):
     scene = window.scene
     window.open_path(examples_dir() / "sigmoid-neuron-gates.bpsim.json")
     window.step("phase")
+    window.step("phase")
+    window.step("phase")                     # to the backward pass: both numbers shown
     node = scene.nodes["m1"]
-    text = node.forward_text
-    assert text.text() and text._ground.isVisible()
-    centre = text.sceneBoundingRect().center()
-    stack = scene.items(centre)
-    assert stack.index(text) < stack.index(text._ground)
-    assert text._ground.sceneBoundingRect().contains(text.sceneBoundingRect().adjusted(1, 1, -1, -1))
     line = scene.edges["w2->s"].shaft
     met = 0
-    for y in np.linspace(text.sceneBoundingRect().top() + 1, text.sceneBoundingRect().bottom() - 1, 9):
-        for x in np.linspace(text.sceneBoundingRect().left() + 1,
-                             text.sceneBoundingRect().right() - 1, 9):
-            stack = scene.items(QPointF(x, y))
-            if line in stack:
-                met += 1
-                assert stack.index(text._ground) < stack.index(line)
-    assert met      # the line does run beneath the value
+    for text in (node.forward_text, node.backward_text):
+        assert text.text() and text._ground.isVisible()
+        box = text.sceneBoundingRect()
+        stack = scene.items(box.center())
+        assert stack.index(text) < stack.index(text._ground)
+        assert text._ground.sceneBoundingRect().contains(box.adjusted(1, 1, -1, -1))
+        for y in np.linspace(box.top() + 1, box.bottom() - 1, 9):
+            for x in np.linspace(box.left() + 1, box.right() - 1, 9):
+                stack = scene.items(QPointF(x, y))
+                if line in stack:
+                    met += 1
+                    assert stack.index(text._ground) < stack.index(line)
+    assert met      # the line does run beneath the numbers
 
 
 def test_ringed_boxes_cover_a_node_and_its_ring_not_the_corners_between_edges():
