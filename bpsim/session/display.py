@@ -4,7 +4,8 @@ For each node: its forward value once its forward micro-step has been shown,
 its gradient once its backward micro-step has; for each edge: the weight (the
 updated one once the update is shown) and, in the backward phase, ∂C/∂w or
 the chain-rule term flowing back through a gate.  The micro-step being shown
-marks its node "current" and the nodes it reads "read".  Numbers are one
+marks its node "current", the nodes and edges it reads "read", and, in
+the backward pass, the edges whose ∂C/∂w it computes "computed".  Numbers are one
 sample's or, when no sample is picked, the batch's: the mean of the forward
 values and the sum of the gradients.  Each sample's ∂C/∂z already holds its
 share of the cost (1/m under the mean reduction), so their sum is what the
@@ -35,7 +36,7 @@ class EdgeDisplay:
     weight: float | None = None     # edges into neurons
     grad: float | None = None       # ∂C/∂w, once the target's backward step is shown
     term: float | None = None       # the chain-rule term sent back along the edge
-    mark: str | None = None
+    mark: str | None = None         # "read" by the current micro-step, or its ∂C/∂w "computed"
 
 
 @dataclass
@@ -123,6 +124,13 @@ def display(stepper: Stepper, edges: list[tuple[str, str]], sample: int | None =
         for node, edge in reads:
             out.nodes.setdefault(node, NodeDisplay()).mark = "read"
             out.edges[edge].mark = "read"
+        if isinstance(micro, BackwardStep):
+            # the gradients of its incoming weights are this step's results:
+            # an edge whose numbers had no clear place showed none of them
+            for g in micro.grads:
+                edge = out.edges.get(f"{g.source}->{micro.node}")
+                if g.source is not None and edge is not None and edge.mark is None:
+                    edge.mark = "computed"
     return out
 
 

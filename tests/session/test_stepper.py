@@ -118,6 +118,13 @@ def test_current_and_read_marks():
     assert shown.current == "h1" and shown.nodes["h1"].mark == "current"
     assert shown.nodes["x1"].mark == shown.nodes["x2"].mark == "read"
     assert shown.edges["x1->h1"].mark == "read" and shown.edges["h1->o"].mark is None
+    while not (st.micro.phase == "backward" and st.micro.node == "h1"):
+        st.forward()                               # backward h1: reads δ_o through h1->o
+    shown = display(st, [(e.src, e.dst) for e in st.session.document.edges])
+    assert shown.edges["h1->o"].mark == "read"
+    # and works out ∂C/∂w of its incoming weights
+    assert shown.edges["x1->h1"].mark == shown.edges["x2->h1"].mark == "computed"
+    assert shown.edges["x1->h2"].mark is None
 
 
 def xor_workspace() -> Workspace:

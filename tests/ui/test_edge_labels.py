@@ -580,3 +580,34 @@ def test_a_gates_name_keeps_the_product_sign_for_products(window):
     assert window.scene.nodes["h"].name.text() == "h = x·w (output)"
     window.open_path(examples_dir() / "sigmoid-neuron-gates.bpsim.json")
     assert window.scene.nodes["f"].name.text() == "f (output)"
+
+
+def test_each_backward_step_shows_the_weight_gradients_it_computes(qtbot, tmp_path):
+    """At 1024x768 the numbers of the builder's 2-3-1 grow, and x1->h1_3's
+    found no clear place: its ∂w was computed in h1_3's backward step, and
+    written nowhere on the canvas."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMessageBox
+    from bpsim.ui import editing
+    from bpsim.ui.main_window import MainWindow
+    win = MainWindow(QSettings(str(tmp_path / "bpsim.ini"), QSettings.IniFormat))
+    win.ask_to_save = lambda: QMessageBox.Discard
+    qtbot.addWidget(win)
+    win.resize(1024, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    assert editing.build_layered(win, "2-3-1", "sigmoid", "sigmoid")
+    QApplication.processEvents()
+    seen = 0
+    for _ in range(win.stepper.total):
+        win.step("forward")
+        micro = win.stepper.micro
+        if micro.phase != "backward" or not micro.grads:
+            continue
+        for g in micro.grads:
+            if g.source is not None:
+                edge = win.scene.edges[f"{g.source}->{micro.node}"]
+                assert edge.grad_label.text() == f"∂w={fmt(g.value, win.digits)}", edge.key
+                assert edge.label.text(), edge.key
+                seen += 1
+    assert seen == 9
