@@ -723,3 +723,17 @@ def test_the_first_test_cost_is_a_dot_as_the_first_cost_is(window):
         window.step("iteration")
     window.refresh()
     assert loss.test.opts["symbol"] is None        # a line, once there are many
+
+
+def test_the_iteration_marker_shows_once_an_iteration_is_done(window):
+    window.open_path(XOR)
+    loss = window.plots.loss
+    window.step("forward")
+    window.refresh()
+    assert not loss.marker.isVisible()           # on the axis, it looked like a fault
+    window.step("iteration")
+    window.refresh()
+    assert loss.marker.isVisible() and loss.marker.value() == 1
+    window.history_slider.setValue(0)            # rewound to the start
+    window.refresh()
+    assert not loss.marker.isVisible()

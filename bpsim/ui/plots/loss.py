@@ -164,6 +164,8 @@ class LossPlot(QWidget):
                 curve.setData([], [])
             self._sync_legend(False, False)
         self.marker.setValue(session.iteration)
+        # the last iteration done: none yet, and a line on the axis looked broken
+        self.marker.setVisible(session.iteration > 0)
         self._fit_range(n)
         self._place_legend()
         # fit the range now, not inside the paint (that asks for a second paint)
