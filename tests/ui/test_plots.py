@@ -737,3 +737,22 @@ def test_the_iteration_marker_shows_once_an_iteration_is_done(window):
     window.history_slider.setValue(0)            # rewound to the start
     window.refresh()
     assert not loss.marker.isVisible()
+
+
+def test_the_landscapes_status_sits_beside_auto_range_and_the_range_boxes_come_with_it_off(
+        window, qtbot):
+    """A row for "auto range" alone, under the plot, left the heatmap 60 px
+    high at 1024x768."""
+    window.open_path(XOR)
+    window.plots.docks["landscape"].raise_()
+    qtbot.wait(20)
+    plot = window.plots.landscape
+    assert plot.auto.isChecked() and not plot.range_row.isVisible()
+    assert abs(plot.status.geometry().top() - plot.auto.geometry().top()) <= 4
+    assert plot.status.geometry().left() > plot.auto.geometry().right()
+    plot.auto.setChecked(False)
+    qtbot.wait(20)
+    assert plot.range_row.isVisible() and all(s.isEnabled() for s in plot.ranges)
+    assert plot.range_row.geometry().bottom() <= plot.auto.geometry().top()
+    plot.auto.setChecked(True)
+    assert not plot.range_row.isVisible() and not any(s.isEnabled() for s in plot.ranges)

@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, \
     QSpinBox, QVBoxLayout, QWidget
 
@@ -102,8 +102,8 @@ class LandscapePlot(QWidget):
             spin.editingFinished.connect(self.request)
         # the range boxes only while the range is the user's: on a small
         # screen their row took a third of the plot's height
-        self.auto.toggled.connect(lambda on: [(s.setEnabled(not on), s.setVisible(not on))
-                                              for s in self.ranges])
+        self.auto.toggled.connect(lambda on: ([s.setEnabled(not on) for s in self.ranges],
+                                              self.range_row.setVisible(not on)))
         self.auto.toggled.connect(lambda _: self.request())
         for w in (self.a, self.b):
             w.activated.connect(lambda _: self.choose(self.a.currentText(),
@@ -132,18 +132,26 @@ class LandscapePlot(QWidget):
         top.addWidget(QLabel(self.tr("y:")))
         top.addWidget(self.b, 1)
         top.addWidget(self.resolution)
-        ranges = QHBoxLayout()
-        ranges.addWidget(self.auto)
+        # the status beside "auto range", not under it: at 1024x768 a row of
+        # its own left the heatmap 60 px high
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.auto, 0, Qt.AlignTop)
+        bottom.addWidget(self.status, 1)
+        # the range boxes in a row of their own, shown only while the range
+        # is the user's
+        self.range_row = QWidget()
+        row = QHBoxLayout(self.range_row)
+        row.setContentsMargins(0, 0, 0, 0)
         for spin in self.ranges:
-            spin.setVisible(False)
-            ranges.addWidget(spin)
-        ranges.addStretch(1)
+            row.addWidget(spin)
+        row.addStretch(1)
+        self.range_row.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(top)
         layout.addWidget(self.plot, 1)
-        layout.addLayout(ranges)
-        layout.addWidget(self.status)
+        layout.addWidget(self.range_row)
+        layout.addLayout(bottom)
 
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
