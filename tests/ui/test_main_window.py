@@ -1680,6 +1680,13 @@ def test_a_steps_formulas_shrink_to_fit_their_dock_and_keep_that_size(window, qt
     window.step("back")
     window.step("forward")
     assert panel.scale == shrunk and len(sets) == 2
+    # a step not seen in a dock of this size starts at the last size: a short
+    # one there grows back to the full size
+    window.resizeDocks([window.docks["explanation"]], [360], Qt.Vertical)
+    qtbot.wait(10)
+    while window.stepper.index > 1:
+        window.step("back")
+    assert window.stepper.micro.phase == "forward" and panel.scale == 1.0
     # View ▸ Shrink the explanation to fit, off: the full size, and remembered
     window.actions["fit_explanation"].trigger()
     assert panel.scale == 1.0 and not panel.fitting

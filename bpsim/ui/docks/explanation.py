@@ -12,6 +12,7 @@ from ...session.vectorized import vectorized_html
 
 MAX_LINES = 12
 SMALLEST = 0.7          # of the text's size: the least a step's text is shrunk to fit
+GROWS_BELOW = 0.75      # of the dock's height: a smaller text filling less grows again
 PHASE_COLOR = {"forward": "#c0392b", "cost": "#c0392b", "backward": "#1e8449",
                "update": "#2c5aa0"}
 
@@ -86,15 +87,26 @@ class ExplanationPanel(QWidget):
         key = (stepper.index, stepper.total, id(workspace.session.trainer), sample is None,
                digits, self.vectorized.isChecked(), view.width(), view.height())
         known = self._fitted.get(key)
-        self._set(text, 1.0 if known is None else known)
-        if known is None:
-            height, room = self.text.document().size().height(), view.height()
-            if height > room > 0:
-                # linear in the size, and fewer lines wrap: it fits, or nearly
-                self._set(text, max(SMALLEST, int(20 * room / height) / 20))
-            if len(self._fitted) > 2000:
-                self._fitted.clear()
-            self._fitted[key] = self.scale
+        if known is not None:
+            self._set(text, known)
+            return
+        # A step not seen yet starts at the size of the one before, its
+        # neighbour in the walk and most often alike: set once, not twice.
+        k = self.scale
+        self._set(text, k)
+        height, room = self.text.document().size().height(), view.height()
+        if room > 0:
+            # the height is about linear in the size (and fewer lines wrap)
+            fits = int(20 * k * room / max(height, 1.0)) / 20
+            if height > room and k > SMALLEST:
+                self._set(text, max(SMALLEST, fits))
+            elif k < 1.0 and height < GROWS_BELOW * room and min(1.0, fits) > k:
+                self._set(text, min(1.0, fits))
+                if self.text.document().size().height() > room:
+                    self._set(text, k)        # it did not fit after all
+        if len(self._fitted) > 2000:
+            self._fitted.clear()
+        self._fitted[key] = self.scale
 
     def _set(self, text: str, k: float) -> None:
         if k != self.scale:

@@ -1,0 +1,239 @@
+"""Run mode: the window trains, and shows a frame of it at the screen's pace.
+
+At speed "max" the engine trains beside the window (a process of its own,
+or a thread where no process can start) and each frame shows the latest
+step it traced; at a set number of iterations a frame the window trains
+them itself, then shows the last one.
+"""
+from __future__ import annotations
+
+import gc
+
+from PySide6.QtCore import Qt, QTimer
+
+from ..session.background import BackgroundRun
+from ..session.process_run import ProcessRun
+
+# Run mode shows a frame this often: a little faster than a 60 Hz screen
+# refreshes, so that, unsynchronized with it, no refresh finds the last
+# frame again (and a frame that comes late still leaves one for the next).
+FRAME_MS = 15
+
+
+class RunMixin:
+    """Run, Pause and the frames between, for the main window."""
+
+    def _init_running(self) -> None:
+        self._run_timer = QTimer(self)
+        self._run_timer.setTimerType(Qt.PreciseTimer)
+        self._run_timer.setInterval(FRAME_MS)
+        self._run_timer.timeout.connect(self._run_tick)
+        self._background: BackgroundRun | ProcessRun | None = None
+        self._process_problem: str | None = None     # why no training process could start
+        self._restart = False        # a change interrupted the training process
+        self._gc_threshold: tuple | None = None    # held while running
+
+    def toggle_run(self) -> None:
+        if self._run_timer.isActive():
+            self.stop_running()
+        elif self.stepper is not None:
+            if not self.stepper.session.param_names:
+                # a run would count iterations of the same numbers
+                self.statusBar().showMessage(self.tr(
+                    "Nothing to train: this network has no parameters (a circuit). → and ← "
+                    "step through its passes."), 10000)
+                self.actions["run"].setChecked(False)
+                return
+            if self._steps_left() == 0:
+                self.statusBar().showMessage(self.tr(
+                    "Max steps ({0}) reached: raise or clear Max steps in the Training "
+                    "settings to train on (→ still steps).").format(
+                        self.workspace.session.settings.max_steps), 10000)
+                self.actions["run"].setChecked(False)
+                return
+            session = self.workspace.session
+            if session.iteration < session.history.length:
+                self._say_history_replaced(session.iteration, session.history.length)
+            if self.speed.value() == 0:
+                # as fast as it goes: the engine trains beside the window and
+                # each frame shows the latest step
+                self._background = self._start_run()
+            self._hold_full_collections(True)
+            self.explanation.show_running()
+            self._run_timer.start()
+            self.actions["run"].setText(self.tr("Pause"))
+            self.actions["run"].setChecked(True)
+
+    def stop_running(self) -> str | None:
+        """Pause; why a background run had stopped by itself, if it had."""
+        stopped = None
+        self._restart = False
+        if self._run_timer.isActive():
+            self._run_timer.stop()
+            self._hold_full_collections(False)
+            stopped = self._end_background()
+            self.refresh()           # the text panels, paused while running
+        if hasattr(self, "actions"):
+            self.actions["run"].setText(self.tr("Run"))
+            self.actions["run"].setChecked(False)
+        return stopped
+
+    def _hold_full_collections(self, hold: bool) -> None:
+        """No full garbage collection while running: with a long history a
+        pass over every object takes tens of ms, a stutter of several
+        frames.  The young generations are still collected as usual; the
+        old one waits for Pause."""
+        if hold:
+            self._gc_threshold = gc.get_threshold()
+            gc.set_threshold(self._gc_threshold[0], self._gc_threshold[1], 1 << 30)
+        elif self._gc_threshold is not None:
+            gc.set_threshold(*self._gc_threshold)
+            self._gc_threshold = None
+
+    def _end_background(self) -> str | None:
+        """Stop the worker (never while holding the lock: it may be waiting for
+        it) and show where the session stands; the reason it stopped, if any."""
+        run, self._background = self._background, None
+        if run is None:
+            return None
+        run.stop()
+        stepper = self.stepper
+        traced = run.take()
+        if traced is not None:
+            stepper.show_trace(traced[1])
+        last = stepper.trace
+        if run.stopped == "diverged" and not last.diverged:
+            # it diverged inside a chunk: show that step, whole, unapplied
+            stepper.refresh()
+            stepper.index = stepper.total
+        elif run.stopped != "diverged" and (last.step != stepper.session.iteration or
+                                             isinstance(run, ProcessRun)):
+            # the run went on past the last step shown, or that step came thinned
+            # (batch means only): show where the session is, every sample
+            stepper.after_run()
+        if run.stopped == "error":
+            self.statusBar().showMessage(self.tr("Training stopped: {0}").format(run.error),
+                                         10000)
+        return run.stopped
+
+    def _run_tick(self) -> None:
+        if self._background is not None:
+            self._background_tick()
+        else:
+            self._paced_tick()
+
+    def _steps_left(self) -> int | None:
+        """How many iterations Run may still take: up to the settings' max
+        steps, counted from the start (None: no limit)."""
+        session = self.workspace.session
+        limit = session.settings.max_steps if session is not None else None
+        return None if limit is None else max(0, limit - session.iteration)
+
+    def _new_run(self):
+        """A training process where it can take the run (the settings in
+        force now are all it needs to know), else a worker thread."""
+        session = self.workspace.session
+        if ProcessRun.usable(session) and self._process_problem is None:
+            return ProcessRun(session, self.workspace.lock, limit=self._steps_left())
+        return BackgroundRun(session, self.workspace.lock, limit=self._steps_left())
+
+    def _start_run(self):
+        run = self._new_run()
+        try:
+            run.start()
+        except (OSError, RuntimeError) as exc:
+            # No training process (a system out of processes, an embedding
+            # program without a main guard): the run trains in a thread of
+            # this one instead, a little slower, and later runs do too.
+            self._process_problem = str(exc).strip().splitlines()[0] if str(exc).strip() \
+                else type(exc).__name__
+            self.statusBar().showMessage(self.tr(
+                "Training in the window's process: the training process could not start "
+                "({0}).").format(self._process_problem), 10000)
+            run = self._new_run()
+            run.start()
+        return run
+
+    def _interrupt_run(self) -> None:
+        """A change is about to reach the session: the training process
+        records its steps and stops; the next frame starts it anew."""
+        run = self._background
+        if isinstance(run, ProcessRun) and run.running:
+            run.interrupt()
+            self._restart = True
+
+    def _background_tick(self) -> None:
+        """Show the latest step the worker traced, with its numbers."""
+        run = self._background
+        if not run.running and self._restart and run.stopped is None:
+            self._restart = False
+            if self.workspace.session is None:      # the edit left the network incomplete
+                self.stop_running()
+                return
+            with run.reading():
+                traced = run.take()
+                if traced is not None:
+                    self.stepper.show_trace(traced[1])
+            self._background = run = self._start_run()
+        if not run.running:
+            stopped = self.stop_running()
+            if stopped in ("diverged", "epsilon", "max_steps"):
+                self._say_why_stopped(stopped)
+            return
+        self._refresh_pending = False
+        with run.reading():
+            traced = run.take()
+            if traced is not None:
+                self.stepper.show_trace(traced[1])
+            self._refresh()
+        self.plots.flush()       # painting, beside the training
+
+    def _say_why_stopped(self, stopped: str) -> None:
+        self.statusBar().showMessage({
+            "diverged": self.tr("Diverged: training stopped at the last finite parameters."),
+            "epsilon": self.tr("Converged: the update was smaller than epsilon."),
+            "max_steps": self.tr("Stopped after max steps ({0}).").format(
+                self.workspace.session.settings.max_steps),
+        }[stopped], 10000)
+
+    def _paced_tick(self) -> None:
+        """A set number of iterations a frame (the speed control): train them,
+        then show the last one taken, with its numbers."""
+        stepper = self.stepper
+        if stepper is None:
+            self.stop_running()
+            return
+        session = stepper.session
+        left = self._steps_left()
+        if left == 0:
+            self.stop_running()
+            self._say_why_stopped("max_steps")
+            return
+        steps = self.speed.value() if left is None else min(self.speed.value(), left)
+        stopped = "max_steps"
+        if steps > 1:
+            stopped = session.train(steps - 1).stopped
+        if stopped == "diverged":
+            # show the step that diverged, whole: its cost, its gradients, and
+            # the update that was not applied
+            stepper.refresh()
+            stepper.index = stepper.total
+        elif stopped == "max_steps":
+            result, trace = session.step_traced()   # the frame shows this step's numbers
+            stepper.show_trace(trace)
+            stopped = "diverged" if result.diverged else stopped
+            if not result.diverged and session.settings.epsilon is not None and \
+                    result.delta_norm < session.settings.epsilon:
+                stopped = "epsilon"
+        else:
+            stepper.after_run()     # epsilon met inside the run
+        if stopped == "max_steps" and self._steps_left() == 0:
+            stopped = "limit"
+        if stopped in ("diverged", "epsilon", "limit"):
+            self.stop_running()
+            self._say_why_stopped("max_steps" if stopped == "limit" else stopped)
+        self.refresh()
+
+    @property
+    def running(self) -> bool:
+        return self._run_timer.isActive()
