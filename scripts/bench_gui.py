@@ -122,7 +122,7 @@ from bpsim.engine.landscape import landscape
 from bpsim.engine.threads import pin_blas_to_one_thread
 from bpsim.paths import examples_dir
 from bpsim.ui.main_window import MainWindow
-from bpsim.ui.plots.views import PLANE_POINTS
+from bpsim.ui.plots.data import PLANE_POINTS
 
 SCRIPTS = Path(__file__).resolve().parent
 XOR = examples_dir() / "xor-2-2-1.bpsim.json"

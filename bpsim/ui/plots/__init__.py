@@ -76,7 +76,9 @@ class Plots:
             return
         from .landscape import LandscapePlot
         from .loss import LossPlot
-        from .views import DataPlot, GradientFlowPlot, TangentPlot
+        from .data import DataPlot
+        from .gradients import GradientFlowPlot
+        from .tangent import TangentPlot
         window = self.window
         self.loss = LossPlot()
         self.landscape = LandscapePlot(window)
