@@ -16,6 +16,7 @@ start, or has died, the grid is computed in the caller's thread, as before.
 """
 from __future__ import annotations
 
+import atexit
 import multiprocessing as mp
 import os
 import threading
@@ -92,6 +93,8 @@ class _Server:
     _instance: "_Server | None" = None
     _guard = threading.Lock()
     unavailable = False           # it could not start: grids are computed in-process
+    closing = False               # the interpreter is exiting (see _closing)
+    _exit_known = False           # _closing is registered
 
     def __init__(self):
         ctx = mp.get_context("spawn")   # a fresh interpreter: no Qt, no threads copied
@@ -100,6 +103,11 @@ class _Server:
                                    args=(child,))
         self.process.start()
         child.close()
+        if not _Server._exit_known:
+            # after multiprocessing's own exit handler (it ends this process),
+            # so run before it: a grid waited for then is known not wanted
+            _Server._exit_known = True
+            atexit.register(_closing)
         self.lock = threading.Lock()
         self._trainer: weakref.ref | None = None    # whose graph the process holds
 
@@ -146,5 +154,12 @@ def grid_surface(trainer, theta: np.ndarray, settings: Settings, names: tuple[st
             return server.surface(trainer, theta, settings, names, values)
         except (EOFError, OSError):       # the process died (or was killed)
             _Server.forget(server)
+            if _Server.closing:
+                # ended at the exit: a grid computed here now would hold it up
+                raise GridError("the window is closing") from None
     return surface(trainer, theta, settings, names, values)
+
+
+def _closing() -> None:
+    _Server.closing = True
 

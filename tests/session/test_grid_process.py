@@ -87,3 +87,18 @@ def test_without_a_process_grids_are_computed_here(monkeypatch):
     args = request(s)
     assert_same(grid_surface(*args), surface(*args))
     assert _Server._instance is None
+
+
+def test_a_process_ended_at_the_exit_leaves_its_grid_uncomputed(monkeypatch):
+    """At the interpreter's exit multiprocessing ends the grid process; a
+    grid being waited for was then computed in the exiting process, which
+    held the exit up for as long."""
+    import bpsim.session.grid_process as grid_process
+    s = session_of("xor-2-2-1.bpsim.json")
+    args = request(s)
+    grid_surface(*args)
+    monkeypatch.setattr(_Server, "closing", True)
+    monkeypatch.setattr(grid_process, "surface", lambda *a: pytest.fail("computed here"))
+    _Server._instance.conn.close()
+    with pytest.raises(GridError, match="closing"):
+        grid_surface(*args)
