@@ -148,6 +148,8 @@ def grid_surface(trainer, theta: np.ndarray, settings: Settings, names: tuple[st
     """The grid and its contours, from the grid process (started at the
     first call), or computed here when it cannot serve.  Blocks until done:
     call it from a worker thread."""
+    if _Server.closing:          # no process started, nor grid computed, at the exit
+        raise GridError("the window is closing")
     server = _Server.get()
     if server is not None:
         try:

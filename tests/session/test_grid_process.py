@@ -96,9 +96,17 @@ def test_a_process_ended_at_the_exit_leaves_its_grid_uncomputed(monkeypatch):
     import bpsim.session.grid_process as grid_process
     s = session_of("xor-2-2-1.bpsim.json")
     args = request(s)
-    grid_surface(*args)
-    monkeypatch.setattr(_Server, "closing", True)
+    grid_surface(*args)                              # a process serving
+
+    def ended_at_the_exit(self, *a):
+        _Server.closing = True                       # what the exit handler does
+        raise EOFError
+    monkeypatch.setattr(_Server, "closing", False)   # restored after the test
+    monkeypatch.setattr(_Server, "surface", ended_at_the_exit)
     monkeypatch.setattr(grid_process, "surface", lambda *a: pytest.fail("computed here"))
-    _Server._instance.conn.close()
+    with pytest.raises(GridError, match="closing"):
+        grid_surface(*args)
+    # and once exiting, no process is started for a grid asked for
+    monkeypatch.setattr(_Server, "get", classmethod(lambda cls: pytest.fail("started")))
     with pytest.raises(GridError, match="closing"):
         grid_surface(*args)
