@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QApplication
 import numpy as np
 
 from bpsim.ui.canvas.items import fmt
+from bpsim.ui.canvas.label import Label
 from bpsim.ui.canvas.labels import (CANDIDATES, LINE_STEP, gradient_drop, label_boxes, lines_of,
                                     place_labels)
 
@@ -362,12 +363,12 @@ def test_an_edges_numbers_go_and_dim_with_it(window):
     edge.setSelected(True)
     window.actions["delete"].trigger()
     assert "x1->h1_2" not in scene.edges and all(p.scene() is None for p in parts)
-    texts = [i for i in scene.items() if i.__class__.__name__ == "_Text" and
+    texts = [i for i in scene.items() if isinstance(i, Label) and
              isinstance(getattr(i, "owner", None), EdgeItem)]
     assert len(texts) == 2 * len(scene.edges)
     window.undo.stack.undo()
     assert "x1->h1_2" in scene.edges
-    texts = [i for i in scene.items() if i.__class__.__name__ == "_Text" and
+    texts = [i for i in scene.items() if isinstance(i, Label) and
              isinstance(getattr(i, "owner", None), EdgeItem)]
     assert len(texts) == 2 * len(scene.edges) == 18
 

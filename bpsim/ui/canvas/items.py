@@ -1,8 +1,8 @@
 """Canvas items: a node and an edge.
 
 Items only draw what they are told: the scene sets their document fields and
-their numbers.  Text is QGraphicsSimpleTextItem children updated in place,
-never recreated per step.
+their numbers.  Numbers are Labels (label.py) updated in place, never
+recreated per step.
 """
 from __future__ import annotations
 
@@ -10,16 +10,15 @@ import functools
 import math
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
-from PySide6.QtGui import QPixmap
-from PySide6.QtGui import QColor
+from PySide6.QtGui import (QBrush, QPainter, QPainterPath, QPainterPathStroker, QPen, QPixmap,
+                           QPolygonF)
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem, QGraphicsPixmapItem,
-                               QGraphicsPolygonItem, QGraphicsRectItem, QGraphicsSimpleTextItem)
+                               QGraphicsPolygonItem)
 
 from .. import style
+from .label import Label
 
 PORT_RADIUS = 6.0
-LABEL_GROUND = QColor(255, 255, 255)
 
 
 def fmt(x: float | None, digits: int) -> str:
@@ -36,105 +35,6 @@ NUMBERS_DROP = 18.0   # a node's value: its centre beneath the node's bottom
 NUMBERS_LINE = 17.0   # and its gradient's, beneath the value's
 NUMBERS_HALF_LINE = 9.0   # half a line of those numbers (their height, 11 pt bold)
 RING_OUT = 9.0        # how far the current node's ring reaches out of its outline
-
-
-class _Text(QGraphicsSimpleTextItem):
-    """A label centred on a point, redrawn only when its text changes; with
-    ``ground``, on a white patch, so that a line passing behind it does not
-    cross its digits."""
-
-    def __init__(self, parent, size=10.0, bold=False, color=style.TEXT, ground=False,
-                 owner=None):
-        super().__init__(parent)
-        # whose numbers these are (an edge's sit in the scene's label layer)
-        self.owner = owner if owner is not None else parent
-        self.setFont(style.font(size, bold))
-        self.setBrush(QBrush(color))
-        # Drawn from a pixmap of itself until its text changes: a canvas has a
-        # couple of hundred labels, and laying out and rasterizing their glyphs
-        # at every repaint was half the canvas's paint.
-        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
-        self._anchor = QPointF()
-        self._scale = 1.0
-        self._shown = ""           # the text shown ('' when hidden)
-        self._dim = 1.0            # its opacity when shown (a focus dims the rest)
-        self._ground = None
-        if ground:
-            self._ground = QGraphicsRectItem(parent)
-            self._ground.owner = self.owner
-            self._ground.setPen(QPen(Qt.NoPen))
-            self._ground.setBrush(QBrush(LABEL_GROUND))
-            self._ground.setVisible(False)
-            self._ground.setZValue(self.zValue() - 0.5)     # a later sibling: under it
-
-    def set_framed(self, framed: bool) -> None:
-        """A thin outline round the white patch, in the text's colour."""
-        if self._ground is not None:
-            color = QColor(self.brush().color())
-            color.setAlpha(110)
-            self._ground.setPen(QPen(color, 1) if framed else QPen(Qt.NoPen))
-
-    def setZValue(self, z: float) -> None:
-        super().setZValue(z)
-        if self._ground is not None:
-            self._ground.setZValue(z - 0.5)
-
-    def text(self) -> str:
-        """The text shown, '' when hidden."""
-        return self._shown
-
-    def set(self, text: str, anchor: QPointF | None = None) -> None:
-        moved = anchor is not None and anchor != self._anchor
-        if moved:
-            self._anchor = anchor
-        if text == self._shown and not moved:
-            return      # nothing to redraw: most labels, most steps
-        self._shown = text
-        if not text:
-            # Hidden by its opacity, its text and pixmap kept: a crowded
-            # network shows an edge's weight in the forward pass and again in
-            # the backward one, and laying it out and drawing it anew each
-            # time was a tenth of a micro-step's canvas.
-            self.setOpacity(0.0)
-            if self._ground is not None:
-                self._ground.setVisible(False)
-            return
-        if text != QGraphicsSimpleTextItem.text(self):
-            self.setText(text)
-        self.setOpacity(self._dim)
-        self._reposition()
-
-    def set_dim(self, opacity: float) -> None:
-        """Its opacity while shown (and its patch's)."""
-        self._dim = opacity
-        if self._shown:
-            self.setOpacity(opacity)
-        if self._ground is not None:
-            self._ground.setOpacity(opacity)
-
-    def set_scale(self, k: float) -> None:
-        """Drawn ``k`` times its size (the view keeps numbers legible when
-        zoomed out), still centred on its point."""
-        if k != self._scale:
-            self._scale = k
-            self.setScale(k)
-            self._reposition()
-
-    def _reposition(self) -> None:
-        r = self.boundingRect()
-        k = self._scale
-        self.setPos(self._anchor.x() - k * r.width() / 2, self._anchor.y() - k * r.height() / 2)
-        if self._ground is not None:
-            self._ground.setVisible(bool(self.text()))
-            self._ground.setRect(self.own_ground())
-
-    def own_ground(self) -> QRectF:
-        """The white patch behind the text alone, in the parent's coordinates."""
-        return self.mapRectToParent(self.boundingRect()).adjusted(-3, 0, 3, 0)
-
-    def set_ground(self, rect: QRectF) -> None:
-        if self._ground is not None and rect != self._ground.rect():
-            self._ground.setRect(rect)
 
 
 class _Hoverable:
@@ -169,13 +69,13 @@ class NodeItem(_Hoverable, QGraphicsItem):
         self.setZValue(2)
         # the outline is repainted from a pixmap until its mark or selection changes
         self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
-        self.title = _Text(self, 12, True)
-        self.sub = _Text(self, 9, color=style.MUTED)
-        self.name = _Text(self, 10, True, style.NODE_BORDER)   # a gate's id, above it
+        self.title = Label(self, 12, True)
+        self.sub = Label(self, 9, color=style.MUTED)
+        self.name = Label(self, 10, True, style.NODE_BORDER)   # a gate's id, above it
         # on white patches, as the edges' numbers: a line passing beneath the
         # node crossed its value's digits
-        self.forward_text = _Text(self, 11, True, style.FORWARD, ground=True)
-        self.backward_text = _Text(self, 11, True, style.BACKWARD, ground=True)
+        self.forward_text = Label(self, 11, True, style.FORWARD, ground=True)
+        self.backward_text = Label(self, 11, True, style.BACKWARD, ground=True)
         self.thumbnail = QGraphicsPixmapItem(self)    # its output over the input plane
         self.thumbnail.setVisible(False)
         self.halo = _Halo(self, scene.label_layer)
@@ -440,9 +340,9 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         self.head.setPen(QPen(Qt.NoPen))
         # in the scene's label layer, whose coordinates are the edge's (the scene's)
         layer = scene.label_layer
-        self.label = _Text(layer, 9.5, True, style.POSITIVE, ground=True, owner=self)
+        self.label = Label(layer, 9.5, True, style.POSITIVE, ground=True, owner=self)
         self.label.setZValue(3.2)       # its ground (framed if negative) over the gradient's
-        self.grad_label = _Text(layer, 9.5, True, style.BACKWARD, ground=True, owner=self)
+        self.grad_label = Label(layer, 9.5, True, style.BACKWARD, ground=True, owner=self)
         self.grad_label.setZValue(3)
         self.line = QLineF()
         self._bounds = QRectF()
