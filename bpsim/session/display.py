@@ -128,8 +128,8 @@ def display(stepper: Stepper, edges: list[tuple[str, str]], sample: int | None =
             # the gradients of its incoming weights are this step's results:
             # an edge whose numbers had no clear place showed none of them
             for g in micro.grads:
-                edge = out.edges.get(f"{g.source}->{micro.node}")
-                if g.source is not None and edge is not None and edge.mark is None:
+                edge = out.edges.get(f"{g.source}->{micro.node}") if g.source else None
+                if edge is not None and edge.mark is None:
                     edge.mark = "computed"
     return out
 

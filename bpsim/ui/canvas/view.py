@@ -172,10 +172,9 @@ class NetworkView(QGraphicsView):
 
     def _node_at(self, pos) -> NodeItem | None:
         for item in self.items(pos):
-            if isinstance(item, NodeItem):
-                return item
-            if isinstance(owner_of(item), NodeItem):
-                return owner_of(item)
+            owner = owner_of(item)
+            if isinstance(owner, NodeItem):
+                return owner
         return None
 
     def mousePressEvent(self, event):

@@ -95,6 +95,7 @@ class LossPlot(QWidget):
         self._y_range = None     # (low, high) of the cost axis, kept while it fits
         self._n = 0
         self.legend_corner: str | None = None     # where place_legend put it
+        self._steps = np.zeros(0)     # the iteration of each cost, 1 to n
         self._costs = np.zeros(0)
         self._epochs = np.zeros(0, dtype=np.int64)
         self._tests = np.zeros(0)
@@ -129,7 +130,7 @@ class LossPlot(QWidget):
                 else np.array(tests, dtype=float)
             self._tests = np.concatenate([self._tests, added])
             self._n = n
-            steps = np.arange(1, n + 1, dtype=float)
+            steps = self._steps = np.arange(1, n + 1, dtype=float)
             dotted = n <= DOTS_UP_TO
             if dotted != self._dotted:     # the first steps as dots: one is not a line
                 self._dotted = dotted
@@ -175,7 +176,7 @@ class LossPlot(QWidget):
         """Top right, where a falling cost leaves room; a climbing one ran
         behind it there."""
         self.legend_corner = place_legend(
-            self.plot, self.legend, np.arange(1, self._n + 1, dtype=float), [self._costs],
+            self.plot, self.legend, self._steps[:self._n], [self._costs],
             self.log.isChecked(), self.legend_corner)
 
     def _sync_legend(self, epoch: bool, test: bool) -> None:
