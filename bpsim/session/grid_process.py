@@ -27,6 +27,7 @@ import numpy as np
 
 from ..engine import Settings
 from ..engine.landscape import contour_lines, landscape
+from . import lifeline
 
 
 @dataclass
@@ -49,6 +50,7 @@ def surface(trainer, theta: np.ndarray, settings: Settings, names: tuple[str, ..
 
 def _serve(conn) -> None:
     """The grid process: requests until the window's process closes the pipe."""
+    lifeline.die_with_parent()      # before _yield_to_others: see die_with_parent
     from ..engine import Trainer
     from ..engine.network import Network
     from ..engine.threads import pin_blas_to_one_thread
@@ -101,7 +103,7 @@ class _Server:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_serve, name="bpsim-grids", daemon=True,
                                    args=(child,))
-        self.process.start()
+        lifeline.start(self.process)
         child.close()
         if not _Server._exit_known:
             # after multiprocessing's own exit handler (it ends this process),

@@ -39,6 +39,7 @@ from ..engine.data import BatchPosition, Dataset
 from ..engine.graph import GraphSpec
 from ..engine.optimizers import OptimizerState
 from ..engine.trace import TraceRecord, assemble
+from . import lifeline
 from .session import LayerNorms, Session
 
 CHUNK_S = 0.004          # the worker sends what it has this often
@@ -111,6 +112,7 @@ class _Sender:
 def _serve(jobs, results, want_trace, stop) -> None:
     """The training process: one run after another, until the window's
     process closes the job pipe (or dies)."""
+    lifeline.die_with_parent()      # even in the middle of a run
     from ..engine.threads import pin_blas_to_one_thread
     pin_blas_to_one_thread()
     if hasattr(os, "nice"):
@@ -233,7 +235,7 @@ class _Server:
         self.current: ProcessRun | None = None     # the run being served
         self.process = ctx.Process(target=_serve, name="bpsim-train", daemon=True,
                                    args=(jobs_out, results_in, self.want_trace, self.stop))
-        self.process.start()
+        lifeline.start(self.process)
         jobs_out.close()
         results_in.close()
 

@@ -464,7 +464,7 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
         if event.type() == QEvent.Paint and not self.plots.built:
             QTimer.singleShot(0, self.plots.build)
             if not self._warmed:
-                # the training process's fork server, ready before Run is pressed
+                # the training process, started before Run is pressed
                 self._warmed = True
                 threading.Thread(target=warm_up, name="bpsim-warm-up", daemon=True).start()
         return False
