@@ -8,7 +8,8 @@ _CHECKOUT = Path(__file__).resolve().parent.parent / "resources"
 
 
 def resources_dir() -> Path:
-    if _CHECKOUT.is_dir():
+    # the schema tells bpsim's own folder from another package's "resources"
+    if (_CHECKOUT / "bpsim.schema.json").is_file():
         return _CHECKOUT
     from importlib.resources import files
     return Path(str(files("bpsim.resources")))
