@@ -14,7 +14,10 @@ import copy
 from dataclasses import dataclass, field, replace
 
 from ..errors import BpsimError
+from .fields import check_object
+from .format import EDGE_FIELDS, NODE_FIELDS, TOP_FIELDS
 from .model import Change, Document, Edge, Node
+from .writer import edge_dict, node_dict, section_dict
 from ..engine.graph import check_structure
 from .dataset import build_dataset
 from .reader import check_document
@@ -40,16 +43,39 @@ class Edit:
 
 def check_edit(doc: Document, edit: Edit, base_dir=None) -> None:
     """Raise a BpsimError if ``edit`` would make ``doc``'s graph impossible
-    (a cycle, an edge into an input, …).  An incomplete network — a gate not
-    yet connected — is allowed while it is being drawn, but a settings edit
-    may not break a complete network (bce on targets outside [0, 1], …).
-    ``base_dir`` is the network file's folder, where a CSV is read from."""
+    (a cycle, an edge into an input, …) or put in a value the file format
+    refuses (a non-finite weight, a negative learning rate, …).  An
+    incomplete network — a gate not yet connected — is allowed while it is
+    being drawn, but a settings edit may not break a complete network (bce on
+    targets outside [0, 1], …).  ``base_dir`` is the network file's folder,
+    where a CSV is read from."""
     trial = copy.deepcopy(doc)
+    changes: list[Change] = []
+    trial.subscribe(changes.append)
     edit.apply(trial)
+    check_values(trial, changes)
     check_structure(trial.graph_spec())
     if isinstance(edit, SetSection) and is_complete(doc):
         check_document(trial)
         build_dataset(trial, base_dir)
+
+
+def check_values(doc: Document, changes: list[Change]) -> None:
+    """Check what ``changes`` touched against the file format's own fields,
+    so no edit can bring in a value a file could not hold."""
+    nodes = {n.id: i for i, n in enumerate(doc.nodes)}
+    edges = {edge_id(e): i for i, e in enumerate(doc.edges)}
+    for change in dict.fromkeys(changes):
+        if change.what in ("node_added", "node_changed") and change.id in nodes:
+            i = nodes[change.id]
+            check_object(node_dict(doc.nodes[i]), f"nodes[{i}]", NODE_FIELDS)
+        elif change.what in ("edge_added", "edge_changed") and change.id in edges:
+            i = edges[change.id]
+            check_object(edge_dict(doc.edges[i]), f"edges[{i}]", EDGE_FIELDS)
+        elif change.what == "section_changed":
+            value = section_dict(doc, change.field)
+            if value is not None:
+                TOP_FIELDS[change.field].check(value, change.field)
 
 
 def is_complete(doc: Document) -> bool:

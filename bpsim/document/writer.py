@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from ..errors import BpsimError
 from .format import FORMAT, VERSION
-from .model import Document, Node, Training
+from .model import Data, Document, Edge, Node, Training
 
 
 def _num(x: float) -> float | int:
@@ -51,34 +52,54 @@ def training_dict(t: Training) -> dict:
     return d
 
 
+def edge_dict(e: Edge) -> dict:
+    return {"from": e.src, "to": e.dst, **({"weight": _num(e.weight)} if e.weight is not None
+                                          else {})}
+
+
+def data_dict(data: Data) -> dict:
+    d: dict = {"inputs": list(data.inputs), "targets": list(data.targets)}
+    if data.rows is not None:
+        d["rows"] = [[_num(v) for v in row] for row in data.rows]
+    elif data.csv is not None:
+        d["csv"] = data.csv
+    else:
+        d.update(generator=data.generator, samples=data.samples, noise=_num(data.noise),
+                 seed=data.seed, labels=data.labels)
+    if data.test_fraction:
+        d["test_fraction"] = _num(data.test_fraction)
+    return d
+
+
+def section_dict(doc: Document, section: str):
+    """One top-level section as the file writes it (``data``: None when absent)."""
+    if section == "nodes":
+        return [node_dict(n) for n in doc.nodes]
+    if section == "edges":
+        return [edge_dict(e) for e in doc.edges]
+    if section == "outputs":
+        return list(doc.outputs)
+    if section == "loss":
+        return {"kind": doc.loss.kind, "reduction": doc.loss.reduction}
+    if section == "regularization":
+        return {"kind": doc.regularization.kind, "lambda": _num(doc.regularization.lam)}
+    if section == "training":
+        return training_dict(doc.training)
+    if section == "data":
+        return None if doc.data is None else data_dict(doc.data)
+    return getattr(doc, section)          # title, notes, view
+
+
 def document_dict(doc: Document) -> dict:
     d: dict = {"format": FORMAT, "version": VERSION}
     if doc.title:
         d["title"] = doc.title
     if doc.notes:
         d["notes"] = doc.notes
-    d["nodes"] = [node_dict(n) for n in doc.nodes]
-    d["edges"] = [{"from": e.src, "to": e.dst,
-                   **({"weight": _num(e.weight)} if e.weight is not None else {})}
-                  for e in doc.edges]
-    d["outputs"] = list(doc.outputs)
-    d["loss"] = {"kind": doc.loss.kind, "reduction": doc.loss.reduction}
-    d["regularization"] = {"kind": doc.regularization.kind,
-                           "lambda": _num(doc.regularization.lam)}
-    d["training"] = training_dict(doc.training)
+    for section in ("nodes", "edges", "outputs", "loss", "regularization", "training"):
+        d[section] = section_dict(doc, section)
     if doc.data is not None:
-        data = doc.data
-        dd: dict = {"inputs": list(data.inputs), "targets": list(data.targets)}
-        if data.rows is not None:
-            dd["rows"] = [[_num(v) for v in row] for row in data.rows]
-        elif data.csv is not None:
-            dd["csv"] = data.csv
-        else:
-            dd.update(generator=data.generator, samples=data.samples, noise=_num(data.noise),
-                      seed=data.seed, labels=data.labels)
-        if data.test_fraction:
-            dd["test_fraction"] = _num(data.test_fraction)
-        d["data"] = dd
+        d["data"] = data_dict(doc.data)
     d["view"] = doc.view
     return d
 
@@ -118,23 +139,106 @@ def _block(value) -> str:
             + (", " + tail if tail else "") + "}")
 
 
+TEMPORARY_SUFFIX = ".tmp"
+
+
+def _temporary_prefix(target: Path) -> str:
+    return f".{target.name}."
+
+
 def save(doc: Document, path: str | Path) -> None:
-    """Write atomically: a temporary file in the same folder, fsync, rename."""
+    """Write atomically: a temporary file in the target's folder, fsync,
+    rename, fsync the folder.
+
+    A symbolic link is written through (its target gets the new content, the
+    link stays), an existing file keeps its permission bits, and a failure
+    leaves the old file and no temporary file.  Temporary files left by a
+    process killed mid-save are swept on the next save to the same file.
+    """
     path = Path(path)
-    text = to_json(doc)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        text = to_json(doc)
+    except ValueError as exc:         # a non-finite number: strict JSON cannot hold it
+        raise BpsimError(f"cannot save: {exc}", file=str(path))
+    target = Path(os.path.realpath(path))
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = _default_mode()
     except OSError as exc:
-        raise BpsimError(f"cannot write here: {exc.strerror or exc}", file=str(path))
+        raise BpsimError(f"cannot save: {exc.strerror or exc}", file=str(path))
+    _sweep_temporaries(target)
+    prefix = f"{_temporary_prefix(target)}{os.getpid()}."
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=TEMPORARY_SUFFIX, dir=target.parent)
+    except OSError as exc:
+        raise BpsimError(f"cannot save here: {exc.strerror or exc}", file=str(path))
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
             f.flush()
+            os.fchmod(f.fileno(), mode)
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException as exc:
-        if os.path.exists(tmp):
+        try:
             os.unlink(tmp)
+        except OSError:
+            pass
         if isinstance(exc, OSError):
-            raise BpsimError(f"cannot write: {exc.strerror or exc}", file=str(path))
+            raise BpsimError(f"cannot save: {exc.strerror or exc}", file=str(path))
         raise
+    _fsync_folder(target.parent)
+
+
+def _default_mode() -> int:
+    """What a new file gets from open(): 0666 less the umask (mkstemp's 0600
+    made every saved network private)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _fsync_folder(folder: Path) -> None:
+    """The rename itself reaches the disk; where a folder cannot be opened
+    (Windows), the file's own fsync is what there is."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _sweep_temporaries(target: Path) -> None:
+    """Remove this file's temporaries whose writer is gone (killed mid-save)."""
+    prefix = _temporary_prefix(target)
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(TEMPORARY_SUFFIX)):
+            continue
+        pid = name[len(prefix):].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            try:
+                os.unlink(target.parent / name)
+            except OSError:
+                pass
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid() or os.name == "nt":     # Windows' os.kill(pid, 0) ends the process
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True           # someone else's process: not ours to judge
+    return True

@@ -1,6 +1,9 @@
 """Saving writes canonical JSON atomically; load → save → load is identical."""
 import json
 import os
+import stat
+import subprocess
+import tempfile
 
 import pytest
 
@@ -86,3 +89,88 @@ def test_a_failed_save_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatc
     assert "No space left" in str(err.value)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.bpsim.json"]
+
+
+def test_a_save_keeps_the_file_mode(tmp_path):
+    path = tmp_path / "shared.bpsim.json"
+    doc = load(examples()[0]).document
+    save(doc, path)
+    os.chmod(path, 0o644)
+    save(doc, path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o644
+    os.chmod(path, 0o640)
+    save(doc, path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+
+
+def test_a_new_file_gets_the_mode_open_would_give(tmp_path):
+    old = os.umask(0o022)
+    try:
+        save(load(examples()[0]).document, tmp_path / "new.bpsim.json")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(tmp_path / "new.bpsim.json").st_mode) == 0o644
+
+
+def test_a_save_through_a_symbolic_link_writes_its_target(tmp_path):
+    real = tmp_path / "real" / "net.bpsim.json"
+    real.parent.mkdir()
+    doc = load(examples()[0]).document
+    save(doc, real)
+    link = tmp_path / "link.bpsim.json"
+    link.symlink_to(real)
+    doc.title = "through the link"
+    save(doc, link)
+    assert link.is_symlink()
+    assert load(real).document.title == "through the link"
+    assert sorted(p.name for p in real.parent.iterdir()) == ["net.bpsim.json"]
+
+
+def test_a_save_fsyncs_the_file_and_its_folder(tmp_path, monkeypatch):
+    synced = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        synced.append(stat.S_ISDIR(os.fstat(fd).st_mode))
+        real_fsync(fd)
+    monkeypatch.setattr(os, "fsync", fsync)
+    save(load(examples()[0]).document, tmp_path / "n.bpsim.json")
+    assert synced == [False, True]
+
+
+def test_temporaries_of_a_killed_save_are_swept_by_the_next(tmp_path):
+    path = tmp_path / "n.bpsim.json"
+    dead = _a_dead_pid()
+    stale = tmp_path / f".n.bpsim.json.{dead}.abc123.tmp"
+    stale.write_text("{")
+    others = tmp_path / f".other.bpsim.json.{dead}.abc123.tmp"      # another file's
+    others.write_text("{")
+    save(load(examples()[0]).document, path)
+    assert not stale.exists()
+    assert others.exists()
+
+
+def _a_dead_pid() -> int:
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+def test_a_non_finite_value_is_a_one_line_error_and_nothing_is_written(tmp_path):
+    doc = load(examples()[0]).document
+    doc.training.learning_rate = float("inf")
+    path = tmp_path / "n.bpsim.json"
+    with pytest.raises(BpsimError) as err:
+        save(doc, path)
+    assert err.value.one_line().count(str(path)) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unwritable_folder_names_the_path_once(tmp_path, monkeypatch):
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    with pytest.raises(BpsimError) as err:
+        save(load(examples()[0]).document, tmp_path / "n.bpsim.json")
+    line = err.value.one_line()
+    assert line.count("n.bpsim.json") == 1 and "Permission denied" in line
