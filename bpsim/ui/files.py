@@ -54,11 +54,12 @@ class FilesMixin:
             self._add_recent(str(Path(path).resolve()))
         return True
 
-    def show_error(self, text: str) -> None:
+    def show_error(self, text: str, title: str = "") -> None:
         """The error in the status bar and in a (non-blocking) dialog."""
         self.last_error = text
         self.statusBar().showMessage(text, 10000)
-        box = QMessageBox(QMessageBox.Critical, self.tr("bpsim"), text, QMessageBox.Ok, self)
+        box = QMessageBox(QMessageBox.Critical, title or self.tr("bpsim"), text,
+                          QMessageBox.Ok, self)
         box.setAttribute(Qt.WA_DeleteOnClose)
         box.open()
         self.error_box = box
@@ -98,8 +99,16 @@ class FilesMixin:
                 # the file names its CSV relative to itself: take it along
                 shutil.copyfile(old_dir / csv, new_dir / csv)
             save(doc, path)
-        except (OSError, BpsimError) as exc:
-            self.show_error(f"error: {path}: cannot save: {exc}")
+        except BpsimError as exc:
+            self.show_error(exc.with_file(str(path)).one_line(), self.tr("Not saved"))
+            return False
+        except OSError as exc:          # the CSV copied along
+            self.show_error(BpsimError(f"cannot save: {exc.strerror or exc}",
+                                       file=str(path)).one_line(), self.tr("Not saved"))
+            return False
+        except Exception as exc:        # never lost in a terminal: the work stays, unsaved
+            self.show_error(BpsimError(f"cannot save: {type(exc).__name__}: {exc}",
+                                       file=str(path)).one_line(), self.tr("Not saved"))
             return False
         self.path = Path(path)
         ws.path = Path(path)                 # relative files (a CSV) are found beside it now

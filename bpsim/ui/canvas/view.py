@@ -6,7 +6,10 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsView, QLineEdit
 
+from ...document.format import NODE_FIELDS
+from ...errors import BpsimError
 from .. import style
+from ..fields import REFUSED_STYLE, Refusal, read_number
 from .items import EdgeItem, NodeItem, fmt
 
 
@@ -299,13 +302,18 @@ class NetworkView(QGraphicsView):
         width = max(130, editor.fontMetrics().horizontalAdvance(editor.text()) + 16)
         top = r.center().y() - height // 2 if over else r.bottom() + 2
         editor.setGeometry(r.center().x() - width // 2, top, width, height)
-        editor.returnPressed.connect(lambda: self._accept(editor, target))
+        editor.returnPressed.connect(lambda: self._accept(editor, target, text))
         editor.show()
         editor.setFocus()
         self.editor = editor
 
-    def _accept(self, editor: InlineEditor, target: tuple[str, str]) -> None:
+    def _accept(self, editor: InlineEditor, target: tuple[str, str], kept: str) -> None:
         text = editor.text()
+        try:
+            read_number(text, NODE_FIELDS["value"])
+        except BpsimError as exc:
+            self._refuse(editor, text, exc.problem, kept)
+            return
         editor.hide()
         editor.deleteLater()
         self.editor = None
@@ -313,6 +321,22 @@ class NetworkView(QGraphicsView):
         # label's old, wider text was left on screen around the new one (the
         # view never repainted that part; seen on a real display).
         QTimer.singleShot(0, lambda: self.value_entered.emit(target[0], target[1], text))
+
+    def _refuse(self, editor: InlineEditor, text: str, problem: str, kept: str) -> None:
+        """The editor stays open, the reason under it; nothing is set."""
+        refusal = getattr(editor, "refusal", None)
+        if refusal is None:
+            refusal = editor.refusal = Refusal(self.viewport())
+            refusal.setStyleSheet(REFUSED_STYLE + " background: white; border: 1px solid #b03a2e;"
+                                  " padding: 2px;")
+            editor.destroyed.connect(refusal.deleteLater)
+        refusal.say(text, problem, kept.replace("−", "-"))
+        refusal.setFixedWidth(max(editor.width(), 260))
+        refusal.adjustSize()
+        refusal.move(editor.x() + (editor.width() - refusal.width()) // 2,
+                     editor.y() + editor.height() + 2)
+        refusal.raise_()
+        editor.selectAll()
 
     def keyPressEvent(self, event):
         if event.matches(QKeySequence.ZoomIn):

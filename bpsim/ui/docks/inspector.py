@@ -5,12 +5,11 @@ import html
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from ...document.building import parse_number
 from ...document.edits import SetEdgeWeight, SetNodeField
+from ...document.format import NODE_FIELDS
 from ...engine import ACTIVATIONS
-from ...errors import BpsimError
 from ...session.workspace import VALUE_FIELDS
-from ..canvas.items import fmt
+from ..fields import NumberField
 
 
 class InspectorPanel(QWidget):
@@ -22,9 +21,11 @@ class InspectorPanel(QWidget):
         self.activation = QComboBox()
         self.activation.addItems(list(ACTIVATIONS))
         self.activation.activated.connect(self._on_activation)
-        self.value = QLineEdit()
+        self.value = NumberField(NODE_FIELDS["value"])
         self.value.setPlaceholderText("0.5, -3, 1/2, 2e-3")
-        self.value.returnPressed.connect(self._on_value)
+        self.value.committed.connect(self._on_value)
+        # the number taken, the keys go back to the canvas: → steps again
+        self.value.returnPressed.connect(lambda: self.window.view.setFocus())
         self.label = QLineEdit()
         self.label.setPlaceholderText(self.tr("display text"))
         self.label.editingFinished.connect(self._on_label)
@@ -34,6 +35,7 @@ class InspectorPanel(QWidget):
         self.form.addRow(self.tr("Activation"), self.activation)
         self.value_label = QLabel(self.tr("Value"))
         self.form.addRow(self.value_label, self.value)
+        self.form.addRow(self.value.refusal)
         self.form.addRow(self.tr("Label"), self.label)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -41,9 +43,14 @@ class InspectorPanel(QWidget):
         layout.addWidget(self.numbers)
         layout.addStretch(1)
         self._target: tuple[str, str] | None = None
-        self._shown_value = ""
 
     def show_selection(self) -> None:
+        before = self._target
+        self._show_selection()
+        if self._target != before:
+            self.value.refusal.hide()       # said of another node's value
+
+    def _show_selection(self) -> None:
         win = self.window
         nodes, edges = win.scene.selected_ids()
         doc = win.workspace.document
@@ -61,9 +68,8 @@ class InspectorPanel(QWidget):
             self.value_label.setText(self.tr("Bias") if field == "bias" else self.tr("Value"))
             self._row(self.value, editable)
             if not self.value.hasFocus():
-                value = win.workspace.value_of(f"{VALUE_FIELDS[field]}:{node.id}",
-                                               getattr(node, field))
-                self._show_value(value)
+                self.value.set_value(win.workspace.value_of(
+                    f"{VALUE_FIELDS[field]}:{node.id}", getattr(node, field)))
             self._row(self.label, True)
             if not self.label.hasFocus():
                 self.label.setText(node.label or "")
@@ -80,8 +86,7 @@ class InspectorPanel(QWidget):
             self.value_label.setText(self.tr("Weight"))
             self._row(self.value, into_neuron)
             if into_neuron and not self.value.hasFocus():
-                value = win.workspace.value_of(f"w:{src}->{dst}", edge.weight)
-                self._show_value(value)
+                self.value.set_value(win.workspace.value_of(f"w:{src}->{dst}", edge.weight))
             self.numbers.setText(shown.tip_for(shown.edges[f"{src}->{dst}"], named=False))
         else:
             self._target = None
@@ -92,10 +97,6 @@ class InspectorPanel(QWidget):
             for w in (self.activation, self.value, self.label):
                 self._row(w, False)
             self.numbers.setText("")
-
-    def _show_value(self, value: float | None) -> None:
-        self._shown_value = fmt(value, 12).replace("−", "-")
-        self.value.setText(self._shown_value)
 
     def _row(self, widget, visible: bool) -> None:
         widget.setVisible(visible)
@@ -108,18 +109,8 @@ class InspectorPanel(QWidget):
             self.window.push(SetNodeField(self._target[1], "activation",
                                           self.activation.currentText()))
 
-    def _on_value(self) -> None:
+    def _on_value(self, value: float) -> None:
         if not self._target:
-            return
-        try:
-            value = parse_number(self.value.text())
-        except BpsimError as exc:
-            self.window.statusBar().showMessage(exc.problem, 8000)
-            return
-        # the number taken, the keys go back to the canvas: → steps again
-        self.window.view.setFocus()
-        # Enter on the value shown is no edit (nor a new starting value)
-        if self.value.text() == self._shown_value:
             return
         kind, key = self._target
         if kind == "edge":

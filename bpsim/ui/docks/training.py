@@ -10,22 +10,25 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, \
-    QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSlider, QSpinBox, \
-    QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, \
+    QHBoxLayout, QLabel, QPushButton, QScrollArea, QSlider, QVBoxLayout, QWidget
 
-from ...document.building import parse_number
 from ...document.edits import SetSection
+from ...document.fields import Integer
+from ...document.format import DATA_FIELDS, REGULARIZATION_FIELDS, TRAINING_FIELDS
 from ...document.model import Data
 from ...engine import ACTIVATIONS, GENERATORS, LOSSES, OPTIMIZERS, REDUCTIONS, \
     REGULARIZATIONS
 from ...engine.data import TWO_INPUT_GENERATORS
-from ...errors import BpsimError
 from ..editing import activation_targets, set_activation
+from ..fields import CheckedDoubleSpinBox, CheckedSpinBox, NumberField, add_checked_row
 from ..files import is_example
 
 LR_MIN, LR_MAX = 1e-4, 10.0
 SLIDER_STEPS = 400
+BATCH_SIZE = Integer(minimum=1)       # the integer form of training.batch
+MAX_ROWS = 100000
+MAX_STEPS = 10 ** 9
 
 
 def lr_to_slider(lr: float) -> int:
@@ -95,23 +98,23 @@ class TrainingPanel(QScrollArea):
         self.loss = combo(LOSSES)
         self.reduction = combo(REDUCTIONS)
         self.regularization = combo(REGULARIZATIONS)
-        self.lam = QLineEdit()
+        self.lam = NumberField(REGULARIZATION_FIELDS["lambda"])
         form.addRow(self.tr("Loss"), self.loss)
         form.addRow(self.tr("Reduction"), self.reduction)
         form.addRow(self.tr("Regularization"), self.regularization)
-        form.addRow(self.tr("λ"), self.lam)
+        add_checked_row(form, self.tr("λ"), self.lam, self.lam.refusal)
         layout.addWidget(box)
         # optimizer
         box = QGroupBox(self.tr("Gradient descent"))
         form = _form(box)
         self.lr_slider = QSlider(Qt.Horizontal)
         self.lr_slider.setRange(0, SLIDER_STEPS)
-        self.lr_entry = QLineEdit()
+        self.lr_entry = NumberField(TRAINING_FIELDS["learning_rate"])
         self.lr_entry.setMaximumWidth(90)
         row = QHBoxLayout()
         row.addWidget(self.lr_slider, 1)
         row.addWidget(self.lr_entry)
-        form.addRow(self.tr("Learning rate η"), row)
+        add_checked_row(form, self.tr("Learning rate η"), row, self.lr_entry.refusal)
         self.optimizer = combo(OPTIMIZERS)
         form.addRow(self.tr("Optimizer"), self.optimizer)
         self._descent_form = form
@@ -119,34 +122,36 @@ class TrainingPanel(QScrollArea):
         for key, label, lo, hi, step in (("momentum", "momentum μ", 0.0, 0.999, 0.05),
                                          ("beta1", "β₁", 0.0, 0.999, 0.01),
                                          ("beta2", "β₂", 0.0, 0.9999, 0.001)):
-            spin = QDoubleSpinBox()
+            spin = CheckedDoubleSpinBox(TRAINING_FIELDS[key])
             spin.setRange(lo, hi)
             spin.setDecimals(4)
             spin.setSingleStep(step)
             self.constants[key] = spin
-            form.addRow(label, spin)
+            add_checked_row(form, label, spin, spin.refusal)
             spin.valueChanged.connect(lambda v, k=key: self._set_training(k, v))
-        self.eps = QLineEdit()
-        form.addRow("ε", self.eps)
+        self.eps = NumberField(TRAINING_FIELDS["eps"])
+        add_checked_row(form, "ε", self.eps, self.eps.refusal)
         self.batch = combo(("full", "sgd", "mini-batch"))
-        self.batch_size = QSpinBox()
-        self.batch_size.setRange(1, 100000)
+        self.batch_size = CheckedSpinBox(BATCH_SIZE)
+        self.batch_size.setRange(1, MAX_ROWS)
         row = QHBoxLayout()
         row.addWidget(self.batch, 1)
         row.addWidget(self.batch_size)
-        form.addRow(self.tr("Batch"), row)
+        add_checked_row(form, self.tr("Batch"), row, self.batch_size.refusal)
         self.shuffle = QCheckBox(self.tr("shuffle every epoch"))
         form.addRow("", self.shuffle)
-        self.seed = QSpinBox()
+        self.seed = CheckedSpinBox(TRAINING_FIELDS["seed"])
         self.seed.setRange(0, 2 ** 31 - 1)
-        form.addRow(self.tr("Seed"), self.seed)
-        self.epsilon = QLineEdit()
+        add_checked_row(form, self.tr("Seed"), self.seed, self.seed.refusal)
+        self.epsilon = NumberField(TRAINING_FIELDS["epsilon"].inner, optional=True)
         self.epsilon.setPlaceholderText(self.tr("none"))
-        form.addRow(self.tr("Stop when ‖Δp‖ <"), self.epsilon)
-        self.max_steps = QSpinBox()
-        self.max_steps.setRange(0, 10 ** 9)
+        self.epsilon.setToolTip(self.tr("Empty: no such stop"))
+        add_checked_row(form, self.tr("Stop when ‖Δp‖ <"), self.epsilon, self.epsilon.refusal)
+        self.max_steps = CheckedSpinBox(TRAINING_FIELDS["max_steps"].inner)
+        self.max_steps.setRange(0, MAX_STEPS)
         self.max_steps.setSpecialValueText(self.tr("none"))
-        form.addRow(self.tr("Max steps"), self.max_steps)
+        self.max_steps.setToolTip(self.tr("Empty or none: no limit"))
+        add_checked_row(form, self.tr("Max steps"), self.max_steps, self.max_steps.refusal)
         # first: the learning rate is what a lesson changes most ("and if η is
         # ten times larger?"), and below the network and the cost a 1024x768
         # window showed it only after scrolling
@@ -158,20 +163,20 @@ class TrainingPanel(QScrollArea):
         self.data_label.setWordWrap(True)
         form.addRow(self.data_label)
         self.generator = combo(GENERATORS)
-        self.samples = QSpinBox()
-        self.samples.setRange(1, 100000)
+        self.samples = CheckedSpinBox(DATA_FIELDS["samples"])
+        self.samples.setRange(1, MAX_ROWS)
         self.samples.setValue(200)
-        self.noise = QDoubleSpinBox()
+        self.noise = CheckedDoubleSpinBox(DATA_FIELDS["noise"])
         self.noise.setRange(0.0, 5.0)
         self.noise.setSingleStep(0.05)
         self.noise.setValue(0.1)
-        self.test_fraction = QDoubleSpinBox()
+        self.test_fraction = CheckedDoubleSpinBox(DATA_FIELDS["test_fraction"])
         self.test_fraction.setRange(0.0, 0.9)
         self.test_fraction.setSingleStep(0.1)
         form.addRow(self.tr("Generator"), self.generator)
-        form.addRow(self.tr("Samples"), self.samples)
-        form.addRow(self.tr("Noise"), self.noise)
-        form.addRow(self.tr("Test fraction"), self.test_fraction)
+        for label, spin in ((self.tr("Samples"), self.samples), (self.tr("Noise"), self.noise),
+                            (self.tr("Test fraction"), self.test_fraction)):
+            add_checked_row(form, label, spin, spin.refusal)
         buttons = QHBoxLayout()
         generate = QPushButton(self.tr("Use generated data"))
         generate.clicked.connect(self.use_generator)
@@ -188,8 +193,7 @@ class TrainingPanel(QScrollArea):
             lambda _: self._set("loss", "reduction", self.reduction.currentText()))
         self.regularization.activated.connect(
             lambda _: self._set("regularization", "kind", self.regularization.currentText()))
-        self.lam.editingFinished.connect(lambda: self._set_number("regularization", "lam",
-                                                                  self.lam))
+        self.lam.committed.connect(lambda v: self._set("regularization", "lam", v))
         # A drag of the slider is one undo step; a rate typed in is one of its
         # own, never merged into the slider's (nor the slider's into it).
         self._lr_burst = 0
@@ -197,15 +201,15 @@ class TrainingPanel(QScrollArea):
         self.lr_slider.valueChanged.connect(
             lambda p: None if self._filling else self._set(
                 "training", "learning_rate", slider_to_lr(p), self._lr_burst))
-        self.lr_entry.editingFinished.connect(self._type_lr)
+        self.lr_entry.committed.connect(self._type_lr)
         self.optimizer.activated.connect(
             lambda _: self._set_training("optimizer", self.optimizer.currentText()))
-        self.eps.editingFinished.connect(lambda: self._set_number("training", "eps", self.eps))
+        self.eps.committed.connect(lambda v: self._set_training("eps", v))
         self.batch.activated.connect(lambda _: self._set_batch())
         self.batch_size.valueChanged.connect(lambda _: self._set_batch())
         self.shuffle.toggled.connect(lambda v: self._set_training("shuffle", v))
         self.seed.valueChanged.connect(lambda v: self._set_training("seed", v))
-        self.epsilon.editingFinished.connect(self._set_epsilon)
+        self.epsilon.committed.connect(lambda v: self._set_training("epsilon", v))
         self.max_steps.valueChanged.connect(lambda v: self._set_training("max_steps", v or None))
         # A number typed and Enter pressed: the lesson goes on, → steps again
         # (the arrow moved the cursor in the field the number was typed into).
@@ -234,9 +238,8 @@ class TrainingPanel(QScrollArea):
                               (self.optimizer, s.optimizer)):
             widget.setCurrentText(value)
         for widget, value in ((self.lam, s.lam), (self.lr_entry, s.learning_rate),
-                              (self.eps, s.eps)):
-            if not widget.hasFocus():
-                widget.setText(f"{value:g}")
+                              (self.eps, s.eps), (self.epsilon, s.epsilon)):
+            widget.set_value(value)
         self.lr_slider.setValue(lr_to_slider(s.learning_rate))
         # only the optimizer's own constants: gd's column of greyed-out μ, β₁,
         # β₂ and ε pushed the batch settings out of a small window
@@ -251,8 +254,6 @@ class TrainingPanel(QScrollArea):
             self.batch_size.setValue(int(s.batch))
         self.shuffle.setChecked(s.shuffle)
         self.seed.setValue(s.seed)
-        if not self.epsilon.hasFocus():
-            self.epsilon.setText("" if s.epsilon is None else f"{s.epsilon:g}")
         self.max_steps.setValue(s.max_steps or 0)
         self.data_label.setText(self._describe_data(ws))
         self._show_data_fields(doc.data)
@@ -319,42 +320,20 @@ class TrainingPanel(QScrollArea):
         current = getattr(doc, section)
         if getattr(current, field) == value:
             return
-        self.window.push(SetSection(section, replace(current, **{field: value}), field,
-                                    burst=burst))
+        if not self.window.push(SetSection(section, replace(current, **{field: value}), field,
+                                           burst=burst)):
+            self.refresh()         # a refused choice snaps back to the one in force
 
     def _new_lr_burst(self) -> None:
         self._lr_burst += 1
 
-    def _type_lr(self) -> None:
+    def _type_lr(self, value: float) -> None:
         self._new_lr_burst()
-        self._set_number("training", "learning_rate", self.lr_entry, self._lr_burst)
+        self._set("training", "learning_rate", value, self._lr_burst)
         self._new_lr_burst()       # the slider moved next (keys, wheel) is a step of its own
 
     def _set_training(self, field: str, value) -> None:
         self._set("training", field, value)
-
-    def _set_number(self, section: str, field: str, entry: QLineEdit, burst: int = 0) -> None:
-        if self._filling:
-            return
-        try:
-            value = parse_number(entry.text())
-        except BpsimError as exc:
-            self.window.statusBar().showMessage(exc.problem, 8000)
-            self.refresh()
-            return
-        if field in ("learning_rate", "eps") and value <= 0 or value < 0:
-            self.window.statusBar().showMessage(self.tr("{0} must be positive").format(field),
-                                                8000)
-            self.refresh()
-            return
-        self._set(section, field, value, burst)
-
-    def _set_epsilon(self) -> None:
-        text = self.epsilon.text().strip()
-        if not text:
-            self._set_training("epsilon", None)
-            return
-        self._set_number("training", "epsilon", self.epsilon)
 
     def _set_batch(self) -> None:
         if self._filling:
