@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import BpsimError
+from ..processes import process_alive
 from .format import FORMAT, VERSION
 from .model import Data, Document, Edge, Node, Training
 
@@ -225,20 +226,8 @@ def _sweep_temporaries(target: Path) -> None:
         if not (name.startswith(prefix) and name.endswith(TEMPORARY_SUFFIX)):
             continue
         pid = name[len(prefix):].split(".", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             try:
                 os.unlink(target.parent / name)
             except OSError:
                 pass
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid() or os.name == "nt":     # Windows' os.kill(pid, 0) ends the process
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True           # someone else's process: not ours to judge
-    return True

@@ -77,13 +77,19 @@ def run_gui(args) -> int:
     from PySide6.QtWidgets import QApplication
 
     from ..engine.threads import pin_blas_to_one_thread
+    from PySide6.QtCore import QTimer
+
     from .main_window import MainWindow
+    from .recovery import ErrorReporter, offer_recovery
 
     pin_blas_to_one_thread()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("bpsim")
     app.setOrganizationName("bpsim")
     window = MainWindow()
+    if not screenshot:
+        reporter = ErrorReporter(window)
+        reporter.install()
     if screenshot:
         window.resize(*size)
     if args.file and screenshot:
@@ -98,6 +104,8 @@ def run_gui(args) -> int:
     window.show()
     if screenshot:
         return take_screenshot(app, window, screenshot, args.advance)
+    # over the window, once it shows: work a crash left behind
+    QTimer.singleShot(0, lambda: offer_recovery(window))
     return app.exec()
 
 

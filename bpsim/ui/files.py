@@ -117,6 +117,7 @@ class FilesMixin:
         self.undo.base_dir = ws.base_dir
         self.undo.stack.setClean()
         self.mark_saved()
+        self.autosave.clear()
         self._add_recent(str(Path(path).resolve()))
         self._update_title()
         self.statusBar().showMessage(self.tr("Saved {0}").format(path), 5000)

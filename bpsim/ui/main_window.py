@@ -26,6 +26,7 @@ from .docks.params import ParameterPanel
 from .docks.training import TrainingPanel
 from .files import FilesMixin, blank_document
 from .plots import Plots
+from .recovery import Autosaver
 from .running import RunMixin
 from .style import flatten
 from .undo import UndoAdapter
@@ -60,6 +61,8 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
         self.last_error = ""
         self.workspace: Workspace | None = None
         self.undo = UndoAdapter(blank_document(), parent=self)
+        self.autosave = Autosaver(self)
+        self._close_failed = False
         self.undo.stack.cleanChanged.connect(self._update_title)
         self.undo.stack.indexChanged.connect(self._update_title)
 
@@ -145,6 +148,7 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
 
     def set_workspace(self, workspace: Workspace, path: Path | None) -> None:
         self.stop_running()
+        self.autosave.clear()          # the work it held was saved or given up
         if self.workspace is not None:
             self.workspace.document.unsubscribe(self._on_document_change)
             self.workspace.close()
@@ -321,6 +325,7 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
         self._update_history_slider()
         self._update_sample_choices()
         self.plots.refresh()
+        self.autosave.changed()
 
     def watch_cost(self) -> None:
         """Say so when the cost climbs as a diverging run does, before it
@@ -534,13 +539,29 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
         if self.isVisible():
             self._wrap_tool_bars()
 
+    @property
+    def document_changes(self) -> int:
+        """How many changes the document has announced (an edit may make several)."""
+        return self._document_changes
+
     def closeEvent(self, event):
-        if not self.maybe_save():
-            event.ignore()
-            return
-        self.stop_running()
-        if self.plots.built:
-            self.plots.landscape.stop()      # no grid computes behind a closed window
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        try:
+            if not self.maybe_save():
+                event.ignore()
+                return
+            self.stop_running()
+            if self.plots.built:
+                self.plots.landscape.stop()      # no grid computes behind a closed window
+            self.settings.setValue("window/geometry", self.saveGeometry())
+            self.settings.setValue("window/state", self.saveState())
+            self.autosave.clear()                # a clean exit: nothing to recover
+        except Exception:
+            # The error hook reports it (after autosaving); the window stays
+            # open with the work, and a second try closes it, the autosave kept.
+            if self._close_failed:
+                super().closeEvent(event)
+            else:
+                self._close_failed = True
+                event.ignore()
+            raise
         super().closeEvent(event)
