@@ -171,6 +171,10 @@ def build_actions(win) -> None:
     menu.addSeparator()
     for dock in win.docks.values():
         menu.addAction(dock.toggleViewAction())
+    menu.addSeparator()
+    a("reset_layout", tr("&Reset layout"), win.reset_layout, None,
+      tr("Every dock back where it was shipped, sized to the window"))
+    menu.addAction(win.actions["reset_layout"])
 
     menu = win.menuBar().addMenu(tr("&Step"))
     for name in ("prev", "next", "phase", "iteration", "epoch", None, "run", "reset"):

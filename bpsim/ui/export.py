@@ -59,13 +59,17 @@ def plot_to_file(plot_widget, path: str) -> bool:
 
 
 def history_csv(session) -> str:
-    """iteration, epoch, cost, test cost (empty without a split)."""
+    """Every iteration of the history, whatever the window shows: iteration
+    and epoch counted from 1 as the window counts them, cost, test cost
+    (empty without a split), and ``shown`` marking the iteration on screen."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(["iteration", "epoch", "cost", "test_cost"])
+    w.writerow(["iteration", "epoch", "cost", "test_cost", "shown"])
     h = session.history
     for k, (cost, epoch, test) in enumerate(zip(h.costs, h.epochs, h.test_costs), 1):
-        w.writerow([k, epoch, repr(float(cost)), "" if test is None else repr(float(test))])
+        w.writerow([k, int(epoch) + 1, repr(float(cost)),
+                    "" if test is None else repr(float(test)),
+                    1 if k == session.iteration else ""])
     return out.getvalue()
 
 

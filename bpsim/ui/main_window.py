@@ -140,6 +140,7 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
         self.actions["fit_explanation"].setChecked(fit)
         flatten(self)
         editing.leave_keys_to_the_canvas(self)
+        self._shipped_state = self.saveState()      # the layout View ▸ Reset layout gives back
         self._restore_settings()
         # the plots come once the window has painted (or soon, whatever happens)
         self.view.viewport().installEventFilter(self)
@@ -502,6 +503,19 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
         if self._layout_to_size:
             self._layout_to_size = False
             self.size_docks()
+
+    def reset_layout(self) -> None:
+        """The docks and tool bars as shipped, sized to the window (a layout
+        squashed by hand had no way back)."""
+        self.restoreState(self._shipped_state)
+        for dock in self.docks.values():
+            dock.setFloating(False)
+            dock.show()
+        self.docks["training"].raise_()
+        for name in ("loss", "landscape"):
+            self.plots.docks[name].raise_()
+        self.size_docks()
+        self.settings.setValue("window/state", self.saveState())
 
     def size_docks(self) -> None:
         """The docks' first sizes, in proportion to the window: sizes fixed

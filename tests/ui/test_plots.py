@@ -183,7 +183,7 @@ def test_exports_write_valid_files(window, tmp_path, monkeypatch):
             data = out.read_bytes()
             assert data[:8] == b"\x89PNG\r\n\x1a\n" if ext == "png" else b"<svg" in data[:600]
     history = export.history_csv(window.workspace.session).splitlines()
-    assert history[0] == "iteration,epoch,cost,test_cost" and len(history) == 11
+    assert history[0] == "iteration,epoch,cost,test_cost,shown" and len(history) == 11
     assert float(history[1].split(",")[2]) == window.workspace.session.history.costs[0]
     trace = export.trace_csv(window.workspace.stepper.trace).splitlines()
     assert trace[0].startswith("micro_step,phase,name")

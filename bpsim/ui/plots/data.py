@@ -51,9 +51,21 @@ class DataPlot(QWidget):
         self._rect = None          # the input plane's rectangle the image is set to
         self._points_of = None     # (data set, inputs) the points were drawn for
 
+    def _clear(self, why: str) -> None:
+        """Nothing of another network's data (or of this one's before a
+        change) stays on show."""
+        self.image.setVisible(False)
+        clear(self.curve)
+        for points in (self.train_points, self.test_points):
+            points.setData([], [])
+        self.values = self.plane = None
+        self._key = self._points_of = None
+        self.status.setText(why)
+
     def refresh(self) -> None:
         ws = self.window.workspace
         if ws is None or ws.stepper is None:
+            self._clear(self.tr("The data view shows once the network is complete."))
             return
         session = ws.session
         doc = ws.document
@@ -71,7 +83,7 @@ class DataPlot(QWidget):
         ds = session.dataset
         inputs = len(ds.inputs)
         if inputs not in (1, 2) or not node:
-            self.status.setText(self.tr("The data view needs data with one or two inputs."))
+            self._clear(self.tr("The data view needs data with one or two inputs."))
             return
         X, T = ds.X, ds.T
         theta = session.state.theta

@@ -24,6 +24,7 @@ class GradientFlowPlot(QWidget):
         self.plot.plotItem.vb.disableAutoRange()     # set in steps (_fit_range)
         self.legend = add_legend(self.plot)
         self.curves: list = []
+        self._names: list[str] = []
         self.status = QLabel()
         frame(self, [], self.plot, self.status)
         self._version = None
@@ -36,23 +37,18 @@ class GradientFlowPlot(QWidget):
     def refresh(self) -> None:
         ws = self.window.workspace
         if ws is None or ws.stepper is None:
+            # no network to follow (a new or incomplete one): nothing of the last shows
+            self._set_layers([])
+            self._version, self._n, self._ranged = None, 0, None
+            self.steps, self.norms = np.zeros(0), np.zeros((0, 0))
+            self.status.setText(self.tr("The gradient flow shows once the network is "
+                                        "complete."))
             return
         session = ws.session
         h = session.history
         names = session.layer_names
-        if len(self.curves) != len(names):
-            for c in self.curves:
-                self.plot.removeItem(c)
-            self.legend.clear()
-            self.curves = [self.plot.plot(pen=pg.mkPen(self.COLORS[k % len(self.COLORS)],
-                                                       width=2), name=f"layer {k + 1}: {n}")
-                           for k, n in enumerate(names)]
-            for c in self.curves:
-                # two points per pixel column, as the loss curve: a long run
-                # stays a few hundred segments a curve
-                c.setDownsampling(auto=True, method="peak")
-                c.opts["autoDownsampleFactor"] = 1.0
-                c.setClipToView(True)
+        if names != self._names:
+            self._set_layers(names)
             self._version = None
         self.legend.setVisible(bool(names))
         if not names:
@@ -89,6 +85,26 @@ class GradientFlowPlot(QWidget):
             [self.norms[:, k] for k in range(self.norms.shape[1])], True,
             self.legend_corner)
         self.plot.scene().prepareForPaint()     # one paint, not two
+
+    def _set_layers(self, names: list[str]) -> None:
+        """A curve per layer, named in the legend (a layer renamed or deleted
+        leaves no name behind)."""
+        if names == self._names:
+            return
+        for c in self.curves:
+            self.plot.removeItem(c)
+        self.legend.clear()
+        self._names = list(names)
+        self.curves = [self.plot.plot(pen=pg.mkPen(self.COLORS[k % len(self.COLORS)], width=2),
+                                      name=f"layer {k + 1}: {n}")
+                       for k, n in enumerate(names)]
+        for c in self.curves:
+            # two points per pixel column, as the loss curve: a long run
+            # stays a few hundred segments a curve
+            c.setDownsampling(auto=True, method="peak")
+            c.opts["autoDownsampleFactor"] = 1.0
+            c.setClipToView(True)
+        self.legend.setVisible(bool(names))
 
     def _fit_range(self) -> None:
         """Whole decades, and room for half as many steps again: the range

@@ -1,0 +1,79 @@
+"""Views follow the network: after New, Open or Delete no plot shows another
+network's data or a deleted node; the history export is the whole history;
+the layout can be put back as shipped."""
+import csv
+import io
+
+from PySide6.QtCore import Qt
+
+from bpsim.paths import examples_dir
+from bpsim.ui import export
+
+XOR = examples_dir() / "xor-2-2-1.bpsim.json"
+
+
+def test_after_new_the_data_and_gradient_plots_show_nothing_of_the_old_network(window):
+    window.open_path(XOR)
+    for _ in range(3):
+        window.step("iteration")
+    plots = window.plots
+    plots.data.refresh()
+    plots.gradients.refresh()
+    assert plots.data.train_points.data.size == 4
+    assert plots.gradients.curves
+    window.new_network()
+    window.refresh()
+    plots.data.refresh()
+    plots.gradients.refresh()
+    assert plots.data.train_points.data.size == 0
+    assert not plots.data.image.isVisible()
+    assert "complete" in plots.data.status.text()
+    assert plots.gradients.curves == [] and not plots.gradients.legend.items
+
+
+def test_the_gradient_legend_names_no_deleted_node(window):
+    window.open_path(XOR)
+    window.step("iteration")
+    plots = window.plots
+    plots.gradients.refresh()
+
+    def legend() -> str:
+        return " ".join(label.text for _, label in plots.gradients.legend.items)
+    assert "h1" in legend()
+    window.scene.nodes["h2"].setSelected(True)
+    window.actions["delete"].trigger()
+    window.refresh()
+    plots.gradients.refresh()
+    assert "h1" in legend() and "h2" not in legend()
+
+
+def test_the_history_export_is_the_whole_history_with_epochs_from_one(window):
+    window.open_path(XOR)
+    for _ in range(6):
+        window.step("iteration")
+    window.rewind_to(0)
+    rows = list(csv.DictReader(io.StringIO(export.history_csv(window.workspace.session))))
+    assert [int(r["iteration"]) for r in rows] == [1, 2, 3, 4, 5, 6]
+    assert rows[0]["epoch"] == "1"          # as the status bar counts (full batch: one a step)
+    assert all(r["shown"] == "" for r in rows)
+    window.rewind_to(4)
+    rows = list(csv.DictReader(io.StringIO(export.history_csv(window.workspace.session))))
+    assert len(rows) == 6 and [r["shown"] for r in rows].index("1") == 3
+    assert float(rows[5]["cost"]) == window.workspace.session.history.costs[5]
+
+
+def test_reset_layout_brings_back_the_docks_as_shipped(window, qtbot):
+    shipped = {name: (window.dockWidgetArea(d), d.isVisible()) for name, d in window.docks.items()}
+    window.docks["explanation"].setFloating(True)
+    window.docks["training"].close()
+    window.removeDockWidget(window.docks["inspector"])
+    window.addDockWidget(Qt.LeftDockWidgetArea, window.docks["inspector"])
+    window.resizeDocks([window.plots.docks["loss"]], [20], Qt.Vertical)
+    window.actions["reset_layout"].trigger()
+    qtbot.wait(50)
+    now = {name: (window.dockWidgetArea(d), not d.isFloating()) for name, d in window.docks.items()}
+    assert {name: area for name, (area, _) in now.items()} == \
+        {name: area for name, (area, _) in shipped.items()}
+    assert all(docked for _, docked in now.values())
+    assert window.docks["training"].toggleViewAction().isChecked()
+    assert window.plots.docks["loss"].height() > 100
