@@ -13,9 +13,9 @@ from .model import Data, Document, Edge, Loss, Node, Regularization, Training
 from .reader import check_document, parse_document, parse_json, read_text
 from .writer import save, to_json
 
-__all__ = ["BpsimError", "Data", "Document", "Edge", "Loaded", "Loss", "Node", "Regularization",
-           "Training", "check_document", "complete_parameters", "load", "loads", "save",
-           "to_json"]
+__all__ = ["INCOMPLETE", "BpsimError", "Data", "Document", "Edge", "Loaded", "Loss", "Node",
+           "Regularization", "Training", "check_document", "complete_parameters", "load",
+           "load_draft", "loads", "read_text", "save", "to_json"]
 
 
 @dataclass
@@ -51,3 +51,26 @@ def load(path: str | Path) -> Loaded:
     loaded = loads(read_text(path), str(path), path.parent)
     loaded.path = path
     return loaded
+
+
+INCOMPLETE = "incomplete"     # the key of ``view`` the window saves an unfinished network under
+
+
+def load_draft(path: str | Path) -> Loaded | None:
+    """A network the window saved unfinished (its ``view`` says why it is
+    incomplete), to go on drawing; None for any other file.  Its fields and
+    its graph's structure are checked as ever; its data is built once it is
+    complete (``dataset`` is None)."""
+    path = Path(path)
+    try:
+        doc = parse_document(parse_json(read_text(path)), complete=False)
+    except BpsimError as exc:
+        raise exc.with_file(str(path))
+    if INCOMPLETE not in doc.view:
+        return None
+    doc.view = {k: v for k, v in doc.view.items() if k != INCOMPLETE}
+    try:
+        complete_parameters(doc)
+    except BpsimError:
+        pass                     # not drawable into a network yet: drawn once it is
+    return Loaded(doc, None, path)

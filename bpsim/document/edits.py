@@ -14,13 +14,12 @@ import copy
 from dataclasses import dataclass, field, replace
 
 from ..errors import BpsimError
-from .fields import check_object
-from .format import EDGE_FIELDS, NODE_FIELDS, TOP_FIELDS
+from .format import TOP_FIELDS
 from .model import Change, Document, Edge, Node
 from .writer import edge_dict, node_dict, section_dict
 from ..engine.graph import check_structure
 from .dataset import build_dataset
-from .reader import check_document
+from .reader import _edge as read_edge, _node as read_node, check_document
 
 
 class Edit:
@@ -68,10 +67,10 @@ def check_values(doc: Document, changes: list[Change]) -> None:
     for change in dict.fromkeys(changes):
         if change.what in ("node_added", "node_changed") and change.id in nodes:
             i = nodes[change.id]
-            check_object(node_dict(doc.nodes[i]), f"nodes[{i}]", NODE_FIELDS)
+            read_node(node_dict(doc.nodes[i]), f"nodes[{i}]")       # a file's own rules
         elif change.what in ("edge_added", "edge_changed") and change.id in edges:
             i = edges[change.id]
-            check_object(edge_dict(doc.edges[i]), f"edges[{i}]", EDGE_FIELDS)
+            read_edge(edge_dict(doc.edges[i]), f"edges[{i}]")
         elif change.what == "section_changed":
             value = section_dict(doc, change.field)
             if value is not None:

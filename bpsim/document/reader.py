@@ -14,7 +14,8 @@ from pathlib import Path
 from ..engine import GATES, LOSSES, compile_graph
 from ..engine.data import TWO_INPUT_GENERATORS
 from ..errors import BpsimError
-from .fields import check_object
+from ..engine.graph import check_structure
+from .fields import Identifier, ListOf, check_object
 from .format import DATA_SOURCES, EDGE_FIELDS, GENERATOR_ONLY, KIND_FIELDS, \
     KIND_REQUIRED, NODE_FIELDS, TOP_FIELDS, TOP_REQUIRED, VERSION
 from .model import Data, Document, Edge, Loss, Node, Regularization, Training
@@ -91,11 +92,18 @@ def read_text(path: str | Path) -> str:
         raise BpsimError(f"cannot read: {exc.strerror or exc}", file=str(path))
 
 
-def parse_document(raw: object) -> Document:
-    """A validated :class:`Document` from parsed JSON."""
+# A network the window saved while it was being drawn may have no output yet.
+_DRAFT_FIELDS = {**TOP_FIELDS, "outputs": ListOf(Identifier())}
+
+
+def parse_document(raw: object, complete: bool = True) -> Document:
+    """A validated :class:`Document` from parsed JSON.  ``complete=False``
+    takes a network still being drawn (a gate without inputs, no output yet),
+    as the window saves one: every field and the graph's structure are still
+    checked."""
     if isinstance(raw, dict):
         _check_format(raw)
-    top = check_object(raw, "", TOP_FIELDS, TOP_REQUIRED)
+    top = check_object(raw, "", TOP_FIELDS if complete else _DRAFT_FIELDS, TOP_REQUIRED)
     nodes = [_node(v, f"nodes[{i}]") for i, v in enumerate(top["nodes"])]
     edges = [_edge(v, f"edges[{i}]") for i, v in enumerate(top.get("edges", []))]
     loss = top.get("loss", {})
@@ -109,7 +117,10 @@ def parse_document(raw: object) -> Document:
         data=_data(top["data"]) if "data" in top else None,
         view=top.get("view", {}),
     )
-    check_document(doc)
+    if complete:
+        check_document(doc)
+    else:
+        check_structure(doc.graph_spec())
     return doc
 
 

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..document import Document, Loaded, loads, read_text, save
+from ..document import Document, Loaded, load_draft, loads, read_text, save
 from ..errors import BpsimError
 from ..processes import process_alive
 
@@ -38,9 +38,16 @@ class Autosaved:
     title: str
 
     def load(self) -> Loaded:
-        """The network, read with its original folder as the base of a CSV."""
+        """The network, read with its original folder as the base of a CSV
+        (unfinished work, as the window saves it, too)."""
         base = self.original.parent if self.original is not None else None
-        return loads(read_text(self.network), str(self.network), base)
+        try:
+            return loads(read_text(self.network), str(self.network), base)
+        except BpsimError as exc:
+            draft = load_draft(self.network)
+            if draft is None:
+                raise exc
+            return draft
 
     def discard(self) -> None:
         for path in (self.network, self.info):

@@ -9,6 +9,7 @@ drawn may be incomplete; then ``problem`` says why it cannot run yet.
 """
 from __future__ import annotations
 
+import copy
 import re
 import threading
 import weakref
@@ -16,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..document import Document, Loaded
+from ..document import INCOMPLETE, Document, Loaded
 from ..document.dataset import build_dataset
 from ..document.model import Change
 from ..document.reader import check_document
@@ -73,6 +74,18 @@ class Workspace:
     @property
     def base_dir(self) -> Path | None:
         return self.path.parent if self.path else None
+
+    def saved_form(self) -> Document:
+        """The document as Save writes it: the structure, the settings in
+        force and the parameters now.  An unfinished network says why in its
+        ``view``, so the window opens it again to go on drawing."""
+        with self.lock:
+            doc = self.session.trained_document() if self.session else \
+                copy.deepcopy(self.document)
+        doc.view = {k: v for k, v in doc.view.items() if k != INCOMPLETE}
+        if self.problem:
+            doc.view[INCOMPLETE] = self.problem
+        return doc
 
     def close(self) -> None:
         self.document.unsubscribe(self._on_change)

@@ -8,7 +8,7 @@ import numpy as np
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from ..document import Document, load, save
+from ..document import Document, Loaded, load, load_draft, save
 from ..document.building import place_unplaced
 from ..errors import BpsimError
 from ..paths import examples_dir
@@ -44,15 +44,28 @@ class FilesMixin:
         try:
             loaded = load(path)
         except BpsimError as exc:
-            self.last_error = exc.one_line()
-            if not quiet:
-                self.show_error(self.last_error)
-            return False
+            loaded = self._unfinished(path)
+            if loaded is None:
+                self.last_error = exc.one_line()
+                if not quiet:
+                    self.show_error(self.last_error)
+                return False
         place_unplaced(loaded.document)      # before anything shows it: not an edit
         self.set_workspace(Workspace.from_loaded(loaded), Path(path))
+        if self.workspace.problem:
+            self.statusBar().showMessage(self.tr(
+                "An unfinished network: {0}").format(self.workspace.problem), 10000)
         if not is_example(path):
             self._add_recent(str(Path(path).resolve()))
         return True
+
+    @staticmethod
+    def _unfinished(path) -> "Loaded | None":
+        """The network, if the window saved it unfinished (to go on drawing)."""
+        try:
+            return load_draft(path)
+        except BpsimError:
+            return None
 
     def show_error(self, text: str, title: str = "") -> None:
         """The error in the status bar and in a (non-blocking) dialog."""
@@ -90,7 +103,7 @@ class FilesMixin:
         """Save the network as it is now: its structure, the settings in force
         and the parameters at the current iteration."""
         ws = self.workspace
-        doc = ws.session.trained_document() if ws.session else ws.document
+        doc = ws.saved_form()
         csv = ws.document.data.csv if ws.document.data is not None else None
         old_dir, new_dir = ws.base_dir, Path(path).resolve().parent
         try:

@@ -2,7 +2,6 @@
 unexpected errors reported in the window while the app goes on."""
 from __future__ import annotations
 
-import copy
 import sys
 import threading
 import time
@@ -75,7 +74,7 @@ class Autosaver(QObject):
             state = self._state()
             if state == self._written and self.slot.exists:
                 return False
-            doc = ws.session.trained_document() if ws.session else copy.deepcopy(ws.document)
+        doc = ws.saved_form()
         try:
             self.slot.write(doc, win.path)
         except (BpsimError, OSError) as exc:

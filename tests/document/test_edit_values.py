@@ -65,3 +65,10 @@ def test_good_values_pass(doc):
     edge = doc.edges[0]
     check_edit(doc, SetEdgeWeight(edge.src, edge.dst, -1e300))
     check_edit(doc, SetSection("training", replace(doc.training, epsilon=None, max_steps=None)))
+
+
+def test_a_field_a_node_kind_cannot_carry_is_refused(doc):
+    from bpsim.document.model import Node
+    doc.nodes.append(Node("g", "op", op="add", pos=(0.0, 0.0)))
+    err = refused(doc, SetNodeField("g", "value", 2.0))
+    assert "takes no value" in err.problem

@@ -187,3 +187,35 @@ def test_an_error_while_closing_keeps_the_window_and_its_work(window, qtbot, rep
     QTimer.singleShot(0, window.close)                       # a second try closes
     qtbot.waitUntil(lambda: not window.isVisible())
     assert window.autosave.slot.exists
+
+
+def test_an_unfinished_network_saved_opens_again_to_go_on_drawing(window, tmp_path):
+    window.new_network()
+    window.actions["add_input"].trigger()
+    from bpsim.ui import editing
+    editing.add_node(window, "op", "mul")          # a gate with no inputs yet
+    assert window.workspace.problem
+    path = tmp_path / "draft.bpsim.json"
+    assert window.save_to(path)
+    window.new_network()
+    assert window.open_path(path)
+    assert [n.id for n in window.workspace.document.nodes] == ["x1", "mul1"]
+    assert window.workspace.problem and "unfinished" in window.statusBar().currentMessage()
+    assert "incomplete" not in window.workspace.document.view
+    editing.connect(window, "x1", "mul1")          # finished: a network to step
+    assert window.workspace.stepper is not None
+    assert window.save_to(path)
+    assert "incomplete" not in path.read_text()
+    assert load(path).document.outputs == ["mul1"]
+
+
+def test_a_broken_file_is_still_refused_even_if_it_says_unfinished(window, tmp_path):
+    window.open_path(XOR)
+    import json
+    net = json.loads(XOR.read_text())
+    net["edges"][0]["to"] = "h9"
+    net["view"] = {"incomplete": "claims to be unfinished"}
+    bad = tmp_path / "bad.bpsim.json"
+    bad.write_text(json.dumps(net))
+    assert not window.open_path(bad, quiet=True)
+    assert 'unknown node "h9"' in window.last_error and window.path == XOR

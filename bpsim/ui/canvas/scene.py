@@ -401,7 +401,17 @@ class NetworkScene(QGraphicsScene):
     # --- selection -----------------------------------------------------------------
 
     def selected_ids(self) -> tuple[list[str], list[tuple[str, str]]]:
-        nodes = [i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)]
-        edges = [(i.src.node_id, i.dst.node_id) for i in self.selectedItems()
-                 if isinstance(i, EdgeItem)]
+        """The selected nodes and edges the document has: while an edit
+        removes several, the selection changes as each item goes, and the
+        items still there may name what the document no longer holds."""
+        doc = self.document
+        selected = self.selectedItems()
+        if not selected:
+            return [], []
+        live_nodes = {n.id for n in doc.nodes}
+        live_edges = {(e.src, e.dst) for e in doc.edges}
+        nodes = [i.node_id for i in selected
+                 if isinstance(i, NodeItem) and i.node_id in live_nodes]
+        edges = [(i.src.node_id, i.dst.node_id) for i in selected
+                 if isinstance(i, EdgeItem) and (i.src.node_id, i.dst.node_id) in live_edges]
         return nodes, edges

@@ -27,20 +27,23 @@ def owner_of(item):
 class InlineEditor(QLineEdit):
     """A number typed over the item it belongs to; Enter accepts, Escape cancels."""
 
-    accepted = Signal(str)
+    dismissed = Signal()        # Escape, or the focus gone elsewhere: nothing set
 
     def keyPressEvent(self, event):
         if event.key() == Qt.Key_Escape:
-            self.hide()
-            self.deleteLater()
+            self._dismiss()
             return
         super().keyPressEvent(event)
 
     def focusOutEvent(self, event):
         super().focusOutEvent(event)
         if self.isVisible():
-            self.hide()
-            self.deleteLater()
+            self._dismiss()
+
+    def _dismiss(self) -> None:
+        self.hide()
+        self.dismissed.emit()
+        self.deleteLater()
 
 
 class NetworkView(QGraphicsView):
@@ -303,6 +306,7 @@ class NetworkView(QGraphicsView):
         top = r.center().y() - height // 2 if over else r.bottom() + 2
         editor.setGeometry(r.center().x() - width // 2, top, width, height)
         editor.returnPressed.connect(lambda: self._accept(editor, target, text))
+        editor.dismissed.connect(lambda: self._forget(editor))
         editor.show()
         editor.setFocus()
         self.editor = editor
@@ -321,6 +325,10 @@ class NetworkView(QGraphicsView):
         # label's old, wider text was left on screen around the new one (the
         # view never repainted that part; seen on a real display).
         QTimer.singleShot(0, lambda: self.value_entered.emit(target[0], target[1], text))
+
+    def _forget(self, editor: InlineEditor) -> None:
+        if self.editor is editor:
+            self.editor = None
 
     def _refuse(self, editor: InlineEditor, text: str, problem: str, kept: str) -> None:
         """The editor stays open, the reason under it; nothing is set."""
