@@ -58,16 +58,22 @@ class Refusal(QLabel):
         self.setStyleSheet(REFUSED_STYLE)
         self.hide()
 
+    name = ""          # what the field holds, as its label says it
+
     def say(self, typed: str, reason: str, kept: str) -> None:
-        self.setText(self.tr("“{0}” refused: {1}; {2} stays.").format(
-            typed.strip(), reason, kept))
+        stays = self.tr("{0} stays {1}").format(self.name, kept) if self.name else \
+            self.tr("{0} stays").format(kept)
+        self.setText(self.tr("“{0}” refused: {1}; {2}.").format(typed.strip(), reason, stays))
         self.show()
 
 
-def add_checked_row(form: QFormLayout, label: str, field, refusal: Refusal) -> None:
-    """A form row and, under it across both columns, its refusal line."""
+def add_checked_row(form: QFormLayout, label: str, field, refusal: Refusal,
+                    name: str = "") -> None:
+    """A form row and, under it across both columns, its refusal line
+    (``name``: what the line calls the field, its label by default)."""
     form.addRow(label, field)
     form.addRow(refusal)
+    refusal.name = name or label
 
 
 class NumberField(QLineEdit):

@@ -305,6 +305,7 @@ class NetworkView(QGraphicsView):
         width = max(130, editor.fontMetrics().horizontalAdvance(editor.text()) + 16)
         top = r.center().y() - height // 2 if over else r.bottom() + 2
         editor.setGeometry(r.center().x() - width // 2, top, width, height)
+        editor.what = what
         editor.returnPressed.connect(lambda: self._accept(editor, target, text))
         editor.dismissed.connect(lambda: self._forget(editor))
         editor.show()
@@ -338,6 +339,7 @@ class NetworkView(QGraphicsView):
             refusal.setStyleSheet(REFUSED_STYLE + " background: white; border: 1px solid #b03a2e;"
                                   " padding: 2px;")
             editor.destroyed.connect(refusal.deleteLater)
+            refusal.name = self.tr("the {0}").format(editor.what)
         refusal.say(text, problem, kept.replace("−", "-"))
         refusal.setFixedWidth(max(editor.width(), 260))
         refusal.adjustSize()

@@ -66,6 +66,8 @@ class InspectorPanel(QWidget):
             field = "bias" if node.kind == "neuron" else "value"
             editable = node.kind != "op" or node.op in ("scale", "offset")
             self.value_label.setText(self.tr("Bias") if field == "bias" else self.tr("Value"))
+            self.value.refusal.name = self.tr("the bias") if field == "bias" else \
+                self.tr("the value")
             self._row(self.value, editable)
             if not self.value.hasFocus():
                 self.value.set_value(win.workspace.value_of(
@@ -84,6 +86,7 @@ class InspectorPanel(QWidget):
             self._row(self.label, False)
             into_neuron = doc.node(dst).kind == "neuron"
             self.value_label.setText(self.tr("Weight"))
+            self.value.refusal.name = self.tr("the weight")
             self._row(self.value, into_neuron)
             if into_neuron and not self.value.hasFocus():
                 self.value.set_value(win.workspace.value_of(f"w:{src}->{dst}", edge.weight))

@@ -114,7 +114,7 @@ class TrainingPanel(QScrollArea):
         row = QHBoxLayout()
         row.addWidget(self.lr_slider, 1)
         row.addWidget(self.lr_entry)
-        add_checked_row(form, self.tr("Learning rate η"), row, self.lr_entry.refusal)
+        add_checked_row(form, self.tr("Learning rate η"), row, self.lr_entry.refusal, "η")
         self.optimizer = combo(OPTIMIZERS)
         form.addRow(self.tr("Optimizer"), self.optimizer)
         self._descent_form = form
@@ -137,7 +137,8 @@ class TrainingPanel(QScrollArea):
         row = QHBoxLayout()
         row.addWidget(self.batch, 1)
         row.addWidget(self.batch_size)
-        add_checked_row(form, self.tr("Batch"), row, self.batch_size.refusal)
+        add_checked_row(form, self.tr("Batch"), row, self.batch_size.refusal,
+                        self.tr("the batch size"))
         self.shuffle = QCheckBox(self.tr("shuffle every epoch"))
         form.addRow("", self.shuffle)
         self.seed = CheckedSpinBox(TRAINING_FIELDS["seed"])
@@ -146,7 +147,8 @@ class TrainingPanel(QScrollArea):
         self.epsilon = NumberField(TRAINING_FIELDS["epsilon"].inner, optional=True)
         self.epsilon.setPlaceholderText(self.tr("none"))
         self.epsilon.setToolTip(self.tr("Empty: no such stop"))
-        add_checked_row(form, self.tr("Stop when ‖Δp‖ <"), self.epsilon, self.epsilon.refusal)
+        add_checked_row(form, self.tr("Stop when ‖Δp‖ <"), self.epsilon, self.epsilon.refusal,
+                        "ε")
         self.max_steps = CheckedSpinBox(TRAINING_FIELDS["max_steps"].inner)
         self.max_steps.setRange(0, MAX_STEPS)
         self.max_steps.setSpecialValueText(self.tr("none"))
