@@ -1,15 +1,19 @@
 """trace, train and gradcheck: the contract's outputs, on top of a Session."""
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import sys
+import tempfile
 import time
+import unicodedata
 from pathlib import Path
 
 import numpy as np
 
 from ..document import load, save
+from ..document.limits import check_trace
 from ..errors import BpsimError
 from ..engine.trace import BackwardStep, ForwardStep, IterationTrace
 from ..session import Session, max_relative_error
@@ -71,37 +75,60 @@ def trace_json(session: Session, trace: IterationTrace) -> dict:
     return step
 
 
+# The bidirectional embeddings, overrides and isolates: they reorder the
+# text that follows them on the terminal.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def terminal_text(text: str) -> str:
+    """The file's own text as one line a terminal prints as written: C0 and
+    C1 controls (ESC starts a sequence that drives the terminal), line and
+    paragraph separators and bidirectional controls are shown escaped
+    (``\\x1b``), and so is a byte of a file name that is not UTF-8 (Python
+    keeps it as a lone surrogate, which the terminal's encoding refuses)."""
+    return "".join(repr(c)[1:-1] if c in _BIDI_CONTROLS
+                   or unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") else c
+                   for c in text)
+
+
 def trace(args) -> int:
+    """Each step is written as soon as it is traced and then dropped: memory
+    holds one step, however many are asked for (within ``check_trace``)."""
     session = _session(args.file)
+    # The first batch is the largest.
+    rows = session.trainer.next_batch(session.state.position, session.settings)[0]
+    try:
+        check_trace(args.steps, len(rows), session.document)
+    except BpsimError as exc:
+        raise exc.with_file(args.file)
     kinds = {n.id: n.kind for n in session.document.nodes}
-    traces: list[IterationTrace] = []
-    for _ in range(args.steps):
-        result, tr = session.step_traced()
-        traces.append(tr)
-        if result.diverged:
-            break
-    diverged = traces[-1].diverged
     out = sys.stdout
+    render = render_markdown if args.format == "markdown" else render_text
     if args.format == "json":
-        out.write(dump_json({"format": "bpsim-trace", "version": 1,
-                             "steps": [trace_json(session, t) for t in traces]}) + "\n")
+        out.write("{" + dump_json({"format": "bpsim-trace", "version": 1})[1:-1] + ', "steps": [')
     else:
-        render = render_markdown if args.format == "markdown" else render_text
-        title = session.document.title or Path(args.file).name
-        if args.format == "markdown":
-            out.write(f"# {title}\n\n")
+        title = terminal_text(session.document.title or Path(args.file).name)
+        out.write(f"# {title}\n\n" if args.format == "markdown"
+                  else f"{title}\n{'=' * len(title)}\n")
+    diverged = False
+    for k in range(args.steps):
+        result, t = session.step_traced()
+        diverged = t.diverged
+        if args.format == "json":
+            out.write((", " if k else "") + dump_json(trace_json(session, t)))
         else:
-            out.write(f"{title}\n{'=' * len(title)}\n")
-        for t in traces:
-            rows = ", ".join(str(int(r)) for r in t.rows)
-            head = f"Step {t.step} (rows {rows})"
+            head = f"Step {t.step} (rows {', '.join(str(int(r)) for r in t.rows)})"
             out.write(f"\n## {head}\n\n" if args.format == "markdown" else f"\n{head}\n")
-            for k, micro in enumerate(t.steps, 1):
+            for number, micro in enumerate(t.steps, 1):
                 out.write(render(explain(micro, kinds, loss_kind=session.document.loss.kind),
-                                 k) + "\n")
-            if t.diverged:
+                                 number) + "\n")
+            if diverged:
                 out.write("\nDiverged: the cost or an updated parameter is not finite; "
                           "the update was not applied.\n")
+        if result.diverged:
+            break
+    if args.format == "json":
+        out.write("]}\n")
     return EXIT_DIVERGED if diverged else EXIT_OK
 
 
@@ -142,37 +169,112 @@ def check_writable(out: str) -> None:
         raise BpsimError("is a directory", file=out)
 
 
+# A run of any length keeps the steps of a chunk or two at a time: a chunk's
+# costs are written (or looked at) and dropped while the next one trains.
+CHUNK_STEPS = 4096
+
+
+def _runs(session: Session, steps: int, on_step=None):
+    """Up to ``steps`` iterations under the contract's stopping rules, as
+    runs of at most CHUNK_STEPS steps; the session is left at the last state
+    (what --out writes).  ``Session.train`` would record every step in the
+    history, to go back to, and the command line never goes back: the
+    trainer runs alone.  (The other thing the session's run adds, changes
+    planned at later iterations, a file just loaded has none of.)"""
+    trainer, settings, state = session.trainer, session.settings, session.state
+    left = steps
+    while left > 0:
+        run = trainer.run(state, settings, min(left, CHUNK_STEPS), on_step=on_step)
+        state = run.state
+        left -= len(run.costs)
+        yield run
+        if run.stopped != "max_steps":
+            break
+    session.state = state
+
+
+def json_numbers(values) -> str:
+    """A list of numbers as JSON writes them (``repr``; a non-finite one is null)."""
+    values = np.asarray(values, dtype=float)
+    texts = map(repr, values.tolist())
+    if not np.isfinite(values).all():
+        texts = (t if math.isfinite(v) else "null" for t, v in zip(texts, values.tolist()))
+    return ", ".join(texts)
+
+
+def _members(obj: dict) -> str:
+    """``obj``'s members as JSON writes them, without the braces."""
+    return dump_json(obj)[1:-1]
+
+
 def train(args) -> int:
     if args.out:
         check_writable(args.out)
     session = _session(args.file)
     settings = session.settings
     steps = args.steps or settings.max_steps or DEFAULT_TRAIN_STEPS
-    progress = Progress(steps) if args.format == "text" else None
-    run = session.train(steps, on_step=progress)
-    if progress:
-        progress.close()
+    if args.format == "json":
+        return _train_json(session, steps, args.out)
+    progress = Progress(steps)
+    first = last = first_test = last_test = None
+    stopped = "max_steps"
+    for run in _runs(session, steps, progress):
+        if run.costs:
+            first = run.costs[0] if first is None else first
+            last = run.costs[-1]
+        if run.test_costs:
+            first_test = run.test_costs[0] if first_test is None else first_test
+            last_test = run.test_costs[-1]
+        stopped = run.stopped
+    progress.close()
     if args.out:
         save(session.trained_document(), args.out)
-    params = session.parameters(run.state)
-    if args.format == "json":
-        report = {"format": "bpsim-train", "version": 1, "steps": run.state.step,
-                  "costs": run.costs, "params": params, "stopped": run.stopped}
-        if session.dataset.test_count:
-            report["test_costs"] = run.test_costs
-        sys.stdout.write(dump_json(report) + "\n")
-    else:
-        first = run.costs[0] if run.costs else float("nan")
-        last = run.costs[-1] if run.costs else float("nan")
-        print(f"{run.state.step} steps, cost {first:.6g} -> {last:.6g}, stopped: {run.stopped}")
-        if run.test_costs:
-            print(f"test cost {run.test_costs[0]:.6g} -> {run.test_costs[-1]:.6g}")
-        width = max((len(n) for n in params), default=0)
-        for name, value in params.items():
-            print(f"  {name:<{width}}  {value: .10g}")
-        if args.out:
-            print(f"wrote {args.out}")
-    return EXIT_DIVERGED if run.stopped == "diverged" else EXIT_OK
+    nan = float("nan")
+    print(f"{session.state.step} steps, cost {nan if first is None else first:.6g} -> "
+          f"{nan if last is None else last:.6g}, stopped: {stopped}")
+    if first_test is not None:
+        print(f"test cost {first_test:.6g} -> {last_test:.6g}")
+    params = session.parameters()
+    width = max((len(n) for n in params), default=0)
+    for name, value in params.items():
+        print(f"  {name:<{width}}  {value: .10g}")
+    if args.out:
+        print(f"wrote {args.out}")
+    return EXIT_DIVERGED if stopped == "diverged" else EXIT_OK
+
+
+def _train_json(session: Session, steps: int, out_file: str | None) -> int:
+    """``train --format json`` with the costs written chunk by chunk as they
+    come (``steps``, known at the end, follows them).  The test costs wait in
+    a temporary file as float64, 8 bytes a step on disk, and come last.
+    Memory holds a chunk or two, however many steps.  (An --out that cannot
+    be written after all leaves the JSON unfinished, and exits 2.)"""
+    out = sys.stdout
+    out.write("{" + _members({"format": "bpsim-train", "version": 1}) + ', "costs": [')
+    stopped, separator = "max_steps", ""
+    split = session.dataset.test_count > 0
+    with tempfile.TemporaryFile() if split else contextlib.nullcontext() as tests:
+        for run in _runs(session, steps):
+            if run.costs:
+                out.write(separator + json_numbers(run.costs))
+                separator = ", "
+            if split:
+                tests.write(np.asarray(run.test_costs, dtype=float).tobytes())
+            stopped = run.stopped
+        if out_file:
+            save(session.trained_document(), out_file)
+        out.write("], " + _members({"steps": session.state.step, "params": session.parameters(),
+                                    "stopped": stopped}))
+        if split:
+            out.write(', "test_costs": [')
+            tests.seek(0)
+            separator = ""
+            while chunk := tests.read(8 * CHUNK_STEPS):
+                out.write(separator + json_numbers(np.frombuffer(chunk)))
+                separator = ", "
+            out.write("]")
+    out.write("}\n")
+    return EXIT_DIVERGED if stopped == "diverged" else EXIT_OK
 
 
 # --- gradcheck ------------------------------------------------------------------

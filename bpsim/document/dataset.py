@@ -11,10 +11,13 @@ import numpy as np
 
 from ..engine import Dataset, generate, single_sample
 from ..errors import BpsimError
+from .limits import MAX_CSV_BYTES, MAX_ROWS, check_rows, read_file
 from .model import Document
 
 
 def build_dataset(doc: Document, base_dir: str | Path | None) -> Dataset:
+    """The arrays of a checked document's data (``check_document`` holds
+    its rows and samples to the limits; a CSV file's rows are held here)."""
     data = doc.data
     if data is None:
         return single_sample()
@@ -25,15 +28,10 @@ def build_dataset(doc: Document, base_dir: str | Path | None) -> Dataset:
         X, T = table[:, :n_in], table[:, n_in:]
         where = "data.rows"
     elif data.csv is not None:
-        X, T, lines = _read_csv(data.csv, data.inputs, data.targets, base_dir)
+        X, T, lines = _read_csv(doc, base_dir)
         where = "data.csv"
     else:
-        try:
-            X, T = generate(data.generator, data.samples, data.noise, data.seed, data.labels)
-        except (MemoryError, ValueError):
-            # NumPy cannot hold that many rows ("samples": 1e14): a MemoryError,
-            # or a ValueError past its largest array dimension
-            raise BpsimError(f"too many samples to generate ({data.samples})", "data.samples")
+        X, T = generate(data.generator, data.samples, data.noise, data.seed, data.labels)
         if not data.targets:   # loss "none": the generator's labels are not used
             T = T[:, :0]
         where = "data.generator"
@@ -68,10 +66,11 @@ def _check_targets(doc: Document, T: np.ndarray, where: str,
                          where)
 
 
-def _read_csv(name: str, inputs: list[str], targets: list[str],
-              base_dir: str | Path | None) -> tuple[np.ndarray, np.ndarray, list[int]]:
+def _read_csv(doc: Document, base_dir: str | Path | None
+              ) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """Inputs, targets, and each row's line in the file (blank lines are
     skipped, so a row's index does not tell its line)."""
+    name, inputs, targets = doc.data.csv, doc.data.inputs, doc.data.targets
     if base_dir is None:
         raise BpsimError("a CSV file needs the network file's folder; save the network first",
                          "data.csv")
@@ -82,7 +81,9 @@ def _read_csv(name: str, inputs: list[str], targets: list[str],
     if Path(name).is_absolute() or base not in path.parents:
         raise BpsimError(f'"{name}" is outside the network file\'s folder', "data.csv")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_file(path, MAX_CSV_BYTES).decode("utf-8-sig")
+    except BpsimError as exc:    # not a regular file, or too large
+        raise BpsimError(f'"{name}" is {exc.problem}', "data.csv")
     except FileNotFoundError:
         raise BpsimError(f'no such file "{name}"', "data.csv")
     except UnicodeDecodeError as exc:
@@ -96,6 +97,9 @@ def _read_csv(name: str, inputs: list[str], targets: list[str],
             if any(cell.strip() for cell in row):
                 rows.append(row)
                 lines.append(reader.line_num)
+                if len(rows) > MAX_ROWS + 1:    # the header and MAX_ROWS rows
+                    raise BpsimError(f'"{name}": too many rows (at most {MAX_ROWS})',
+                                     "data.csv")
     except csv.Error as exc:   # e.g. a cell over the csv module's field size limit
         raise BpsimError(f'"{name}" line {reader.line_num}: {exc}', "data.csv")
     if not rows:
@@ -109,6 +113,7 @@ def _read_csv(name: str, inputs: list[str], targets: list[str],
         columns.append(header.index(nid))
     if len(rows) < 2:
         raise BpsimError(f'"{name}" has a header but no rows', "data.csv")
+    check_rows(len(rows) - 1, doc, "data.csv")
     table = np.empty((len(rows) - 1, len(columns)))
     for i, row in enumerate(rows[1:]):
         line = lines[i + 1]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from ..errors import BpsimError
 from .format import TOP_FIELDS
+from .limits import check_limits
 from .model import Change, Document, Edge, Node
 from .writer import edge_dict, node_dict, section_dict
 from ..engine.graph import check_structure
@@ -52,6 +53,7 @@ def check_edit(doc: Document, edit: Edit, base_dir=None) -> None:
     changes: list[Change] = []
     trial.subscribe(changes.append)
     edit.apply(trial)
+    check_limits(trial)
     check_values(trial, changes)
     check_structure(trial.graph_spec())
     if isinstance(edit, SetSection) and is_complete(doc):

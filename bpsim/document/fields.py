@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import BpsimError
+from .limits import too_long, too_many
 
 ID_PATTERN = r"^[A-Za-z0-9_-]+$"
 _ID_RE = re.compile(ID_PATTERN)
@@ -80,9 +81,12 @@ class Number(Field):
 @dataclass
 class Integer(Field):
     minimum: int | None = None
+    maximum: int | None = None
+    noun: str = "items"         # what it counts, for the message past ``maximum``
     description: str = ""
 
     def check(self, value, path):
+        written = value
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
@@ -91,12 +95,17 @@ class Integer(Field):
                              f"expected an integer, got {_type_name(value)}", path)
         if self.minimum is not None and value < self.minimum:
             raise BpsimError(f"must be >= {self.minimum}, got {value}", path)
+        if self.maximum is not None and value > self.maximum:
+            # as the file wrote it: 1e+300, not 301 digits
+            raise too_many(self.noun, written, self.maximum, path)
         return value
 
     def schema(self):
         s: dict = {"type": "integer"}
         if self.minimum is not None:
             s["minimum"] = self.minimum
+        if self.maximum is not None:
+            s["maximum"] = self.maximum
         return s
 
 
@@ -120,15 +129,21 @@ class Choice(Field):
 
 @dataclass
 class Text(Field):
+    max_length: int | None = None
     description: str = ""
 
     def check(self, value, path):
         if not isinstance(value, str):
             raise BpsimError(f"expected a string, got {_type_name(value)}", path)
+        if self.max_length is not None and len(value) > self.max_length:
+            raise too_long(len(value), self.max_length, path)
         return value
 
     def schema(self):
-        return {"type": "string"}
+        s: dict = {"type": "string"}
+        if self.max_length is not None:
+            s["maxLength"] = self.max_length
+        return s
 
 
 @dataclass
@@ -197,6 +212,8 @@ class ListOf(Field):
     item: Field
     length: int | None = None
     min_length: int = 0
+    max_length: int | None = None
+    noun: str = "items"         # what the items are, for the message past ``max_length``
     description: str = ""
 
     def check(self, value, path):
@@ -206,6 +223,9 @@ class ListOf(Field):
             raise BpsimError(f"expected {self.length} items, got {len(value)}", path)
         if len(value) < self.min_length:
             raise BpsimError(f"expected at least {self.min_length} item(s)", path)
+        # before the items: a list past its limit costs nothing to refuse
+        if self.max_length is not None and len(value) > self.max_length:
+            raise too_many(self.noun, len(value), self.max_length, path)
         return [self.item.check(v, f"{path}[{i}]") for i, v in enumerate(value)]
 
     def schema(self):
@@ -214,6 +234,8 @@ class ListOf(Field):
             s["minItems"] = s["maxItems"] = self.length
         elif self.min_length:
             s["minItems"] = self.min_length
+        if self.max_length is not None:
+            s["maxItems"] = self.max_length
         return s
 
 

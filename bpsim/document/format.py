@@ -10,6 +10,7 @@ from ..engine import ACTIVATIONS, GATES, GENERATORS, LOSSES, NODE_KINDS, OPTIMIZ
 from ..engine.data import TWO_INPUT_GENERATORS
 from .fields import Boolean, Choice, Either, FreeObject, Identifier, Integer, ListOf, \
     Nullable, Number, Obj, Text, object_schema
+from .limits import MAX_EDGES, MAX_NODES, MAX_NOTES_CHARS, MAX_ROWS, MAX_TITLE_CHARS
 
 FORMAT = "bpsim"
 VERSION = 1
@@ -70,13 +71,20 @@ TRAINING_FIELDS = {
     "max_steps": Nullable(Integer(minimum=1)),
 }
 
+# Lists of node ids hold each node at most once, so none is longer than the
+# nodes may be; a row holds an input's and a target's value at most per node.
 DATA_FIELDS = {
-    "inputs": ListOf(Identifier(), description="input node ids, in column order"),
-    "targets": ListOf(Identifier(), description="output node ids, in the order of outputs"),
-    "rows": ListOf(ListOf(Number()), description="inputs then targets, one list per sample"),
+    "inputs": ListOf(Identifier(), max_length=MAX_NODES, noun="inputs",
+                     description="input node ids, in column order"),
+    "targets": ListOf(Identifier(), max_length=MAX_NODES, noun="targets",
+                      description="output node ids, in the order of outputs; "
+                                  "absent or [] under loss none"),
+    "rows": ListOf(ListOf(Number(), max_length=2 * MAX_NODES, noun="values"),
+                   max_length=MAX_ROWS, noun="rows",
+                   description="inputs then targets, one list per sample"),
     "csv": Text(description="a CSV file beside the network file, header naming node ids"),
     "generator": Choice(GENERATORS, "generator"),
-    "samples": Integer(minimum=1),
+    "samples": Integer(minimum=1, maximum=MAX_ROWS, noun="samples"),
     "noise": Number(minimum=0.0),
     "seed": Integer(minimum=0),
     "labels": Choice(("01", "pm1"), "labels"),
@@ -88,15 +96,15 @@ GENERATOR_ONLY = ("samples", "noise", "seed", "labels")
 TOP_FIELDS = {
     "format": Choice((FORMAT,), "format"),
     "version": Integer(minimum=1),
-    "title": Text(),
-    "notes": Text(description="Markdown shown beside the network"),
-    "nodes": ListOf(FreeObject()),
-    "edges": ListOf(FreeObject()),
-    "outputs": ListOf(Identifier(), min_length=1),
+    "title": Text(max_length=MAX_TITLE_CHARS),
+    "notes": Text(max_length=MAX_NOTES_CHARS, description="Markdown shown beside the network"),
+    "nodes": ListOf(FreeObject(), max_length=MAX_NODES, noun="nodes"),
+    "edges": ListOf(FreeObject(), max_length=MAX_EDGES, noun="edges"),
+    "outputs": ListOf(Identifier(), min_length=1, max_length=MAX_NODES, noun="outputs"),
     "loss": Obj(LOSS_FIELDS),
     "regularization": Obj(REGULARIZATION_FIELDS),
     "training": Obj(TRAINING_FIELDS),
-    "data": Obj(DATA_FIELDS, ("inputs", "targets")),
+    "data": Obj(DATA_FIELDS, ("inputs",)),
     "view": FreeObject(description="free-form GUI state; the engine ignores it"),
 }
 TOP_REQUIRED = ("format", "version", "nodes", "outputs")
@@ -134,8 +142,8 @@ def json_schema() -> dict:
                 "required": ["kind", "op"]},
          "then": {"properties": {"value": False}}},
     ]
-    props["nodes"] = {"type": "array", "items": node}
-    props["edges"] = {"type": "array", "items": object_schema(EDGE_FIELDS, ("from", "to"))}
+    props["nodes"]["items"] = node
+    props["edges"]["items"] = object_schema(EDGE_FIELDS, ("from", "to"))
 
     data = props["data"]
     data["properties"]["rows"]["minItems"] = 1
@@ -156,12 +164,13 @@ def json_schema() -> dict:
                                 "labels": {"const": "01"}}}},
     ]
     # Loss "none" (also when loss or its kind is absent): one output, no
-    # targets.  Any other loss: data whose targets name the outputs.
+    # targets (absent or []).  Any other loss: data whose targets name the outputs.
     top["if"] = {"properties": {"loss": {"properties": {"kind": {"const": "none"}}}}}
     top["then"] = {"properties": {"outputs": {"maxItems": 1},
                                   "data": {"properties": {"targets": {"maxItems": 0}}}}}
     top["else"] = {"required": ["data"],
-                   "properties": {"data": {"properties": {"targets": {"minItems": 1}}}}}
+                   "properties": {"data": {"required": ["targets"],
+                                           "properties": {"targets": {"minItems": 1}}}}}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://bpsim.example/schema/bpsim-1.json",
             "title": "bpsim network file, version 1", **top}

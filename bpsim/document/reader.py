@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 from ..engine import GATES, LOSSES, compile_graph
@@ -18,6 +19,7 @@ from ..engine.graph import check_structure
 from .fields import Identifier, ListOf, check_object
 from .format import DATA_SOURCES, EDGE_FIELDS, GENERATOR_ONLY, KIND_FIELDS, \
     KIND_REQUIRED, NODE_FIELDS, TOP_FIELDS, TOP_REQUIRED, VERSION
+from .limits import MAX_FILE_BYTES, MAX_NODES, check_limits, read_file
 from .model import Data, Document, Edge, Loss, Node, Regularization, Training
 
 
@@ -43,9 +45,22 @@ def _object(pairs: list[tuple[str, object]]) -> _Object:
     return obj
 
 
-def _check_numbers(value: object, path: str) -> None:
+# "\ud800" escaped alone in JSON parses to half a character, which no
+# UTF-8 file or terminal can hold: saving or printing it would fail.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_text(text: str, path: str) -> None:
+    found = _SURROGATE.search(text)
+    if found:
+        raise BpsimError(f"\\u{ord(found.group()):04x} is half a character (a lone "
+                         "surrogate), not text", path or "$")
+
+
+def _check_values(value: object, path: str) -> None:
     """Every number finite, everywhere (``view`` too: saving writes strict
-    JSON, and a 1e999 that parsed as inf would fail only then); no key twice."""
+    JSON, and a 1e999 that parsed as inf would fail only then); no key twice;
+    every string, keys too, whole characters."""
     if isinstance(value, _Object) and value.duplicate is not None:
         key = value.duplicate
         raise BpsimError(f'key "{key}" given twice', f"{path}.{key}" if path else key)
@@ -53,18 +68,21 @@ def _check_numbers(value: object, path: str) -> None:
         raise BpsimError(f"invalid JSON: {value} is not a JSON number", path or "$")
     if isinstance(value, float) and not math.isfinite(value):
         raise BpsimError("expected a finite number, got one too large for a float", path or "$")
-    if isinstance(value, dict):
+    if isinstance(value, str):
+        _check_text(value, path)
+    elif isinstance(value, dict):
         for key, v in value.items():
-            _check_numbers(v, f"{path}.{key}" if path else key)
+            _check_text(key, path)
+            _check_values(v, f"{path}.{key}" if path else key)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            _check_numbers(v, f"{path}[{i}]")
+            _check_values(v, f"{path}[{i}]")
 
 
 def parse_json(text: str) -> object:
     try:
         raw = json.loads(text, parse_constant=_NotANumber, object_pairs_hook=_object)
-        _check_numbers(raw, "")
+        _check_values(raw, "")
         return raw
     except json.JSONDecodeError as exc:
         raise BpsimError(f"invalid JSON: {exc.msg}", f"line {exc.lineno} column {exc.colno}")
@@ -77,9 +95,11 @@ def parse_json(text: str) -> object:
 
 
 def read_text(path: str | Path) -> str:
-    p = Path(path)
     try:
-        return p.read_bytes().decode("utf-8-sig")   # a BOM from a Windows editor is fine
+        # a BOM from a Windows editor is fine
+        return read_file(path, MAX_FILE_BYTES).decode("utf-8-sig")
+    except BpsimError as exc:    # not a regular file, or too large
+        raise BpsimError(exc.problem, file=str(path))
     except FileNotFoundError:
         raise BpsimError("no such file", file=str(path))
     except IsADirectoryError:
@@ -93,7 +113,8 @@ def read_text(path: str | Path) -> str:
 
 
 # A network the window saved while it was being drawn may have no output yet.
-_DRAFT_FIELDS = {**TOP_FIELDS, "outputs": ListOf(Identifier())}
+_DRAFT_FIELDS = {**TOP_FIELDS, "outputs": ListOf(Identifier(), max_length=MAX_NODES,
+                                                  noun="outputs")}
 
 
 def parse_document(raw: object, complete: bool = True) -> Document:
@@ -120,6 +141,7 @@ def parse_document(raw: object, complete: bool = True) -> Document:
     if complete:
         check_document(doc)
     else:
+        check_limits(doc)
         check_structure(doc.graph_spec())
     return doc
 
@@ -154,7 +176,10 @@ def _node(raw: object, path: str) -> Node:
             raise BpsimError(f'op "{gate.name}" needs a "value"', path)
         if not gate.needs_value and "value" in v:
             raise BpsimError(f'op "{gate.name}" takes no value', f"{path}.value")
-    return Node(v["id"], kind, v.get("activation"), v.get("bias"), v.get("op"), v.get("value"),
+    # A neuron's default activation is written in, as saving writes it: the
+    # file read back is the same document.
+    activation = v.get("activation", "identity" if kind == "neuron" else None)
+    return Node(v["id"], kind, activation, v.get("bias"), v.get("op"), v.get("value"),
                 tuple(v["pos"]) if "pos" in v else None, v.get("label"))
 
 
@@ -174,11 +199,13 @@ def _data(v: dict) -> Data:
                 raise BpsimError(f'"{key}" applies to generated data only', f"data.{key}")
     known = {k: v[k] for k in ("rows", "csv", "generator", "samples", "noise", "seed",
                                "labels", "test_fraction") if k in v}
-    return Data(list(v["inputs"]), list(v["targets"]), **known)
+    return Data(list(v["inputs"]), list(v.get("targets", [])), **known)
 
 
 def check_document(doc: Document) -> None:
-    """What only the whole document can tell."""
+    """What only the whole document can tell, within the limits first (the
+    graph's checks cost what its size does)."""
+    check_limits(doc)
     compile_graph(doc.graph_spec())  # ids, edges, cycles, arities, outputs
     kinds = {n.id: n.kind for n in doc.nodes}
     loss = LOSSES[doc.loss.kind]
@@ -200,6 +227,9 @@ def check_document(doc: Document) -> None:
             raise BpsimError(f'"{nid}" is a {kinds[nid]} node, not an input', f"data.inputs[{k}]")
         if nid in data.inputs[:k]:
             raise BpsimError(f'input "{nid}" listed twice', f"data.inputs[{k}]")
+    if loss.needs_targets and not data.targets:
+        raise BpsimError(f'loss "{doc.loss.kind}" needs targets: the outputs in order '
+                         f"({', '.join(doc.outputs)})", "data.targets")
     if loss.needs_targets and data.targets != doc.outputs:
         raise BpsimError(f"targets must name the outputs in order ({', '.join(doc.outputs)}), "
                          f"got ({', '.join(data.targets)})", "data.targets")

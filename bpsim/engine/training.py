@@ -285,8 +285,12 @@ class Trainer:
             use_epsilon: bool = True, on_step=None) -> RunResult:
         """Up to ``steps`` iterations with the contract's stopping rules.
 
-        The evaluations handed to ``on_step`` share the pass's buffers: copy
-        ``evaluation.grad`` or ``evaluation.y`` to keep them beyond the call.
+        The result lists every step's cost and test cost (some 32 bytes a
+        step each): a run of any length goes in chunks, each from the state
+        the last one ended at (the numbers are the same), as ``bpsim train``
+        runs it.  The evaluations handed to ``on_step`` share the pass's
+        buffers: copy ``evaluation.grad`` or ``evaluation.y`` to keep them
+        beyond the call.
         """
         costs: list[float] = []
         test_costs: list[float] = []

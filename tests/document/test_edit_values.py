@@ -72,3 +72,13 @@ def test_a_field_a_node_kind_cannot_carry_is_refused(doc):
     doc.nodes.append(Node("g", "op", op="add", pos=(0.0, 0.0)))
     err = refused(doc, SetNodeField("g", "value", 2.0))
     assert "takes no value" in err.problem
+
+
+def test_an_edit_past_a_limit_is_refused_with_the_limit(doc):
+    from bpsim.document.limits import MAX_NODES, MAX_TITLE_CHARS
+    from bpsim.document.edits import Compound
+    adds = [AddNode(Node(f"c{k}", "const", value=1.0)) for k in range(MAX_NODES)]
+    err = refused(doc, Compound(adds))
+    assert err.path == "nodes" and f"at most {MAX_NODES}" in err.problem
+    err = refused(doc, SetSection("title", "t" * (MAX_TITLE_CHARS + 1)))
+    assert err.path == "title" and "too long" in err.problem

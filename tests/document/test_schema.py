@@ -138,6 +138,10 @@ VALID = {
     "contract example": CONTRACT_EXAMPLE,
     "no loss, data without targets": _with(_circuit(), lambda d: (
         d.pop("loss"), d.update(data={"inputs": ["x"], "targets": [], "rows": [[1], [2]]}))),
+    "loss none, rows without a targets key": _with(_circuit(), lambda d: d.update(
+        data={"inputs": ["x"], "rows": [[1], [2]]})),
+    "loss none, generated data without a targets key": _with(_xor(), lambda d: (
+        d.update(loss={"kind": "none"}, data={"generator": "xor", "inputs": ["x1", "x2"]}))),
     "generated xor, every option": _with(_xor(), lambda d: d.update(data={
         "generator": "xor", "samples": 20, "noise": 0, "seed": 3, "labels": "01",
         "test_fraction": 0.25, "inputs": ["x1", "x2"], "targets": ["o"]})),
@@ -216,7 +220,8 @@ INVALID = {
     "two data sources": (_with(_xor(), lambda d: d["data"].update(csv="x.csv")), "data"),
     "no data source": (_with(_xor(), lambda d: d["data"].pop("rows")), "data"),
     "no rows": (_with(_xor(), lambda d: d["data"].update(rows=[])), "data.rows"),
-    "data without targets key": (_with(_xor(), lambda d: d["data"].pop("targets")), "data"),
+    "loss mse, data without targets key": (_with(_xor(), lambda d: d["data"].pop("targets")),
+                                           "data.targets"),
     "input listed twice": (_with(_xor(), lambda d: d["data"].update(inputs=["x1", "x1"])),
                            "data.inputs[1]"),
     "samples with rows": (_with(_xor(), lambda d: d["data"].update(samples=10)),
@@ -235,6 +240,20 @@ INVALID = {
         "generator": "moons", "inputs": ["x1", "x2"], "targets": ["o"]})), "data.generator"),
     "loss none with two outputs": (_with(_circuit(), lambda d: d.update(outputs=["f", "q"])),
                                    "outputs"),
+    "loss none with two outputs, data without targets": (_with(_circuit(), lambda d: d.update(
+        outputs=["f", "q"], data={"inputs": ["x"], "rows": [[1]]})), "outputs"),
+    # the limits (bpsim/document/limits.py)
+    "title too long": (_with(_xor(), lambda d: d.update(title="t" * 201)), "title"),
+    "notes too long": (_with(_xor(), lambda d: d.update(notes="n" * 20_001)), "notes"),
+    "too many nodes": (_with(_xor(), lambda d: d["nodes"].extend(
+        {"id": f"k{i}", "kind": "const", "value": 1} for i in range(250))), "nodes"),
+    "too many edges": (_with(_xor(), lambda d: d["edges"].extend(
+        [d["edges"][0]] * 2500)), "edges"),
+    "too many rows": (_with(_xor(), lambda d: d["data"].update(
+        rows=[[0, 0, 0]] * 100_001)), "data.rows"),
+    "too many samples": (_with(_xor(), lambda d: d.update(data={
+        "generator": "xor", "samples": 10 ** 7, "inputs": ["x1", "x2"], "targets": ["o"]})),
+        "data.samples"),
     "loss none with targets": (_with(_circuit(), lambda d: d.update(data={
         "inputs": ["x"], "targets": ["f"], "rows": [[1, 2]]})), "data.targets"),
     "loss mse without data": (_with(_xor(), lambda d: d.pop("data")), "data"),
