@@ -16,10 +16,12 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QFormLayout, QG
 from ...document.edits import SetSection
 from ...document.fields import Integer
 from ...document.format import DATA_FIELDS, REGULARIZATION_FIELDS, TRAINING_FIELDS
+from ...document.limits import MAX_CSV_BYTES, MAX_ROWS, read_file
 from ...document.model import Data
 from ...engine import ACTIVATIONS, GENERATORS, LOSSES, OPTIMIZERS, REDUCTIONS, \
     REGULARIZATIONS
 from ...engine.data import TWO_INPUT_GENERATORS
+from ...errors import BpsimError
 from ..editing import activation_targets, set_activation
 from ..fields import CheckedDoubleSpinBox, CheckedSpinBox, NumberField, add_checked_row
 from ..files import is_example
@@ -27,7 +29,6 @@ from ..files import is_example
 LR_MIN, LR_MAX = 1e-4, 10.0
 SLIDER_STEPS = 400
 BATCH_SIZE = Integer(minimum=1)       # the integer form of training.batch
-MAX_ROWS = 100000
 MAX_STEPS = 10 ** 9
 
 
@@ -384,7 +385,8 @@ class TrainingPanel(QScrollArea):
         source = Path(name)
         folder = win.path.parent.resolve()
         try:
-            lines = source.read_text(encoding="utf-8-sig").splitlines()
+            # a regular file only: a named pipe picked here would hang the window
+            lines = read_file(source, MAX_CSV_BYTES).decode("utf-8-sig").splitlines()
             if not lines or not lines[0].strip():
                 raise ValueError("it is empty")
             if source.resolve().parent != folder:
@@ -392,7 +394,7 @@ class TrainingPanel(QScrollArea):
                 if not target.exists():
                     shutil.copyfile(source, target)    # it must live beside the network file
                 source = target
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError, BpsimError) as exc:
             win.statusBar().showMessage(self.tr("error: {0}: cannot import: {1}").format(
                 name, exc), 10000)
             return

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 from ...engine.landscape import outputs_over
 from .. import style
 from ..canvas.items import fmt
-from .views import clear, frame, image_item, plot_widget, set_titles
+from .views import clear, drawable, frame, image_item, plot_widget, set_titles
 
 PLANE_POINTS = 100
 
@@ -136,13 +136,14 @@ class DataPlot(QWidget):
             out = outputs_over(session.trainer, theta, xs[:, None], [node])[node]
             self.values = out
             self.image.setVisible(False)
-            self.curve.setData(xs, out)
+            self.curve.setData(xs, drawable(out))
             n = ds.n_train
             ys = T[:, 0] if T.shape[1] else np.zeros(len(X))
             self._points_of = None
             size = point_size(len(X))
-            self.train_points.setData(X[:n, 0], ys[:n], brush=pg.mkBrush(style.FORWARD), size=size)
-            self.test_points.setData(X[n:, 0], ys[n:], size=size)
+            self.train_points.setData(X[:n, 0], drawable(ys[:n]), brush=pg.mkBrush(style.FORWARD),
+                                      size=size)
+            self.test_points.setData(X[n:, 0], drawable(ys[n:]), size=size)
             self.plot.setAspectLocked(False)
             set_titles(self.plot, ds.inputs[0], node)
             self._colours = self.tr("line: its output; dots: the rows")

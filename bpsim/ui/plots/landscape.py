@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout,
 from ...engine.landscape import contour_lines
 from ...session.grid_process import grid_surface
 from .. import style
-from .views import Marker, image_item, param_title, plot_widget, set_titles, status_line
+from .views import DRAW_LIMIT, Marker, drawable, image_item, param_title, plot_widget, set_titles, \
+    status_line
 
 
 PATH_DOTS = 300     # the path's points get a dot each up to this many
@@ -72,9 +73,17 @@ def contour_path(finite, logged, x, y):
 
 
 def auto_range(centre: float, path: np.ndarray, step: float) -> tuple[float, float]:
-    """A window that holds the path and the next step, at least ±1 wide."""
-    spread = max(1.0, 1.3 * float(np.max(np.abs(path - centre))) if len(path) else 1.0,
-                 3.0 * abs(step))
+    """A window that holds the path and the next step, at least ±1 wide
+    (within ±2·DRAW_LIMIT: a weight typed as 1e308 has no finite window
+    around it otherwise)."""
+    centre = float(drawable(centre))
+    if not np.isfinite(centre):
+        centre = 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        far = drawable(np.abs(path - centre)) if len(path) else np.zeros(0)
+        spread = np.nanmax([1.0, 1.3 * np.nanmax(far) if np.isfinite(far).any() else 1.0,
+                            3.0 * float(drawable(abs(step)))])
+    spread = min(float(spread), DRAW_LIMIT)
     return centre - spread, centre + spread
 
 
@@ -412,7 +421,7 @@ class LandscapePlot(QWidget):
             older, recent = path[:-PATH_POINTS // 2], path[-PATH_POINTS // 2:]
             step = -(-len(older) // (PATH_POINTS // 2))
             shown = np.concatenate([older[::step], recent])
-        self.path.setData(shown[:, 0], shown[:, 1])
+        self.path.setData(drawable(shown[:, 0]), drawable(shown[:, 1]))
         end = start + step
         self.point.move_to(start[0], start[1])
         self.arrow_line.setData([start[0], end[0]], [start[1], end[1]])

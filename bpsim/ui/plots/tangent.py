@@ -11,7 +11,7 @@ from ...engine.landscape import landscape
 from ...engine.network import Network
 from .. import style
 from ..canvas.items import fmt
-from .views import frame, param_title, plot_widget, set_titles
+from .views import drawable, frame, param_title, plot_widget, set_titles
 
 CURVE_POINTS = 61       # a smooth curve at any plot width; its cost grows with this
 RUN_CURVE_POINTS = 25   # while training runs: a frame's budget, the curve moves on anyway
@@ -95,12 +95,12 @@ class TangentPlot(QWidget):
         costs = landscape(session.trainer, theta, session.settings, (name,),
                           (np.append(xs, p0 + step),), self._network_for(session.trainer))
         ys, landed = costs[:-1], costs[-1]
-        self.curve.setData(xs, ys)
+        self.curve.setData(drawable(xs), drawable(ys))
         span = half / 2
-        self.tangent.setData([p0 - span, p0 + span],
-                             [cost0 - self.slope * span, cost0 + self.slope * span])
-        self.point.setData([p0], [cost0])
-        self.landing.setData([p0 + step], [float(landed)])
+        self.tangent.setData(drawable([p0 - span, p0 + span]),
+                             drawable([cost0 - self.slope * span, cost0 + self.slope * span]))
+        self.point.setData(drawable([p0]), drawable([cost0]))
+        self.landing.setData(drawable([p0 + step]), drawable([float(landed)]))
         if name != self._labelled:     # a new label re-lays the axes out
             self._labelled = name
             set_titles(self.plot, param_title(name), self.tr("cost (all training rows)"))

@@ -110,6 +110,19 @@ LEGEND_CORNERS = {"top right": ((1, 0), (-10, 10)), "top left": ((0, 0), (10, 10
                   "bottom left": ((0, 1), (10, -10)), "bottom right": ((1, 1), (-10, -10))}
 
 
+DRAW_LIMIT = 1e300      # the largest magnitude a plot frames
+
+
+def drawable(values) -> np.ndarray:
+    """Values as a plot can frame them: a range around a number near the
+    float limit (a weight typed as 1e308) overflows to infinity and
+    pyqtgraph refuses it, so magnitudes beyond DRAW_LIMIT are drawn at it;
+    what is not finite is a gap."""
+    a = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(a), np.clip(a, -DRAW_LIMIT, DRAW_LIMIT), np.nan)
+
+
 def clear(curve) -> None:
     """Empty ``curve``, unless it is: each setData costs ~0.4 ms, and the
     epoch means and the test cost are empty at every step of most runs."""
