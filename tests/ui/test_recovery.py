@@ -219,3 +219,22 @@ def test_a_broken_file_is_still_refused_even_if_it_says_unfinished(window, tmp_p
     bad.write_text(json.dumps(net))
     assert not window.open_path(bad, quiet=True)
     assert 'unknown node "h9"' in window.last_error and window.path == XOR
+
+
+def test_quit_after_a_failed_save_keeps_the_window_and_the_work(window, tmp_path,
+                                                               monkeypatch):
+    window.open_path(XOR)
+    mine = tmp_path / "mine.bpsim.json"
+    assert window.save_to(mine)
+    window.actions["add_input"].trigger()
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+    import tempfile
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    window.ask_to_save = lambda: QMessageBox.Save
+    window.close()
+    assert window.isVisible() and window.isWindowModified()
+    assert "Permission denied" in window.error_box.text()
+    assert window.error_box.text().count("mine.bpsim.json") == 1
+    assert len(window.workspace.document.nodes) == 6
