@@ -50,11 +50,7 @@ class Autosaved:
             return draft
 
     def discard(self) -> None:
-        for path in (self.network, self.info):
-            try:
-                path.unlink()
-            except FileNotFoundError:
-                pass
+        _remove(self.network, self.info)
 
 
 class AutosaveSlot:
@@ -78,11 +74,7 @@ class AutosaveSlot:
         os.replace(temporary, self.info)
 
     def clear(self) -> None:
-        for path in (self.network, self.info):
-            try:
-                path.unlink()
-            except FileNotFoundError:
-                pass
+        _remove(self.network, self.info)
 
     @property
     def exists(self) -> bool:
@@ -116,6 +108,14 @@ def left_behind(folder: str | Path) -> list[Autosaved]:
                                Path(original) if isinstance(original, str) else None,
                                saved_at, title if isinstance(title, str) else ""))
     return sorted(found, key=lambda a: a.saved_at, reverse=True)
+
+
+def _remove(*paths: Path) -> None:
+    for path in paths:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
 
 
 def _read_info(path: Path) -> dict:
