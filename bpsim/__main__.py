@@ -1,6 +1,6 @@
 import sys
 
-from .cli.main import main
+from .main import main
 
 if __name__ == "__main__":      # a spawned training process imports this module too
     sys.exit(main())

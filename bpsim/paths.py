@@ -21,3 +21,8 @@ def examples_dir() -> Path:
 
 def examples() -> list[Path]:
     return sorted(examples_dir().glob("*.bpsim.json"))
+
+
+def is_example(path: str | Path | None) -> bool:
+    """One of bpsim's own examples: opened to learn from, saved elsewhere."""
+    return path is not None and Path(path).resolve().parent == examples_dir().resolve()

@@ -18,7 +18,7 @@ from ..errors import BpsimError
 from ..engine.trace import BackwardStep, ForwardStep, IterationTrace
 from ..session import Session, max_relative_error
 from ..session.explain import explain, render_markdown, render_text
-from .main import EXIT_DIVERGED, EXIT_OK
+from .exits import EXIT_DIVERGED, EXIT_OK
 
 DEFAULT_TRAIN_STEPS = 100
 

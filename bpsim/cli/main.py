@@ -1,4 +1,4 @@
-"""The ``bpsim`` command: the GUI, or a headless subcommand (contract §2)."""
+"""The headless subcommands of ``bpsim`` (contract §2): trace, train, gradcheck."""
 from __future__ import annotations
 
 import argparse
@@ -6,12 +6,12 @@ import sys
 
 from .. import __version__
 from ..errors import BpsimError
+from .exits import EXIT_BAD_INPUT, EXIT_OK
 
-EXIT_OK, EXIT_BAD_INPUT, EXIT_DIVERGED = 0, 2, 3
 COMMANDS = ("trace", "train", "gradcheck")
 
 
-class _Parser(argparse.ArgumentParser):
+class Parser(argparse.ArgumentParser):
     """argparse that reports usage errors in bpsim's one-line form (exit 2)."""
 
     def error(self, message: str):
@@ -29,9 +29,9 @@ def _positive(text: str) -> int:
 
 
 def command_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="bpsim", description="Headless bpsim: trace, train and check a network.")
+    p = Parser(prog="bpsim", description="Headless bpsim: trace, train and check a network.")
     p.add_argument("--version", action="version", version=f"bpsim {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     t = sub.add_parser("trace", help="print every micro-step of the first K iterations")
     t.add_argument("file")
     t.add_argument("--steps", type=_positive, default=1)
@@ -47,41 +47,23 @@ def command_parser() -> argparse.ArgumentParser:
     return p
 
 
-def gui_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="bpsim", description="bpsim, a backpropagation simulator. "
-                f"Headless commands: {', '.join(COMMANDS)} (bpsim COMMAND --help).")
-    p.add_argument("--version", action="version", version=f"bpsim {__version__}")
-    p.add_argument("file", nargs="?", help="a network file (*.bpsim.json) to open")
-    p.add_argument("--screenshot", metavar="OUT.png",
-                   help="open FILE, take --advance micro-steps, save a PNG of the window, exit")
-    p.add_argument("--advance", type=int, default=0, metavar="N")
-    p.add_argument("--size", default="1400x900", metavar="WxH")
-    return p
-
-
 def main(argv: list[str] | None = None) -> int:
+    """Run one headless command (``bpsim COMMAND ...``); the window is
+    ``bpsim.main``'s to start."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in COMMANDS:
-        args = command_parser().parse_args(argv)
-        from ..engine.threads import pin_blas_to_one_thread
-        from . import commands
-        pin_blas_to_one_thread()
-        run = {"trace": commands.trace, "train": commands.train,
-               "gradcheck": commands.gradcheck}[args.command]
-        try:
-            return run(args)
-        except BpsimError as exc:
-            print(exc.one_line(), file=sys.stderr)
-            return EXIT_BAD_INPUT
-        except BrokenPipeError:
-            return EXIT_OK
-    args = gui_parser().parse_args(argv)
+    args = command_parser().parse_args(argv)
+    from ..engine.threads import pin_blas_to_one_thread
+    from . import commands
+    pin_blas_to_one_thread()
+    run = {"trace": commands.trace, "train": commands.train,
+           "gradcheck": commands.gradcheck}[args.command]
     try:
-        from ..ui.app import run_gui
-    except ImportError as exc:
-        print(f"error: the bpsim window needs Qt (PySide6): {exc}", file=sys.stderr)
+        return run(args)
+    except BpsimError as exc:
+        print(exc.one_line(), file=sys.stderr)
         return EXIT_BAD_INPUT
-    return run_gui(args)
+    except BrokenPipeError:
+        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -17,9 +17,8 @@ from ..document.edits import AddEdge, AddNode, Compound, MoveNodes, RemoveElemen
 from ..document.model import Edge, Node
 from ..engine import ACTIVATIONS, GATES
 from ..errors import BpsimError
-from ..paths import examples
+from ..paths import examples, is_example
 from .canvas.items import EdgeItem, NodeItem
-from .files import is_example
 from .style import FORWARD, GATE_SYMBOL
 
 NODE_KEYS = {"input": "I", "neuron": "N", "param": "P", "const": "C"}

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from ..document import Document, Loaded, load, load_draft, save
 from ..document.building import place_unplaced
 from ..errors import BpsimError
-from ..paths import examples_dir
+from ..paths import examples_dir, is_example
 from ..session.workspace import Workspace
 from . import editing
 
@@ -21,11 +21,6 @@ MAX_RECENT = 8
 
 def blank_document() -> Document:
     return Document(nodes=[], outputs=[], title="")
-
-
-def is_example(path: str | Path | None) -> bool:
-    """One of bpsim's own examples: opened to learn from, saved elsewhere."""
-    return path is not None and Path(path).resolve().parent == examples_dir().resolve()
 
 
 def save_folder() -> Path:

@@ -22,9 +22,9 @@ from ...engine import ACTIVATIONS, GENERATORS, LOSSES, OPTIMIZERS, REDUCTIONS, \
     REGULARIZATIONS
 from ...engine.data import TWO_INPUT_GENERATORS
 from ...errors import BpsimError
+from ...paths import is_example
 from ..editing import activation_targets, set_activation
 from ..fields import CheckedDoubleSpinBox, CheckedSpinBox, NumberField, add_checked_row
-from ..files import is_example
 
 LR_MIN, LR_MAX = 1e-4, 10.0
 SLIDER_STEPS = 400
