@@ -31,6 +31,20 @@ What it measures, and why:
   near 1.  The curve has the same shape at every size, so the paintings are
   alike (painting is the noisiest part on a shared machine).
 
+* **The slower views at 10^4, 10^5 and 10^6 iterations.**  On the same kind
+  of history, a frame records 100 steps and refreshes the gradient-flow plot
+  (``GradientFlowPlot.refresh``) and the landscape (``LandscapePlot.refresh``:
+  the descent path, the current point and the arrow; the grid itself is
+  computed in a process of its own while the window runs on, so its request
+  is dropped here), each repainted after.  Medians of each part, the points
+  handed to pyqtgraph, and each refresh's ratio to the first size's, in this
+  same run: a refresh that reads only what is new has ratios near 1.  And
+  what the gradient flow keeps of its own once it has read the history
+  (``tracemalloc``, per iteration: the fixed part dominates at 10^4, a copy
+  of the norms would show at 10^6).  The window refreshes these views one
+  frame in several while running; here every frame refreshes both, to time
+  them.
+
 ``--quick`` does fewer steps and smaller sizes (rougher figures).
 ``--src DIR`` measures the bpsim package found in DIR instead (an older
 checkout, say, for before-and-after figures).
@@ -51,6 +65,7 @@ import statistics
 import subprocess
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -123,7 +138,10 @@ def synthetic_steps(start: int, count: int, rng, length: int):
     # each state owns its parameters, as one the history keeps for good does
     states = [TrainState(theta[i].copy(), position=BatchPosition(int(e) // STEPS_PER_EPOCH, 0),
                          step=int(e) + 1) for i, e in enumerate(k)]
-    norms = list(rng.random((count, LAYERS)))
+    # gradients vanishing as the cost falls, the first layer's a hundredth of
+    # the last's, a little noise: as many decades on the log axis at any length
+    fall = np.exp(-3.0 * k / length)[:, None] * np.logspace(-2, 0, LAYERS)
+    norms = list(fall * (1.0 + 0.1 * rng.random((count, LAYERS))))
     epochs = (k // STEPS_PER_EPOCH).tolist()
     return costs, tests, states, norms, epochs
 
@@ -216,6 +234,111 @@ def bench_history(sizes: list[int], frames: int) -> None:
         gc.collect()
 
 
+class ViewsFrame:
+    """One frame of Run for the gradient flow and the landscape: the views
+    read the window's workspace (a stand-in here: the history, the layers'
+    and parameters' names, the current state and the next update)."""
+
+    def __init__(self, app, gradients, landscape, workspace, length: int):
+        self.app, self.gradients, self.landscape = app, gradients, landscape
+        self.workspace, self.length = workspace, length
+
+    def __call__(self, rng, steps: int) -> dict[str, float]:
+        session = self.workspace.session
+        h = session.history
+        new = synthetic_steps(h.length, steps, rng, self.length)
+        h.extend(*new)
+        session.iteration, session.state = h.length, new[2][-1]
+        t0 = time.perf_counter()
+        self.gradients.refresh()
+        t1 = time.perf_counter()
+        self.gradients.plot.viewport().repaint()
+        self.app.processEvents()
+        t2 = time.perf_counter()
+        self.landscape.refresh()
+        t3 = time.perf_counter()
+        self.landscape.plot.viewport().repaint()
+        self.app.processEvents()
+        t4 = time.perf_counter()
+        flow = sum(len(c.xData) for c in self.gradients.curves if c.xData is not None)
+        return {"gradients": t1 - t0, "gradients paint": t2 - t1,
+                "landscape": t3 - t2, "landscape paint": t4 - t3,
+                "flow points": flow, "path points": len(self.landscape.path.xData)}
+
+
+def views_workspace(h):
+    """What the two views read of the window's workspace, for ``h``."""
+    import numpy as np
+    from bpsim.engine import Settings
+    names = [f"w:{k}" for k in range(PARAMS)]
+    session = SimpleNamespace(
+        history=h, iteration=h.length, state=h.nearest_state(h.length)[1],
+        param_names=names, layer_names=["h1, h2", "o"], settings=Settings(),
+        trainer=SimpleNamespace(compiled=SimpleNamespace(param_theta=np.arange(PARAMS))))
+
+    def next_update():
+        before = session.state.theta
+        return names, before, before - 1e-3 * np.tanh(before)
+    return SimpleNamespace(session=session, stepper=SimpleNamespace(next_update=next_update))
+
+
+def bench_views(sizes: list[int], frames: int) -> None:
+    import numpy as np
+    from PySide6.QtWidgets import QApplication
+    from bpsim.ui.plots.gradients import GradientFlowPlot
+    from bpsim.ui.plots.landscape import LandscapePlot
+    app = QApplication.instance() or QApplication([])
+    print("\nthe gradient flow and the landscape: the same histories; a frame records 100 "
+          "steps, then refreshes and repaints each view")
+    print("  median ms; points handed to pyqtgraph; ratios of each refresh against the first "
+          "size")
+    print("  flow: the gradient flow's refresh, then its repaint, its points and the bytes it")
+    print("  keeps an iteration; path: the landscape's refresh, then its repaint and points")
+    print(f"  {'iterations':>10s} {'states':>7s} {'flow':>7s} {'paint':>7s} {'points':>7s} "
+          f"{'B/iter':>7s} {'path':>7s} {'paint':>7s} {'points':>7s} {'flow':>6s} {'path':>6s}")
+    first = None
+    for n in sizes:
+        rng = np.random.default_rng(n)
+        gc.collect()
+        h = filled_history(n, rng)
+        workspace = views_workspace(h)
+        window = SimpleNamespace(workspace=workspace, running=True)
+        gradients, landscape = GradientFlowPlot(window), LandscapePlot(window)
+        landscape._start = lambda request: None    # no grid: it is computed elsewhere
+        for plot in (gradients, landscape):
+            plot.resize(700, 300)
+            plot.show()
+        landscape.choose("w:0", "w:1")
+        app.processEvents()
+        # what the gradient flow keeps of its own once it has read the history
+        gc.collect()
+        tracemalloc.start()
+        before = tracemalloc.get_traced_memory()[0]
+        gradients.refresh()
+        gc.collect()
+        flow_kept = (tracemalloc.get_traced_memory()[0] - before) / n
+        tracemalloc.stop()
+        frame = ViewsFrame(app, gradients, landscape, workspace, n)
+        for _ in range(3):
+            frame(rng, 100)          # warm up: the first refresh reads the whole history
+        parts = [frame(rng, 100) for _ in range(frames)]
+        median = {k: statistics.median(p[k] for p in parts) for k in parts[0]}
+        for k in ("gradients", "gradients paint", "landscape", "landscape paint"):
+            median[k] *= 1e3
+        first = first or median
+        print(f"  {n:>10,d} {h.kept():>7,d} {median['gradients']:7.3f} "
+              f"{median['gradients paint']:7.2f} {median['flow points']:7.0f} {flow_kept:7.1f} "
+              f"{median['landscape']:7.3f} {median['landscape paint']:7.2f} "
+              f"{median['path points']:7.0f} {median['gradients'] / first['gradients']:6.2f} "
+              f"{median['landscape'] / first['landscape']:6.2f}", flush=True)
+        for plot in (gradients, landscape):
+            plot.close()
+            plot.deleteLater()
+        app.processEvents()
+        del h, workspace, window, frame, gradients, landscape
+        gc.collect()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a short, rough run")
@@ -224,6 +347,8 @@ def main() -> None:
                         help="the long run's steps (the short one's: 20 000)")
     parser.add_argument("--skip-train", action="store_true", help="no bpsim train runs")
     parser.add_argument("--skip-history", action="store_true", help="no history frames")
+    parser.add_argument("--skip-views", action="store_true",
+                        help="no gradient-flow and landscape frames")
     args = parser.parse_args()
     src = str(Path(args.src).resolve())
     sys.path.insert(0, src)
@@ -233,9 +358,11 @@ def main() -> None:
     if not args.skip_train:
         short, long = (10_000, 100_000) if args.quick else (20_000, args.train_steps)
         bench_train(src, examples, short, long)
+    sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
     if not args.skip_history:
-        sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
         bench_history(sizes, 10 if args.quick else 40)
+    if not args.skip_views:
+        bench_views(sizes, 10 if args.quick else 40)
 
 
 if __name__ == "__main__":

@@ -452,3 +452,28 @@ class History:
     def kept_items(self):
         """(iteration, state) of every kept state, in no particular order."""
         return self._states.items()
+
+    def kept_from(self, iteration: int) -> list[tuple[int, TrainState]]:
+        """(iteration, state) of the kept states from ``iteration`` on, in
+        the order of their iterations.  States are kept in that order (each
+        one after the last, or in place of it), so this reads from the newest
+        back and stops there: a view that has the older ones reads only what
+        is new, not every state of a long history."""
+        found = []
+        for k, state in reversed(self._states.items()):
+            if k < iteration:
+                break
+            found.append((k, state))
+        found.reverse()
+        return found
+
+    def has_state(self, iteration: int) -> bool:
+        """Whether the state after ``iteration`` steps is kept."""
+        return iteration in self._states
+
+    def settled(self) -> int:
+        """The iteration up to which the kept states stay kept as the history
+        grows: a state beyond one in ``every`` goes when it falls ``recent``
+        iterations behind the last (later, only ``truncate``, ``thin`` and
+        ``start`` forget states up to here)."""
+        return len(self._costs) - self.recent

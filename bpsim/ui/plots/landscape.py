@@ -8,8 +8,8 @@ worker thread; the newest request wins.
 """
 from __future__ import annotations
 
-import bisect
 import time
+import weakref
 
 import numpy as np
 import pyqtgraph as pg
@@ -85,6 +85,84 @@ def auto_range(centre: float, path: np.ndarray, step: float) -> tuple[float, flo
                             3.0 * float(drawable(abs(step)))])
     spread = min(float(spread), DRAW_LIMIT)
     return centre - spread, centre + spread
+
+
+class DescentPath:
+    """Two parameters at every state a history keeps, in the order of the
+    iterations, kept up to date a frame at a time: a frame reads the states
+    kept since the last and checks the few that fell far enough behind to be
+    thinned out (``History.settled``), not every state of a long history
+    (some 12 000 at a million iterations).  Anything else that forgets states
+    (``thin``) leaves a count that no longer matches: ``update`` says so, and
+    the path is read again."""
+
+    def __init__(self, history, positions: tuple[int, int]):
+        self._history = weakref.ref(history)     # a path keeps no run alive
+        self.version = history.version
+        self.positions = positions
+        kept = sorted(history.kept_items(), key=lambda item: item[0])
+        self._k = np.zeros(max(len(kept), 64), dtype=np.int64)     # room to grow
+        self._xy = np.zeros((len(self._k), 2))
+        self._n = 0
+        self._newest = None                # the state of the last point
+        self._append(kept)
+        self._settled = history.settled()  # the states up to here stay as they are
+
+    def follows(self, history) -> bool:
+        """Whether this is ``history``'s path, as far as it was read (no step
+        forgotten since, no new start)."""
+        return self._history() is history and history.version == self.version
+
+    def update(self, history) -> bool:
+        """Take in the states kept since the last update and drop those
+        thinned out since; False if the states no longer add up (they were
+        forgotten some other way: read the path again)."""
+        settled = history.settled()
+        if settled > self._settled:
+            self._drop_thinned(history, settled)
+        newest = int(self._k[self._n - 1]) if self._n else 0
+        fresh = history.kept_from(newest)
+        if self._n and fresh and fresh[0][0] == newest:
+            if fresh[0][1] is self._newest:
+                del fresh[0]          # read already
+            else:                     # replaced: a value set by hand at that iteration
+                self._n -= 1
+        self._append(fresh)
+        return self._n == history.kept()
+
+    def up_to(self, iteration: int) -> np.ndarray:
+        """The points of the states after at most ``iteration`` steps."""
+        return self._xy[:int(np.searchsorted(self._k[:self._n], iteration, side="right"))]
+
+    def _append(self, kept: list) -> None:
+        if not kept:
+            return
+        n, end = self._n, self._n + len(kept)
+        if end > len(self._k):
+            size = max(end, len(self._k) * 3 // 2)
+            self._k = np.resize(self._k, size)
+            self._xy = np.resize(self._xy, (size, 2))
+        a, b = self.positions
+        self._k[n:end] = [k for k, _ in kept]
+        self._xy[n:end] = [(state.theta[a], state.theta[b]) for _, state in kept]
+        self._n = end
+        self._newest = kept[-1][1]
+
+    def _drop_thinned(self, history, settled: int) -> None:
+        """Forget the points of the states thinned out as they fell from
+        after ``self._settled`` to ``settled`` or before."""
+        k = self._k[:self._n]
+        lo = int(np.searchsorted(k, self._settled, side="right"))
+        hi = int(np.searchsorted(k, settled, side="right"))
+        self._settled = settled
+        gone = [i for i in range(lo, hi) if not history.has_state(int(k[i]))]
+        if gone:
+            keep = np.ones(self._n - lo, dtype=bool)
+            keep[np.array(gone) - lo] = False
+            end = lo + int(keep.sum())
+            self._k[lo:end] = self._k[lo:self._n][keep]
+            self._xy[lo:end] = self._xy[lo:self._n][keep]
+            self._n = end
 
 
 class LandscapePlot(QWidget):
@@ -178,9 +256,7 @@ class LandscapePlot(QWidget):
         self._computed_at: tuple | None = None
         self._shown: tuple | None = None
         self._started = 0.0
-        self._path_key: tuple | None = None
-        self._path_k: list[int] = []
-        self._path_xy = np.zeros((0, 2))
+        self._path: DescentPath | None = None
 
     # --- choosing -------------------------------------------------------------------
 
@@ -346,32 +422,23 @@ class LandscapePlot(QWidget):
 
     def path_points(self, session, names) -> np.ndarray:
         """The two parameters at every state the history has kept, up to the
-        current iteration.  Points are remembered as they come, in order (a
-        long run adds a few a frame, not thousands), and forgotten when the
-        history is."""
+        current iteration (a rewind shows the path up to there): a view of
+        the points read so far (:class:`DescentPath`), valid until the next
+        call."""
         h = session.history
-        key = (names, id(h), h.version, id(session.trainer))
-        if key != self._path_key:
-            if self._path_key is not None and key[1:] != self._path_key[1:]:
+        c = session.trainer.compiled
+        positions = tuple(int(c.param_theta[session.param_names.index(n)]) for n in names)
+        path = self._path
+        if path is None or not path.follows(h) or path.positions != positions:
+            if path is not None and not path.follows(h):
                 # a new history (a reset, an edit, its undo): the range fits
                 # its path, not the old run's
                 self._range = None
-            self._path_key = key
-            self._path_k: list[int] = []
-            self._path_xy = np.zeros((0, 2))
-        known = self._path_k
-        last = known[-1] if known else -1
-        if h.length > last or not known:
-            c = session.trainer.compiled
-            pos = [int(c.param_theta[session.param_names.index(n)]) for n in names]
-            new = sorted((k, state.theta[pos[0]], state.theta[pos[1]])
-                         for k, state in h.kept_items() if k > last)
-            if new:
-                known.extend(k for k, _, _ in new)
-                self._path_xy = np.concatenate(
-                    [self._path_xy, np.array([(a, b) for _, a, b in new])])
-        # up to the iteration shown (a rewind shows the path up to there)
-        return self._path_xy[:bisect.bisect_right(known, session.iteration)]
+            path = self._path = DescentPath(h, positions)
+        elif not path.update(h):
+            # states forgotten another way (a history an undo step held, thinned)
+            path = self._path = DescentPath(h, positions)
+        return path.up_to(session.iteration)
 
     @staticmethod
     def next_step(stepper, names) -> tuple[np.ndarray, np.ndarray]:
