@@ -15,6 +15,7 @@ import numpy as np
 from ..document import load, save
 from ..document.limits import check_trace
 from ..errors import BpsimError
+from ..engine import StopReason
 from ..engine.trace import BackwardStep, ForwardStep, IterationTrace
 from ..session import Session, max_relative_error
 from ..session.explain import explain, render_markdown, render_text
@@ -188,7 +189,7 @@ def _runs(session: Session, steps: int, on_step=None):
         state = run.state
         left -= len(run.costs)
         yield run
-        if run.stopped != "max_steps":
+        if run.stopped != StopReason.MAX_STEPS:
             break
     session.state = state
 
@@ -217,7 +218,7 @@ def train(args) -> int:
         return _train_json(session, steps, args.out)
     progress = Progress(steps)
     first = last = first_test = last_test = None
-    stopped = "max_steps"
+    stopped = StopReason.MAX_STEPS
     for run in _runs(session, steps, progress):
         if run.costs:
             first = run.costs[0] if first is None else first
@@ -240,7 +241,7 @@ def train(args) -> int:
         print(f"  {name:<{width}}  {value: .10g}")
     if args.out:
         print(f"wrote {args.out}")
-    return EXIT_DIVERGED if stopped == "diverged" else EXIT_OK
+    return EXIT_DIVERGED if stopped == StopReason.DIVERGED else EXIT_OK
 
 
 def _train_json(session: Session, steps: int, out_file: str | None) -> int:
@@ -251,7 +252,7 @@ def _train_json(session: Session, steps: int, out_file: str | None) -> int:
     be written after all leaves the JSON unfinished, and exits 2.)"""
     out = sys.stdout
     out.write("{" + _members({"format": "bpsim-train", "version": 1}) + ', "costs": [')
-    stopped, separator = "max_steps", ""
+    stopped, separator = StopReason.MAX_STEPS, ""
     split = session.dataset.test_count > 0
     with tempfile.TemporaryFile() if split else contextlib.nullcontext() as tests:
         for run in _runs(session, steps):
@@ -274,7 +275,7 @@ def _train_json(session: Session, steps: int, out_file: str | None) -> int:
                 separator = ", "
             out.write("]")
     out.write("}\n")
-    return EXIT_DIVERGED if stopped == "diverged" else EXIT_OK
+    return EXIT_DIVERGED if stopped == StopReason.DIVERGED else EXIT_OK
 
 
 # --- gradcheck ------------------------------------------------------------------

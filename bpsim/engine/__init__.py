@@ -6,12 +6,13 @@ from .graph import NODE_KINDS, EdgeSpec, GraphSpec, NodeSpec, compile_graph
 from .losses import LOSSES, REDUCTIONS, REGULARIZATIONS
 from .optimizers import OPTIMIZERS, OptimizerState
 from .trace import IterationTrace, TraceRecord, assemble, build_trace, record_trace
-from .training import RunResult, Settings, StepResult, Trainer, TrainState
+from .training import RunResult, Settings, StepResult, StopReason, Trainer, TrainState, \
+    stop_reason
 
 __all__ = [
     "ACTIVATIONS", "GATES", "GENERATORS", "LOSSES", "NODE_KINDS", "OPTIMIZERS", "REDUCTIONS",
     "REGULARIZATIONS", "BatchPosition", "Dataset", "EdgeSpec", "GraphSpec", "IterationTrace",
-    "NodeSpec", "OptimizerState", "RunResult", "Settings", "StepResult", "TraceRecord",
-    "TrainState", "Trainer", "assemble", "build_trace", "compile_graph", "generate",
-    "record_trace", "single_sample",
+    "NodeSpec", "OptimizerState", "RunResult", "Settings", "StepResult", "StopReason",
+    "TraceRecord", "TrainState", "Trainer", "assemble", "build_trace", "compile_graph",
+    "generate", "record_trace", "single_sample", "stop_reason",
 ]

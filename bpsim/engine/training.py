@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from enum import Enum
 
 import numpy as np
 
@@ -103,12 +104,41 @@ class StepResult:
             return float(np.sqrt(np.dot(d, d)))
 
 
+class StopReason(str, Enum):
+    """Why a run ended: the contract's ``stopped`` (and, for a runner that
+    failed, ``error``)."""
+
+    MAX_STEPS = "max_steps"
+    EPSILON = "epsilon"
+    DIVERGED = "diverged"
+    ERROR = "error"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def stop_reason(result: StepResult, epsilon: float | None,
+                steps_left: int | None) -> StopReason | None:
+    """The contract's stopping rule after one step (every runner's): a step
+    that diverged ends the run, its update not applied; then an update
+    smaller than ``epsilon``; then the steps allowed, used up (``steps_left``
+    None: no end).  When epsilon and the last step allowed come together,
+    the run stopped for epsilon.  None: the run goes on."""
+    if result.diverged:
+        return StopReason.DIVERGED
+    if epsilon is not None and result.delta_norm < epsilon:
+        return StopReason.EPSILON
+    if steps_left is not None and steps_left <= 0:
+        return StopReason.MAX_STEPS
+    return None
+
+
 @dataclass(frozen=True)
 class RunResult:
     costs: list[float]
     test_costs: list[float]
     state: TrainState
-    stopped: str            # "max_steps", "epsilon" or "diverged"
+    stopped: StopReason     # MAX_STEPS when all the steps asked for were taken
 
 
 def _owned(ev: Evaluation) -> Evaluation:
@@ -294,21 +324,19 @@ class Trainer:
         """
         costs: list[float] = []
         test_costs: list[float] = []
-        stopped = "max_steps"
+        stopped = None
         epsilon = settings.epsilon if use_epsilon else None
         with np.errstate(all="ignore"):
-            for _ in range(steps):
+            for k in range(steps):
                 result = self._step(state, settings, False)
                 costs.append(result.evaluation.cost)
                 if result.test_cost is not None:
                     test_costs.append(result.test_cost)
                 if on_step is not None:
                     on_step(result)
-                if result.after is None:
-                    stopped = "diverged"
+                if result.after is not None:
+                    state = result.after
+                stopped = stop_reason(result, epsilon, steps - k - 1)
+                if stopped is not None:
                     break
-                state = result.after
-                if epsilon is not None and result.delta_norm < epsilon:
-                    stopped = "epsilon"
-                    break
-        return RunResult(costs, test_costs, state, stopped)
+        return RunResult(costs, test_costs, state, stopped or StopReason.MAX_STEPS)

@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 
+from ..engine import StopReason, stop_reason
 from .session import Session
 
 CHUNK_S = 0.0015          # how long the worker holds the lock at a time
@@ -29,7 +30,7 @@ class BackgroundRun:
         self.lock = lock
         self.limit = limit              # steps this run may take (max_steps), None: no end
         self.steps = 0                  # iterations taken by this run
-        self.stopped: str | None = None   # "diverged", "epsilon", "max_steps" or "error"
+        self.stopped: StopReason | None = None
         self.error: BaseException | None = None
         self._traced = None             # (StepResult, IterationTrace) not yet shown
         self._want_trace = threading.Event()
@@ -92,20 +93,19 @@ class BackgroundRun:
                 time.sleep(0)
         except BaseException as exc:      # shown by the window, never lost in a thread
             self.error = exc
-            self.stopped = "error"
+            self.stopped = StopReason.ERROR
 
     def _traced_step(self) -> None:
         result, trace = self.session.step_traced()
         self._traced = (result, trace)
         self._want_trace.clear()
         self.steps += 1
-        epsilon = self.session.settings.epsilon
-        if result.diverged:
-            self._finish("diverged")
-        elif epsilon is not None and result.delta_norm < epsilon:
-            self._finish("epsilon")
-        elif self.limit is not None and self.steps >= self.limit:
-            self._finish("max_steps")
+        stopped = stop_reason(result, self.session.settings.epsilon, self._left())
+        if stopped is not None:
+            self._finish(stopped)
+
+    def _left(self) -> int | None:
+        return None if self.limit is None else self.limit - self.steps
 
     def _chunk(self) -> None:
         n = max(1, int(CHUNK_S / self._step_cost))
@@ -116,12 +116,13 @@ class BackgroundRun:
         taken = len(run.costs)
         self._step_cost = 0.7 * self._step_cost + 0.3 * (time.perf_counter() - began) / max(taken, 1)
         self.steps += taken
-        if run.stopped != "max_steps":
+        # the run's own rule for its last step; the steps allowed, over chunks
+        if run.stopped != StopReason.MAX_STEPS:
             self._finish(run.stopped)
-        elif self.limit is not None and self.steps >= self.limit:
-            self._finish("max_steps")
+        elif self._left() is not None and self._left() <= 0:
+            self._finish(StopReason.MAX_STEPS)
 
-    def _finish(self, why: str) -> None:
+    def _finish(self, why: StopReason) -> None:
         self.stopped = why
         self._stop.set()
 

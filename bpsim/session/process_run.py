@@ -39,6 +39,7 @@ from ..engine.data import BatchPosition, Dataset
 from ..engine.graph import GraphSpec
 from ..engine.optimizers import OptimizerState
 from ..engine.trace import TraceRecord, assemble
+from ..engine.training import StopReason, stop_reason
 from . import lifeline
 from .session import LayerNorms, Session
 
@@ -127,7 +128,7 @@ def _serve(jobs, results, want_trace, stop) -> None:
             _train(job, out, want_trace, stop)
         except BaseException as exc:  # shown by the window; the process serves on
             out.send(("error", f"{type(exc).__name__}: {exc}"))
-            out.send(("done", "error"))
+            out.send(("done", StopReason.ERROR))
 
 
 def _train(job: _Job, out: _Sender, want_trace, stop) -> None:
@@ -160,17 +161,13 @@ def _train(job: _Job, out: _Sender, want_trace, stop) -> None:
                     # the step a frame shows: send it at once
                     want_trace.clear()
                     result = trainer.step(state, settings)
-                    if result.diverged:
-                        stopped = "diverged"
-                        break
-                    traced = record_trace(trainer, result, settings)
-                    keep(result)
-                    state = result.after
-                    if epsilon is not None and result.delta_norm < epsilon:
-                        stopped = "epsilon"
-                    elif left is not None:
+                    if left is not None:
                         left -= 1
-                        stopped = "max_steps" if left <= 0 else None
+                    stopped = stop_reason(result, epsilon, left)
+                    if not result.diverged:
+                        traced = record_trace(trainer, result, settings)
+                        keep(result)
+                        state = result.after
                     break
                 n = max(1, int(CHUNK_S / 4 / step_cost))   # a trace is asked for at any time
                 if left is not None:
@@ -179,11 +176,11 @@ def _train(job: _Job, out: _Sender, want_trace, stop) -> None:
                 run = trainer.run(state, settings, n, job.use_epsilon, keep)
                 step_cost = 0.7 * step_cost + 0.3 * (time.perf_counter() - t0) / len(run.costs)
                 state = run.state
-                if run.stopped != "max_steps":
+                if run.stopped != StopReason.MAX_STEPS:
                     stopped = run.stopped
-                elif left is not None:
+                elif left is not None:       # the steps allowed, over chunks
                     left -= len(run.costs)
-                    stopped = "max_steps" if left <= 0 else None
+                    stopped = StopReason.MAX_STEPS if left <= 0 else None
             if states:
                 # arrays, not lists of small arrays: each pickled object costs
                 # the window's thread microseconds to load
@@ -196,11 +193,11 @@ def _train(job: _Job, out: _Sender, want_trace, stop) -> None:
                 # (a whole trace of a 1000-row batch is megabytes, and a
                 # trace's hundreds of objects cost milliseconds to pickle)
                 out.send(("trace", traced.means()))
-        if stopped == "diverged":
+        if stopped == StopReason.DIVERGED:
             out.send(("diverged",))
     except BaseException as exc:
         out.send(("error", f"{type(exc).__name__}: {exc}"))
-        stopped = "error"
+        stopped = StopReason.ERROR
     out.send(("done", stopped))
 
 
@@ -267,7 +264,7 @@ class ProcessRun:
         self.session = session
         self.lock = lock
         self.steps = 0
-        self.stopped: str | None = None
+        self.stopped: StopReason | None = None
         self.error: str | None = None
         self._traced: TraceRecord | None = None
         self._done = False
@@ -329,7 +326,7 @@ class ProcessRun:
                 if self._server.results.poll(0.05):
                     self._receive_next()
                 elif not self._server.process.is_alive():
-                    self._finish("error", "the training process ended unexpectedly")
+                    self._finish(StopReason.ERROR, "the training process ended unexpectedly")
 
     interrupt = stop
 
@@ -339,7 +336,7 @@ class ProcessRun:
         try:
             message = self._server.results.recv()
         except (EOFError, OSError):
-            self._finish("error", "the training process ended unexpectedly")
+            self._finish(StopReason.ERROR, "the training process ended unexpectedly")
             return
         kind = message[0]
         if kind == "steps":
@@ -359,9 +356,9 @@ class ProcessRun:
         elif kind == "done":
             self._finish(message[1], None)
 
-    def _finish(self, stopped: str | None, error: str | None) -> None:
+    def _finish(self, stopped: StopReason | None, error: str | None) -> None:
         self._done = True
         self.stopped = stopped
         if error is not None:
             self.error = error
-            self.stopped = "error"
+            self.stopped = StopReason.ERROR

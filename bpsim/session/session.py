@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from ..document import Document, Loaded
-from ..engine import IterationTrace, RunResult, Settings, StepResult, Trainer, TrainState, \
-    build_trace
+from ..engine import IterationTrace, RunResult, Settings, StepResult, StopReason, Trainer, \
+    TrainState, build_trace
 from .history import History
 
 
@@ -253,7 +253,7 @@ class Session:
             costs += run.costs
             test_costs += run.test_costs
             left -= len(run.costs)
-            if run.stopped != "max_steps" or left == 0:
+            if run.stopped != StopReason.MAX_STEPS or left == 0:
                 return RunResult(costs, test_costs, self.state, run.stopped)
 
     def gradient_check(self, h: float = 1e-6,

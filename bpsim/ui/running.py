@@ -11,6 +11,7 @@ import gc
 
 from PySide6.QtCore import Qt, QTimer
 
+from ..engine import StopReason, stop_reason
 from ..session.background import BackgroundRun
 from ..session.process_run import ProcessRun
 
@@ -64,7 +65,7 @@ class RunMixin:
             self.actions["run"].setText(self.tr("Pause"))
             self.actions["run"].setChecked(True)
 
-    def stop_running(self) -> str | None:
+    def stop_running(self) -> StopReason | None:
         """Pause; why a background run had stopped by itself, if it had."""
         stopped = None
         self._restart = False
@@ -90,7 +91,7 @@ class RunMixin:
             gc.set_threshold(*self._gc_threshold)
             self._gc_threshold = None
 
-    def _end_background(self) -> str | None:
+    def _end_background(self) -> StopReason | None:
         """Stop the worker (never while holding the lock: it may be waiting for
         it) and show where the session stands; the reason it stopped, if any."""
         run, self._background = self._background, None
@@ -102,16 +103,16 @@ class RunMixin:
         if traced is not None:
             stepper.show_trace(traced[1])
         last = stepper.trace
-        if run.stopped == "diverged" and not last.diverged:
+        if run.stopped == StopReason.DIVERGED and not last.diverged:
             # it diverged inside a chunk: show that step, whole, unapplied
             stepper.refresh()
             stepper.index = stepper.total
-        elif run.stopped != "diverged" and (last.step != stepper.session.iteration or
+        elif run.stopped != StopReason.DIVERGED and (last.step != stepper.session.iteration or
                                              isinstance(run, ProcessRun)):
             # the run went on past the last step shown, or that step came thinned
             # (batch means only): show where the session is, every sample
             stepper.after_run()
-        if run.stopped == "error":
+        if run.stopped == StopReason.ERROR:
             self.statusBar().showMessage(self.tr("Training stopped: {0}").format(run.error),
                                          10000)
         return run.stopped
@@ -177,7 +178,7 @@ class RunMixin:
             self._background = run = self._start_run()
         if not run.running:
             stopped = self.stop_running()
-            if stopped in ("diverged", "epsilon", "max_steps"):
+            if stopped not in (None, StopReason.ERROR):
                 self._say_why_stopped(stopped)
             return
         self._refresh_pending = False
@@ -188,11 +189,12 @@ class RunMixin:
             self._refresh()
         self.plots.flush()       # painting, beside the training
 
-    def _say_why_stopped(self, stopped: str) -> None:
+    def _say_why_stopped(self, stopped: StopReason) -> None:
         self.statusBar().showMessage({
-            "diverged": self.tr("Diverged: training stopped at the last finite parameters."),
-            "epsilon": self.tr("Converged: the update was smaller than epsilon."),
-            "max_steps": self.tr("Stopped after max steps ({0}).").format(
+            StopReason.DIVERGED: self.tr("Diverged: training stopped at the last finite "
+                                         "parameters."),
+            StopReason.EPSILON: self.tr("Converged: the update was smaller than epsilon."),
+            StopReason.MAX_STEPS: self.tr("Stopped after max steps ({0}).").format(
                 self.workspace.session.settings.max_steps),
         }[stopped], 10000)
 
@@ -207,31 +209,28 @@ class RunMixin:
         left = self._steps_left()
         if left == 0:
             self.stop_running()
-            self._say_why_stopped("max_steps")
+            self._say_why_stopped(StopReason.MAX_STEPS)
             return
         steps = self.speed.value() if left is None else min(self.speed.value(), left)
-        stopped = "max_steps"
+        stopped = None
         if steps > 1:
-            stopped = session.train(steps - 1).stopped
-        if stopped == "diverged":
+            run = session.train(steps - 1)
+            if run.stopped != StopReason.MAX_STEPS:
+                stopped = run.stopped
+        if stopped == StopReason.DIVERGED:
             # show the step that diverged, whole: its cost, its gradients, and
             # the update that was not applied
             stepper.refresh()
             stepper.index = stepper.total
-        elif stopped == "max_steps":
+        elif stopped == StopReason.EPSILON:
+            stepper.after_run()     # met inside the run
+        else:
             result, trace = session.step_traced()   # the frame shows this step's numbers
             stepper.show_trace(trace)
-            stopped = "diverged" if result.diverged else stopped
-            if not result.diverged and session.settings.epsilon is not None and \
-                    result.delta_norm < session.settings.epsilon:
-                stopped = "epsilon"
-        else:
-            stepper.after_run()     # epsilon met inside the run
-        if stopped == "max_steps" and self._steps_left() == 0:
-            stopped = "limit"
-        if stopped in ("diverged", "epsilon", "limit"):
+            stopped = stop_reason(result, session.settings.epsilon, self._steps_left())
+        if stopped is not None:
             self.stop_running()
-            self._say_why_stopped("max_steps" if stopped == "limit" else stopped)
+            self._say_why_stopped(stopped)
         self.refresh()
 
     @property

@@ -100,7 +100,11 @@ class TangentPlot(QWidget):
         self.tangent.setData(drawable([p0 - span, p0 + span]),
                              drawable([cost0 - self.slope * span, cost0 + self.slope * span]))
         self.point.setData(drawable([p0]), drawable([cost0]))
-        self.landing.setData(drawable([p0 + step]), drawable([float(landed)]))
+        landing = drawable([p0 + step, float(landed)])
+        if np.isfinite(landing).all():
+            self.landing.setData(landing[:1], landing[1:])
+        else:
+            self.landing.setData([], [])      # a step into overflow lands nowhere to draw
         if name != self._labelled:     # a new label re-lays the axes out
             self._labelled = name
             set_titles(self.plot, param_title(name), self.tr("cost (all training rows)"))
