@@ -1,0 +1,82 @@
+"""An edit is a transaction: however many changes it announces, the session
+is rebuilt once, when it ends, and ends as a session built afresh from the
+document would be."""
+import numpy as np
+import pytest
+
+from bpsim.document import Document, complete_parameters
+from bpsim.document.building import layered_network
+from bpsim.document.edits import AddEdge, Compound, RemoveElements, SetEdgeWeight
+from bpsim.document.model import Edge
+from bpsim.session.workspace import Workspace
+
+
+@pytest.fixture
+def ws(monkeypatch):
+    doc = Document(nodes=[], outputs=[])
+    workspace = Workspace(doc)
+    edit = layered_network(doc, "3-6-6-1", "tanh", "sigmoid")
+    apply(workspace, edit)
+    complete_parameters(doc)          # every value in the document: a fresh build agrees
+    assert workspace.session is not None, workspace.problem
+    workspace.builds = 0
+    build = workspace._build
+
+    def counted(fresh):
+        workspace.builds += 1
+        build(fresh)
+    monkeypatch.setattr(workspace, "_build", counted)
+    return workspace
+
+
+def apply(ws: Workspace, edit, revert: bool = False) -> None:
+    """As the undo stack's command does it."""
+    ws.begin_edit()
+    try:
+        (edit.revert if revert else edit.apply)(ws.document)
+    finally:
+        ws.end_edit()
+
+
+def fresh_parameters(ws: Workspace) -> dict:
+    import copy
+    return Workspace(copy.deepcopy(ws.document)).session.parameters()
+
+
+def test_deleting_a_neuron_with_its_edges_rebuilds_once_and_its_undo_once(ws):
+    ws.session.train(5)
+    neuron = "h1_2"
+    edges = [e for e in ws.document.edges if neuron in (e.src, e.dst)]
+    assert len(edges) == 9
+    edit = RemoveElements([neuron])
+    apply(ws, edit)
+    assert ws.builds == 1
+    assert not any(neuron in name for name in ws.session.param_names)
+    apply(ws, edit, revert=True)
+    assert ws.builds == 2
+    assert any(neuron in name for name in ws.session.param_names)
+
+
+def test_a_value_set_after_a_structural_change_in_one_edit_reaches_the_session(ws):
+    doc = ws.document
+    new = Edge("x1", "h2_1", 0.25)
+    removed = (doc.edges[0].src, doc.edges[0].dst)
+    edit = Compound([RemoveElements([], [removed]), AddEdge(new) if
+                     not any((e.src, e.dst) == ("x1", "h2_1") for e in doc.edges) else
+                     SetEdgeWeight("x1", "h2_1", 0.25),
+                     SetEdgeWeight(doc.edges[1].src, doc.edges[1].dst, -0.75)])
+    target = doc.edges[1].name
+    apply(ws, edit)
+    assert ws.builds == 1
+    params = ws.session.parameters()
+    assert params[target] == -0.75 and params["w:x1->h2_1"] == 0.25
+    assert params == fresh_parameters(ws)
+    assert np.isfinite(ws.session.step().evaluation.cost)
+
+
+def test_changes_outside_an_edit_still_apply_at_once(ws):
+    before = ws.session
+    ws.document.edges.pop()
+    from bpsim.document.model import Change
+    ws.document.announce(Change("edge_removed", "x"))
+    assert ws.builds == 1 and ws.session is before
