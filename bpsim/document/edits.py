@@ -56,9 +56,18 @@ def check_edit(doc: Document, edit: Edit, base_dir=None) -> None:
     check_limits(trial)
     check_values(trial, changes)
     check_structure(trial.graph_spec())
-    if isinstance(edit, SetSection) and is_complete(doc):
+    # A section's check costs what the section can break: the learning rate
+    # cannot break the data (a 100 000-row CSV was read again at every tick
+    # of its slider), a loss can refuse the targets the data holds.
+    if isinstance(edit, SetSection) and edit.section in CHECKED_WHOLE and is_complete(doc):
         check_document(trial)
-        build_dataset(trial, base_dir)
+        if edit.section in ("loss", "data"):
+            build_dataset(trial, base_dir)
+
+
+# Sections whose change may break a complete network as a whole (the others:
+# training, regularization, title, notes, view, only their own fields).
+CHECKED_WHOLE = ("loss", "outputs", "data")
 
 
 def check_values(doc: Document, changes: list[Change]) -> None:

@@ -82,3 +82,19 @@ def test_an_edit_past_a_limit_is_refused_with_the_limit(doc):
     assert err.path == "nodes" and f"at most {MAX_NODES}" in err.problem
     err = refused(doc, SetSection("title", "t" * (MAX_TITLE_CHARS + 1)))
     assert err.path == "title" and "too long" in err.problem
+
+
+def test_a_setting_is_checked_for_what_it_can_break(doc, monkeypatch):
+    from bpsim.document import edits
+    calls = []
+    for name in ("build_dataset", "check_document"):
+        real = getattr(edits, name)
+        monkeypatch.setattr(edits, name, lambda *a, _n=name, _r=real, **k: calls.append(_n)
+                            or _r(*a, **k))
+    check_edit(doc, SetSection("training", replace(doc.training, learning_rate=0.3)))
+    check_edit(doc, SetSection("regularization", replace(doc.regularization, lam=0.1)))
+    assert "build_dataset" not in calls                 # the data cannot break by these
+    calls.clear()
+    from bpsim.document.model import Loss
+    err = refused(doc, SetSection("loss", Loss("hinge")))        # XOR's targets are 0/1
+    assert "-1 or +1" in err.problem and "build_dataset" in calls
