@@ -49,7 +49,9 @@ class EditMemo:
 
 
 class Workspace:
-    def __init__(self, document: Document, path: Path | None = None):
+    def __init__(self, document: Document, path: Path | None = None, dataset=None):
+        """``dataset``: the data of a document just loaded (and so checked):
+        it is neither checked nor read again."""
         self.document = document
         self.path = path
         self.session: Session | None = None
@@ -68,11 +70,11 @@ class Workspace:
         self._pending: list[Change] = []         # changes to apply after that rebuild
         self._held: list[weakref.ref] = []       # the histories undo steps hold, oldest first
         document.subscribe(self._on_change)
-        self._build(fresh=True)
+        self._build(fresh=True, loaded=dataset)
 
     @classmethod
     def from_loaded(cls, loaded: Loaded) -> "Workspace":
-        return cls(loaded.document, loaded.path)
+        return cls(loaded.document, loaded.path, loaded.dataset)
 
     @property
     def base_dir(self) -> Path | None:
@@ -110,11 +112,15 @@ class Workspace:
 
     # --- keeping the session in step --------------------------------------------
 
-    def _build(self, fresh: bool) -> None:
-        """A session for the document as it is now, or the problem that stops it."""
+    def _build(self, fresh: bool, loaded=None) -> None:
+        """A session for the document as it is now, or the problem that stops
+        it (``loaded``: the dataset of a document the reader has checked)."""
         try:
-            check_document(self.document)
-            dataset = build_dataset(self.document, self.base_dir)
+            if loaded is None:
+                check_document(self.document)
+                dataset = build_dataset(self.document, self.base_dir)
+            else:
+                dataset = loaded
             if fresh or self.session is None:
                 self.session = Session(self.document, dataset, self.path)
             else:

@@ -80,3 +80,16 @@ def test_changes_outside_an_edit_still_apply_at_once(ws):
     from bpsim.document.model import Change
     ws.document.announce(Change("edge_removed", "x"))
     assert ws.builds == 1 and ws.session is before
+
+
+def test_a_file_opened_is_checked_and_its_data_read_once(monkeypatch):
+    from bpsim.document import load
+    from bpsim.paths import examples_dir
+    from bpsim.session import workspace as module
+    loaded = load(examples_dir() / "circle-with-test-split.bpsim.json")
+    again = []
+    monkeypatch.setattr(module, "build_dataset", lambda *a: again.append("data"))
+    monkeypatch.setattr(module, "check_document", lambda *a: again.append("check"))
+    opened = Workspace.from_loaded(loaded)
+    assert again == [] and opened.session is not None
+    assert opened.session.dataset is loaded.dataset
