@@ -134,8 +134,8 @@ class AddEdge(Edit):
 
 
 def edge_id(edge: Edge) -> str:
-    """An edge's id in announcements: ``FROM->TO``."""
-    return f"{edge.src}->{edge.dst}"
+    """An edge's id in announcements: its key, ``FROM->TO``."""
+    return edge.key
 
 
 @dataclass
@@ -266,11 +266,12 @@ class SetEdgeWeight(Edit):
         edge = doc.edge(self.src, self.dst)
         self.old = edge.weight
         edge.weight = self.weight
-        doc.announce(Change("edge_changed", f"{self.src}->{self.dst}", "weight"))
+        doc.announce(Change("edge_changed", edge.key, "weight"))
 
     def revert(self, doc):
-        doc.edge(self.src, self.dst).weight = self.old
-        doc.announce(Change("edge_changed", f"{self.src}->{self.dst}", "weight"))
+        edge = doc.edge(self.src, self.dst)
+        edge.weight = self.old
+        doc.announce(Change("edge_changed", edge.key, "weight"))
 
 
 

@@ -5,7 +5,7 @@ import copy
 from dataclasses import dataclass, field, fields
 from typing import Callable
 
-from ..engine import EdgeSpec, GraphSpec, NodeSpec, Settings
+from ..engine import EdgeKey, EdgeSpec, GraphSpec, NodeSpec, ParamName, Settings
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,12 @@ class Edge:
     weight: float | None = None
 
     @property
-    def name(self) -> str:
-        return f"w:{self.src}->{self.dst}"
+    def key(self) -> EdgeKey:
+        return EdgeKey.of(self.src, self.dst)
+
+    @property
+    def name(self) -> ParamName:
+        return ParamName.weight(self.src, self.dst)
 
 
 @dataclass
@@ -178,10 +182,10 @@ class Document:
         edges = {e.name: e for e in self.edges}
         nodes = {n.id: n for n in self.nodes}
         for name, value in values.items():
-            kind, _, rest = name.partition(":")
-            if kind == "w":
+            name = ParamName(name)
+            if name.kind == ParamName.WEIGHT:
                 edges[name].weight = float(value)
-            elif kind == "b":
-                nodes[rest].bias = float(value)
+            elif name.kind == ParamName.BIAS:
+                nodes[name.node].bias = float(value)
             else:
-                nodes[rest].value = float(value)
+                nodes[name.node].value = float(value)

@@ -4,6 +4,7 @@ from .data import GENERATORS, BatchPosition, Dataset, generate, single_sample
 from .functions import ACTIVATIONS, GATES
 from .graph import NODE_KINDS, EdgeSpec, GraphSpec, NodeSpec, compile_graph
 from .losses import LOSSES, REDUCTIONS, REGULARIZATIONS
+from .names import EdgeKey, ParamName
 from .optimizers import OPTIMIZERS, OptimizerState
 from .trace import IterationTrace, TraceRecord, assemble, build_trace, record_trace
 from .training import RunResult, Settings, StepResult, StopReason, Trainer, TrainState, \
@@ -11,8 +12,8 @@ from .training import RunResult, Settings, StepResult, StopReason, Trainer, Trai
 
 __all__ = [
     "ACTIVATIONS", "GATES", "GENERATORS", "LOSSES", "NODE_KINDS", "OPTIMIZERS", "REDUCTIONS",
-    "REGULARIZATIONS", "BatchPosition", "Dataset", "EdgeSpec", "GraphSpec", "IterationTrace",
-    "NodeSpec", "OptimizerState", "RunResult", "Settings", "StepResult", "StopReason",
-    "TraceRecord", "TrainState", "Trainer", "assemble", "build_trace", "compile_graph",
+    "REGULARIZATIONS", "BatchPosition", "Dataset", "EdgeKey", "EdgeSpec", "GraphSpec",
+    "IterationTrace", "NodeSpec", "OptimizerState", "ParamName", "RunResult", "Settings",
+    "StepResult", "StopReason", "TraceRecord", "TrainState", "Trainer", "assemble", "build_trace", "compile_graph",
     "generate", "record_trace", "single_sample", "stop_reason",
 ]

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..errors import BpsimError
 from .functions import ACTIVATIONS, GATES
+from .names import ParamName
 
 NODE_KINDS = ("input", "const", "param", "neuron", "op")
 SOURCE_KINDS = ("input", "const", "param")
@@ -278,14 +279,14 @@ def compile_graph(spec: GraphSpec) -> Compiled:
     for i, node in enumerate(spec.nodes):
         if node.kind == "neuron":
             for e in ins[i]:
-                names.append(f"w:{spec.edges[e].src}->{node.id}")
+                names.append(ParamName.weight(spec.edges[e].src, node.id))
                 positions.append(edge_theta[e])
                 fan_in.append(len(ins[i]))
-            names.append(f"b:{node.id}")
+            names.append(ParamName.bias(node.id))
             positions.append(bias_theta[i])
             fan_in.append(len(ins[i]))
         elif node.kind == "param":
-            names.append(f"p:{node.id}")
+            names.append(ParamName.param(node.id))
             positions.append(int(param_node_theta[param_nodes.index(i)]))
             fan_in.append(-1)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .functions import ACTIVATIONS, GATES
+from .names import ParamName
 from .graph import Compiled
 from .training import Settings, StepResult, Trainer
 
@@ -240,7 +241,7 @@ def _assemble(c: Compiled, rec: TraceRecord) -> IterationTrace:
     kinds = [n.kind for n in spec.nodes]
     row_of = [c.row[c.index[e.src]] for e in spec.edges]      # each edge's source row
     edge_w = [None if k < 0 else float(theta[k]) for k in
-              (name_pos.get(f"w:{e.src}->{e.dst}", -1) for e in spec.edges)]
+              (name_pos.get(ParamName.weight(e.src, e.dst), -1) for e in spec.edges)]
     # every edge's chain-rule factor and term at once (used for edges into neurons)
     w_col = np.array([0.0 if w is None else w for w in edge_w]).reshape(-1, 1)
     factors = np.repeat(w_col, width, axis=1)
@@ -252,10 +253,10 @@ def _assemble(c: Compiled, rec: TraceRecord) -> IterationTrace:
         r = c.row[i]
         if node.kind == "neuron":
             operands = tuple([Operand(spec.edges[e].src, A[row_of[e]], edge_w[e],
-                                      f"w:{spec.edges[e].src}->{node.id}")
+                                      ParamName.weight(spec.edges[e].src, node.id))
                               for e in c.in_edges[i]])
             forward.append(ForwardStep(node.id, node.kind, node.fn, operands, None,
-                                       float(theta[name_pos[f"b:{node.id}"]]), Z[r], A[r]))
+                                       float(theta[name_pos[ParamName.bias(node.id)]]), Z[r], A[r]))
         else:
             operands = tuple([Operand(spec.edges[e].src, A[row_of[e]], None, None)
                               for e in c.in_edges[i]])
@@ -290,14 +291,14 @@ def _assemble(c: Compiled, rec: TraceRecord) -> IterationTrace:
             local = rec.local[r]
             for e in c.in_edges[i]:
                 src = spec.edges[e].src
-                name = f"w:{src}->{node.id}"
+                name = ParamName.weight(src, node.id)
                 k = name_pos[name]
                 grads.append(ParamGrad(name, src, A[row_of[e]], dz,
                                        0.0 if pen is None else float(pen[k]), float(grad[k])))
-            name = f"b:{node.id}"
+            name = ParamName.bias(node.id)
             grads.append(ParamGrad(name, None, None, dz, 0.0, float(grad[name_pos[name]])))
         elif node.kind == "param":
-            name = f"p:{node.id}"
+            name = ParamName.param(node.id)
             grads.append(ParamGrad(name, None, None, dA[r], 0.0, float(grad[name_pos[name]])))
         backward.append(BackwardStep(node.id, node.kind, node.fn, loss_term, tuple(terms),
                                      dA[r], local, dz, tuple(grads)))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..engine.names import EdgeKey, ParamName
 from ..engine.trace import BackwardStep, ForwardStep, UpdateStep
 from .stepper import Stepper
 
@@ -118,9 +119,9 @@ def display(stepper: Stepper, edges: list[tuple[str, str]], sample: int | None =
         out.current = micro.node
         out.nodes.setdefault(micro.node, NodeDisplay()).mark = "current"
         if isinstance(micro, ForwardStep):
-            reads = [(o.node, f"{o.node}->{micro.node}") for o in micro.operands]
+            reads = [(o.node, EdgeKey.of(o.node, micro.node)) for o in micro.operands]
         else:
-            reads = [(t.consumer, f"{micro.node}->{t.consumer}") for t in micro.terms]
+            reads = [(t.consumer, EdgeKey.of(micro.node, t.consumer)) for t in micro.terms]
         for node, edge in reads:
             out.nodes.setdefault(node, NodeDisplay()).mark = "read"
             out.edges[edge].mark = "read"
@@ -128,7 +129,7 @@ def display(stepper: Stepper, edges: list[tuple[str, str]], sample: int | None =
             # the gradients of its incoming weights are this step's results:
             # an edge whose numbers had no clear place showed none of them
             for g in micro.grads:
-                edge = out.edges.get(f"{g.source}->{micro.node}") if g.source else None
+                edge = out.edges.get(EdgeKey.of(g.source, micro.node)) if g.source else None
                 if edge is not None and edge.mark is None:
                     edge.mark = "computed"
     return out
@@ -157,8 +158,8 @@ class Picks:
         if edges is not self._edges or update.names is not self._names:
             names = {n: k for k, n in enumerate(update.names)}
             self._edges, self._names, self._values = edges, update.names, None
-            self._keys = [f"{src}->{dst}" for src, dst in edges]
-            self._at = [names.get(f"w:{key}") for key in self._keys]
+            self._keys = [EdgeKey.of(src, dst) for src, dst in edges]
+            self._at = [names.get(ParamName.weight(src, dst)) for src, dst in edges]
         if values is not self._values:
             self._values = values
             self._weights = list(zip(self._keys, [None if k is None else float(values[k])
@@ -178,9 +179,9 @@ class Picks:
             elif isinstance(m, BackwardStep):
                 picked.append(("backward", m.node, pick_gradient(m.dout, sample),
                                pick_gradient(m.dz, sample),
-                               [(f"{m.node}->{t.consumer}", pick_gradient(t.value, sample))
+                               [(EdgeKey.of(m.node, t.consumer), pick_gradient(t.value, sample))
                                 for t in m.terms],
-                               [(f"{g.source}->{m.node}", g.value) for g in m.grads
+                               [(EdgeKey.of(g.source, m.node), g.value) for g in m.grads
                                 if g.source is not None]))
             else:
                 picked.append(("", None, None, None, (), ()))

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..engine.functions import ACTIVATION_SYMBOL, GATES
 from ..engine.losses import LOSSES
+from ..engine.names import ParamName
 from ..engine.trace import BackwardStep, CostStep, ForwardStep, UpdateStep
 
 
@@ -247,7 +248,8 @@ def explain_backward(step: BackwardStep, n: Notation, num: Numbers,
                           f"{num.values(step.local, True)}·{num.values(step.dout, True)}",
                           num.values(step.dz)))
     for g in step.grads:
-        kind, _, rest = g.name.partition(":")
+        name = ParamName(g.name)
+        kind, rest = name.kind, name.rest
         # Σ over the batch's samples; with one sample there is nothing to add.
         # With one sample of several shown, the sum is written with its term:
         # the result is the batch's, and a sample's factors alone would not
@@ -284,13 +286,12 @@ def _what_node(kind: str, fn: str) -> str:
 
 
 def _param_symbol(n: Notation, name: str) -> str:
-    kind, _, rest = name.partition(":")
-    if kind == "w":
-        src, _, dst = rest.partition("->")
-        return _weight(n, src, dst)
-    if kind == "b":
-        return n.sub("b", rest)
-    return n.escape(rest)
+    name = ParamName(name)
+    if name.kind == ParamName.WEIGHT:
+        return _weight(n, *name.edge.ends)
+    if name.kind == ParamName.BIAS:
+        return n.sub("b", name.node)
+    return n.escape(name.node)
 
 
 def explain_update(step: UpdateStep, n: Notation, num: Numbers,

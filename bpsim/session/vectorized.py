@@ -9,6 +9,7 @@ import numpy as np
 
 from ..document import Document
 from ..document.building import levels_of
+from ..engine.names import ParamName
 from ..engine.trace import BackwardStep, ForwardStep
 from .explain import Numbers
 from .stepper import Stepper
@@ -75,8 +76,8 @@ def vectorized_html(doc: Document, stepper: Stepper, digits: int) -> str:
     bwd = {m.node: m for m in stepper.trace.steps if isinstance(m, BackwardStep)}
     update = stepper.trace.steps[-1]
     before = dict(zip(update.names, update.before))
-    W = np.array([[before[f"w:{s}->{d}"] for s in sources] for d in layer])
-    b = np.array([[before[f"b:{d}"]] for d in layer])
+    W = np.array([[before[ParamName.weight(s, d)] for s in sources] for d in layer])
+    b = np.array([[before[ParamName.bias(d)]] for d in layer])
     A_prev = np.array([fwd[s].out for s in sources])
     m = A_prev.shape[1]
     mat = lambda x, names=None: _matrix(x, digits, names=names)     # noqa: E731

@@ -21,11 +21,13 @@ from ..document import INCOMPLETE, Document, Loaded
 from ..document.dataset import build_dataset
 from ..document.model import Change
 from ..document.reader import check_document
+from ..engine.names import EdgeKey, ParamName
 from ..errors import BpsimError
 from .session import Session, SessionParts
 from .stepper import Stepper
 
-VALUE_FIELDS = {"bias": "b", "value": "p"}
+# A node's field that holds a parameter, and that parameter's name.
+VALUE_FIELDS = {"bias": ParamName.bias, "value": ParamName.param}
 SETTINGS_SECTIONS = ("loss", "regularization", "training")
 KEEP_WHOLE = 2        # histories held by undo steps kept whole, the newest
 THIN_EVERY = 500      # the older ones keep a state every this many iterations
@@ -278,14 +280,14 @@ class Workspace:
             return
         if change.what == "node_changed" and change.field in VALUE_FIELDS:
             node = self.document.node(change.id)
-            name = f"{VALUE_FIELDS[change.field]}:{node.id}"
+            name = VALUE_FIELDS[change.field](node.id)
             if node.kind != "neuron" and node.kind != "param":
                 self._rebuild()     # an input's value or a gate's constant
                 return
             self._set_value(name, getattr(node, change.field))
         elif change.what == "edge_changed" and change.field == "weight":
-            src, dst = change.id.split("->")
-            self._set_value(f"w:{src}->{dst}", self.document.edge(src, dst).weight)
+            edge = self.document.edge(*EdgeKey(change.id).ends)
+            self._set_value(edge.name, edge.weight)
         elif change.what == "section_changed" and change.field in SETTINGS_SECTIONS:
             self.session.change_settings(**asdict(self.document.settings()))
             self.stepper.refresh()

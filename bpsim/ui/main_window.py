@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
 from ..document.building import parse_number
 from ..document.edits import MoveNodes, SetEdgeWeight, SetNodeField
+from ..engine import EdgeKey
 from ..errors import BpsimError
 from ..session.process_run import warm_up
 from ..session.display import Picks, display
@@ -203,8 +204,7 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
             self.statusBar().showMessage(exc.problem, 8000)
             return
         if kind == "edge":
-            src, dst = key.split("->")
-            self.push(SetEdgeWeight(src, dst, value))
+            self.push(SetEdgeWeight(*EdgeKey(key).ends, value))
             return
         node = self.workspace.document.node(key)
         self.push(SetNodeField(key, "bias" if node.kind == "neuron" else "value", value))

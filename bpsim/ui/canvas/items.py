@@ -15,6 +15,7 @@ from PySide6.QtGui import (QBrush, QPainter, QPainterPath, QPainterPathStroker, 
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem, QGraphicsPixmapItem,
                                QGraphicsPolygonItem)
 
+from ...engine import EdgeKey
 from .. import style
 from .label import Label
 
@@ -318,7 +319,7 @@ class EdgeItem(_Hoverable, QGraphicsItem):
     def __init__(self, src: NodeItem, dst: NodeItem, scene):
         super().__init__()
         self.src, self.dst = src, dst
-        self.key = f"{src.node_id}->{dst.node_id}"
+        self.key = EdgeKey.of(src.node_id, dst.node_id)
         self._scene = scene
         src.edges.append(self)
         dst.edges.append(self)

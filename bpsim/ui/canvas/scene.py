@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsScene
 
 from ...document import Document
 from ...document.model import Change
+from ...engine import EdgeKey
 from ...session.display import Display, EdgeDisplay
 from .items import NAME_ABOVE, RING_OUT, EdgeItem, NodeItem, fmt
 from .labels import Place, gradient_drop, lines_of, place_labels, ringed_boxes
@@ -232,8 +233,7 @@ class NetworkScene(QGraphicsScene):
                 item.set_output(nid in doc.outputs)
             self._place_soon()
         elif change.what == "edge_added":
-            src, dst = change.id.split("->")
-            self._add_edge(src, dst)
+            self._add_edge(*EdgeKey(change.id).ends)
         elif change.what == "edge_removed":
             item = self.edges.pop(change.id, None)
             if item is not None:
@@ -317,11 +317,11 @@ class NetworkScene(QGraphicsScene):
             self._apply_focus()
 
     def _weight_of(self, key: str) -> float | None:
-        src, dst = key.split("->")
         try:
-            return self.value_of(f"w:{key}", self.document.edge(src, dst).weight)
+            edge = self.document.edge(*EdgeKey(key).ends)
         except KeyError:
             return None
+        return self.value_of(edge.name, edge.weight)
 
     def tip_for(self, item, named: bool = True) -> str:
         """All the numbers of a node or edge, as rich text (built when asked:
@@ -358,7 +358,7 @@ class NetworkScene(QGraphicsScene):
         return rows
 
     def _edge_tip(self, key: str, ed) -> list[str]:
-        src, dst = key.split("->")
+        src, dst = EdgeKey(key).ends
         rows = [f"<b>{html.escape(src)} → {html.escape(dst)}</b>"]
         if ed.weight is not None:
             rows.append(f"weight w = {fmt(ed.weight, 6)}")

@@ -7,6 +7,7 @@ from PySide6.QtGui import QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsView, QLineEdit
 
 from ...document.format import NODE_FIELDS
+from ...engine import ParamName
 from ...errors import BpsimError
 from .. import style
 from ..fields import REFUSED_STYLE, Refusal, read_number
@@ -274,11 +275,11 @@ class NetworkView(QGraphicsView):
         value_of = self.scene().value_of        # trained: the value now
         if node.kind == "neuron":
             self._open_editor(item.sceneBoundingRect(),
-                              fmt(value_of(f"b:{node.id}", node.bias), 12),
+                              fmt(value_of(ParamName.bias(node.id), node.bias), 12),
                               ("node", node.id), "bias")
         elif node.kind in ("input", "const", "param") or node.op in ("scale", "offset"):
             self._open_editor(item.sceneBoundingRect(),
-                              fmt(value_of(f"p:{node.id}", node.value), 12),
+                              fmt(value_of(ParamName.param(node.id), node.value), 12),
                               ("node", node.id), "value")
 
     def edit_edge(self, item: EdgeItem) -> None:

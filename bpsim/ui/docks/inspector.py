@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLa
 
 from ...document.edits import SetEdgeWeight, SetNodeField
 from ...document.format import NODE_FIELDS
-from ...engine import ACTIVATIONS
+from ...engine import ACTIVATIONS, EdgeKey
 from ...session.workspace import VALUE_FIELDS
 from ..fields import NumberField
 
@@ -71,7 +71,7 @@ class InspectorPanel(QWidget):
             self._row(self.value, editable)
             if not self.value.hasFocus():
                 self.value.set_value(win.workspace.value_of(
-                    f"{VALUE_FIELDS[field]}:{node.id}", getattr(node, field)))
+                    VALUE_FIELDS[field](node.id), getattr(node, field)))
             self._row(self.label, True)
             if not self.label.hasFocus():
                 self.label.setText(node.label or "")
@@ -79,7 +79,7 @@ class InspectorPanel(QWidget):
         elif len(edges) == 1 and not nodes:
             src, dst = edges[0]
             edge = doc.edge(src, dst)
-            self._target = ("edge", f"{src}->{dst}")
+            self._target = ("edge", edge.key)
             self.title.setText(f"<b style='font-size:13pt'>{html.escape(src)} → "
                                f"{html.escape(dst)}</b>")
             self._row(self.activation, False)
@@ -89,8 +89,8 @@ class InspectorPanel(QWidget):
             self.value.refusal.name = self.tr("the weight")
             self._row(self.value, into_neuron)
             if into_neuron and not self.value.hasFocus():
-                self.value.set_value(win.workspace.value_of(f"w:{src}->{dst}", edge.weight))
-            self.numbers.setText(shown.tip_for(shown.edges[f"{src}->{dst}"], named=False))
+                self.value.set_value(win.workspace.value_of(edge.name, edge.weight))
+            self.numbers.setText(shown.tip_for(shown.edges[edge.key], named=False))
         else:
             self._target = None
             self.title.setText(self.tr("Select a node or an edge to see its numbers.")
@@ -117,8 +117,7 @@ class InspectorPanel(QWidget):
             return
         kind, key = self._target
         if kind == "edge":
-            src, dst = key.split("->")
-            self.window.push(SetEdgeWeight(src, dst, value))
+            self.window.push(SetEdgeWeight(*EdgeKey(key).ends, value))
         else:
             node = self.window.workspace.document.node(key)
             self.window.push(SetNodeField(key, "bias" if node.kind == "neuron" else "value",

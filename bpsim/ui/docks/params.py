@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabe
 
 from ...document.building import parse_number
 from ...document.edits import SetEdgeWeight, SetNodeField
+from ...engine import ParamName
 from ...errors import BpsimError
 from ...session import max_relative_error
 from .. import style
@@ -196,8 +197,8 @@ class ParameterPanel(QWidget):
         except BpsimError as exc:
             self.window.statusBar().showMessage(exc.problem, 8000)
             return False
-        kind, _, rest = name.partition(":")
-        if kind == "w":
-            src, dst = rest.split("->")
-            return self.window.push(SetEdgeWeight(src, dst, value))
-        return self.window.push(SetNodeField(rest, "bias" if kind == "b" else "value", value))
+        name = ParamName(name)
+        if name.kind == ParamName.WEIGHT:
+            return self.window.push(SetEdgeWeight(*name.edge.ends, value))
+        return self.window.push(SetNodeField(name.node, "bias" if name.kind == ParamName.BIAS
+                                             else "value", value))

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QGraphicsView, QLabel, Q
     QWidget
 
 from .. import export, style
+from ...engine import EdgeKey, ParamName
 from ..canvas.items import EdgeItem
 from ..editing import leave_keys_to_the_canvas
 from ..style import flatten
@@ -234,7 +235,7 @@ class Plots:
         edges = [i for i in self.window.scene.selectedItems()
                  if isinstance(i, EdgeItem) and i.dst.kind == "neuron"]
         if len(edges) == 2:
-            self.landscape.choose(f"w:{edges[0].key}", f"w:{edges[1].key}")
+            self.landscape.choose(*(ParamName.weight(*EdgeKey(e.key).ends) for e in edges))
 
     def _on_table_selection(self) -> None:
         names = self.window.params.selected_names()

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QHBoxLayout, QLabel,
                                QVBoxLayout, QWidget)
 
+from ...engine import ParamName
 from .. import style
 
 
@@ -84,10 +85,11 @@ def image_item(colormap: str) -> pg.ImageItem:
 def param_title(name: str) -> str:
     """A parameter as the notes write it, for an axis or a sentence:
     "w:x1->h1" is w with x1→h1 below, "b:h1" b with h1 below, "p:w" is w."""
-    kind, _, rest = name.partition(":")
-    if kind == "p" or not rest:
-        return html.escape(rest or name)
-    return f"{kind}<sub>{html.escape(rest.replace('->', '→'))}</sub>"
+    name = ParamName(name)
+    if name.kind == ParamName.PARAM or not name.rest:
+        return html.escape(name.rest or name)
+    below = "→".join(name.edge.ends) if name.kind == ParamName.WEIGHT else name.node
+    return f"{name.kind}<sub>{html.escape(below)}</sub>"
 
 
 def set_titles(plot: pg.PlotWidget, bottom: str, left: str) -> None:
