@@ -128,9 +128,15 @@ class _Server:
 
     @classmethod
     def forget(cls, server: "_Server") -> None:
+        """Stop using ``server`` and end its process.  Ended from here: at idle
+        priority on a busy machine, its thread holding the interpreter lock
+        got no CPU to notice the pipe close (a kill is the kernel's to do)."""
         with cls._guard:
             if cls._instance is server:
                 cls._instance = None
+        server.conn.close()
+        if server.process.is_alive():
+            server.process.kill()
 
     def surface(self, trainer, theta, settings, names, values) -> Surface:
         with self.lock:

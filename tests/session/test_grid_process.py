@@ -110,3 +110,27 @@ def test_a_process_ended_at_the_exit_leaves_its_grid_uncomputed(monkeypatch):
     monkeypatch.setattr(_Server, "get", classmethod(lambda cls: pytest.fail("started")))
     with pytest.raises(GridError, match="closing"):
         grid_surface(*args)
+
+
+def test_a_process_given_up_ends_even_with_every_core_busy():
+    """At idle priority the process's thread gets no CPU while the cores are
+    busy, and it held the interpreter lock another thread would need: the
+    window's side ends the process it gives up."""
+    import os
+    import subprocess
+    import sys
+    import time
+    s = session_of("xor-2-2-1.bpsim.json")
+    grid_surface(*request(s))
+    server = _Server._instance
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+            for _ in range(os.cpu_count() or 2)]
+    try:
+        time.sleep(0.3)
+        _Server.forget(server)
+        server.process.join(3)
+        assert not server.process.is_alive()
+    finally:
+        for p in busy:
+            p.kill()
+            p.wait()
