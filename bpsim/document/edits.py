@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from ..errors import BpsimError
 from .format import TOP_FIELDS
 from .limits import check_limits
-from .model import Change, Document, Edge, Node
+from .model import Change, ChangeKind, Document, Edge, Node
 from .writer import edge_dict, node_dict, section_dict
 from ..engine.graph import check_structure
 from .dataset import build_dataset
@@ -76,13 +76,13 @@ def check_values(doc: Document, changes: list[Change]) -> None:
     nodes = {n.id: i for i, n in enumerate(doc.nodes)}
     edges = {edge_id(e): i for i, e in enumerate(doc.edges)}
     for change in dict.fromkeys(changes):
-        if change.what in ("node_added", "node_changed") and change.id in nodes:
+        if change.what in (ChangeKind.NODE_ADDED, ChangeKind.NODE_CHANGED) and change.id in nodes:
             i = nodes[change.id]
             read_node(node_dict(doc.nodes[i]), f"nodes[{i}]")       # a file's own rules
-        elif change.what in ("edge_added", "edge_changed") and change.id in edges:
+        elif change.what in (ChangeKind.EDGE_ADDED, ChangeKind.EDGE_CHANGED) and change.id in edges:
             i = edges[change.id]
             read_edge(edge_dict(doc.edges[i]), f"edges[{i}]")
-        elif change.what == "section_changed":
+        elif change.what == ChangeKind.SECTION_CHANGED:
             value = section_dict(doc, change.field)
             if value is not None:
                 TOP_FIELDS[change.field].check(value, change.field)
@@ -108,11 +108,11 @@ class AddNode(Edit):
     def apply(self, doc):
         i = len(doc.nodes) if self.index is None else self.index
         doc.nodes.insert(i, replace(self.node))
-        doc.announce(Change("node_added", self.node.id))
+        doc.announce(Change(ChangeKind.NODE_ADDED, self.node.id))
 
     def revert(self, doc):
         doc.nodes = [n for n in doc.nodes if n.id != self.node.id]
-        doc.announce(Change("node_removed", self.node.id))
+        doc.announce(Change(ChangeKind.NODE_REMOVED, self.node.id))
 
 
 @dataclass
@@ -125,12 +125,12 @@ class AddEdge(Edit):
 
     def apply(self, doc):
         doc.edges.append(replace(self.edge))
-        doc.announce(Change("edge_added", edge_id(self.edge)))
+        doc.announce(Change(ChangeKind.EDGE_ADDED, edge_id(self.edge)))
 
     def revert(self, doc):
         doc.edges = [e for e in doc.edges
                      if (e.src, e.dst) != (self.edge.src, self.edge.dst)]
-        doc.announce(Change("edge_removed", edge_id(self.edge)))
+        doc.announce(Change(ChangeKind.EDGE_REMOVED, edge_id(self.edge)))
 
 
 def edge_id(edge: Edge) -> str:
@@ -172,29 +172,29 @@ class RemoveElements(Edit):
         doc.edges = [e for i, e in enumerate(doc.edges) if i not in {k for k, _ in self._edges}]
         doc.nodes = [n for n in doc.nodes if n.id not in gone]
         for _, e in self._edges:
-            doc.announce(Change("edge_removed", edge_id(e)))
+            doc.announce(Change(ChangeKind.EDGE_REMOVED, edge_id(e)))
         for _, n in self._nodes:
-            doc.announce(Change("node_removed", n.id))
+            doc.announce(Change(ChangeKind.NODE_REMOVED, n.id))
         if gone & set(doc.outputs):
             doc.outputs = [o for o in doc.outputs if o not in gone]
-            doc.announce(Change("section_changed", field="outputs"))
+            doc.announce(Change(ChangeKind.SECTION_CHANGED, field="outputs"))
         if doc.data is not None and gone & {*doc.data.inputs, *doc.data.targets}:
             _drop_data_columns(doc, gone)
-            doc.announce(Change("section_changed", field="data"))
+            doc.announce(Change(ChangeKind.SECTION_CHANGED, field="data"))
 
     def revert(self, doc):
         for i, n in self._nodes:
             doc.nodes.insert(i, n)
-            doc.announce(Change("node_added", n.id))
+            doc.announce(Change(ChangeKind.NODE_ADDED, n.id))
         for i, e in self._edges:
             doc.edges.insert(i, e)
-            doc.announce(Change("edge_added", edge_id(e)))
+            doc.announce(Change(ChangeKind.EDGE_ADDED, edge_id(e)))
         if doc.outputs != self._outputs:
             doc.outputs = list(self._outputs)
-            doc.announce(Change("section_changed", field="outputs"))
+            doc.announce(Change(ChangeKind.SECTION_CHANGED, field="outputs"))
         if doc.data != self._data:
             doc.data = copy.deepcopy(self._data)
-            doc.announce(Change("section_changed", field="data"))
+            doc.announce(Change(ChangeKind.SECTION_CHANGED, field="data"))
 
 
 def _drop_data_columns(doc: Document, gone: set[str]) -> None:
@@ -223,7 +223,7 @@ class MoveNodes(Edit):
     def _set(self, doc, which):
         for nid, ends in self.moves.items():
             doc.node(nid).pos = ends[which]
-            doc.announce(Change("node_changed", nid, "pos"))
+            doc.announce(Change(ChangeKind.NODE_CHANGED, nid, "pos"))
 
 
 @dataclass
@@ -243,11 +243,11 @@ class SetNodeField(Edit):
         node = doc.node(self.node_id)
         self.old = getattr(node, self.name)
         setattr(node, self.name, self.value)
-        doc.announce(Change("node_changed", self.node_id, self.name))
+        doc.announce(Change(ChangeKind.NODE_CHANGED, self.node_id, self.name))
 
     def revert(self, doc):
         setattr(doc.node(self.node_id), self.name, self.old)
-        doc.announce(Change("node_changed", self.node_id, self.name))
+        doc.announce(Change(ChangeKind.NODE_CHANGED, self.node_id, self.name))
 
 
 
@@ -266,12 +266,12 @@ class SetEdgeWeight(Edit):
         edge = doc.edge(self.src, self.dst)
         self.old = edge.weight
         edge.weight = self.weight
-        doc.announce(Change("edge_changed", edge.key, "weight"))
+        doc.announce(Change(ChangeKind.EDGE_CHANGED, edge.key, "weight"))
 
     def revert(self, doc):
         edge = doc.edge(self.src, self.dst)
         edge.weight = self.old
-        doc.announce(Change("edge_changed", edge.key, "weight"))
+        doc.announce(Change(ChangeKind.EDGE_CHANGED, edge.key, "weight"))
 
 
 
@@ -301,11 +301,11 @@ class SetSection(Edit):
     def apply(self, doc):
         self.old = copy.deepcopy(getattr(doc, self.section))
         setattr(doc, self.section, copy.deepcopy(self.value))
-        doc.announce(Change("section_changed", field=self.section))
+        doc.announce(Change(ChangeKind.SECTION_CHANGED, field=self.section))
 
     def revert(self, doc):
         setattr(doc, self.section, copy.deepcopy(self.old))
-        doc.announce(Change("section_changed", field=self.section))
+        doc.announce(Change(ChangeKind.SECTION_CHANGED, field=self.section))
 
     def merge(self, later):
         self.value = later.value

@@ -3,33 +3,50 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field, fields
+from enum import Enum
 from typing import Callable
 
 from ..engine import EdgeKey, EdgeSpec, GraphSpec, NodeSpec, ParamName, Settings
+
+
+class ChangeKind(str, Enum):
+    """What an announcement says happened (a str: it reads as its value)."""
+
+    NODE_ADDED = "node_added"
+    NODE_REMOVED = "node_removed"
+    NODE_CHANGED = "node_changed"
+    EDGE_ADDED = "edge_added"
+    EDGE_REMOVED = "edge_removed"
+    EDGE_CHANGED = "edge_changed"
+    SECTION_CHANGED = "section_changed"
+
+    def __str__(self) -> str:
+        return self.value
 
 
 @dataclass(frozen=True)
 class Change:
     """What an edit changed, in the past tense, with ids.
 
-    ``what`` is one of: node_added, node_removed, node_changed, edge_added,
-    edge_removed, edge_changed, section_changed (``field`` names the section:
-    loss, regularization, training, data, outputs, title, notes, view).
+    ``what`` is a :class:`ChangeKind`; for section_changed, ``field`` names
+    the section: loss, regularization, training, data, outputs, title, notes,
+    view.
     ``field`` says which field of a node or edge changed.
     """
 
-    what: str
+    what: ChangeKind
     id: str | None = None
     field: str | None = None
 
     @property
     def structural(self) -> bool:
         """Whether the compiled network no longer matches the document."""
-        if self.what in ("node_added", "node_removed", "edge_added", "edge_removed"):
+        if self.what in (ChangeKind.NODE_ADDED, ChangeKind.NODE_REMOVED, ChangeKind.EDGE_ADDED,
+                         ChangeKind.EDGE_REMOVED):
             return True
-        if self.what == "node_changed":
+        if self.what == ChangeKind.NODE_CHANGED:
             return self.field in ("activation", "op", "kind")
-        if self.what == "section_changed":
+        if self.what == ChangeKind.SECTION_CHANGED:
             return self.field in ("outputs", "data")
         return False
 

@@ -19,7 +19,7 @@ from typing import Callable
 
 from ..document import INCOMPLETE, Document, Loaded
 from ..document.dataset import build_dataset
-from ..document.model import Change
+from ..document.model import Change, ChangeKind
 from ..document.reader import check_document
 from ..engine.names import EdgeKey, ParamName
 from ..errors import BpsimError
@@ -264,31 +264,31 @@ class Workspace:
         (the cases ``_apply`` acts on; a moved node or a new title do not)."""
         if change.structural:
             return True
-        if change.what == "node_changed":
+        if change.what == ChangeKind.NODE_CHANGED:
             return change.field in VALUE_FIELDS
-        if change.what == "edge_changed":
+        if change.what == ChangeKind.EDGE_CHANGED:
             return change.field == "weight"
-        if change.what == "section_changed":
+        if change.what == ChangeKind.SECTION_CHANGED:
             return change.field in SETTINGS_SECTIONS or self.session is None or \
                 change.field in ("data", "outputs")
         return False
 
     def _apply(self, change: Change) -> None:
         if change.structural or self.session is None:
-            if change.structural or change.what == "section_changed":
+            if change.structural or change.what == ChangeKind.SECTION_CHANGED:
                 self._rebuild()
             return
-        if change.what == "node_changed" and change.field in VALUE_FIELDS:
+        if change.what == ChangeKind.NODE_CHANGED and change.field in VALUE_FIELDS:
             node = self.document.node(change.id)
             name = VALUE_FIELDS[change.field](node.id)
             if node.kind != "neuron" and node.kind != "param":
                 self._rebuild()     # an input's value or a gate's constant
                 return
             self._set_value(name, getattr(node, change.field))
-        elif change.what == "edge_changed" and change.field == "weight":
+        elif change.what == ChangeKind.EDGE_CHANGED and change.field == "weight":
             edge = self.document.edge(*EdgeKey(change.id).ends)
             self._set_value(edge.name, edge.weight)
-        elif change.what == "section_changed" and change.field in SETTINGS_SECTIONS:
+        elif change.what == ChangeKind.SECTION_CHANGED and change.field in SETTINGS_SECTIONS:
             self.session.change_settings(**asdict(self.document.settings()))
             self.stepper.refresh()
             self._tell("moved")

@@ -77,8 +77,8 @@ def test_a_value_set_after_a_structural_change_in_one_edit_reaches_the_session(w
 def test_changes_outside_an_edit_still_apply_at_once(ws):
     before = ws.session
     ws.document.edges.pop()
-    from bpsim.document.model import Change
-    ws.document.announce(Change("edge_removed", "x"))
+    from bpsim.document.model import Change, ChangeKind
+    ws.document.announce(Change(ChangeKind.EDGE_REMOVED, "x"))
     assert ws.builds == 1 and ws.session is before
 
 

@@ -15,7 +15,7 @@ from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsScene
 
 from ...document import Document
-from ...document.model import Change
+from ...document.model import Change, ChangeKind
 from ...engine import EdgeKey
 from ...session.display import Display, EdgeDisplay
 from .items import NAME_ABOVE, RING_OUT, EdgeItem, NodeItem, fmt
@@ -208,19 +208,19 @@ class NetworkScene(QGraphicsScene):
     def on_change(self, change: Change) -> None:
         """Update the items named by a document announcement."""
         self._mirror(change)
-        if change.what in ("node_added", "node_removed", "node_changed", "edge_added",
-                           "edge_removed"):
+        if change.what in (ChangeKind.NODE_ADDED, ChangeKind.NODE_REMOVED, ChangeKind.NODE_CHANGED,
+                           ChangeKind.EDGE_ADDED, ChangeKind.EDGE_REMOVED):
             self._place_soon()
 
     def _mirror(self, change: Change) -> None:
         doc = self.document
-        if change.what == "node_added":
+        if change.what == ChangeKind.NODE_ADDED:
             self._add_node(doc.node(change.id))
-        elif change.what == "node_removed":
+        elif change.what == ChangeKind.NODE_REMOVED:
             item = self.nodes.pop(change.id, None)
             if item is not None:
                 self.removeItem(item)
-        elif change.what == "node_changed":
+        elif change.what == ChangeKind.NODE_CHANGED:
             item, node = self.nodes[change.id], doc.node(change.id)
             if change.field == "pos":
                 item.setPos(QPointF(*(node.pos or (0.0, 0.0))))
@@ -228,13 +228,13 @@ class NetworkScene(QGraphicsScene):
                 item.update_from(node)
                 for e in item.edges:
                     e.adjust()
-        elif change.what == "section_changed" and change.field == "outputs":
+        elif change.what == ChangeKind.SECTION_CHANGED and change.field == "outputs":
             for nid, item in self.nodes.items():
                 item.set_output(nid in doc.outputs)
             self._place_soon()
-        elif change.what == "edge_added":
+        elif change.what == ChangeKind.EDGE_ADDED:
             self._add_edge(*EdgeKey(change.id).ends)
-        elif change.what == "edge_removed":
+        elif change.what == ChangeKind.EDGE_REMOVED:
             item = self.edges.pop(change.id, None)
             if item is not None:
                 for end in (item.src, item.dst):
