@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field, fields
-from enum import Enum
 from typing import Callable
 
 from ..engine import EdgeKey, EdgeSpec, GraphSpec, NodeSpec, ParamName, Settings
+from ..enums import Word
 
 
-class ChangeKind(str, Enum):
-    """What an announcement says happened (a str: it reads as its value)."""
+class ChangeKind(Word):
+    """What an announcement says happened."""
 
     NODE_ADDED = "node_added"
     NODE_REMOVED = "node_removed"
@@ -19,9 +19,6 @@ class ChangeKind(str, Enum):
     EDGE_REMOVED = "edge_removed"
     EDGE_CHANGED = "edge_changed"
     SECTION_CHANGED = "section_changed"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)

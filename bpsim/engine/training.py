@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from enum import Enum
 
 import numpy as np
+
+from ..enums import Word
 
 from .data import BatchPosition, Dataset, epoch_order
 from .graph import GraphSpec, compile_graph
@@ -104,7 +105,7 @@ class StepResult:
             return float(np.sqrt(np.dot(d, d)))
 
 
-class StopReason(str, Enum):
+class StopReason(Word):
     """Why a run ended: the contract's ``stopped`` (and, for a runner that
     failed, ``error``)."""
 
@@ -112,9 +113,6 @@ class StopReason(str, Enum):
     EPSILON = "epsilon"
     DIVERGED = "diverged"
     ERROR = "error"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 def stop_reason(result: StepResult, epsilon: float | None,
