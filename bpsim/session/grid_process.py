@@ -112,6 +112,7 @@ class _Server:
             atexit.register(_closing)
         self.lock = threading.Lock()
         self._trainer: weakref.ref | None = None    # whose graph the process holds
+        self.abandoned = False        # given up while a grid was waited for
 
     @classmethod
     def get(cls) -> "_Server | None":
@@ -134,9 +135,9 @@ class _Server:
         with cls._guard:
             if cls._instance is server:
                 cls._instance = None
-        server.conn.close()
         if server.process.is_alive():
-            server.process.kill()
+            server.process.kill()       # first: a thread waiting on the pipe sees it end
+        server.conn.close()
 
     def surface(self, trainer, theta, settings, names, values) -> Surface:
         with self.lock:
@@ -164,10 +165,22 @@ def grid_surface(trainer, theta: np.ndarray, settings: Settings, names: tuple[st
             return server.surface(trainer, theta, settings, names, values)
         except (EOFError, OSError):       # the process died (or was killed)
             _Server.forget(server)
-            if _Server.closing:
+            if _Server.closing or server.abandoned:
                 # ended at the exit: a grid computed here now would hold it up
                 raise GridError("the window is closing") from None
     return surface(trainer, theta, settings, names, values)
+
+
+def abandon_grids() -> None:
+    """A window closes while a grid computes: end the grid process instead
+    of waiting for it (at idle priority on a busy machine, seconds), and
+    compute the grid waited for nowhere else.  The next grid asked for
+    starts a new process."""
+    with _Server._guard:
+        server = _Server._instance
+    if server is not None:
+        server.abandoned = True
+        _Server.forget(server)
 
 
 def _closing() -> None:

@@ -135,3 +135,26 @@ def test_a_frame_looks_at_the_new_states_only(plot, monkeypatch, recent):
     path = plot.path_points(s, NAMES).copy()
     assert 0 < sum(looked) <= 2 * 30 + 2 < h.kept()
     assert path.tobytes() == from_scratch(s).tobytes()
+
+
+def test_closing_with_a_grid_computing_ends_it_instead_of_waiting(window, monkeypatch):
+    """At idle priority on a busy machine the grid process could take
+    seconds to answer a window that closes: it is ended, and the grid it
+    was computing is computed nowhere else."""
+    from bpsim.paths import examples_dir
+    from bpsim.session import grid_process
+    window.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
+    plot = window.plots.landscape
+    plot.settle()
+    monkeypatch.setattr(grid_process, "surface",
+                        lambda *a: pytest.fail("the grid given up was computed here"))
+    plot.resolution.setValue(200)            # a grid that takes a while
+    window.step("iteration")
+    plot.refresh()
+    assert plot.busy
+    server = grid_process._Server._instance
+    plot.stop()
+    assert server is not None and server.abandoned
+    server.process.join(5)                   # killed: reaped as soon as the kernel is done
+    assert server.process.exitcode is not None and server.process.exitcode < 0
+    assert grid_process._Server._instance is None      # the next grid starts another

@@ -389,11 +389,13 @@ def test_a_closed_window_starts_no_grid(window, qtbot):
     plot.choose("w:h1->o", "b:o")
     plot.choose("w:x1->h1", "b:o")          # asked while the first computes: it waits
     assert plot.busy and plot.pending is not None
+    before = plot._computed_at
     window.close()
-    assert plot.pool.activeThreadCount() == 0       # the one computing was waited for
-    qtbot.wait(200)                                 # its grid is delivered
+    assert plot.pool.activeThreadCount() == 0       # the one computing was ended, not waited for
+    qtbot.wait(200)                                 # its end is delivered
     assert not plot.busy and plot.pending is None and plot.pool.activeThreadCount() == 0
-    assert plot._computed_at[1] == ("w:h1->o", "b:o")     # the one waiting never started
+    assert plot._computed_at == before              # neither it nor the one waiting was shown
+    assert plot._computed_at[1] != ("w:x1->h1", "b:o")    # the one waiting never started
     window.show()
     qtbot.waitExposed(window)
     plot.choose("w:x1->h1", "b:o")                  # shown again, it computes again

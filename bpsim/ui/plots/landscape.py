@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout,
     QSpinBox, QVBoxLayout, QWidget
 
 from ...engine.landscape import contour_lines
-from ...session.grid_process import grid_surface
+from ...session.grid_process import abandon_grids, grid_surface
 from .. import style
 from .views import DRAW_LIMIT, Marker, drawable, image_item, param_title, plot_widget, set_titles, \
     status_line
@@ -363,6 +363,8 @@ class LandscapePlot(QWidget):
         self.pending = None
         self.last_request = self._shown = None     # asked again once shown
         self.stopped = True
+        if self.busy:
+            abandon_grids()         # not waited for: at idle priority it could take seconds
         self.pool.waitForDone(timeout_ms)
 
     def showEvent(self, event) -> None:
