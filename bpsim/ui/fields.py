@@ -63,7 +63,11 @@ class Refusal(QLabel):
     def say(self, typed: str, reason: str, kept: str) -> None:
         stays = self.tr("{0} stays {1}").format(self.name, kept) if self.name else \
             self.tr("{0} stays").format(kept)
-        self.setText(self.tr("“{0}” refused: {1}; {2}.").format(typed.strip(), reason, stays))
+        typed = typed.strip()
+        # a reason that quotes the entry itself ('"abc" is not a number') says it once
+        said = self.tr("{0}; {1}.") if typed and f'"{typed}"' in reason else \
+            self.tr("“{2}” refused: {0}; {1}.")
+        self.setText(said.format(reason, stays, typed))
         self.show()
 
 
