@@ -145,7 +145,7 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
         self._restore_settings()
         # the plots come once the window has painted (or soon, whatever happens)
         self.view.viewport().installEventFilter(self)
-        QTimer.singleShot(1000, self.plots.build)
+        QTimer.singleShot(1000, self, self.plots.build)   # dropped with the window
         self.set_workspace(Workspace(blank_document()), None)
 
     def set_workspace(self, workspace: Workspace, path: Path | None) -> None:
@@ -283,7 +283,7 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
         """Refresh once, after the current burst of changes."""
         if not self._refresh_pending:
             self._refresh_pending = True
-            QTimer.singleShot(0, self.refresh)
+            QTimer.singleShot(0, self, self.refresh)
 
     def refresh(self) -> None:
         self._refresh_pending = False
@@ -468,7 +468,7 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Paint and not self.plots.built:
-            QTimer.singleShot(0, self.plots.build)
+            QTimer.singleShot(0, self, self.plots.build)
             if not self._warmed:
                 # the training process, started before Run is pressed
                 self._warmed = True

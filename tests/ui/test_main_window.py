@@ -1691,3 +1691,16 @@ def test_a_steps_formulas_shrink_to_fit_their_dock_and_keep_that_size(window, qt
     window.actions["fit_explanation"].trigger()
     assert panel.scale == 1.0 and not panel.fitting
     assert window.settings.value("display/fit_explanation", type=bool) is False
+
+
+def test_a_window_closed_before_its_plots_were_built_leaves_no_timer_behind(qtbot, tmp_path):
+    """The plots are built a second after the window opens; a window closed
+    and deleted within that second had its build run on deleted docks."""
+    from PySide6.QtCore import QSettings
+
+    from bpsim.ui.main_window import MainWindow
+    win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
+    win.ask_to_save = lambda: QMessageBox.Discard
+    win.close()
+    win.deleteLater()
+    qtbot.wait(1300)            # an exception in the event loop fails the test
