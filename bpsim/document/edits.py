@@ -20,7 +20,7 @@ from .model import Change, ChangeKind, Document, Edge, Node
 from .writer import edge_dict, node_dict, section_dict
 from ..engine.graph import check_structure
 from .dataset import build_dataset
-from .reader import _edge as read_edge, _node as read_node, check_document
+from .reader import check_document, read_edge, read_node
 
 
 class Edit:

@@ -125,8 +125,8 @@ def parse_document(raw: object, complete: bool = True) -> Document:
     if isinstance(raw, dict):
         _check_format(raw)
     top = check_object(raw, "", TOP_FIELDS if complete else _DRAFT_FIELDS, TOP_REQUIRED)
-    nodes = [_node(v, f"nodes[{i}]") for i, v in enumerate(top["nodes"])]
-    edges = [_edge(v, f"edges[{i}]") for i, v in enumerate(top.get("edges", []))]
+    nodes = [read_node(v, f"nodes[{i}]") for i, v in enumerate(top["nodes"])]
+    edges = [read_edge(v, f"edges[{i}]") for i, v in enumerate(top.get("edges", []))]
     loss = top.get("loss", {})
     reg = top.get("regularization", {})
     doc = Document(
@@ -159,7 +159,7 @@ def _check_format(raw: dict) -> None:
                              "version")
 
 
-def _node(raw: object, path: str) -> Node:
+def read_node(raw: object, path: str) -> Node:
     v = check_object(raw, path, NODE_FIELDS, ("id", "kind"))
     kind = v["kind"]
     for key in v:
@@ -183,7 +183,7 @@ def _node(raw: object, path: str) -> Node:
                 tuple(v["pos"]) if "pos" in v else None, v.get("label"))
 
 
-def _edge(raw: object, path: str) -> Edge:
+def read_edge(raw: object, path: str) -> Edge:
     v = check_object(raw, path, EDGE_FIELDS, ("from", "to"))
     return Edge(v["from"], v["to"], v.get("weight"))
 

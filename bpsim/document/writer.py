@@ -148,19 +148,24 @@ def _temporary_prefix(target: Path) -> str:
 
 
 def save(doc: Document, path: str | Path) -> None:
-    """Write atomically: a temporary file in the target's folder, fsync,
-    rename, fsync the folder.
-
-    A symbolic link is written through (its target gets the new content, the
-    link stays), an existing file keeps its permission bits, and a failure
-    leaves the old file and no temporary file.  Temporary files left by a
-    process killed mid-save are swept on the next save to the same file.
-    """
-    path = Path(path)
+    """Write the document's canonical text atomically (``write_atomically``)."""
     try:
         text = to_json(doc)
     except ValueError as exc:         # a non-finite number: strict JSON cannot hold it
         raise BpsimError(f"cannot save: {exc}", file=str(path))
+    write_atomically(path, text)
+
+
+def write_atomically(path: str | Path, text: str) -> None:
+    """Write ``text`` as UTF-8: a temporary file in the target's folder,
+    fsync, rename, fsync the folder.
+
+    A symbolic link is written through (its target gets the new content, the
+    link stays), an existing file keeps its permission bits, and a failure
+    leaves the old file and no temporary file.  Temporary files left by a
+    process killed mid-write are swept on the next write to the same file.
+    """
+    path = Path(path)
     target = Path(os.path.realpath(path))
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..document import Document, Loaded, load_draft, loads, read_text, save
+from ..document.writer import write_atomically
 from ..errors import BpsimError
 from ..processes import process_alive
 
@@ -69,9 +70,7 @@ class AutosaveSlot:
         save(doc, self.network)
         info = {"pid": os.getpid(), "original": None if original is None else str(original),
                 "saved_at": time.time(), "title": doc.title}
-        temporary = self.info.with_name(self.info.name + ".tmp")
-        temporary.write_text(json.dumps(info), encoding="utf-8")
-        os.replace(temporary, self.info)
+        write_atomically(self.info, json.dumps(info))
 
     def clear(self) -> None:
         _remove(self.network, self.info)

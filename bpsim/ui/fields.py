@@ -150,13 +150,9 @@ class _CheckedSpin:
 
     def _read(self, text: str):
         special = self.specialValueText()
-        body = text.strip()
-        for part in (self.prefix(), self.suffix()):
-            if part.strip():
-                body = body.replace(part.strip(), "").strip()
-        if special and body in ("", special):
-            return self.minimum()
-        return read_number(body, self.rule, bounds=(self.minimum(), self.maximum()))
+        if special and text.strip() in ("", special):
+            return self.minimum()        # emptied: "none"
+        return read_number(text, self.rule, bounds=(self.minimum(), self.maximum()))
 
     def validate(self, text, pos):
         try:
