@@ -137,7 +137,18 @@ class _Server:
                 cls._instance = None
         if server.process.is_alive():
             server.process.kill()       # first: a thread waiting on the pipe sees it end
-        server.conn.close()
+        server.release()
+
+    def release(self) -> None:
+        """Close the pipe unless a thread is using it.  That thread sees the
+        pipe end (the process is killed first), leaves the lock and comes
+        back here; closed from under it, its next read would take a file
+        descriptor number the system may have given to another file."""
+        if self.lock.acquire(blocking=False):
+            try:
+                self.conn.close()
+            finally:
+                self.lock.release()
 
     def surface(self, trainer, theta, settings, names, values) -> Surface:
         with self.lock:

@@ -134,3 +134,44 @@ def test_a_process_given_up_ends_even_with_every_core_busy():
         for p in busy:
             p.kill()
             p.wait()
+
+
+def test_a_grid_given_up_while_waited_for_closes_the_pipe_once():
+    """abandon_grids from the window's thread while a worker waits on the
+    pipe: the worker is told the window closes, and the pipe is closed by
+    the worker, after its last read, not from under it (a file descriptor
+    closed twice closed whatever file had been given its number between)."""
+    import os
+    import threading
+    import time
+    from bpsim.session.grid_process import abandon_grids
+    s = session_of("circle-with-test-split.bpsim.json")
+    grid_surface(*request(s))                   # the process is up and has the graph
+    server = _Server._instance
+    outcome = []
+
+    def wait_for_big_grid():
+        try:
+            grid_surface(*request(s, n=600))
+            outcome.append("computed")
+        except GridError as exc:
+            outcome.append(str(exc))
+    worker = threading.Thread(target=wait_for_big_grid)
+    worker.start()
+    deadline = time.monotonic() + 5
+    while not server.lock.locked() and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert server.lock.locked()                 # the worker is in its request
+    abandon_grids()
+    assert not server.conn.closed               # still the worker's to close
+    bystander_read, bystander_write = os.pipe()  # may take a number the pipe frees
+    try:
+        worker.join(5)
+        assert not worker.is_alive()
+        assert outcome == ["the window is closing"]
+        assert server.conn.closed
+        os.write(bystander_write, b"x")         # untouched by the closing
+        assert os.read(bystander_read, 1) == b"x"
+    finally:
+        os.close(bystander_read)
+        os.close(bystander_write)
