@@ -818,7 +818,7 @@ def data_map(app: QApplication, window: MainWindow, name: str, path: Path,
     clock = PaintClock(viewport)
     out = DataFigures(name, len(window.workspace.session.dataset.X), [], Redraws())
     def redraw() -> None:
-        data._key = None            # as when the parameters have moved: the map is recomputed
+        window.workspace.events.iteration_changed.emit()   # as a step announces: the map is recomputed
         before = len(computed)
         data.refresh()
         if len(computed) == before:
@@ -1032,7 +1032,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
 
         print(f"6. decision-boundary map ({PLANE_POINTS}x{PLANE_POINTS} points of the input "
-              f"plane), data dock raised: DataPlot.refresh (its cache key cleared, as when "
+              f"plane), data dock raised: DataPlot.refresh (after iteration_changed, as when "
               f"the parameters moved) + a forced repaint of its plot's viewport")
         maps = {name: data_map(app, window, name, path, data_redraws)
                 for name, path in (("xor", XOR), ("net-B", net_b_path))}

@@ -14,6 +14,7 @@ import numpy as np
 from ..document import Document, Loaded
 from ..engine import IterationTrace, RunResult, Settings, StepResult, StopReason, Trainer, \
     TrainState, build_trace
+from .events import Events
 from .history import History
 
 
@@ -51,7 +52,10 @@ class SessionParts:
 
 class Session:
     def __init__(self, document: Document, dataset, path: Path | None = None,
-                 history: History | None = None):
+                 history: History | None = None, events: Events | None = None):
+        """``events``: whom to tell of each move (the workspace's, shared by
+        the sessions it builds in turn); a session of its own otherwise."""
+        self.events = events if events is not None else Events()
         self.document = document
         self.dataset = dataset
         self.path = path
@@ -71,6 +75,12 @@ class Session:
         self.history.start(self.state, settings)
         self.iteration = 0
         self.diverged = False
+        self._moved(history=True)
+
+    def _moved(self, history: bool = False) -> None:
+        self.events.iteration_changed.emit()
+        if history:
+            self.events.history_changed.emit()
 
     # --- reading ------------------------------------------------------------
 
@@ -96,9 +106,12 @@ class Session:
 
     # --- moving ------------------------------------------------------------
 
-    def _record(self, result: StepResult) -> None:
+    def _record(self, result: StepResult, announce: bool = True) -> None:
+        """``announce``: False inside a run, which announces once at its end."""
         if self.iteration < self.history.length:
             self.history.truncate(self.iteration)
+            if announce:
+                self.events.history_changed.emit()
         if result.diverged:
             self.diverged = True
             return
@@ -109,6 +122,8 @@ class Session:
                             self._layer_norms(result.evaluation.grad),
                             result.before.position.epoch)
         self.diverged = False
+        if announce:
+            self._moved(history=True)
 
     def _layer_norms(self, grad) -> np.ndarray | None:
         return self._norms(grad)
@@ -123,6 +138,7 @@ class Session:
         self.iteration += len(states)
         self.state = states[-1]
         self.diverged = False
+        self._moved(history=True)
 
     @property
     def layer_names(self) -> list[str]:
@@ -163,6 +179,7 @@ class Session:
         self.state = self.state_at(iteration)
         self.iteration = iteration
         self.diverged = False
+        self._moved()
 
     def state_at(self, iteration: int) -> TrainState:
         """The state after ``iteration`` steps of the history, replayed from
@@ -192,6 +209,7 @@ class Session:
         self.state = self._with_values(self.state, {pos: float(value)})
         self.history.set_values(self.iteration, {pos: float(value)}, self.state)
         self.diverged = False
+        self._moved(history=True)
 
     def detach(self) -> SessionParts:
         """Hand over the compiled network, state and history as they are;
@@ -207,6 +225,7 @@ class Session:
         self.history, self.iteration, self.diverged = parts.history, parts.iteration, \
             parts.diverged
         self._index_layers()
+        self._moved(history=True)
 
     def restructure(self) -> None:
         """Compile the changed document; parameters that still exist keep
@@ -226,12 +245,15 @@ class Session:
         self.history.start(self.state, settings)
         self.iteration = 0
         self.diverged = False
+        self._moved(history=True)
 
     def change_settings(self, **changes) -> Settings:
         """New settings from the next iteration on; a history beyond the
         current iteration no longer holds and is dropped."""
         settings = self.settings.with_(**changes)
         self.history.set_settings(self.iteration, settings)
+        self.events.settings_changed.emit()
+        self.events.history_changed.emit()
         return settings
 
     def train(self, steps: int, use_epsilon: bool = True, on_step=None) -> RunResult:
@@ -240,12 +262,19 @@ class Session:
         The run pauses at every iteration where the history plans a change
         (after going back), so the changes replay exactly."""
         def record(result: StepResult) -> None:
-            self._record(result)
+            self._record(result, announce=False)
             if on_step is not None:
                 on_step(result)
         costs: list[float] = []
         test_costs: list[float] = []
         left = steps
+        try:
+            return self._train(steps, use_epsilon, record, costs, test_costs)
+        finally:
+            if costs or self.diverged:
+                self._moved(history=True)
+
+    def _train(self, left, use_epsilon, record, costs, test_costs) -> RunResult:
         while True:
             change = self.history.next_change_after(self.iteration)
             chunk = left if change is None else min(left, change - self.iteration)

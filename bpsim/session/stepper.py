@@ -14,13 +14,37 @@ PHASES = ("forward", "cost", "backward", "update")
 
 
 class Stepper:
+    """Moves announce ``stepped`` on the session's events once each, at
+    their end (a whole iteration finished at once announces once)."""
+
     def __init__(self, session: Session):
         self.session = session
-        self.trace: IterationTrace = session.preview()
+        self.events = session.events
+        self._trace: IterationTrace = session.preview()
         self.index = 0
         self._ahead: tuple | None = None    # the next iteration traced early (next_update)
-        self._next_key: tuple | None = None   # whose next update _next is
-        self._next: tuple | None = None
+        self._next: tuple | None = None     # next_update's answer, until the walk moves
+        self._moving = 0                    # moves under way (one announces the others)
+        # the session moving by itself (Run, a value set by hand) changes the next update
+        self._connections = [self.events.iteration_changed.connect(self._forget_next),
+                             self.events.settings_changed.connect(self._forget_next)]
+
+    def close(self) -> None:
+        """Stop listening: a new stepper takes over the session's walk."""
+        for connection in self._connections:
+            connection.disconnect()
+
+    def _forget_next(self) -> None:
+        self._next = None
+
+    @property
+    def trace(self) -> IterationTrace:
+        return self._trace
+
+    @trace.setter
+    def trace(self, trace: IterationTrace) -> None:
+        self._trace = trace
+        self._next = None
 
     # --- where we are ----------------------------------------------------------
 
@@ -54,6 +78,21 @@ class Stepper:
 
     # --- moving ----------------------------------------------------------------
 
+    def _announce(move):
+        """A move of the walk: ``stepped`` once it is done, however many moves
+        it is made of."""
+        def announced(self, *args, **kwargs):
+            self._moving += 1
+            try:
+                return move(self, *args, **kwargs)
+            finally:
+                self._moving -= 1
+                if not self._moving:
+                    self.events.stepped.emit()
+        announced.__name__, announced.__doc__ = move.__name__, move.__doc__
+        return announced
+
+    @_announce
     def refresh(self) -> None:
         """Start the next iteration's walk from the session's current state."""
         self.trace = self._trace_ahead()
@@ -78,6 +117,7 @@ class Stepper:
         instead of counting iterations."""
         return bool(self.session.param_names)
 
+    @_announce
     def forward(self) -> bool:
         """One micro-step on; False when nothing can follow (a diverged step)."""
         if self.complete:
@@ -89,6 +129,7 @@ class Stepper:
             self.session.step()
         return True
 
+    @_announce
     def back(self) -> bool:
         """One micro-step back; False at the very beginning.  From the first
         micro-step of an iteration it goes to the previous one complete, as
@@ -103,6 +144,7 @@ class Stepper:
         self.index -= 1
         return True
 
+    @_announce
     def finish_phase(self) -> None:
         """On to the last micro-step of the current phase (or of the next one,
         when the current one is finished)."""
@@ -114,6 +156,7 @@ class Stepper:
         while not self.complete and self.trace.steps[self.index].phase == phase:
             self.forward()
 
+    @_announce
     def finish_iteration(self) -> None:
         """Show the rest of this iteration and take its update; if it is
         already taken, take the whole next one."""
@@ -123,6 +166,7 @@ class Stepper:
         while not self.complete:
             self.forward()
 
+    @_announce
     def next_epoch(self, limit: int = 100_000) -> None:
         """Whole iterations until the data's epoch changes (a circuit's
         never does: its walk is shown whole)."""
@@ -135,6 +179,7 @@ class Stepper:
             if self.trace.diverged or self.session.state.position.epoch != epoch:
                 return
 
+    @_announce
     def show_iteration(self, iteration: int) -> None:
         """Go to after ``iteration`` steps, showing that iteration complete
         (iteration 0: the start, nothing shown)."""
@@ -150,31 +195,38 @@ class Stepper:
     def next_update(self):
         """(names, values now, values after the next update or None if it
         diverges): the update being walked, or — once an iteration is
-        complete — the one that follows (computed, not taken)."""
-        key = (id(self.trace), self.complete)
-        if self._next_key == key:
-            return self._next
+        complete — the one that follows (computed, not taken; kept until
+        the walk or the session moves)."""
         update = self.trace.steps[-1]
         if not self.complete or update.after is None:
-            self._next = (update.names, update.before, update.after)
-        else:
+            return (update.names, update.before, update.after)
+        if self._next is None:
             s = self.session
             trace = s.preview()
             self._ahead = (s.state, s.trainer, s.settings, trace)
             nxt = trace.steps[-1]
             self._next = (nxt.names, nxt.before, nxt.after)
-        self._next_key = key
         return self._next
 
+    @_announce
+    def show_diverged(self) -> None:
+        """Show the step that diverged from the session's state, whole: its
+        cost, its gradients and the update that was not applied."""
+        self.trace = self._trace_ahead()
+        self.index = self.total
+
+    @_announce
     def show_trace(self, trace) -> None:
         """Show a step the session has just taken, complete (Run mode)."""
         self.trace = trace
         self.index = self.total
 
+    @_announce
     def after_run(self) -> None:
         """The session moved on by itself (Run mode): show where it is."""
         self.show_iteration(self.session.iteration)
 
+    @_announce
     def reset(self) -> None:
         """Back to the network's own values, with a fresh history."""
         self.session.rebuild()

@@ -23,6 +23,7 @@ from ..document.model import Change, ChangeKind
 from ..document.reader import check_document
 from ..engine.names import EdgeKey, ParamName
 from ..errors import BpsimError
+from .events import Events
 from .session import Session, SessionParts
 from .stepper import Stepper
 
@@ -65,7 +66,7 @@ class Workspace:
         # Called, under the lock, before a change reaches the session: a run
         # training elsewhere (another process) records its steps and stops.
         self.before_session_change: list[Callable[[], None]] = []
-        self._listeners: list[Callable[[str], None]] = []
+        self.events = Events()       # what views subscribe to (see session/events.py)
         self._memo: EditMemo | None = None      # collected while an edit applies
         self._editing = False                    # an edit applies: rebuild at its end
         self._stale = False                      # a rebuild waits for the edit's end
@@ -96,21 +97,12 @@ class Workspace:
 
     def close(self) -> None:
         self.document.unsubscribe(self._on_change)
+        self._set_stepper(None)
 
-    # --- announcements to views ----------------------------------------------
-
-    def subscribe(self, listener: Callable[[str], None]) -> None:
-        """``listener(what)``: "rebuilt" (a new session or none), "moved" (the
-        stepper or the session's iteration changed)."""
-        self._listeners.append(listener)
-
-    def _tell(self, what: str) -> None:
-        for listener in list(self._listeners):
-            listener(what)
-
-    def moved(self) -> None:
-        """Views call this after driving the stepper."""
-        self._tell("moved")
+    def _set_stepper(self, stepper: Stepper | None) -> None:
+        if self.stepper is not None:
+            self.stepper.close()
+        self.stepper = stepper
 
     # --- keeping the session in step --------------------------------------------
 
@@ -124,20 +116,20 @@ class Workspace:
             else:
                 dataset = loaded
             if fresh or self.session is None:
-                self.session = Session(self.document, dataset, self.path)
+                self.session = Session(self.document, dataset, self.path, events=self.events)
             else:
                 self._remember(self.session.detach())
                 self.session.dataset = dataset
                 self.session.restructure()
-            self.stepper = Stepper(self.session)
+            self._set_stepper(Stepper(self.session))
             self.problem = None
         except BpsimError as exc:
             if self.session is not None and not fresh:
                 self._remember(self.session.detach())
             self.session = None
-            self.stepper = None
+            self._set_stepper(None)
             self.problem = self._named(exc)
-        self._tell("rebuilt")
+        self.events.rebuilt.emit()
 
     def value_of(self, name: str, default: float | None = None) -> float | None:
         """A parameter's value now ("w:x1->h1", "b:h1", "p:w"): once trained,
@@ -202,9 +194,9 @@ class Workspace:
                 hook()
             parts = self.session.detach()
             self.session.rebuild()
-            self.stepper = Stepper(self.session)
+            self._set_stepper(Stepper(self.session))
             self._held_by_undo(parts)
-        self._tell("rebuilt")
+        self.events.rebuilt.emit()
         return parts
 
     def restore(self, memo: EditMemo) -> None:
@@ -220,12 +212,12 @@ class Workspace:
                 return
             if memo.parts is not None and memo.parts.param_names == session.param_names:
                 session.attach(memo.parts)
-                self.stepper = Stepper(session)
+                self._set_stepper(Stepper(session))
             for name, value in memo.values.items():
                 if name in session.param_names:
                     session.set_value(name, value)
             self.stepper.refresh()
-        self._tell("rebuilt")
+        self.events.rebuilt.emit()
 
     def _named(self, exc: BpsimError) -> str:
         """The problem as a canvas user reads it: the node or edge by its
@@ -291,7 +283,6 @@ class Workspace:
         elif change.what == ChangeKind.SECTION_CHANGED and change.field in SETTINGS_SECTIONS:
             self.session.change_settings(**asdict(self.document.settings()))
             self.stepper.refresh()
-            self._tell("moved")
 
     def _set_value(self, name: str, value: float | None) -> None:
         if value is None or name not in self.session.param_names:
@@ -302,4 +293,3 @@ class Workspace:
             memo.values[name] = self.session.parameters()[name]
         self.session.set_value(name, value)
         self.stepper.refresh()
-        self._tell("moved")

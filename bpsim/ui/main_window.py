@@ -17,6 +17,7 @@ from ..engine import EdgeKey
 from ..errors import BpsimError
 from ..session.process_run import warm_up
 from ..session.display import Picks, display
+from ..session.events import Watch
 from ..session.workspace import Workspace
 from . import editing
 from .canvas.scene import NetworkScene
@@ -28,6 +29,7 @@ from .docks.training import TrainingPanel
 from .files import FilesMixin, blank_document
 from .plots import Plots
 from .recovery import Autosaver
+from .relay import Relay
 from .running import RunMixin
 from .style import flatten
 from .undo import UndoAdapter
@@ -61,6 +63,8 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
         self.sample: int | None = None
         self.last_error = ""
         self.workspace: Workspace | None = None
+        self.relay = Relay(self)       # the workspace's announcements, in this thread
+        self.relay.announced.connect(self._on_announced)
         self.undo = UndoAdapter(blank_document(), parent=self)
         self.autosave = Autosaver(self)
         self._close_failed = False
@@ -126,8 +130,11 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
         self._picks = Picks()        # the trace's numbers, kept between micro-steps
         self._warmed = False
         self._panels_shown = 0.0
-        self._training_key = None
-        self._cost_key = None          # what watch_cost last looked at
+        # the settings in force change with the iteration, a setting or an edit
+        self._settings_moved = Watch("iteration_changed", "settings_changed", "rebuilt")
+        self._training_changes = None  # the document's changes the Training dock shows
+        self._cost_moved = Watch("iteration_changed", "history_changed", "rebuilt")
+        self._cost_plots = None        # whether the loss plot was built at the last look
         self._rising = False           # and whether the cost was climbing then
         self._document_changes = 0     # a merged edit (a slider dragged) leaves the undo index
         self._edges_of: tuple = (None, 0, [])    # (document, changes, its edges' ends)
@@ -160,7 +167,7 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
         self.undo.reset(doc, workspace.base_dir, workspace)
         self.scene.set_document(doc)
         doc.subscribe(self._on_document_change)
-        workspace.subscribe(lambda what: self.schedule_refresh())
+        self.relay.follow(workspace.events)
         workspace.before_session_change.append(self._interrupt_run)
         self.sample = None
         if workspace.session is not None and len(workspace.session.param_names) < 2:
@@ -285,8 +292,14 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
             self._refresh_pending = True
             QTimer.singleShot(0, self, self.refresh)
 
+    def _on_announced(self, names: frozenset) -> None:
+        # a run's frames show its steps; anything else moved: show it
+        if not self.running:
+            self.schedule_refresh()
+
     def refresh(self) -> None:
         self._refresh_pending = False
+        self.relay.discard()           # shown now, not again at the next turn
         with self.workspace.lock:      # a background run waits, this frame's numbers hold
             self._refresh()
         self.plots.flush()             # their painting needs no lock: the run goes on
@@ -315,10 +328,9 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
             self.params.refresh()
             self.inspector.show_selection()
             # the settings in force change only with the iteration or an edit
-            key = (ws.session.iteration if ws.session else None, self._document_changes,
-                   id(ws.session))
-            if key != self._training_key:
-                self._training_key = key
+            if self._settings_moved.changed(ws.events) or \
+                    self._document_changes != self._training_changes:
+                self._training_changes = self._document_changes
                 self.training.refresh()
         self._update_status()
         self.watch_cost()
@@ -334,11 +346,10 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
         climb, and once in the status bar as it starts."""
         ws = self.workspace
         session = ws.session if ws else None
-        key = None if session is None else (id(session.history), session.history.version,
-                                              session.iteration, self.plots.built)
-        if key == self._cost_key:
+        moved = self._cost_moved.changed(ws.events if ws else None)
+        if not moved and self._cost_plots == self.plots.built:
             return
-        self._cost_key = key
+        self._cost_plots = self.plots.built
         rise = session.history.rise(session.iteration) if session is not None else None
         warning = self.plots.loss.warning if self.plots.built else None
         if rise is None:
@@ -565,7 +576,11 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
                 return
             self.stop_running()
             if self.plots.built:
-                self.plots.landscape.stop()      # no grid computes behind a closed window
+                self.plots.close_views()         # no grid computes behind a closed window
+            self.explanation.close_view()
+            self.relay.close()
+            for watch in (self._settings_moved, self._cost_moved):
+                watch.close()
             self.settings.setValue("window/geometry", self.saveGeometry())
             self.settings.setValue("window/state", self.saveState())
             self.autosave.clear()                # a clean exit: nothing to recover

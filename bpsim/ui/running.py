@@ -104,9 +104,7 @@ class RunMixin:
             stepper.show_trace(traced[1])
         last = stepper.trace
         if run.stopped == StopReason.DIVERGED and not last.diverged:
-            # it diverged inside a chunk: show that step, whole, unapplied
-            stepper.refresh()
-            stepper.index = stepper.total
+            stepper.show_diverged()     # it diverged inside a chunk
         elif run.stopped != StopReason.DIVERGED and (last.step != stepper.session.iteration or
                                              isinstance(run, ProcessRun)):
             # the run went on past the last step shown, or that step came thinned
@@ -218,10 +216,7 @@ class RunMixin:
             if run.stopped != StopReason.MAX_STEPS:
                 stopped = run.stopped
         if stopped == StopReason.DIVERGED:
-            # show the step that diverged, whole: its cost, its gradients, and
-            # the update that was not applied
-            stepper.refresh()
-            stepper.index = stepper.total
+            stepper.show_diverged()
         elif stopped == StopReason.EPSILON:
             stepper.after_run()     # met inside the run
         else:

@@ -77,3 +77,35 @@ def test_reset_layout_brings_back_the_docks_as_shipped(window, qtbot):
     assert all(docked for _, docked in now.values())
     assert window.docks["training"].toggleViewAction().isChecked()
     assert window.plots.docks["loss"].height() > 100
+
+
+def test_a_step_refreshes_the_window_once(window, qtbot, monkeypatch):
+    """The step's announcements reach the window too, relayed to the next
+    turn of the event loop: shown by the step's own refresh, they ask for
+    no second one."""
+    window.open_path(XOR)
+    qtbot.wait(20)
+    refreshes = []
+    inner = window._refresh
+    monkeypatch.setattr(window, "_refresh", lambda: (refreshes.append(1), inner()))
+    for key in (Qt.Key_Right, Qt.Key_Right, Qt.Key_Left):
+        qtbot.keyClick(window.view, key)
+    qtbot.wait(50)
+    assert len(refreshes) == 3
+
+
+def test_a_weight_typed_at_a_complete_iteration_moves_the_landscapes_arrow(window, qtbot):
+    """The walk starts the next iteration from the weight now: the arrow
+    starts at the typed value, and no view keeps the one before."""
+    from bpsim.document.edits import SetEdgeWeight
+    window.open_path(XOR)
+    window.step("iteration")
+    landscape = window.plots.landscape
+    landscape.choose("w:x1->h1", "w:x2->h1")
+    window.refresh()
+    assert landscape.point.pos().x() != 0.75
+    window.push(SetEdgeWeight("x1", "h1", 0.75))
+    qtbot.wait(50)                        # the relayed refresh
+    assert landscape.point.pos().x() == 0.75
+    names, before, _ = window.stepper.next_update()
+    assert before[list(names).index("w:x1->h1")] == 0.75

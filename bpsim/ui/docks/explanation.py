@@ -7,6 +7,7 @@ import html
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QCheckBox, QTextBrowser, QVBoxLayout, QWidget
 
+from ...session.events import Watch
 from ...session.explain import HTML, Numbers, explain
 from ...session.vectorized import vectorized_html
 
@@ -61,6 +62,10 @@ class ExplanationPanel(QWidget):
         layout.addWidget(self.text)
         layout.addWidget(self.vectorized)
         self._state = None
+        self._new_network = Watch("rebuilt")      # the sizes fitted are another network's
+
+    def close_view(self) -> None:
+        self._new_network.close()
 
     def show_step(self, workspace, sample: int | None, digits: int) -> None:
         self._state = (workspace, sample, digits)
@@ -84,8 +89,9 @@ class ExplanationPanel(QWidget):
         # for that micro-step of the network, in a dock of that size: the
         # next iteration's same step is set once, not once and again.
         view = self.text.viewport()
-        key = (stepper.index, stepper.total, id(workspace.session.trainer), sample is None,
-               digits, self.vectorized.isChecked(), view.width(), view.height())
+        if self._new_network.changed(workspace.events):
+            self._fitted.clear()
+        key = (stepper.index, stepper.total, sample is None, digits, self.vectorized.isChecked(), view.width(), view.height())
         known = self._fitted.get(key)
         if known is not None:
             self._set(text, known)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QGraphicsView, QLabel, Q
 
 from .. import export, style
 from ...engine import EdgeKey, ParamName
+from ...session.events import Watch
 from ..canvas.items import EdgeItem
 from ..editing import leave_keys_to_the_canvas
 from ..style import flatten
@@ -66,7 +67,8 @@ class Plots:
         self.docks["loss"].raise_()
         self.docks["landscape"].raise_()
         self._slow_shown = 0.0
-        self._thumbnails_key = None
+        self._thumbnails_of = None      # the neurons whose thumbnails show
+        self._thumbnails_moved = Watch("iteration_changed", "rebuilt")
         # while running, which frame and whose turn it is (refresh)
         self._frame = self._turn = self._slow_turn = self._live_turn = -1
         self._refreshed: tuple = ()      # the plots the last refresh changed (flush)
@@ -175,6 +177,14 @@ class Plots:
             self.refresh_thumbnails()
         self._refreshed = (*(("loss",) if loss else ()), *names)
 
+    def close_views(self) -> None:
+        """The window closes: no grid computes behind it, and the views stop
+        listening to its network."""
+        self.landscape.stop()
+        self.data.close_view()
+        self.tangent.close_view()
+        self._thumbnails_moved.close()
+
     def flush(self) -> None:
         """Have the plots just refreshed take their changes now.  A scene hands
         them to its view in a queued call; taken here, the views paint once,
@@ -194,15 +204,14 @@ class Plots:
             len(ws.session.dataset.inputs) == 2
         hidden = [n.id for n in ws.document.nodes if n.kind == "neuron"]
         if not show:
-            if self._thumbnails_key is not None:
+            if self._thumbnails_of is not None:
                 for item in win.scene.nodes.values():
                     item.set_thumbnail(None)
-                self._thumbnails_key = None
+                self._thumbnails_of = None
             return
-        key = (id(ws.session.state), id(ws.session.trainer), tuple(hidden))
-        if key == self._thumbnails_key:
+        if not self._thumbnails_moved.changed(ws.events) and hidden == self._thumbnails_of:
             return
-        self._thumbnails_key = key
+        self._thumbnails_of = hidden
         for nid, image in thumbnails(ws.session, hidden).items():
             if nid in win.scene.nodes:
                 win.scene.nodes[nid].set_thumbnail(image)

@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from ...engine.landscape import outputs_over
+from ...session.events import Watch
 from .. import style
 from ..canvas.items import fmt
 from .views import clear, drawable, frame, image_item, plot_widget, set_titles
@@ -47,9 +48,10 @@ class DataPlot(QWidget):
         self.hovered: str | None = None
         self.values: np.ndarray | None = None   # the output shown, over ``plane``
         self.plane: np.ndarray | None = None
-        self._key = None
+        self._node = None          # whose output is drawn
+        self._moved = Watch("iteration_changed", "rebuilt")   # the parameters moved
+        self._new_data = Watch("rebuilt")                      # the points to draw again
         self._rect = None          # the input plane's rectangle the image is set to
-        self._points_of = None     # (data set, inputs) the points were drawn for
 
     def _clear(self, why: str) -> None:
         """Nothing of another network's data (or of this one's before a
@@ -59,8 +61,13 @@ class DataPlot(QWidget):
         for points in (self.train_points, self.test_points):
             points.setData([], [])
         self.values = self.plane = None
-        self._key = self._points_of = None
+        self._node = None
+        self._new_data.mark()
         self.status.setText(why)
+
+    def close_view(self) -> None:
+        self._moved.close()
+        self._new_data.close()
 
     def refresh(self) -> None:
         ws = self.window.workspace
@@ -76,10 +83,9 @@ class DataPlot(QWidget):
             if doc.outputs:
                 self.node.setCurrentText(doc.outputs[0])
         node = self.hovered if self.hovered in computing else self.node.currentText()
-        key = (node, id(session.state), id(session.trainer))
-        if key == self._key:
+        if not self._moved.changed(ws.events) and node == self._node:
             return          # the parameters have not moved: within an iteration, say
-        self._key = key
+        self._node = node
         ds = session.dataset
         inputs = len(ds.inputs)
         if inputs not in (1, 2) or not node:
@@ -104,9 +110,8 @@ class DataPlot(QWidget):
                 self.image.setRect(rect)
             self.image.setVisible(True)
             clear(self.curve)
-            if self._points_of != (id(ds), 2):
+            if self._new_data.changed(ws.events):
                 # the data, its points and the axis names change only with the data set
-                self._points_of = (id(ds), 2)
                 labels = T[:, 0] if T.shape[1] else np.zeros(len(X))
                 middle = 0.5 * (labels.max() + labels.min())
                 white, black = pg.mkBrush("w"), pg.mkBrush("k")
@@ -139,7 +144,7 @@ class DataPlot(QWidget):
             self.curve.setData(xs, drawable(out))
             n = ds.n_train
             ys = T[:, 0] if T.shape[1] else np.zeros(len(X))
-            self._points_of = None
+            self._new_data.mark()       # drawn here as a curve's points
             size = point_size(len(X))
             self.train_points.setData(X[:n, 0], drawable(ys[:n]), brush=pg.mkBrush(style.FORWARD),
                                       size=size)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout,
     QSpinBox, QVBoxLayout, QWidget
 
 from ...engine.landscape import contour_lines
+from ...session.events import Watch
 from ...session.grid_process import abandon_grids, grid_surface
 from .. import style
 from .views import DRAW_LIMIT, Marker, drawable, image_item, param_title, plot_widget, set_titles, \
@@ -255,6 +256,11 @@ class LandscapePlot(QWidget):
         self._range: tuple | None = None
         self._computed_at: tuple | None = None
         self._shown: tuple | None = None
+        # what moves the surface (the other parameters, the cost), and what
+        # moves the path and the point on it
+        self._surface_moved = Watch("iteration_changed", "settings_changed", "rebuilt")
+        self._generation = 0       # of the surface: counts its moves
+        self._path_moved = Watch("iteration_changed", "history_changed", "rebuilt")
         self._started = 0.0
         self._path: DescentPath | None = None
 
@@ -315,10 +321,12 @@ class LandscapePlot(QWidget):
             # chosen resolution comes back with Pause
             n = min(n, RUN_GRID_POINTS)
         lo_a, hi_a, lo_b, hi_b = self._range
+        if self._surface_moved.changed(ws.events):
+            self._generation += 1
         request = {"trainer": session.trainer, "theta": session.state.theta.copy(),
                    "settings": session.settings, "names": names,
                    "values": (np.linspace(lo_a, hi_a, n), np.linspace(lo_b, hi_b, n)),
-                   "key": (session.iteration, names, self._range, n, id(session.trainer))}
+                   "key": (session.iteration, names, self._range, n, self._generation)}
         if self.last_request is not None and request["key"] == self.last_request["key"]:
             return
         # While training runs, a new grid a second is plenty; the worker would
@@ -362,6 +370,8 @@ class LandscapePlot(QWidget):
         hangs that exit."""
         self.pending = None
         self.last_request = self._shown = None     # asked again once shown
+        self._surface_moved.close()
+        self._path_moved.close()
         self.stopped = True
         if self.busy:
             abandon_grids()         # not waited for: at idle priority it could take seconds
@@ -466,9 +476,8 @@ class LandscapePlot(QWidget):
         # one showed (redrawn, it cost 3 ms at the start of every iteration).
         # Running is in it too: a run's last grid was coarse, or skipped as
         # too soon after the one before; Pause asks for the grid at rest.
-        key = (names, id(session.state), session.history.version,
-               None if start is None else (*start, *step), self.window.running)
-        if key == self._shown:
+        key = (names, None if start is None else (*start, *step), self.window.running)
+        if not self._path_moved.changed(ws.events) and key == self._shown:
             return          # nothing moved since the last frame
         self._shown = key
         for item in (self.image, self.path, self.point, self.arrow, self.arrow_line):

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from ...engine.landscape import landscape
 from ...engine.network import Network
+from ...session.events import Watch
 from .. import style
 from ..canvas.items import fmt
 from .views import drawable, frame, param_title, plot_widget, set_titles
@@ -41,9 +42,15 @@ class TangentPlot(QWidget):
         self.status.setTextFormat(Qt.RichText)       # the parameter's subscript
         frame(self, [QLabel(self.tr("parameter:")), self.param], self.plot, self.status)
         self.slope = None
-        self._key = None
+        self._shown = None      # the parameter drawn
+        # the next update's numbers move with these (not with a micro-step:
+        # within an iteration's walk the update is the same one)
+        self._moved = Watch("iteration_changed", "settings_changed", "rebuilt")
         self._network = None
         self._labelled = None
+
+    def close_view(self) -> None:
+        self._moved.close()
 
     def _network_for(self, trainer) -> Network:
         """The curve's own network, kept while the trainer is: its buffers
@@ -69,11 +76,10 @@ class TangentPlot(QWidget):
             self.status.setText(self.tr("This network has no parameters to train (a circuit): "
                                         "its gradients are in the canvas and the explanation."))
             return
-        names, before, after = ws.stepper.next_update()
-        key = (name, id(before))
-        if key == self._key and not force:
+        if not self._moved.changed(ws.events) and name == self._shown and not force:
             return
-        self._key = key
+        self._shown = name
+        names, before, after = ws.stepper.next_update()
         k = list(names).index(name)
         p0 = float(before[k])
         theta = theta_from_named(session, before)
