@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -17,10 +18,33 @@ from .model import Document
 
 def build_dataset(doc: Document, base_dir: str | Path | None) -> Dataset:
     """The arrays of a checked document's data (``check_document`` holds
-    its rows and samples to the limits; a CSV file's rows are held here)."""
+    its rows and samples to the limits; a CSV file's rows are held here).
+    A CSV file or a generator is read once for as long as its data section,
+    its folder and (for a file) the file itself stay the same: an edit
+    elsewhere in the network does not read 100 000 rows again."""
     data = doc.data
     if data is None:
         return single_sample()
+    key = _source_key(doc, base_dir)
+    arrays = _CACHE.get(key) if key is not None else None
+    if arrays is None:
+        arrays = read_arrays(doc, base_dir)
+        if key is not None:
+            _remember(key, arrays)
+    X, T, lines, where = arrays
+    if where == "data.csv":
+        check_rows(len(X), doc, "data.csv")      # the network may have grown since
+    _check_targets(doc, T, where, lines)
+    # test_fraction < 1, so at least one row is left to train on.
+    test = math.floor(data.test_fraction * X.shape[0])
+    return Dataset(tuple(data.inputs), tuple(data.targets), X, T, test)
+
+
+def read_arrays(doc: Document, base_dir: str | Path | None):
+    """(inputs, targets, each row's line in its CSV file or None, where the
+    rows come from): the data read or generated, not yet checked against
+    the loss."""
+    data = doc.data
     n_in = len(data.inputs)
     lines = None
     if data.rows is not None:
@@ -35,10 +59,44 @@ def build_dataset(doc: Document, base_dir: str | Path | None) -> Dataset:
         if not data.targets:   # loss "none": the generator's labels are not used
             T = T[:, :0]
         where = "data.generator"
-    _check_targets(doc, T, where, lines)
-    # test_fraction < 1, so at least one row is left to train on.
-    test = math.floor(data.test_fraction * X.shape[0])
-    return Dataset(tuple(data.inputs), tuple(data.targets), X, T, test)
+    for array in (X, T):
+        array.flags.writeable = False        # shared by every dataset built from it
+    return X, T, lines, where
+
+
+# The data read last, by where it came from (CACHED of them).
+_CACHE: OrderedDict = OrderedDict()
+CACHED = 4
+
+
+def _remember(key: tuple, arrays: tuple) -> None:
+    _CACHE[key] = arrays
+    _CACHE.move_to_end(key)
+    while len(_CACHE) > CACHED:
+        _CACHE.popitem(last=False)
+
+
+def _source_key(doc: Document, base_dir: str | Path | None) -> tuple | None:
+    """What the arrays of ``doc``'s data depend on, or None where reading
+    is no dearer than comparing (inline rows) or the file cannot be told
+    (then it is read, and its error said)."""
+    data = doc.data
+    columns = (tuple(data.inputs), tuple(data.targets))
+    if data.rows is not None:
+        return None
+    if data.csv is None:
+        return ("generator", data.generator, data.samples, data.noise, data.seed, data.labels,
+                *columns)
+    if base_dir is None or "\0" in data.csv:
+        return None
+    try:
+        path = (Path(base_dir) / data.csv).resolve()
+        st = path.stat()
+    except (OSError, ValueError):
+        return None
+    # the same file, unchanged: its identity, size and time of last change
+    return ("csv", data.csv, str(Path(base_dir).resolve()), str(path), st.st_dev, st.st_ino,
+            st.st_size, st.st_mtime_ns, st.st_ctime_ns, *columns)
 
 
 def _check_targets(doc: Document, T: np.ndarray, where: str,
