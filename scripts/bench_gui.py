@@ -291,7 +291,7 @@ def describe_latency(name: str, lat: Latency, window: MainWindow) -> str:
 class RunFigures:
     seconds: float
     frames: list[float]        # canvas Paint times, relative to the start
-    ticks: int                 # run-timer timeouts (_run_tick calls)
+    ticks: int                 # run-timer timeouts (Runner._tick calls)
     window_passes: int         # UpdateRequest events of the window: its paint passes
     steps: int                 # training iterations done
     paints: dict[str, int] = field(default_factory=dict)   # Paint events of other widgets
@@ -332,20 +332,20 @@ def run_mode(app: QApplication, window: MainWindow, seconds: float, speed: int,
 
     def count_tick() -> None:
         ticks.append(time.perf_counter())
-    window._run_timer.timeout.connect(count_tick)
+    window.runner.timer.timeout.connect(count_tick)
     stopped = {}
 
     def stop() -> None:
         stopped["t"] = time.perf_counter()
-        window.stop_running()
+        window.runner.stop()
         app.exit(0)       # not quit(): in Qt 6 that also closes the windows
 
     first_iteration = session.iteration
     QTimer.singleShot(round(seconds * 1000), stop)
     start = time.perf_counter()
-    window.toggle_run()
+    window.runner.toggle()
     app.exec()
-    window._run_timer.timeout.disconnect(count_tick)
+    window.runner.timer.timeout.disconnect(count_tick)
     clock.close()
     passes.close()
     for c in watched.values():
@@ -994,7 +994,7 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"2. run mode on net B ({net_b(bench)[0].describe()}), the app's event loop "
               f"(app.exec()), frames = Paint events of the canvas viewport; run timer "
-              f"{window._run_timer.interval()} ms; "
+              f"{window.runner.timer.interval()} ms; "
               f"{describe_budget()}")
         print(f"  plots in the window's own layout: {describe_plots(window)}")
         # The reference just before and just after the run it is compared

@@ -105,7 +105,7 @@ RUN_THEN_KILLED = textwrap.dedent("""
     panel.lr_entry.editingFinished.emit()
     window.speed.setValue(0)
     def run():
-        window.toggle_run()
+        window.runner.toggle()
         print("running", flush=True)
     QTimer.singleShot(500, run)
     app.exec()

@@ -121,7 +121,7 @@ def build_actions(win) -> None:
       tr("Finish this iteration, or take a whole new one"))
     a("epoch", tr("Next epoch"), partial(win.step, "epoch"), "Ctrl+E",
       tr("Iterate until the data's epoch changes"))
-    a("run", tr("Run"), win.toggle_run, "Space", tr("Train continuously; Space to pause"),
+    a("run", tr("Run"), lambda: win.runner.toggle(), "Space", tr("Train continuously; Space to pause"),
       checkable=True)
     a("reset", tr("Reset"), partial(win.step, "reset"), "Ctrl+R",
       tr("Back to the network's own values, with a fresh history"))

@@ -30,7 +30,7 @@ from .files import FilesMixin, blank_document
 from .plots import Plots
 from .recovery import Autosaver
 from .relay import Relay
-from .running import RunMixin
+from .running import Runner
 from .style import flatten
 from .undo import UndoAdapter
 
@@ -54,7 +54,7 @@ def times(factor: float) -> str:
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
-class MainWindow(FilesMixin, RunMixin, QMainWindow):
+class MainWindow(FilesMixin, QMainWindow):
     def __init__(self, settings: QSettings | None = None):
         super().__init__()
         self.settings = settings or QSettings("bpsim", "bpsim")
@@ -126,7 +126,10 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
             self.statusBar().addPermanentWidget(label)
         self.statusBar().messageChanged.connect(self._make_room_for_message)
 
-        self._init_running()
+        self.runner = Runner(self, say=self.say, show_frame=self._show_frame,
+                             paint=lambda: self.plots.flush(), refresh=self.refresh,
+                             speed=lambda: self.speed.value())
+        self.runner.running_changed.connect(self._on_running_changed)
         self._picks = Picks()        # the trace's numbers, kept between micro-steps
         self._warmed = False
         self._panels_shown = 0.0
@@ -156,7 +159,7 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
         self.set_workspace(Workspace(blank_document()), None)
 
     def set_workspace(self, workspace: Workspace, path: Path | None) -> None:
-        self.stop_running()
+        self.runner.stop()
         self.autosave.clear()          # the work it held was saved or given up
         if self.workspace is not None:
             self.workspace.document.unsubscribe(self._on_document_change)
@@ -168,7 +171,7 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
         self.scene.set_document(doc)
         doc.subscribe(self._on_document_change)
         self.relay.follow(workspace.events)
-        workspace.before_session_change.append(self._interrupt_run)
+        self.runner.follow(workspace)
         self.sample = None
         if workspace.session is not None and len(workspace.session.param_names) < 2:
             self.plots.docks["tangent"].raise_()    # one parameter: a curve, not a surface
@@ -198,7 +201,7 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
         elif before is not None and before[0] is self.workspace.session and \
                 self.workspace.session.history.length < before[2]:
             # a value or a setting changed at a rewound iteration: what came after it is gone
-            self._say_history_replaced(before[1], before[2], self.tr("The change applies"))
+            self.runner.say_history_replaced(before[1], before[2], self.tr("The change applies"))
         return True
 
     def _on_nodes_moved(self, moves: dict) -> None:
@@ -238,7 +241,7 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
         if stepper is None:
             self.statusBar().showMessage(self.workspace.problem or "", 8000)
             return
-        self.stop_running()
+        self.runner.stop()
         self.statusBar().clearMessage()       # an old message would read as this step's
         if how == "reset" and (stepper.session.iteration or stepper.session.history.length):
             # training to lose: the reset is an undo step
@@ -259,28 +262,17 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
                 "Diverged: the cost or an updated parameter is not finite; the update was not "
                 "applied. Lower the learning rate, or rewind."), 10000)
         elif how != "reset" and history.version != version and start < length:
-            self._say_history_replaced(start, length)
+            self.runner.say_history_replaced(start, length)
         elif starts_over:
             self.statusBar().showMessage(self.tr(
                 "A circuit has no parameters to train: every pass computes the same numbers, "
                 "so its walk starts again."), 8000)
         self.refresh()
 
-    def _say_history_replaced(self, start: int, length: int, what: str = "") -> None:
-        """Stepping on (or changing something) at a rewound iteration starts a
-        new history there: the iterations recorded after it go."""
-        first = start + 1
-        dropped = (self.tr("the history's iteration {0} is dropped").format(first)
-                   if first == length else
-                   self.tr("the history's iterations {0}–{1} are dropped").format(first, length))
-        self.statusBar().showMessage(self.tr(
-            "{0} from iteration {1}: {2}; stepping or running on computes them again.")
-            .format(what or self.tr("Training on"), first, dropped), 10000)
-
     def rewind_to(self, iteration: int) -> None:
         if self.stepper is None or iteration == self.stepper.session.iteration:
             return
-        self.stop_running()
+        self.runner.stop()
         self.stepper.show_iteration(iteration)
         self.refresh()
 
@@ -291,6 +283,25 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
         if not self._refresh_pending:
             self._refresh_pending = True
             QTimer.singleShot(0, self, self.refresh)
+
+    @property
+    def running(self) -> bool:
+        return self.runner.running
+
+    def say(self, text: str, ms: int = 8000) -> None:
+        """A message in the status bar, for ``ms`` milliseconds."""
+        self.statusBar().showMessage(text, ms)
+
+    def _on_running_changed(self, running: bool) -> None:
+        self.actions["run"].setText(self.tr("Pause") if running else self.tr("Run"))
+        self.actions["run"].setChecked(running)
+        if running:
+            self.explanation.show_running()
+
+    def _show_frame(self) -> None:
+        """A frame of a run training beside the window (under its lock)."""
+        self._refresh_pending = False
+        self._refresh()
 
     def _on_announced(self, names: frozenset) -> None:
         # a run's frames show its steps; anything else moved: show it
@@ -574,7 +585,7 @@ class MainWindow(FilesMixin, RunMixin, QMainWindow):
             if not self.maybe_save():
                 event.ignore()
                 return
-            self.stop_running()
+            self.runner.stop()
             if self.plots.built:
                 self.plots.close_views()         # no grid computes behind a closed window
             self.explanation.close_view()

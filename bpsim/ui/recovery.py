@@ -217,7 +217,7 @@ class ErrorReporter(QObject):
         win = self.window
         # Pause a Run (an error in a frame comes again every frame), then
         # autosave; either may meet the same error again, which is this one.
-        first = [win.stop_running] if getattr(win, "running", False) else []
+        first = [win.runner.stop] if getattr(win, "running", False) else []
         for action in first + [win.autosave.write_now]:
             try:
                 action()

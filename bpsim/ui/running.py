@@ -8,8 +8,9 @@ them itself, then shows the last one.
 from __future__ import annotations
 
 import gc
+from typing import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from ..engine import StopReason, stop_reason
 from ..session.background import BackgroundRun
@@ -21,63 +22,106 @@ from ..session.process_run import ProcessRun
 FRAME_MS = 15
 
 
-class RunMixin:
-    """Run, Pause and the frames between, for the main window."""
+class Runner(QObject):
+    """Run, Pause and the frames between.  It holds the workspace it trains
+    (``follow``) and reaches the window only through what it is given: a
+    way to say something in the status bar, to show a frame (under the
+    workspace's lock) and to paint it, and the speed chosen."""
 
-    def _init_running(self) -> None:
-        self._run_timer = QTimer(self)
-        self._run_timer.setTimerType(Qt.PreciseTimer)
-        self._run_timer.setInterval(FRAME_MS)
-        self._run_timer.timeout.connect(self._run_tick)
+    #: True when a run starts, False when it stops
+    running_changed = Signal(bool)
+
+    def __init__(self, parent: QObject, say: Callable[[str, int], None],
+                 show_frame: Callable[[], None], paint: Callable[[], None],
+                 refresh: Callable[[], None], speed: Callable[[], int]):
+        super().__init__(parent)
+        self.workspace = None
+        self._say, self._show_frame, self._paint = say, show_frame, paint
+        self._refresh, self._speed = refresh, speed
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.PreciseTimer)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(self._tick)
         self._background: BackgroundRun | ProcessRun | None = None
         self._process_problem: str | None = None     # why no training process could start
         self._restart = False        # a change interrupted the training process
         self._gc_threshold: tuple | None = None    # held while running
 
-    def toggle_run(self) -> None:
-        if self._run_timer.isActive():
-            self.stop_running()
+    def follow(self, workspace) -> None:
+        """Train ``workspace`` from now on (the run of another one stops)."""
+        self.stop()
+        self.workspace = workspace
+        workspace.before_session_change.append(self._interrupt)
+
+    @property
+    def stepper(self):
+        return self.workspace.stepper if self.workspace is not None else None
+
+    @property
+    def running(self) -> bool:
+        return self._timer.isActive()
+
+    @property
+    def timer(self) -> QTimer:
+        """The frames' timer (a benchmark counts its ticks)."""
+        return self._timer
+
+    @property
+    def background(self):
+        """The run training beside the window (speed "max"), or None."""
+        return self._background
+
+    def toggle(self) -> None:
+        if self.running:
+            self.stop()
         elif self.stepper is not None:
             if not self.stepper.session.param_names:
                 # a run would count iterations of the same numbers
-                self.statusBar().showMessage(self.tr(
+                self._say(self.tr(
                     "Nothing to train: this network has no parameters (a circuit). → and ← "
                     "step through its passes."), 10000)
-                self.actions["run"].setChecked(False)
+                self.running_changed.emit(False)
                 return
             if self._steps_left() == 0:
-                self.statusBar().showMessage(self.tr(
+                self._say(self.tr(
                     "Max steps ({0}) reached: raise or clear Max steps in the Training "
                     "settings to train on (→ still steps).").format(
                         self.workspace.session.settings.max_steps), 10000)
-                self.actions["run"].setChecked(False)
+                self.running_changed.emit(False)
                 return
             session = self.workspace.session
             if session.iteration < session.history.length:
-                self._say_history_replaced(session.iteration, session.history.length)
-            if self.speed.value() == 0:
+                self.say_history_replaced(session.iteration, session.history.length)
+            if self._speed() == 0:
                 # as fast as it goes: the engine trains beside the window and
                 # each frame shows the latest step
                 self._background = self._start_run()
             self._hold_full_collections(True)
-            self.explanation.show_running()
-            self._run_timer.start()
-            self.actions["run"].setText(self.tr("Pause"))
-            self.actions["run"].setChecked(True)
+            self._timer.start()
+            self.running_changed.emit(True)
 
-    def stop_running(self) -> StopReason | None:
+    def stop(self) -> StopReason | None:
         """Pause; why a background run had stopped by itself, if it had."""
         stopped = None
         self._restart = False
-        if self._run_timer.isActive():
-            self._run_timer.stop()
+        if self._timer.isActive():
+            self._timer.stop()
             self._hold_full_collections(False)
             stopped = self._end_background()
-            self.refresh()           # the text panels, paused while running
-        if hasattr(self, "actions"):
-            self.actions["run"].setText(self.tr("Run"))
-            self.actions["run"].setChecked(False)
+            self.running_changed.emit(False)
+            self._refresh()           # the text panels, paused while running
         return stopped
+
+    def say_history_replaced(self, start: int, length: int, what: str = "") -> None:
+        """Stepping on (or changing something) at a rewound iteration starts a
+        new history there: the iterations recorded after it go."""
+        first = start + 1
+        dropped = (self.tr("the history's iteration {0} is dropped").format(first)
+                   if first == length else
+                   self.tr("the history's iterations {0}–{1} are dropped").format(first, length))
+        self._say(self.tr(
+            "{0} from iteration {1}: {2}; stepping or running on computes them again.")
+            .format(what or self.tr("Training on"), first, dropped), 10000)
 
     def _hold_full_collections(self, hold: bool) -> None:
         """No full garbage collection while running: with a long history a
@@ -111,11 +155,10 @@ class RunMixin:
             # (batch means only): show where the session is, every sample
             stepper.after_run()
         if run.stopped == StopReason.ERROR:
-            self.statusBar().showMessage(self.tr("Training stopped: {0}").format(run.error),
-                                         10000)
+            self._say(self.tr("Training stopped: {0}").format(run.error), 10000)
         return run.stopped
 
-    def _run_tick(self) -> None:
+    def _tick(self) -> None:
         if self._background is not None:
             self._background_tick()
         else:
@@ -146,14 +189,14 @@ class RunMixin:
             # this one instead, a little slower, and later runs do too.
             self._process_problem = str(exc).strip().splitlines()[0] if str(exc).strip() \
                 else type(exc).__name__
-            self.statusBar().showMessage(self.tr(
+            self._say(self.tr(
                 "Training in the window's process: the training process could not start "
                 "({0}).").format(self._process_problem), 10000)
             run = self._new_run()
             run.start()
         return run
 
-    def _interrupt_run(self) -> None:
+    def _interrupt(self) -> None:
         """A change is about to reach the session: the training process
         records its steps and stops; the next frame starts it anew."""
         run = self._background
@@ -167,7 +210,7 @@ class RunMixin:
         if not run.running and self._restart and run.stopped is None:
             self._restart = False
             if self.workspace.session is None:      # the edit left the network incomplete
-                self.stop_running()
+                self.stop()
                 return
             with run.reading():
                 traced = run.take()
@@ -175,20 +218,19 @@ class RunMixin:
                     self.stepper.show_trace(traced[1])
             self._background = run = self._start_run()
         if not run.running:
-            stopped = self.stop_running()
+            stopped = self.stop()
             if stopped not in (None, StopReason.ERROR):
                 self._say_why_stopped(stopped)
             return
-        self._refresh_pending = False
         with run.reading():
             traced = run.take()
             if traced is not None:
                 self.stepper.show_trace(traced[1])
-            self._refresh()
-        self.plots.flush()       # painting, beside the training
+            self._show_frame()
+        self._paint()            # painting, beside the training
 
     def _say_why_stopped(self, stopped: StopReason) -> None:
-        self.statusBar().showMessage({
+        self._say({
             StopReason.DIVERGED: self.tr("Diverged: training stopped at the last finite "
                                          "parameters."),
             StopReason.EPSILON: self.tr("Converged: the update was smaller than epsilon."),
@@ -201,15 +243,15 @@ class RunMixin:
         then show the last one taken, with its numbers."""
         stepper = self.stepper
         if stepper is None:
-            self.stop_running()
+            self.stop()
             return
         session = stepper.session
         left = self._steps_left()
         if left == 0:
-            self.stop_running()
+            self.stop()
             self._say_why_stopped(StopReason.MAX_STEPS)
             return
-        steps = self.speed.value() if left is None else min(self.speed.value(), left)
+        steps = self._speed() if left is None else min(self._speed(), left)
         stopped = None
         if steps > 1:
             run = session.train(steps - 1)
@@ -224,10 +266,7 @@ class RunMixin:
             stepper.show_trace(trace)
             stopped = stop_reason(result, session.settings.epsilon, self._steps_left())
         if stopped is not None:
-            self.stop_running()
+            self.stop()
             self._say_why_stopped(stopped)
-        self.refresh()
+        self._refresh()
 
-    @property
-    def running(self) -> bool:
-        return self._run_timer.isActive()

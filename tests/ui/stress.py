@@ -98,7 +98,7 @@ class Walk:
         """Every edit undone gives back the file as opened; redone, the work."""
         win = self.window
         if win.running:
-            win.stop_running()
+            win.runner.stop()
         stack = win.undo.stack
         before = to_json(win.workspace.document)
         top = stack.index()
@@ -223,10 +223,10 @@ class Walk:
     def run_pause(self) -> None:
         win = self.window
         win.speed.setValue(self.rng.choice([1, 3, 0]))
-        win.toggle_run()
+        win.runner.toggle()
         QTest.qWait(self.rng.choice([20, 60]))
         if win.running:
-            win.toggle_run()
+            win.runner.toggle()
 
     def move(self) -> None:
         ids = self.node_ids()

@@ -99,10 +99,10 @@ def test_every_stepping_shortcut(window, qtbot):
     qtbot.keyClick(view, Qt.Key_E, Qt.ControlModifier)   # next epoch (full batch: one step)
     assert window.workspace.session.iteration == 3
     qtbot.keyClick(view, Qt.Key_Space)             # run
-    assert window._run_timer.isActive()
+    assert window.runner.timer.isActive()
     qtbot.waitUntil(lambda: window.workspace.session.iteration > 5, timeout=30000)
     qtbot.keyClick(view, Qt.Key_Space)             # pause
-    assert not window._run_timer.isActive()
+    assert not window.runner.timer.isActive()
     assert window.history_slider.maximum() == window.workspace.session.iteration
     window.history_slider.setValue(2)              # rewind
     assert window.workspace.session.iteration == 2 and st.complete
@@ -781,15 +781,15 @@ def test_without_a_training_process_a_run_trains_in_a_thread(window, qtbot, monk
     open_unlimited_xor(window, tmp_path)
     session = window.workspace.session
     window.speed.setValue(0)
-    window.toggle_run()
-    assert isinstance(window._background, BackgroundRun) and window.running
+    window.runner.toggle()
+    assert isinstance(window.runner.background, BackgroundRun) and window.running
     assert "could not start (An attempt has been made to start a new process)" in \
         window.statusBar().currentMessage()
     qtbot.waitUntil(lambda: session.iteration > 20, timeout=30000)
-    window.toggle_run()
-    window.toggle_run()                                   # the next run: a thread at once
-    assert isinstance(window._background, BackgroundRun)
-    window.toggle_run()
+    window.runner.toggle()
+    window.runner.toggle()                                   # the next run: a thread at once
+    assert isinstance(window.runner.background, BackgroundRun)
+    window.runner.toggle()
     assert not window.running
 
 
@@ -826,8 +826,8 @@ def test_run_at_full_speed_trains_beside_the_window_and_pauses_where_it_is(windo
     open_unlimited_xor(window, tmp_path)
     session = window.workspace.session
     window.speed.setValue(0)
-    window.toggle_run()
-    assert window._background is not None and window._background.running
+    window.runner.toggle()
+    assert window.runner.background is not None and window.runner.background.running
     qtbot.waitUntil(lambda: session.iteration > 50, timeout=30000)
     edges = window.scene.edges.values()
     assert all(e.grad_label.text() == "" for e in edges)     # weights only, while it runs
@@ -841,8 +841,8 @@ def test_run_at_full_speed_trains_beside_the_window_and_pauses_where_it_is(windo
     assert window.push(SetSection("training", training, "learning_rate"))
     changed_at = session.iteration
     qtbot.waitUntil(lambda: session.iteration > changed_at + 50, timeout=30000)
-    window.toggle_run()
-    assert window._background is None and not window.running
+    window.runner.toggle()
+    assert window.runner.background is None and not window.running
     st = window.workspace.stepper
     assert st.complete and st.trace.step == session.iteration
     assert all(e.grad_label.text().startswith("∂w=") for e in edges)   # paused: gradients
@@ -863,7 +863,7 @@ def test_run_until_divergence_shows_the_step_that_diverged(window, qtbot, tmp_pa
     path.write_text(json.dumps(net))
     window.open_path(path)
     window.speed.setValue(0)
-    window.toggle_run()
+    window.runner.toggle()
     qtbot.waitUntil(lambda: not window.running, timeout=30000)
     st = window.workspace.stepper
     assert st.trace.diverged and st.complete
@@ -887,14 +887,14 @@ def test_run_stops_at_max_steps_and_says_so(window, qtbot, tmp_path, speed):
     for _ in range(3):
         window.step("iteration")              # steps taken by hand count too
     window.speed.setValue(speed)
-    window.toggle_run()
+    window.runner.toggle()
     qtbot.waitUntil(lambda: not window.running, timeout=30000)
     assert session.iteration == 60 and session.history.length == 60
     assert "max steps (60)" in window.statusBar().currentMessage()
     st = window.workspace.stepper
     assert st.complete and st.trace.step == 60
     window.statusBar().clearMessage()
-    window.toggle_run()                       # at the limit Run says why it does not start
+    window.runner.toggle()                       # at the limit Run says why it does not start
     assert not window.running and not window.actions["run"].isChecked()
     assert "Max steps (60) reached" in window.statusBar().currentMessage()
     window.step("iteration")                  # stepping by hand goes on
@@ -926,11 +926,11 @@ def test_while_running_no_full_garbage_collection_and_the_explanation_says_so(wi
     window.open_path(XOR)
     before = gc.get_threshold()
     window.speed.setValue(1)
-    window.toggle_run()
+    window.runner.toggle()
     assert gc.get_threshold()[:2] == before[:2] and gc.get_threshold()[2] > 10 ** 6
     assert "Training runs" in window.explanation.text.toPlainText()   # not a stale text
     qtbot.waitUntil(lambda: window.workspace.session.iteration > 3, timeout=30000)
-    window.toggle_run()
+    window.runner.toggle()
     assert gc.get_threshold() == before
     assert "Training runs" not in window.explanation.text.toPlainText()
 
@@ -1413,7 +1413,7 @@ def test_the_history_counts_iterations_done_beside_the_one_shown(window):
 def test_a_circuit_is_not_run(window):
     """Run on a circuit counted iterations of the same numbers (cost −12 each)."""
     window.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
-    window.toggle_run()
+    window.runner.toggle()
     assert not window.running and not window.actions["run"].isChecked()
     assert "no parameters" in window.statusBar().currentMessage()
     assert window.workspace.session.iteration == 0

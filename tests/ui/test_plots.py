@@ -345,10 +345,10 @@ def test_pause_shows_the_landscape_of_the_iteration_paused_at(window, qtbot):
     window.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
     plot = window.plots.landscape
     window.plots.docks["landscape"].raise_()
-    window.toggle_run()
+    window.runner.toggle()
     qtbot.waitUntil(lambda: window.workspace.session.iteration > 30, timeout=20000)
     qtbot.wait(300)
-    window.toggle_run()
+    window.runner.toggle()
     assert not window.running
     plot.settle()
     session = window.workspace.session

@@ -163,7 +163,7 @@ def test_an_error_every_frame_pauses_run_and_is_reported_once(window, qtbot, rep
         calls.append(1)
         raise ValueError("every frame")
     monkeypatch.setattr(window.plots, "flush", broken_frame)
-    window.toggle_run()
+    window.runner.toggle()
     qtbot.waitUntil(lambda: reporter.box is not None)
     qtbot.wait(300)
     assert not window.running

@@ -22,7 +22,7 @@ def test_runs_in_the_window_stop_where_and_why_an_inline_run_does(window, qtbot,
     path.write_text(json.dumps(net))
     assert window.open_path(path)
     window.speed.setValue(speed)
-    window.toggle_run()
+    window.runner.toggle()
     qtbot.waitUntil(lambda: not window.running, timeout=30000)
     assert window.workspace.session.iteration == expected[1]
     said = {StopReason.EPSILON: "Converged", StopReason.DIVERGED: "Diverged",

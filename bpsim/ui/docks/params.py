@@ -181,7 +181,7 @@ class ParameterPanel(QWidget):
         stepper = self.window.workspace.stepper
         if stepper is None:
             return
-        self.window.stop_running()        # the check evaluates on the training buffers
+        self.window.runner.stop()         # the check evaluates on the training buffers
         # the step shown: once its update is applied, the session is past it
         checks = stepper.session.gradient_check(iteration=stepper.iteration - 1)
         self._numeric = {k: n for k, (_, n) in checks.items()}
