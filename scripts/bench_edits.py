@@ -78,7 +78,7 @@ class Counts:
 
 def window(app: QApplication, folder: Path) -> MainWindow:
     win = MainWindow(QSettings(str(folder / "bench.ini"), QSettings.IniFormat))
-    win.ask_to_save = lambda: __import__("PySide6.QtWidgets").QtWidgets.QMessageBox.Discard
+    win.files.ask_to_save = lambda: __import__("PySide6.QtWidgets").QtWidgets.QMessageBox.Discard
     win.resize(1400, 900)
     win.show()
     app.processEvents()
@@ -103,7 +103,7 @@ def timed(app, win, action) -> float:
 def build(app, win, counts, repeats: int) -> tuple[list[float], list[int]]:
     times, compiles = [], []
     for _ in range(repeats):
-        win.new_network()
+        win.files.new_network()
         painted(app, win)
         counts.take()
         times.append(timed(app, win, lambda: editing.build_layered(
@@ -116,7 +116,7 @@ def build(app, win, counts, repeats: int) -> tuple[list[float], list[int]]:
 
 
 def delete_neuron(app, win, counts, repeats: int):
-    win.new_network()
+    win.files.new_network()
     editing.build_layered(win, "9-9-9-1", "tanh", "sigmoid")
     painted(app, win)
     doc = win.workspace.document
@@ -173,8 +173,8 @@ def learning_rate(app, win, counts, path: Path, repeats: int):
 
 
 def open_network(app, win, path: Path) -> None:
-    if not win.open_path(path, quiet=True) or win.workspace.session is None:
-        raise RuntimeError(f"could not open {path}: {win.last_error}")
+    if not win.files.open_path(path, quiet=True) or win.workspace.session is None:
+        raise RuntimeError(f"could not open {path}: {win.files.last_error}")
 
 
 def main(argv: list[str] | None = None) -> int:

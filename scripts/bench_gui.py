@@ -195,7 +195,7 @@ def make_window(folder: Path) -> MainWindow:
     """A main window shown at 1400x900, settings in a temporary ini file."""
     settings = QSettings(str(folder / "bpsim.ini"), QSettings.IniFormat)
     window = MainWindow(settings)
-    window.ask_to_save = lambda: QMessageBox.Discard     # never a blocking dialog
+    window.files.ask_to_save = lambda: QMessageBox.Discard     # never a blocking dialog
     window.resize(*WINDOW_SIZE)
     window.show()
     if not QTest.qWaitForWindowExposed(window):
@@ -204,8 +204,8 @@ def make_window(folder: Path) -> MainWindow:
 
 
 def open_network(app: QApplication, window: MainWindow, path: Path) -> None:
-    if not window.open_path(path, quiet=True):
-        raise RuntimeError(f"cannot open {path}: {window.last_error}")
+    if not window.files.open_path(path, quiet=True):
+        raise RuntimeError(f"cannot open {path}: {window.files.last_error}")
     app.processEvents()
     window.repaint()
 
@@ -882,7 +882,7 @@ if __name__ == "__main__":
         app.setApplicationName("bpsim")
         app.setOrganizationName("bpsim")
         window = MainWindow(QSettings(ini, QSettings.IniFormat))
-        window.open_path(example)
+        window.files.open_path(example)
     else:                        # the yardstick: a bare window with one plot
         import pyqtgraph as pg
         app = QApplication(sys.argv[:1])

@@ -46,7 +46,7 @@ def main() -> int:
         os.environ["HOME"] = folder        # settings, autosaves: never the user's
         for seed in range(args.first_seed, args.first_seed + args.seeds):
             window = MainWindow(QSettings(str(Path(folder) / "s.ini"), QSettings.IniFormat))
-            window.ask_to_save = lambda: QMessageBox.Discard
+            window.files.ask_to_save = lambda: QMessageBox.Discard
             window.resize(1400, 900)
             window.show()
             app.processEvents()

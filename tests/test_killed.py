@@ -98,7 +98,7 @@ RUN_THEN_KILLED = textwrap.dedent("""
     app.setApplicationName("bpsim")
     window = MainWindow()
     ErrorReporter(window).install()
-    window.open_path(sys.argv[1])
+    window.files.open_path(sys.argv[1])
     window.show()
     panel = window.training
     panel.lr_entry.setText("0.75")
@@ -144,11 +144,11 @@ def test_work_killed_during_run_is_offered_at_the_next_start(tmp_path, qtbot):
     from bpsim.ui.main_window import MainWindow
     from bpsim.ui.recovery import RECOVER, offer_recovery
     window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
-    window.ask_to_save = lambda: QMessageBox.Discard
+    window.files.ask_to_save = lambda: QMessageBox.Discard
     qtbot.addWidget(window)
     offered = []
     assert offer_recovery(window, folder, lambda win, f, others: offered.append(f) or RECOVER)
     assert offered[0].network == autosaved.network
     assert window.workspace.session.settings.learning_rate == 0.75
     assert window.workspace.document.edges[0].weight == doc.edges[0].weight
-    assert window.path == XOR and window.isWindowModified()
+    assert window.files.path == XOR and window.isWindowModified()

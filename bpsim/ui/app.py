@@ -93,14 +93,14 @@ def run_gui(args) -> int:
     if screenshot:
         window.resize(*size)
     if args.file and screenshot:
-        if not window.open_path(args.file, quiet=True):
-            print(window.last_error, file=sys.stderr)
+        if not window.files.open_path(args.file, quiet=True):
+            print(window.files.last_error, file=sys.stderr)
             return 2
     elif args.file:
-        if not window.open_path(args.file):
-            window.open_example()      # the error is in a dialog; the app still opens
+        if not window.files.open_path(args.file):
+            window.files.open_example()      # the error is in a dialog; the app still opens
     else:
-        window.open_example()
+        window.files.open_example()
     window.show()
     if screenshot:
         return take_screenshot(app, window, screenshot, args.advance)

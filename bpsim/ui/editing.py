@@ -75,10 +75,10 @@ def build_actions(win) -> None:
     tr = win.tr
     a = partial(_action, win)
     # File
-    a("new", tr("&New"), win.new_network, QKeySequence.New)
-    a("open", tr("&Open…"), win.open_dialog, QKeySequence.Open)
-    a("save", tr("&Save"), win.save, QKeySequence.Save)
-    a("save_as", tr("Save &As…"), win.save_as, QKeySequence.SaveAs)
+    a("new", tr("&New"), win.files.new_network, QKeySequence.New)
+    a("open", tr("&Open…"), win.files.open_dialog, QKeySequence.Open)
+    a("save", tr("&Save"), win.files.save, QKeySequence.Save)
+    a("save_as", tr("Save &As…"), win.files.save_as, QKeySequence.SaveAs)
     a("quit", tr("&Quit"), win.close, QKeySequence.Quit)
     # Edit
     undo = win.undo.stack.createUndoAction(win, tr("&Undo"))
@@ -263,16 +263,16 @@ def example_title(path) -> str:
 
 
 def open_example_path(win, path) -> None:
-    if win.maybe_save():
-        win.open_path(path)
+    if win.files.maybe_save():
+        win.files.open_path(path)
 
 
 def fill_recent_menu(win) -> None:
     menu = win.recent_menu
     menu.clear()
-    for path in win.recent_files():
+    for path in win.files.recent_files():
         menu.addAction(path, partial(open_example_path, win, path))
-    menu.setEnabled(bool(win.recent_files()))
+    menu.setEnabled(bool(win.files.recent_files()))
 
 
 # --- gestures → edits --------------------------------------------------------------
@@ -482,7 +482,7 @@ def build_dialog(win) -> None:
     # opened on an example (bpsim starts on XOR), a new network is what a
     # newcomer building "2-3-1" wants; their own work is added to
     replace.setChecked(bool(win.workspace.document.nodes) and
-                       (is_example(win.path) or not win.isWindowModified()))
+                       (is_example(win.files.path) or not win.isWindowModified()))
     replace.setVisible(bool(win.workspace.document.nodes))
     form.addRow(replace)
     buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
@@ -514,7 +514,7 @@ def build_layered(win, text: str, hidden: str, output: str, replace: bool = Fals
     except BpsimError as exc:
         win.statusBar().showMessage(exc.problem, 8000)
         return False
-    if replace and win.workspace.document.nodes and not win.new_network():
+    if replace and win.workspace.document.nodes and not win.files.new_network():
         return False
     edit = layered_network(win.workspace.document, text, hidden, output)
     had_data = win.workspace.document.data is not None
@@ -602,6 +602,6 @@ def export_text(win, what: str) -> None:
         with open(path, "w", encoding="utf-8", newline="") as f:
             f.write(text)
     except OSError as exc:
-        win.show_error(f"error: {path}: cannot write: {exc.strerror or exc}")
+        win.files.show_error(f"error: {path}: cannot write: {exc.strerror or exc}")
         return
     win.statusBar().showMessage(win.tr("Wrote {0}").format(path), 5000)

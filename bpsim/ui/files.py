@@ -5,15 +5,14 @@ import shutil
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QStandardPaths, Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ..document import Document, Loaded, load, load_draft, save
 from ..document.building import place_unplaced
 from ..errors import BpsimError
 from ..paths import examples_dir, is_example
 from ..session.workspace import Workspace
-from . import editing
 
 DEFAULT_EXAMPLE = "xor-2-2-1.bpsim.json"
 MAX_RECENT = 8
@@ -29,9 +28,35 @@ def save_folder() -> Path:
     return Path(folder) if folder and Path(folder).is_dir() else Path.home()
 
 
-class FilesMixin:
-    """The main window's file handling (it owns ``workspace``, ``path``,
-    ``undo`` and ``settings``)."""
+class Files(QObject):
+    """Opening and saving networks, whether there is work to save, and the
+    recent files.  It holds the workspace open (``follow``); the window
+    opens the workspaces it makes (``open_workspace``), parents its dialogs
+    and shows what it says."""
+
+    #: the file saved to, or the work to save, changed: the title shows it
+    saved = Signal()
+    #: the recent files changed
+    recent_changed = Signal()
+
+    def __init__(self, window: QWidget, settings: QSettings, undo, autosave,
+                 open_workspace, say):
+        super().__init__(window)
+        self.window, self.settings, self.undo, self.autosave = window, settings, undo, autosave
+        self._open_workspace, self._say = open_workspace, say
+        self.workspace: Workspace | None = None
+        self.last_error = ""
+        self.error_box: QMessageBox | None = None
+        self._saved_theta = None      # the weights as last saved or opened
+
+    def follow(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.mark_saved()
+
+    @property
+    def path(self) -> Path | None:
+        """The file the network was opened from or saved to."""
+        return self.workspace.path if self.workspace is not None else None
 
     def open_path(self, path: str | Path, quiet: bool = False) -> bool:
         """Open a network file; on bad input, the one-line error in a dialog
@@ -46,9 +71,11 @@ class FilesMixin:
                     self.show_error(self.last_error)
                 return False
         place_unplaced(loaded.document)      # before anything shows it: not an edit
-        self.set_workspace(Workspace.from_loaded(loaded), Path(path))
+        workspace = Workspace.from_loaded(loaded)
+        workspace.path = Path(path)
+        self._open_workspace(workspace)
         if self.workspace.problem:
-            self.statusBar().showMessage(self.tr(
+            self._say(self.tr(
                 "An unfinished network: {0}").format(self.workspace.problem), 10000)
         if not is_example(path):
             self._add_recent(str(Path(path).resolve()))
@@ -65,9 +92,9 @@ class FilesMixin:
     def show_error(self, text: str, title: str = "") -> None:
         """The error in the status bar and in a (non-blocking) dialog."""
         self.last_error = text
-        self.statusBar().showMessage(text, 10000)
+        self._say(text, 10000)
         box = QMessageBox(QMessageBox.Critical, title or self.tr("bpsim"), text,
-                          QMessageBox.Ok, self)
+                          QMessageBox.Ok, self.window)
         box.setAttribute(Qt.WA_DeleteOnClose)
         box.open()
         self.error_box = box
@@ -79,8 +106,8 @@ class FilesMixin:
         """An empty canvas (False: the user kept the current network)."""
         if not self.maybe_save():
             return False
-        self.set_workspace(Workspace(blank_document()), None)
-        self.statusBar().showMessage(self.tr(
+        self._open_workspace(Workspace(blank_document()))
+        self._say(self.tr(
             "A new network: add nodes from the toolbar or the right-click menu, "
             "or build a layered network (Edit ▸ Build layered network)."), 10000)
         return True
@@ -89,7 +116,7 @@ class FilesMixin:
         if not self.maybe_save():
             return
         start = str(self.path.parent) if self.path else str(examples_dir())
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("Open network"), start,
+        name, _ = QFileDialog.getOpenFileName(self.window, self.tr("Open network"), start,
                                               self.tr("bpsim networks (*.bpsim.json *.json)"))
         if name:
             self.open_path(name)
@@ -118,7 +145,6 @@ class FilesMixin:
             self.show_error(BpsimError(f"cannot save: {type(exc).__name__}: {exc}",
                                        file=str(path)).one_line(), self.tr("Not saved"))
             return False
-        self.path = Path(path)
         ws.path = Path(path)                 # relative files (a CSV) are found beside it now
         if ws.session is not None:
             ws.session.path = ws.path
@@ -127,8 +153,8 @@ class FilesMixin:
         self.mark_saved()
         self.autosave.clear()
         self._add_recent(str(Path(path).resolve()))
-        self._update_title()
-        self.statusBar().showMessage(self.tr("Saved {0}").format(path), 5000)
+        self.saved.emit()
+        self._say(self.tr("Saved {0}").format(path), 5000)
         return True
 
     def save(self) -> bool:
@@ -145,7 +171,7 @@ class FilesMixin:
         stem = self.path.name.removesuffix(".json").removesuffix(".bpsim") if self.path \
             else "network"
         start = str(folder / f"{stem}.bpsim.json")
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("Save network"), start,
+        name, _ = QFileDialog.getSaveFileName(self.window, self.tr("Save network"), start,
                                               self.tr("bpsim networks (*.bpsim.json)"))
         if not name:
             return False
@@ -180,15 +206,9 @@ class FilesMixin:
     def ask_to_save(self):
         """Save, Discard or Cancel, asked in a dialog."""
         return QMessageBox.question(
-            self, self.tr("Unsaved changes"),
+            self.window, self.tr("Unsaved changes"),
             self.tr("Save the changes to this network first?"),
             QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel)
-
-    def _update_title(self, *_) -> None:
-        name = self.path.name if self.path else self.tr("untitled")
-        title = self.workspace.document.title if self.workspace else ""
-        self.setWindowTitle(f"{name}[*] — {title} — bpsim" if title else f"{name}[*] — bpsim")
-        self.setWindowModified(self.is_modified())
 
     def recent_files(self) -> list[str]:
         value = self.settings.value("files/recent", [])
@@ -197,4 +217,4 @@ class FilesMixin:
     def _add_recent(self, path: str) -> None:
         files = [path] + [f for f in self.recent_files() if f != path]
         self.settings.setValue("files/recent", files[:MAX_RECENT])
-        editing.fill_recent_menu(self)
+        self.recent_changed.emit()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
@@ -26,7 +25,7 @@ from .docks.explanation import ExplanationPanel
 from .docks.inspector import InspectorPanel
 from .docks.params import ParameterPanel
 from .docks.training import TrainingPanel
-from .files import FilesMixin, blank_document
+from .files import Files, blank_document
 from .plots import Plots
 from .recovery import Autosaver
 from .relay import Relay
@@ -54,19 +53,25 @@ def times(factor: float) -> str:
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
-class MainWindow(FilesMixin, QMainWindow):
+class MainWindow(QMainWindow):
+    #: another network is shown (opened, recovered, new), after everything follows it
+    workspace_changed = Signal(object)
+
     def __init__(self, settings: QSettings | None = None):
         super().__init__()
         self.settings = settings or QSettings("bpsim", "bpsim")
         self.setWindowTitle("bpsim[*]")
         self.digits = int(self.settings.value("display/digits", 4))
         self.sample: int | None = None
-        self.last_error = ""
         self.workspace: Workspace | None = None
         self.relay = Relay(self)       # the workspace's announcements, in this thread
         self.relay.announced.connect(self._on_announced)
         self.undo = UndoAdapter(blank_document(), parent=self)
         self.autosave = Autosaver(self)
+        self.files = Files(self, self.settings, self.undo, self.autosave,
+                           open_workspace=self.set_workspace, say=self.say)
+        self.files.saved.connect(self._update_title)
+        self.files.recent_changed.connect(lambda: editing.fill_recent_menu(self))
         self._close_failed = False
         self.undo.stack.cleanChanged.connect(self._update_title)
         self.undo.stack.indexChanged.connect(self._update_title)
@@ -143,7 +148,6 @@ class MainWindow(FilesMixin, QMainWindow):
         self._edges_of: tuple = (None, 0, [])    # (document, changes, its edges' ends)
         self._refresh_pending = False
         self._sample_key: tuple | None = ()        # what the sample box lists
-        self._saved_theta = None      # the weights as last saved or opened (FilesMixin)
 
         editing.build_actions(self)
         fit = self.settings.value("display/fit_explanation", True, type=bool)
@@ -156,16 +160,17 @@ class MainWindow(FilesMixin, QMainWindow):
         # the plots come once the window has painted (or soon, whatever happens)
         self.view.viewport().installEventFilter(self)
         QTimer.singleShot(1000, self, self.plots.build)   # dropped with the window
-        self.set_workspace(Workspace(blank_document()), None)
+        self.set_workspace(Workspace(blank_document()))
 
-    def set_workspace(self, workspace: Workspace, path: Path | None) -> None:
+    def set_workspace(self, workspace: Workspace) -> None:
+        """Show ``workspace``: a network opened, recovered or new (its
+        ``path``: the file it was opened from, or None)."""
         self.runner.stop()
         self.autosave.clear()          # the work it held was saved or given up
         if self.workspace is not None:
             self.workspace.document.unsubscribe(self._on_document_change)
             self.workspace.close()
         self.workspace = workspace
-        self.path = path
         doc = workspace.document
         self.undo.reset(doc, workspace.base_dir, workspace)
         self.scene.set_document(doc)
@@ -176,10 +181,11 @@ class MainWindow(FilesMixin, QMainWindow):
         if workspace.session is not None and len(workspace.session.param_names) < 2:
             self.plots.docks["tangent"].raise_()    # one parameter: a curve, not a surface
         self.training.set_document(doc)
-        self.mark_saved()
+        self.files.follow(workspace)
         self._update_title()
         self.refresh()
         self.view.fit()
+        self.workspace_changed.emit(workspace)
 
     # --- edits from the canvas ------------------------------------------------------
 
@@ -284,6 +290,13 @@ class MainWindow(FilesMixin, QMainWindow):
             self._refresh_pending = True
             QTimer.singleShot(0, self, self.refresh)
 
+    def _update_title(self, *_) -> None:
+        path = self.files.path
+        name = path.name if path else self.tr("untitled")
+        title = self.workspace.document.title if self.workspace else ""
+        self.setWindowTitle(f"{name}[*] — {title} — bpsim" if title else f"{name}[*] — bpsim")
+        self.setWindowModified(self.files.is_modified())
+
     @property
     def running(self) -> bool:
         return self.runner.running
@@ -345,7 +358,7 @@ class MainWindow(FilesMixin, QMainWindow):
                 self.training.refresh()
         self._update_status()
         self.watch_cost()
-        self.setWindowModified(self.is_modified())     # training changes what Save writes
+        self.setWindowModified(self.files.is_modified())   # training changes what Save writes
         self._update_history_slider()
         self._update_sample_choices()
         self.plots.refresh()
@@ -582,7 +595,7 @@ class MainWindow(FilesMixin, QMainWindow):
 
     def closeEvent(self, event):
         try:
-            if not self.maybe_save():
+            if not self.files.maybe_save():
                 event.ignore()
                 return
             self.runner.stop()

@@ -68,7 +68,7 @@ class Autosaver(QObject):
         if ws is None:
             return False
         with ws.lock:
-            if not win.is_modified():
+            if not win.files.is_modified():
                 self.clear()
                 return False
             state = self._state()
@@ -76,7 +76,7 @@ class Autosaver(QObject):
                 return False
         doc = ws.saved_form()
         try:
-            self.slot.write(doc, win.path)
+            self.slot.write(doc, win.files.path)
         except (BpsimError, OSError) as exc:
             if not self._failure_said:      # said once, not every few seconds
                 self._failure_said = True
@@ -139,11 +139,12 @@ def recover(window, autosaved: Autosaved) -> bool:
     try:
         loaded = autosaved.load()
     except BpsimError as exc:
-        window.show_error(exc.one_line(), window.tr("Cannot recover"))
+        window.files.show_error(exc.one_line(), window.tr("Cannot recover"))
         return False
-    window.set_workspace(Workspace.from_loaded(loaded), autosaved.original)
-    if autosaved.original is not None:
-        window.workspace.path = autosaved.original      # a CSV is found beside it
+    workspace = Workspace.from_loaded(loaded)
+    # saved, if at all, to the original (a CSV is found beside it), never to the autosave
+    workspace.path = autosaved.original
+    window.set_workspace(workspace)
     window.undo.stack.resetClean()                      # unsaved until saved
     window.refresh()
     window.autosave.write_now()

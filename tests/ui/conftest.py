@@ -10,7 +10,7 @@ from bpsim.ui.main_window import MainWindow
 def window(qtbot, tmp_path):
     settings = QSettings(str(tmp_path / "bpsim.ini"), QSettings.IniFormat)
     win = MainWindow(settings)
-    win.ask_to_save = lambda: QMessageBox.Discard     # never a blocking dialog in a test
+    win.files.ask_to_save = lambda: QMessageBox.Discard     # never a blocking dialog in a test
     qtbot.addWidget(win)
     win.resize(1400, 900)
     win.show()

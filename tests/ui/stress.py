@@ -44,14 +44,12 @@ class Walk:
         self.rng = random.Random(self.seed)
         self.files = [p for p in examples()]
         window = self.window
-        set_workspace = window.set_workspace
 
-        def new_workspace(*args, **kwargs):
+        def new_workspace(workspace):
             # a new undo stack starts here (New, Open, a build in place of
             # the network): undoing it all gives back this text
-            set_workspace(*args, **kwargs)
-            self.opened = to_json(window.workspace.document)
-        window.set_workspace = new_workspace
+            self.opened = to_json(workspace.document)
+        window.workspace_changed.connect(new_workspace)
 
     # --- the walk ------------------------------------------------------------------
 
@@ -116,7 +114,7 @@ class Walk:
     # --- actions -------------------------------------------------------------------
 
     def open(self, path) -> None:
-        assert self.window.open_path(path, quiet=True), self.window.last_error
+        assert self.window.files.open_path(path, quiet=True), self.window.files.last_error
 
     def node_ids(self) -> list[str]:
         return [n.id for n in self.window.workspace.document.nodes]
@@ -263,7 +261,7 @@ class Walk:
     def save_and_reopen(self) -> None:
         self.undo_all_and_back()
         path = self.folder / f"walk-{self.seed}.bpsim.json"
-        if self.window.save_to(path):
+        if self.window.files.save_to(path):
             self.open(path)
 
     def open_other(self) -> None:
@@ -272,7 +270,7 @@ class Walk:
 
     def new(self) -> None:
         self.undo_all_and_back()
-        self.window.new_network()
+        self.window.files.new_network()
 
 
 def differences(expected: str, got: str, counts: dict) -> str:

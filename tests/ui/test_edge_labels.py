@@ -76,7 +76,7 @@ def test_a_layered_2_3_1_shows_every_weight_at_every_step(window):
     gradient too, and was hidden until its node was computed), and no
     weight prints over another."""
     from bpsim.ui import editing
-    window.new_network()
+    window.files.new_network()
     assert editing.build_layered(window, "2-3-1", "sigmoid", "sigmoid")
     QApplication.processEvents()        # the labels are placed after the edit's burst
     edges = window.scene.edges
@@ -95,7 +95,7 @@ def test_a_layered_2_3_1_shows_every_weight_at_every_step(window):
 
 
 def test_on_the_canvas_shown_edge_labels_do_not_cover_each_other(window):
-    window.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
+    window.files.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
     window.workspace.session.train(5)
     window.workspace.stepper.after_run()
     window.refresh()
@@ -153,7 +153,7 @@ def test_crossing_edges_numbers_say_whose_they_are(window):
     """The XOR's diagonals cross: each weight is written on its own line, and
     no other line runs through it (beside the line, two negative weights
     sat about as near each other's edge as their own)."""
-    window.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
+    window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
     window.step("phase")
     window.step("phase")
     window.step("phase")         # through the backward pass: weights and gradients
@@ -171,7 +171,7 @@ def test_a_negative_weight_on_its_dashed_line_is_framed(window):
     """On a dashed line the minus sign of a weight read as one more dash:
     a negative weight's white patch is outlined; a positive one's is not."""
     from PySide6.QtCore import Qt
-    window.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
+    window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
     for key, edge in window.scene.edges.items():
         framed = edge.label._ground.pen().style() != Qt.NoPen
         assert framed == (edge.weight < 0), key
@@ -180,7 +180,7 @@ def test_a_negative_weight_on_its_dashed_line_is_framed(window):
 def test_an_edges_numbers_are_part_of_it(window):
     """Hovering or clicking the gradient beneath the line finds the edge (its
     tooltip tells every number; a click selects it)."""
-    window.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
+    window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
     for _ in range(3):
         window.step("phase")
     edge = window.scene.edges["x1->h1"]
@@ -199,7 +199,7 @@ def test_a_crowded_network_places_the_numbers_it_shows_among_themselves(window):
     placed as a set, so a hidden neuron's four outgoing weights do not print
     over each other (placed among all the edges, they covered up to a third
     of each other)."""
-    window.open_path(examples_dir() / "vanishing-gradients-sigmoid-stack.bpsim.json")
+    window.files.open_path(examples_dir() / "vanishing-gradients-sigmoid-stack.bpsim.json")
     shown_any = 0
     for _ in range(window.stepper.total):
         window.step("forward")
@@ -231,7 +231,7 @@ def test_a_file_without_positions_opens_laid_out(window, tmp_path):
         node.pop("pos", None)
     path = tmp_path / "no-positions.bpsim.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    assert window.open_path(path)
+    assert window.files.open_path(path)
     places = {(item.pos().x(), item.pos().y()) for item in window.scene.nodes.values()}
     assert len(places) == len(data["nodes"])          # no two nodes on one spot
     assert all(e.line.length() > 0 for e in window.scene.edges.values())
@@ -240,7 +240,7 @@ def test_a_file_without_positions_opens_laid_out(window, tmp_path):
 
 def test_the_output_node_says_so_and_follows_the_outputs_section(window):
     from bpsim.document.edits import SetSection
-    window.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
+    window.files.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
     outputs = list(window.workspace.document.outputs)
     for nid, item in window.scene.nodes.items():
         assert ("output" in item.name.text()) == (nid in outputs), nid
@@ -258,7 +258,7 @@ def test_the_current_nodes_ring_leaves_its_value_clear(window):
     (seen at 1024 px, where the canvas is drawn smaller)."""
     from PySide6.QtGui import QFontMetricsF
     from bpsim.ui.canvas.items import RING_OUT
-    window.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
+    window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
     for _ in range(3):
         window.step("forward")
     node = window.scene.nodes[window.stepper.micro.node]
@@ -273,7 +273,7 @@ def test_the_current_nodes_ring_leaves_its_value_clear(window):
 def test_an_edges_two_numbers_share_one_white_patch(window):
     """A slanting line showed beside the narrower number and through the
     seam between the two patches (h1→o of XOR, in the backward pass)."""
-    window.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
+    window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
     window.step("phase")
     window.step("phase")
     window.step("phase")
@@ -296,7 +296,7 @@ def test_arrowheads_into_the_current_node_stop_at_its_ring(window):
     bringing it the values it reads."""
     from PySide6.QtCore import QLineF, QPointF
     from bpsim.ui.canvas.items import RING_OUT
-    window.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
+    window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
     scene = window.scene
     edge = scene.edges["h1->o"]
     radius = scene.nodes["o"].body().height() / 2
@@ -315,7 +315,7 @@ def test_arrowheads_into_the_current_node_stop_at_its_ring(window):
 
 def _crowded_231(window):
     from bpsim.ui import editing
-    window.new_network()
+    window.files.new_network()
     assert editing.build_layered(window, "2-3-1", "sigmoid", "sigmoid")
     QApplication.processEvents()
     for _ in range(window.stepper.total + 11):    # the next iteration's backward pass
@@ -391,7 +391,7 @@ def test_zoomed_out_the_numbers_keep_a_legible_size_where_there_is_room(window, 
     6 px high; they keep at least TEXT_AT_LEAST of their size on screen, as
     far as the room beneath each node allows, and the network still fits."""
     from bpsim.ui.canvas.view import TEXT_AT_LEAST, TEXT_GROWS_AT_MOST
-    window.open_path(examples_dir() / "vanishing-gradients-sigmoid-stack.bpsim.json")
+    window.files.open_path(examples_dir() / "vanishing-gradients-sigmoid-stack.bpsim.json")
     view, scene = window.view, window.scene
     assert scene.text_scale == 1.0 or view.transform().m11() < TEXT_AT_LEAST
     window.resize(1024, 768)
@@ -424,7 +424,7 @@ def test_zoomed_out_the_numbers_keep_a_legible_size_where_there_is_room(window, 
 
 def test_numbers_grow_no_further_than_the_room_beneath_a_node(window, qtbot):
     from bpsim.ui import editing
-    window.new_network()
+    window.files.new_network()
     assert editing.build_layered(window, "2-6-1", "sigmoid", "sigmoid")
     qtbot.wait(20)
     for _ in range(8):
@@ -442,7 +442,7 @@ def test_a_hidden_number_keeps_its_text_for_when_it_shows_again(window):
     draws nothing at 0), its text, and so its drawn pixmap, is kept for the
     next time; laying it out and drawing it anew cost a tenth of the canvas."""
     from PySide6.QtWidgets import QGraphicsSimpleTextItem
-    window.open_path(examples_dir() / "vanishing-gradients-sigmoid-stack.bpsim.json")
+    window.files.open_path(examples_dir() / "vanishing-gradients-sigmoid-stack.bpsim.json")
     scene = window.scene
     shown_at = {}
     for _ in range(window.stepper.total):
@@ -489,7 +489,7 @@ def test_a_number_beside_the_current_node_is_written_over_its_ring(window):
     "∂w=−0.001645".  It lies in the numbers' layer now, over their white
     patches and under their text; it goes, moves and dims with its node."""
     scene = window.scene
-    window.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
+    window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
     for _ in range(3):
         window.step("forward")
     node = scene.nodes[window.stepper.micro.node]
@@ -518,7 +518,7 @@ def test_a_nodes_numbers_lie_on_white_patches_over_the_lines_beneath(window):
     """In the gates' sigmoid neuron the line from w2 to s runs under m1: it
     crossed the digits of m1's value and gradient."""
     scene = window.scene
-    window.open_path(examples_dir() / "sigmoid-neuron-gates.bpsim.json")
+    window.files.open_path(examples_dir() / "sigmoid-neuron-gates.bpsim.json")
     window.step("phase")
     window.step("phase")
     window.step("phase")                     # to the backward pass: both numbers shown
@@ -562,7 +562,7 @@ def test_ringed_boxes_cover_a_node_and_its_ring_not_the_corners_between_edges():
 def test_in_a_crowded_network_a_selected_edge_carries_its_numbers(window):
     """Past a few dozen edges only those in play, selected or in focus are
     labelled (the selection is asked once per micro-step, not per edge)."""
-    window.open_path(examples_dir() / "vanishing-gradients-sigmoid-stack.bpsim.json")
+    window.files.open_path(examples_dir() / "vanishing-gradients-sigmoid-stack.bpsim.json")
     scene = window.scene
     edge = scene.edges["h1_1->h2_1"]
     window.refresh()
@@ -577,9 +577,9 @@ def test_in_a_crowded_network_a_selected_edge_carries_its_numbers(window):
 
 def test_a_gates_name_keeps_the_product_sign_for_products(window):
     """"h = x·w · output" read as the product of x, w and the output."""
-    window.open_path(examples_dir() / "single-weight-regression.bpsim.json")
+    window.files.open_path(examples_dir() / "single-weight-regression.bpsim.json")
     assert window.scene.nodes["h"].name.text() == "h = x·w (output)"
-    window.open_path(examples_dir() / "sigmoid-neuron-gates.bpsim.json")
+    window.files.open_path(examples_dir() / "sigmoid-neuron-gates.bpsim.json")
     assert window.scene.nodes["f"].name.text() == "f (output)"
 
 
@@ -592,7 +592,7 @@ def test_each_backward_step_shows_the_weight_gradients_it_computes(qtbot, tmp_pa
     from bpsim.ui import editing
     from bpsim.ui.main_window import MainWindow
     win = MainWindow(QSettings(str(tmp_path / "bpsim.ini"), QSettings.IniFormat))
-    win.ask_to_save = lambda: QMessageBox.Discard
+    win.files.ask_to_save = lambda: QMessageBox.Discard
     qtbot.addWidget(win)
     win.resize(1024, 768)
     win.show()

@@ -28,7 +28,7 @@ def settled(qtbot):
 
 @pytest.mark.parametrize("name", ["lr_entry", "eps", "lam", "epsilon"])
 def test_1e999_typed_into_a_setting_is_refused_and_the_value_stays(window, qtbot, name):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     panel = window.training
     field = getattr(panel, name)
     field.setVisible(True)
@@ -49,7 +49,7 @@ def test_1e999_typed_into_a_setting_is_refused_and_the_value_stays(window, qtbot
 
 
 def test_out_of_range_settings_say_why(window, qtbot):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     panel = window.training
     rate = window.workspace.session.settings.learning_rate
     for field, text, reason in ((panel.lr_entry, "-0.5", "must be > 0"),
@@ -63,7 +63,7 @@ def test_out_of_range_settings_say_why(window, qtbot):
 
 
 def test_epsilon_can_always_be_emptied_back_to_none(window, qtbot):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     panel = window.training
     type_into(qtbot, panel.epsilon, "1e-3")
     assert window.workspace.session.settings.epsilon == 1e-3
@@ -81,7 +81,7 @@ def test_epsilon_can_always_be_emptied_back_to_none(window, qtbot):
 @pytest.mark.parametrize("text, reason", [("3.7", "whole number"), ("-5", "must be >= 0"),
                                           ("1e999", "finite"), ("seven", "not a number")])
 def test_the_seed_takes_whole_numbers_only(window, qtbot, text, reason):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     panel = window.training
     seed = window.workspace.document.training.seed
     type_into(qtbot, panel.seed, text)
@@ -95,7 +95,7 @@ def test_the_seed_takes_whole_numbers_only(window, qtbot, text, reason):
 
 
 def test_spin_boxes_refuse_out_of_range_and_max_steps_empties_to_none(window, qtbot):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     panel = window.training
     panel.optimizer.setCurrentText("momentum")
     panel.optimizer.activated.emit(panel.optimizer.currentIndex())
@@ -122,7 +122,7 @@ def test_spin_boxes_refuse_out_of_range_and_max_steps_empties_to_none(window, qt
 
 
 def test_one_value_typed_is_one_edit_not_one_per_digit(window, qtbot):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     depth = window.undo.stack.count()
     type_into(qtbot, window.training.seed, "12345")
     assert window.workspace.document.training.seed == 12345
@@ -132,7 +132,7 @@ def test_one_value_typed_is_one_edit_not_one_per_digit(window, qtbot):
 
 
 def test_weights_biases_and_values_refuse_1e999_in_the_inspector_and_in_place(window, qtbot):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     doc = window.workspace.document
     weight = doc.edge("x1", "h1").weight
     window.scene.edges["x1->h1"].setSelected(True)
@@ -152,7 +152,7 @@ def test_weights_biases_and_values_refuse_1e999_in_the_inspector_and_in_place(wi
 
 
 def test_a_refused_loss_snaps_back_to_the_loss_in_force(window, qtbot):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     panel = window.training
     # perceptron needs targets of -1 and +1; XOR's are 0 and 1
     index = panel.loss.findText("perceptron")
@@ -164,7 +164,7 @@ def test_a_refused_loss_snaps_back_to_the_loss_in_force(window, qtbot):
 
 
 def test_after_1e999_everywhere_the_network_still_saves(window, qtbot, tmp_path):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     panel = window.training
     rate = window.workspace.document.training.learning_rate
     for field in (panel.lr_entry, panel.eps, panel.lam, panel.epsilon):
@@ -172,7 +172,7 @@ def test_after_1e999_everywhere_the_network_still_saves(window, qtbot, tmp_path)
     window.scene.edges["x1->h1"].setSelected(True)
     type_into(qtbot, window.inspector.value, "1e999")
     out = tmp_path / "after.bpsim.json"
-    assert window.save_to(out)
+    assert window.files.save_to(out)
     text = out.read_text()
     assert "Infinity" not in text and "1e999" not in text
     saved = load(out).document

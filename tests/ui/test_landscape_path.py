@@ -143,7 +143,7 @@ def test_closing_with_a_grid_computing_ends_it_instead_of_waiting(window, monkey
     was computing is computed nowhere else."""
     from bpsim.paths import examples_dir
     from bpsim.session import grid_process
-    window.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
+    window.files.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
     plot = window.plots.landscape
     plot.settle()
     monkeypatch.setattr(grid_process, "surface",

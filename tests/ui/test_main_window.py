@@ -24,7 +24,7 @@ XOR = examples_dir() / "xor-2-2-1.bpsim.json"
 
 def build_221(window, qtbot):
     """A 2-2-1 network made with the canvas actions and drags."""
-    window.new_network()
+    window.files.new_network()
     for kind in ("input", "input", "neuron", "neuron", "neuron"):
         window.actions[f"add_{kind}"].trigger()
     doc = window.workspace.document
@@ -76,7 +76,7 @@ def test_build_and_step_one_iteration_comparing_every_number(window, qtbot):
 
 
 def test_every_stepping_shortcut(window, qtbot):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     st = window.workspace.stepper
     view = window.view
     view.setFocus()
@@ -135,7 +135,7 @@ def test_help_lists_every_key_and_gesture(window, qtbot, monkeypatch):
 
 
 def test_editing_shortcuts_and_undo_redo(window, qtbot):
-    window.new_network()
+    window.files.new_network()
     view = window.view
     view.setFocus()
     for key, kind in ((Qt.Key_I, "input"), (Qt.Key_N, "neuron"), (Qt.Key_P, "param"),
@@ -157,7 +157,7 @@ def test_editing_shortcuts_and_undo_redo(window, qtbot):
 
 
 def test_undo_redo_of_each_kind_of_edit(window, qtbot):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     doc = window.workspace.document
     stack = window.undo.stack
 
@@ -215,7 +215,7 @@ def test_undoing_a_weight_typed_after_training_gives_back_the_trained_weight(win
     """The document keeps the weights a network was opened (or edited) with,
     the session the trained ones: undo set the document's old value, so a
     weight typed after 98 iterations came back as it was before training."""
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     session = window.workspace.session
     window._on_value_entered("edge", "x1->h1", "1/2")
     trained(window, 98)
@@ -242,7 +242,7 @@ def test_undoing_a_structural_change_brings_its_training_back(window, qtbot):
     said in the status bar; undone, the run before it comes back (its
     iterations, costs and weights), not the trained weights under the old
     activation at iteration 0, a state that never was."""
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     session = window.workspace.session
     trained(window, 40)
     costs = list(session.history.costs)
@@ -267,7 +267,7 @@ def test_undoing_a_structural_change_brings_its_training_back(window, qtbot):
 
 
 def test_a_cycle_or_invalid_edge_is_refused_in_the_status_bar(window, qtbot):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     doc = window.workspace.document
     n = len(doc.edges)
     connect_by_drag(window, "o", "h1")
@@ -279,7 +279,7 @@ def test_a_cycle_or_invalid_edge_is_refused_in_the_status_bar(window, qtbot):
 
 
 def test_inline_editor_accepts_what_a_student_writes(window, qtbot):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     window.view.edit_edge(window.scene.edges["x1->h1"])
     editor = window.view.editor
     editor.setText("2e-3")
@@ -296,7 +296,7 @@ def test_a_weight_typed_in_place_leaves_no_trace_of_the_old_one(window, qtbot):
     was left on screen around the new one (the view never repainted there:
     the window's backing store, what the screen shows, differed from a fresh
     render)."""
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     qtbot.wait(50)
     view, edge = window.view, window.scene.edges["x1->h1"]
     label = view.mapFromScene(edge.label.sceneBoundingRect()).boundingRect()
@@ -318,11 +318,11 @@ def test_a_weight_typed_in_place_leaves_no_trace_of_the_old_one(window, qtbot):
 
 
 def test_save_and_open_through_the_dialog_code_paths(window, qtbot, tmp_path, monkeypatch):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     window.step("iteration")                       # save writes the current values
     target = tmp_path / "mine.bpsim.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    assert window.save_as()
+    assert window.files.save_as()
     assert window.undo.stack.isClean() and "mine.bpsim.json" in window.windowTitle()
     saved = load(target).document
     params = window.workspace.session.parameters()
@@ -331,10 +331,10 @@ def test_save_and_open_through_the_dialog_code_paths(window, qtbot, tmp_path, mo
     assert window.isWindowModified()
     window.undo.stack.undo()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
-    window.open_dialog()
-    assert window.path == target
+    window.files.open_dialog()
+    assert window.files.path == target
     assert window.workspace.document.edge("x1", "h1").weight == params["w:x1->h1"]
-    assert str(target.resolve()) in window.recent_files()
+    assert str(target.resolve()) in window.files.recent_files()
 
 
 def test_training_counts_as_unsaved_and_an_example_is_saved_in_the_users_folder(
@@ -343,20 +343,20 @@ def test_training_counts_as_unsaved_and_an_example_is_saved_in_the_users_folder(
     unsaved and closing asks; an example's Save proposes the user's own
     folder, never bpsim's examples."""
     Path.home().mkdir(exist_ok=True)               # the test's own home (conftest)
-    window.open_path(XOR)
-    assert not window.isWindowModified() and not window.is_modified()
+    window.files.open_path(XOR)
+    assert not window.isWindowModified() and not window.files.is_modified()
     window.step("iteration")
     assert window.isWindowModified()
     asked = []
-    window.ask_to_save = lambda: asked.append(1) or QMessageBox.Cancel
-    assert not window.maybe_save() and asked       # Cancel keeps the trained network
+    window.files.ask_to_save = lambda: asked.append(1) or QMessageBox.Cancel
+    assert not window.files.maybe_save() and asked       # Cancel keeps the trained network
     proposed = []
 
     def dialog(parent, caption, start, *rest, **kw):
         proposed.append(start)
         return str(tmp_path / "mine.bpsim.json"), ""
     monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
-    assert window.save()
+    assert window.files.save()
     start = Path(proposed[0])
     assert start.name == "xor-2-2-1.bpsim.json" and start.parent != examples_dir()
     assert start.parent == Path.home() and not window.isWindowModified()
@@ -369,7 +369,7 @@ def test_training_counts_as_unsaved_and_an_example_is_saved_in_the_users_folder(
 def test_importing_a_csv_never_writes_into_the_examples_and_bad_files_are_one_line(
         window, tmp_path, monkeypatch):
     import bpsim.ui.docks.training as training
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     csv = tmp_path / "points.csv"
     csv.write_text("x1,x2,o\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n", encoding="utf-8")
     copies = []
@@ -401,26 +401,26 @@ def test_importing_a_csv_never_writes_into_the_examples_and_bad_files_are_one_li
     other.mkdir()
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda *a, **k: (str(other / "xor.bpsim.json"), ""))
-    assert window.save_as()                        # the CSV goes along with the file
+    assert window.files.save_as()                        # the CSV goes along with the file
     assert (other / "points.csv").read_text() == csv.read_text()
     assert load(other / "xor.bpsim.json").dataset.X.shape == (4, 2)
 
 
 def test_a_bad_file_is_one_line_in_a_dialog_and_the_network_stays(window, tmp_path):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     bad = tmp_path / "bad.bpsim.json"
     net = json.loads(XOR.read_text())
     net["edges"][0]["to"] = "h9"
     bad.write_text(json.dumps(net))
-    assert not window.open_path(bad)
-    assert window.last_error == f'error: {bad}: edges[0].to: unknown node "h9"'
-    assert window.error_box.text() == window.last_error
-    assert window.path == XOR and len(window.workspace.document.nodes) == 5
-    window.error_box.close()
+    assert not window.files.open_path(bad)
+    assert window.files.last_error == f'error: {bad}: edges[0].to: unknown node "h9"'
+    assert window.files.error_box.text() == window.files.last_error
+    assert window.files.path == XOR and len(window.workspace.document.nodes) == 5
+    window.files.error_box.close()
 
 
 def test_sample_selector_and_digits(window, qtbot):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     window.step("phase")
     combo = window.sample_combo
     assert combo.count() == 5 and combo.isEnabled()
@@ -442,7 +442,7 @@ def test_settings_persist_geometry_and_recent_files(qtbot, tmp_path):
     qtbot.waitExposed(win)
     win.resize(780, 640)
     win.speed.setValue(7)
-    win.open_path(XOR)
+    win.files.open_path(XOR)
     win.close()
     again = MainWindow(QSettings(str(tmp_path / "p.ini"), QSettings.IniFormat))
     qtbot.addWidget(again)
@@ -483,7 +483,7 @@ def test_screenshot_waits_for_the_landscape_grid(window, tmp_path, monkeypatch):
         time.sleep(0.3)
         return compute(*args)
     monkeypatch.setattr(view, "grid_surface", slow)
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     out = tmp_path / "shot.png"
     assert take_screenshot(QApplication.instance(), window, str(out), 12) == 0
     assert out.read_bytes()[:4] == b"\x89PNG"
@@ -492,7 +492,7 @@ def test_screenshot_waits_for_the_landscape_grid(window, tmp_path, monkeypatch):
 
 
 def test_notes_then_formulas_and_the_vectorized_form(window, qtbot):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     text = window.explanation.text.toPlainText()
     assert "XOR with one hidden layer" in text and "No single neuron separates XOR" in text
     assert window.status_labels["cost"].text() == "cost —"
@@ -509,7 +509,7 @@ def test_notes_then_formulas_and_the_vectorized_form(window, qtbot):
 
 
 def test_focus_dims_all_but_a_node_and_its_neighbours(window):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     window.scene.clearSelection()
     window.scene.nodes["h1"].setSelected(True)
     window.actions["focus"].trigger()
@@ -523,7 +523,7 @@ def test_focus_dims_all_but_a_node_and_its_neighbours(window):
 def test_weights_drawn_by_sign_width_and_selection(window):
     """Negative weights dashed purple, positive solid blue, wider for larger
     |w|; a selected edge turns the selection colour, and back."""
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     edges = window.scene.edges
     weights = {k: e.weight for k, e in edges.items()}
     negative = next(k for k, w in weights.items() if w < 0)
@@ -557,7 +557,7 @@ def test_scroll_bars_and_tool_bars_are_drawn_flat_under_fusion(window, qapp):
 
 
 def test_an_incomplete_network_shows_why(window, qtbot):
-    window.new_network()
+    window.files.new_network()
     assert window.status_labels["phase"].text() == "empty canvas"
     window.actions["add_input"].trigger()
     editing.add_node(window, "op", "mul")
@@ -588,9 +588,9 @@ def test_a_network_opened_before_the_window_shows_fills_the_canvas(qtbot, tmp_pa
     from PySide6.QtCore import QSettings
     from bpsim.ui.main_window import MainWindow
     win = MainWindow(QSettings(str(tmp_path / "bpsim.ini"), QSettings.IniFormat))
-    win.ask_to_save = lambda: QMessageBox.Discard
+    win.files.ask_to_save = lambda: QMessageBox.Discard
     qtbot.addWidget(win)
-    win.open_example()                        # as run_gui does, before show()
+    win.files.open_example()                        # as run_gui does, before show()
     win.resize(1400, 900)
     win.show()
     qtbot.waitExposed(win)
@@ -612,7 +612,7 @@ def test_the_network_stands_still_while_its_numbers_appear(window, qtbot):
     the view used to centre on everything drawn so far, and the whole network
     moved 5-15 px at the first micro-steps (seen on a real display)."""
     from PySide6.QtCore import QPoint
-    window.new_network()
+    window.files.new_network()
     assert editing.build_layered(window, "2-3-1", "sigmoid", "sigmoid")
     qtbot.wait(10)
     view = window.view
@@ -629,8 +629,8 @@ def test_the_network_stands_still_while_its_numbers_appear(window, qtbot):
 
 
 def test_a_small_network_after_a_large_one_leaves_nothing_to_scroll(window, qtbot):
-    window.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
-    window.open_path(XOR)
+    window.files.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
+    window.files.open_path(XOR)
     qtbot.wait(10)
     view = window.view
     assert not view.horizontalScrollBar().maximum() and not view.verticalScrollBar().maximum()
@@ -640,7 +640,7 @@ def test_a_small_network_after_a_large_one_leaves_nothing_to_scroll(window, qtbo
 def test_a_fitted_network_has_room_for_its_numbers_without_scrolling(window, qtbot, name):
     """Fitted without the room of the numbers beneath its nodes (written at
     the first micro-steps), a network that fits had a vertical scroll bar."""
-    window.open_path(examples_dir() / f"{name}.bpsim.json")
+    window.files.open_path(examples_dir() / f"{name}.bpsim.json")
     qtbot.wait(10)
     view = window.view
     for _ in range(window.stepper.total):
@@ -674,7 +674,7 @@ def test_a_new_node_lands_clear_of_nodes_and_edges_in_view(window):
     new gate looked wired into it (seen on a real display)."""
     from bpsim.ui import editing
     from bpsim.ui.editing import _distance
-    window.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
+    window.files.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
     for _ in range(4):
         nid = editing.add_node(window, "op", "add")
         item = window.scene.nodes[nid]
@@ -724,7 +724,7 @@ def test_a_missing_x11_library_is_named_in_one_line(monkeypatch, capsys):
 def test_training_dock_activation_applies_to_hidden_neurons_and_generators(window):
     """A choice in the activation box applies at once (behind an Apply button
     it seemed to do nothing), to what the label beside it names."""
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     doc = window.workspace.document
     window.scene.clearSelection()
     combo, label = window.training.activation, window.training.activation_for
@@ -751,7 +751,7 @@ def test_training_dock_activation_applies_to_hidden_neurons_and_generators(windo
     assert doc.data.generator == "circle" and window.workspace.session.dataset.n == 50
     window.undo.stack.undo()
     assert doc.data.rows is not None
-    window.open_path(examples_dir() / "sgd-versus-full-batch.bpsim.json")   # one neuron: y
+    window.files.open_path(examples_dir() / "sgd-versus-full-batch.bpsim.json")   # one neuron: y
     assert combo.currentIndex() == -1 and combo.placeholderText() == "no hidden neuron"
     assert not combo.isEnabled() and "Select a neuron" in combo.toolTip() and not label.text()
     window.scene.nodes["y"].setSelected(True)
@@ -764,7 +764,7 @@ def open_unlimited_xor(window, folder: Path) -> None:
     net["training"]["max_steps"] = None
     path = folder / "xor-unlimited.bpsim.json"
     path.write_text(json.dumps(net), encoding="utf-8")
-    window.open_path(path)
+    window.files.open_path(path)
 
 
 def test_without_a_training_process_a_run_trains_in_a_thread(window, qtbot, monkeypatch,
@@ -794,7 +794,7 @@ def test_without_a_training_process_a_run_trains_in_a_thread(window, qtbot, monk
 
 
 def test_the_learning_rate_entry_follows_the_slider_and_each_is_its_own_undo_step(window):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     panel = window.training
     doc = window.workspace.document
     panel.lr_entry.setText("0.75")
@@ -861,7 +861,7 @@ def test_run_until_divergence_shows_the_step_that_diverged(window, qtbot, tmp_pa
     net["training"]["max_steps"] = None        # it takes more than the example's 100
     path = tmp_path / "blowup.bpsim.json"
     path.write_text(json.dumps(net))
-    window.open_path(path)
+    window.files.open_path(path)
     window.speed.setValue(0)
     window.runner.toggle()
     qtbot.waitUntil(lambda: not window.running, timeout=30000)
@@ -882,7 +882,7 @@ def test_run_stops_at_max_steps_and_says_so(window, qtbot, tmp_path, speed):
     net["training"]["epsilon"] = None
     path = tmp_path / "xor-60.bpsim.json"
     path.write_text(json.dumps(net), encoding="utf-8")
-    assert window.open_path(path)
+    assert window.files.open_path(path)
     session = window.workspace.session
     for _ in range(3):
         window.step("iteration")              # steps taken by hand count too
@@ -908,7 +908,7 @@ def test_status_bar_counts_epochs_from_one_like_iterations(window, tmp_path):
     data["training"]["batch"] = 2
     path = tmp_path / "xor-batch-2.bpsim.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    assert window.open_path(path)
+    assert window.files.open_path(path)
     stepper = window.workspace.stepper
     labels = window.status_labels
     for iteration in (1, 2, 3, 4):
@@ -923,7 +923,7 @@ def test_while_running_no_full_garbage_collection_and_the_explanation_says_so(wi
     """A full pass over a long history's objects stutters a run: it waits for Pause.
     The explanation says training runs, instead of an earlier text."""
     import gc
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     before = gc.get_threshold()
     window.speed.setValue(1)
     window.runner.toggle()
@@ -936,17 +936,17 @@ def test_while_running_no_full_garbage_collection_and_the_explanation_says_so(wi
 
 
 def test_the_activation_choice_shows_only_for_networks_with_neurons(window):
-    window.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
+    window.files.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
     assert window.training.network_box.isHidden()
     window.actions["add_neuron"].trigger()        # an edit: now there is one to choose for
     window.refresh()
     assert not window.training.network_box.isHidden()
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     assert not window.training.network_box.isHidden()
 
 
 def test_previous_is_off_at_the_very_start_and_stepping_clears_old_messages(window):
-    window.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
+    window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
     assert not window.actions["prev"].isEnabled() and window.actions["next"].isEnabled()
     window.statusBar().showMessage("an old message", 10000)
     window.step("forward")
@@ -957,7 +957,7 @@ def test_previous_is_off_at_the_very_start_and_stepping_clears_old_messages(wind
 
 
 def test_stepping_on_from_a_rewound_iteration_says_the_later_history_is_replaced(window):
-    window.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
+    window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
     for _ in range(5):
         window.step("iteration")
     window.rewind_to(2)
@@ -975,7 +975,7 @@ def test_stepping_on_from_a_rewound_iteration_says_the_later_history_is_replaced
 
 def test_a_change_at_a_rewound_iteration_says_what_it_drops(window):
     """A weight set at iteration 3 of 6 dropped iterations 4-6 without a word."""
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     for _ in range(6):
         window.step("iteration")
     window.rewind_to(3)
@@ -1011,7 +1011,7 @@ def test_a_long_message_hides_the_status_numbers_while_it_shows(window):
 
 
 def test_choosing_mini_batch_proposes_a_size_that_is_not_sgd(window):
-    window.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
+    window.files.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
     box = window.training.batch
     box.setCurrentText("mini-batch")
     box.activated.emit(box.currentIndex())
@@ -1027,7 +1027,7 @@ def test_the_update_explains_every_parameter_of_a_small_network(window):
     for the last bias); a 2-4-4-1's 37 point to the table after twelve."""
     from bpsim.ui.docks.explanation import MAX_LINES
     for layers, n in (("2-3-1", 13), ("2-4-4-1", 37)):
-        window.new_network()
+        window.files.new_network()
         assert editing.build_layered(window, layers, "sigmoid", "sigmoid")
         window.step("iteration")
         text = window.explanation.text.toPlainText()
@@ -1039,7 +1039,7 @@ def test_the_update_explains_every_parameter_of_a_small_network(window):
 
 
 def test_tooltips_and_inspector_say_whose_numbers_they_show(window):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     scene = window.scene
     window.step("phase")
     window.step("phase")
@@ -1079,7 +1079,7 @@ def test_on_a_projectors_screen_everything_shows_and_the_formulas_have_room(qtbo
     from bpsim.ui.main_window import MainWindow
     settings = QSettings(str(tmp_path / "bpsim.ini"), QSettings.IniFormat)
     win = MainWindow(settings)
-    win.ask_to_save = lambda: QMessageBox.Discard
+    win.files.ask_to_save = lambda: QMessageBox.Discard
     qtbot.addWidget(win)
     win.resize(*size)
     win.show()
@@ -1158,7 +1158,7 @@ def test_a_network_built_on_an_empty_canvas_gets_something_to_learn(window):
     """A 2-3-1 on a new canvas: a circle to separate and BCE (sigmoid out),
     so its cost means something; undone in one step with it; beside an
     existing network, or of another shape, nothing is added."""
-    window.new_network()
+    window.files.new_network()
     assert editing.build_layered(window, "2-3-1", "tanh", "sigmoid")
     doc = window.workspace.document
     assert doc.data.generator == "circle" and doc.data.inputs == ["x1", "x2"]
@@ -1171,14 +1171,14 @@ def test_a_network_built_on_an_empty_canvas_gets_something_to_learn(window):
     assert session.history.costs[-1] < cost                 # it learns
     window.undo.stack.undo()
     assert not doc.nodes and doc.data is None and doc.loss.kind == "none"
-    window.new_network()
+    window.files.new_network()
     assert editing.build_layered(window, "1-4-1", "tanh", "identity")
     assert doc is not window.workspace.document
     doc = window.workspace.document
     assert doc.data.generator == "sine" and doc.loss.kind == "mse"
     assert editing.build_layered(window, "2-2-1", "tanh", "sigmoid")     # beside: unchanged
     assert doc.data.generator == "sine" and doc.data.inputs == ["x1"]
-    window.new_network()
+    window.files.new_network()
     assert editing.build_layered(window, "3-2-2", "tanh", "sigmoid")
     assert window.workspace.document.data is None
 
@@ -1186,11 +1186,11 @@ def test_a_network_built_on_an_empty_canvas_gets_something_to_learn(window):
 def test_a_new_network_starts_clean_and_says_how_to_begin(window):
     """File ▸ New left the last network's landscape standing, and the
     explanation said only "outputs: at least one output is needed"."""
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     window.refresh()
     stacks = window.plots._stacks
     assert all(stack.currentIndex() == 0 for stack in stacks.values())
-    window.new_network()
+    window.files.new_network()
     window.refresh()
     assert all(stack.currentIndex() == 1 for stack in stacks.values())
     assert "cannot run" in stacks["landscape"].currentWidget().text()
@@ -1206,7 +1206,7 @@ def test_a_new_network_starts_clean_and_says_how_to_begin(window):
 
 def test_a_circuit_has_a_note_where_the_training_plots_would_be(window):
     """The circuit (no parameters) showed an empty loss curve and landscape."""
-    window.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
+    window.files.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
     for _ in range(3):
         window.step("iteration")
     stacks = window.plots._stacks
@@ -1214,7 +1214,7 @@ def test_a_circuit_has_a_note_where_the_training_plots_would_be(window):
         assert stacks[name].currentIndex() == 2, name
         assert "no parameters to train" in stacks[name].currentWidget().text()
     assert stacks["gradients"].currentIndex() == 0 and stacks["data"].currentIndex() == 0
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     window.refresh()
     assert all(stack.currentIndex() == 0 for stack in stacks.values())
 
@@ -1239,7 +1239,7 @@ def test_the_layers_dialog_says_what_it_wants_and_keeps_a_mistyped_size(window, 
         ok.click()
         return dialog.result()
     monkeypatch.setattr(QDialog, "exec", run)
-    window.new_network()
+    window.files.new_network()
     editing.build_dialog(window)
     assert seen["hint"] and seen["open"] and seen["said"]
     assert window.workspace.document.has_node("h1_2") and \
@@ -1250,7 +1250,7 @@ def test_building_in_place_of_the_opened_example_gives_a_network_of_its_own(wind
     """bpsim opens on XOR: a newcomer's "2-3-1" replaces it (the dialog's
     default there), rather than sitting beside it unconnected."""
     from PySide6.QtWidgets import QCheckBox, QDialog
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     seen = {}
 
     def accept(dialog):
@@ -1262,7 +1262,7 @@ def test_building_in_place_of_the_opened_example_gives_a_network_of_its_own(wind
     assert seen == {"checked": True, "shown": True}
     doc = window.workspace.document
     assert {n.id for n in doc.nodes} == {"x1", "x2", "h1_1", "h1_2", "h1_3", "y1"}
-    assert window.path is None and doc.data.generator == "circle"
+    assert window.files.path is None and doc.data.generator == "circle"
     assert not editing.build_layered(window, "2-x-1", "tanh", "sigmoid", replace=True)
     assert window.workspace.document is doc            # a bad size keeps the network
     assert editing.build_layered(window, "1-1", "tanh", "identity")    # beside, by default
@@ -1274,7 +1274,7 @@ def test_building_in_place_of_the_opened_example_gives_a_network_of_its_own(wind
 def test_once_trained_the_inspector_and_the_editors_hold_the_values_now(window, qtbot):
     """They held the document's starting values: after 30 iterations the
     inspector said w = 0.1937 while the canvas showed 0.1929."""
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     for _ in range(30):
         window.step("iteration")
     now = window.workspace.session.parameters()
@@ -1305,21 +1305,21 @@ def test_once_trained_the_inspector_and_the_editors_hold_the_values_now(window, 
 
 def test_reset_is_undone_with_the_training_it_dropped(window, qtbot):
     """Reset threw a run away at one key press (Ctrl+R), with no way back."""
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     for _ in range(8):
         window.step("iteration")
     window.rewind_to(6)
     session = window.workspace.session
     costs = list(session.history.costs)
     trained = session.parameters()
-    assert window.is_modified()                         # trained: Save writes new values
+    assert window.files.is_modified()                         # trained: Save writes new values
     window.step("reset")
     assert session.iteration == 0 and session.history.length == 0
     assert session.parameters() != trained
     assert "Ctrl+Z" in window.statusBar().currentMessage()
     assert window.undo.stack.undoText() == "Reset training"
     assert not window.undo.document_changed()           # nothing to save for a reset
-    assert not window.is_modified()
+    assert not window.files.is_modified()
     window.undo.stack.undo()
     window.refresh()
     assert session.iteration == 6 and session.history.costs == costs
@@ -1354,7 +1354,7 @@ def test_a_narrowed_window_puts_the_history_bar_on_a_row_of_its_own(window, qtbo
 
 def test_after_a_value_is_changed_the_status_bar_holds_no_stale_cost(window):
     """It went on saying the last iteration's cost, taken before the change."""
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     for _ in range(5):
         window.step("iteration")
     cost = window.status_labels["cost"]
@@ -1377,7 +1377,7 @@ def test_after_a_value_is_changed_the_status_bar_holds_no_stale_cost(window):
 def test_the_data_fields_hold_the_data_in_use(window, name):
     """They held their defaults (xor, 200, 0.1, no test rows): pressing
     "Use generated data" to change the noise swapped the data for XOR."""
-    window.open_path(examples_dir() / f"{name}.bpsim.json")
+    window.files.open_path(examples_dir() / f"{name}.bpsim.json")
     window.refresh()
     data = window.workspace.document.data
     panel = window.training
@@ -1397,7 +1397,7 @@ def test_the_data_fields_hold_the_data_in_use(window, name):
 def test_the_history_counts_iterations_done_beside_the_one_shown(window):
     """"iteration 1" in the status bar beside "0/0" in the history read as
     two counts of one moment: the history now says what it counts."""
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     window.refresh()
     assert window.history_label.text() == "0/0 done"
     assert window.status_labels["iteration"].text() == "iteration 1"
@@ -1412,7 +1412,7 @@ def test_the_history_counts_iterations_done_beside_the_one_shown(window):
 
 def test_a_circuit_is_not_run(window):
     """Run on a circuit counted iterations of the same numbers (cost −12 each)."""
-    window.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
+    window.files.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
     window.runner.toggle()
     assert not window.running and not window.actions["run"].isChecked()
     assert "no parameters" in window.statusBar().currentMessage()
@@ -1424,7 +1424,7 @@ def test_a_circuit_is_not_run(window):
 def test_a_cost_climbing_towards_overflow_is_said_in_words(window):
     """η too large: the cost climbs for many iterations before it overflows;
     the loss curve says why under it, and the status bar once as it starts."""
-    window.open_path(examples_dir() / "single-weight-regression.bpsim.json")
+    window.files.open_path(examples_dir() / "single-weight-regression.bpsim.json")
     from bpsim.ui.main_window import times
     window.plots.build()
     panel = window.training
@@ -1456,7 +1456,7 @@ def test_ratios_read_as_numbers_a_reader_takes_in():
 
 
 def test_a_circuits_walk_starts_over_and_says_why(window):
-    window.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
+    window.files.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
     assert not window.actions["iteration"].isEnabled()
     assert not window.actions["epoch"].isEnabled()
     for _ in range(window.stepper.total):
@@ -1465,7 +1465,7 @@ def test_a_circuits_walk_starts_over_and_says_why(window):
     window.step("forward")
     assert window.stepper.index == 1 and window.status_labels["iteration"].text() == "iteration 1"
     assert "walk starts again" in window.statusBar().currentMessage()
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     assert window.actions["iteration"].isEnabled() and window.actions["epoch"].isEnabled()
 
 
@@ -1475,7 +1475,7 @@ def test_docks_title_bars_are_drawn_as_fusion_draws_them_with_icons_made_once(wi
     from PySide6.QtWidgets import QDockWidget, QStyle, QStyleFactory
     if qapp.style().name().lower() != "fusion":
         pytest.skip("the cached icons replace Fusion's only")
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     from bpsim.ui.style import _DockFusion
     docks = [d for d in window.findChildren(QDockWidget) if d.isVisible()]
     assert docks and all(isinstance(d.style(), _DockFusion) for d in docks)
@@ -1494,7 +1494,7 @@ def test_docks_title_bars_are_drawn_as_fusion_draws_them_with_icons_made_once(wi
 
 def test_an_empty_canvas_says_how_to_put_a_network_on_it(window):
     from PySide6.QtGui import QColor
-    window.new_network()
+    window.files.new_network()
     QApplication.processEvents()
     view = window.view
 
@@ -1522,7 +1522,7 @@ def test_an_empty_canvas_says_how_to_put_a_network_on_it(window):
 def test_the_learning_rate_is_in_view_without_scrolling_on_a_projector(window, qtbot):
     """What a lesson changes most: below the network and the cost, a 1024x768
     window showed it only after scrolling the Training dock."""
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     window.resize(1024, 768)
     qtbot.wait(50)
     panel = window.training
@@ -1534,7 +1534,7 @@ def test_the_learning_rate_is_in_view_without_scrolling_on_a_projector(window, q
 
 
 def test_only_the_optimizers_own_constants_are_shown(window):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     panel = window.training
     box = panel.optimizer
 
@@ -1553,7 +1553,7 @@ def test_only_the_optimizers_own_constants_are_shown(window):
 def test_after_a_learning_rate_typed_and_enter_the_arrow_steps_again(window, qtbot):
     """Typed into the Training dock, "0.5" and Enter: → moved the cursor in
     the field instead of taking the next micro-step."""
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     entry = window.training.lr_entry
     entry.setFocus()
     entry.selectAll()
@@ -1573,7 +1573,7 @@ def test_after_a_learning_rate_typed_and_enter_the_arrow_steps_again(window, qtb
 
 
 def test_after_a_weight_typed_in_the_inspector_the_arrow_steps_again(window, qtbot):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     window.scene.edges["x1->h1"].setSelected(True)
     window.docks["inspector"].raise_()
     window.refresh()
@@ -1596,7 +1596,7 @@ def test_sliders_and_the_sample_box_taken_by_the_mouse_leave_the_keys_to_the_can
     """Dragged, the history slider kept the keys and → rewound a whole
     iteration; the learning-rate slider's → changed η; PageDown picked the
     next sample."""
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     for _ in range(3):
         window.step("iteration")
     for widget in (window.history_slider, window.training.lr_slider, window.sample_combo):
@@ -1624,7 +1624,7 @@ def test_a_number_box_whose_arrows_were_clicked_leaves_the_keys_to_the_canvas(wi
     """Its arrows clicked, the speed box kept the keys: the clicker's PageDown
     added 10 to the speed instead of taking the next micro-step."""
     from PySide6.QtWidgets import QStyle, QStyleOptionSpinBox
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     window.docks["training"].raise_()
     for box in (window.speed, window.training.seed):
         box.ensurePolished()
@@ -1653,7 +1653,7 @@ def test_a_steps_formulas_shrink_to_fit_their_dock_and_keep_that_size(window, qt
     size found serves that micro-step again, set once."""
     from bpsim.ui.docks.explanation import SMALLEST
     panel = window.explanation
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     window.resizeDocks([window.docks["explanation"]], [900], Qt.Vertical)
     qtbot.wait(10)
     window.step("forward")                       # an input: one line
@@ -1700,7 +1700,7 @@ def test_a_window_closed_before_its_plots_were_built_leaves_no_timer_behind(qtbo
 
     from bpsim.ui.main_window import MainWindow
     win = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
-    win.ask_to_save = lambda: QMessageBox.Discard
+    win.files.ask_to_save = lambda: QMessageBox.Discard
     win.close()
     win.deleteLater()
     qtbot.wait(1300)            # an exception in the event loop fails the test

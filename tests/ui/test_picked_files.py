@@ -13,13 +13,13 @@ XOR = examples_dir() / "xor-2-2-1.bpsim.json"
 def test_a_named_pipe_picked_as_csv_or_network_is_refused_without_waiting(window, tmp_path,
                                                                           monkeypatch):
     own = tmp_path / "mine.bpsim.json"
-    window.open_path(XOR)
-    assert window.save_to(own)
+    window.files.open_path(XOR)
+    assert window.files.save_to(own)
     pipe = tmp_path / "points.csv"
     os.mkfifo(pipe)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(pipe), ""))
     window.training.import_csv()
     assert "not a regular file" in window.statusBar().currentMessage()
-    assert not window.open_path(pipe, quiet=True)
-    assert "not a regular file (a named pipe)" in window.last_error
-    assert window.path == own
+    assert not window.files.open_path(pipe, quiet=True)
+    assert "not a regular file (a named pipe)" in window.files.last_error
+    assert window.files.path == own

@@ -14,7 +14,7 @@ XOR = examples_dir() / "xor-2-2-1.bpsim.json"
 
 
 def trained(window, steps=40):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     window.workspace.session.train(steps)
     window.workspace.stepper.after_run()
     window.refresh()
@@ -52,7 +52,7 @@ def test_loss_axis_holds_the_curve_and_moves_rarely(window):
     """Every step's cost stays inside the y range shown, and a falling cost
     moves the range a few times, not at every step (each move redraws the
     axes and the grid)."""
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     loss = window.plots.loss
     ranges = []
     for _ in range(60):
@@ -64,7 +64,7 @@ def test_loss_axis_holds_the_curve_and_moves_rarely(window):
             ranges.append((y0, y1))
     assert len(ranges) <= 4, ranges     # following every bucket of the cost moved it 5 times
     # a test split's cost is inside the range too
-    window.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
+    window.files.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
     for _ in range(30):
         window.step("iteration")
     (_, _), (y0, y1) = loss.plot.plotItem.vb.viewRange()
@@ -76,7 +76,7 @@ def test_while_running_every_visible_view_moves_in_turn(window, monkeypatch):
     """One plot a frame: the loss curve every other frame, and in between
     one other view: the landscape and the data map in turn, the gradient
     flow and the tangent at every SLOW_EVERY-th turn, so each keeps moving."""
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     plots = window.plots
     calls = {name: 0 for name in plots.widgets}
     for name, widget in plots.widgets.items():
@@ -158,7 +158,7 @@ def test_data_view_and_gradient_flow(window):
 
 
 def test_gradient_flow_of_a_circuit_says_why_it_is_empty(window):
-    window.open_path(examples_dir() / "single-weight-regression.bpsim.json")
+    window.files.open_path(examples_dir() / "single-weight-regression.bpsim.json")
     window.workspace.session.train(5)
     window.refresh()
     window.plots.docks["gradients"].raise_()
@@ -260,7 +260,7 @@ def test_parameter_table_numbers_are_never_cut_short(window):
     from bpsim.paths import examples_dir
     for name, digits in (("xor-2-2-1", 4), ("circle-with-test-split", 6)):
         window.set_digits(digits)
-        window.open_path(examples_dir() / f"{name}.bpsim.json")
+        window.files.open_path(examples_dir() / f"{name}.bpsim.json")
         window.step("iteration")
         window.params.compute_numeric()
         table = window.params.table
@@ -342,7 +342,7 @@ def test_pause_shows_the_landscape_of_the_iteration_paused_at(window, qtbot):
     (seen on a real display: "30×30 grid; others held at iteration 258"
     after pausing at 314)."""
     from bpsim.paths import examples_dir
-    window.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
+    window.files.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
     plot = window.plots.landscape
     window.plots.docks["landscape"].raise_()
     window.runner.toggle()
@@ -365,7 +365,7 @@ def test_the_input_plane_keeps_its_shape_and_shows_the_map_between_points(window
     for name, locked, biggest in (("circle-with-test-split", True, 6),
                                   ("xor-2-2-1", True, 11),
                                   ("single-weight-regression", False, 11)):
-        window.open_path(examples_dir() / f"{name}.bpsim.json")
+        window.files.open_path(examples_dir() / f"{name}.bpsim.json")
         window.plots.docks["data"].raise_()
         window.plots.refresh()
         box = data.plot.getViewBox()
@@ -429,16 +429,16 @@ def test_the_loss_legend_names_only_the_curves_drawn(window):
 
     def names():
         return [label.text for _, label in window.plots.loss.legend.items]
-    window.open_path(examples_dir() / "xor-2-2-1.bpsim.json")          # full batch, no test rows
+    window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")          # full batch, no test rows
     window.step("iteration")
     window.step("iteration")
     window.plots.refresh()
     assert names() == ["cost per step"]
-    window.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
+    window.files.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
     window.step("iteration")
     window.plots.refresh()
     assert "test cost" in names()
-    window.open_path(examples_dir() / "sgd-versus-full-batch.bpsim.json")
+    window.files.open_path(examples_dir() / "sgd-versus-full-batch.bpsim.json")
     for _ in range(3):
         window.step("iteration")
     window.plots.refresh()
@@ -449,7 +449,7 @@ def test_the_loss_legend_names_only_the_curves_drawn(window):
 def test_the_first_epoch_means_are_dots(window):
     """An epoch mean named in the legend was nowhere: one point, and no line."""
     from bpsim.paths import examples_dir
-    window.open_path(examples_dir() / "sgd-versus-full-batch.bpsim.json")
+    window.files.open_path(examples_dir() / "sgd-versus-full-batch.bpsim.json")
     for _ in range(3):
         window.step("iteration")
     window.plots.refresh()
@@ -509,7 +509,7 @@ def test_the_next_iterations_first_micro_step_leaves_the_landscape_as_drawn(wind
     """A complete iteration's landscape already shows the next update's
     arrow; the next iteration's first micro-step traces that same update
     anew, and redrawing the same picture cost 3 ms at every iteration."""
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     plot = window.plots.landscape
     window.plots.docks["landscape"].raise_()
     window.step("iteration")
@@ -528,11 +528,11 @@ def test_curves_with_nothing_to_draw_are_emptied_once(window, monkeypatch):
     full batch, stay empty without a setData at every step (~0.4 ms each);
     a curve drawn for the file before is emptied all the same."""
     loss = window.plots.loss
-    window.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
+    window.files.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
     window.step("iteration")
     window.step("iteration")
     assert len(loss.test.getData()[0]) == 2
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     window.step("iteration")
     assert loss.test.getData()[0] is None and loss.epoch.getData()[0] is None
     calls = []
@@ -548,11 +548,11 @@ def test_the_loss_legend_keeps_out_of_the_curves_way(window):
     behind it there, its latest steps hidden."""
     from PySide6.QtCore import QPointF
     loss = window.plots.loss
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     for _ in range(30):
         window.step("iteration")
     assert loss.legend_corner == "top right"
-    window.open_path(examples_dir() / "single-weight-regression.bpsim.json")
+    window.files.open_path(examples_dir() / "single-weight-regression.bpsim.json")
     window.training.lr_entry.setText("0.05")       # each step doubles the error
     window.training.lr_entry.editingFinished.emit()
     for _ in range(8):
@@ -571,19 +571,19 @@ def test_the_data_view_says_what_its_colours_mean(window):
     key to them."""
     data = window.plots.data
     window.plots.docks["data"].raise_()
-    window.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
+    window.files.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
     window.step("iteration")
     data.refresh()
     text = data.status.text()
     low, high = data.values.min(), data.values.max()
     assert f"{fmt(low, 3)} (blue) to {fmt(high, 3)} (red)" in text
     assert "white dots: target 1, black: 0" in text and "rings: test rows" in text
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     window.step("iteration")
     data.refresh()
     assert "white dots: target 1, black: 0" in data.status.text()
     assert "rings" not in data.status.text()
-    window.open_path(examples_dir() / "single-weight-regression.bpsim.json")
+    window.files.open_path(examples_dir() / "single-weight-regression.bpsim.json")
     window.step("iteration")
     data.refresh()
     assert "line: its output; dots: the rows" in data.status.text()
@@ -592,7 +592,7 @@ def test_the_data_view_says_what_its_colours_mean(window):
 def test_the_parameter_table_behind_its_tab_waits_until_it_is_raised(window, qtbot):
     """Refreshed at every micro-step, seen or not, a big network's table cost
     milliseconds a step."""
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     window.docks["plot_loss"].raise_()             # the table's tab is behind it
     qtbot.wait(1)
     panel = window.params
@@ -714,7 +714,7 @@ def test_axes_write_negative_numbers_with_a_minus_sign(qapp):
 def test_the_first_test_cost_is_a_dot_as_the_first_cost_is(window):
     """One iteration into the circle example the legend named "test cost",
     and its single point, a line of no length, was nowhere to be seen."""
-    window.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
+    window.files.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
     window.step("iteration")
     window.refresh()
     loss = window.plots.loss
@@ -728,7 +728,7 @@ def test_the_first_test_cost_is_a_dot_as_the_first_cost_is(window):
 
 
 def test_the_iteration_marker_shows_once_an_iteration_is_done(window):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     loss = window.plots.loss
     window.step("forward")
     window.refresh()
@@ -745,7 +745,7 @@ def test_the_landscapes_status_sits_beside_auto_range_and_the_range_boxes_come_w
         window, qtbot):
     """A row for "auto range" alone, under the plot, left the heatmap 60 px
     high at 1024x768."""
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     window.plots.docks["landscape"].raise_()
     qtbot.wait(20)
     plot = window.plots.landscape

@@ -33,7 +33,7 @@ def crashed_slot(folder, doc, original, monkeypatch) -> AutosaveSlot:
 
 
 def test_unsaved_work_is_written_aside_within_seconds_as_a_network_file(window, qtbot):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     slot = window.autosave.slot
     assert window.autosave.timer.interval() <= 10_000
     assert not slot.exists                       # nothing unsaved: nothing aside
@@ -54,7 +54,7 @@ def test_unsaved_work_is_written_aside_within_seconds_as_a_network_file(window, 
 
 
 def test_saved_undone_or_closed_leaves_nothing_aside(window, qtbot, tmp_path):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     slot = window.autosave.slot
     window.actions["add_input"].trigger()
     assert window.autosave.write_now() and slot.exists
@@ -62,7 +62,7 @@ def test_saved_undone_or_closed_leaves_nothing_aside(window, qtbot, tmp_path):
     assert not window.autosave.write_now() and not slot.exists
     window.undo.stack.redo()
     assert window.autosave.write_now()
-    assert window.save_to(tmp_path / "mine.bpsim.json")
+    assert window.files.save_to(tmp_path / "mine.bpsim.json")
     assert not slot.exists and not slot.info.exists()
     window.actions["add_input"].trigger()
     assert window.autosave.write_now()
@@ -92,7 +92,7 @@ def test_recovery_opens_the_work_unsaved_under_its_own_name(window, tmp_path, mo
     assert asked[0].title == "mine, before the crash"
     assert window.workspace.document.title == "mine, before the crash"
     assert window.workspace.session.settings.learning_rate == 0.125
-    assert window.path == original and window.isWindowModified()
+    assert window.files.path == original and window.isWindowModified()
     assert "lecture.bpsim.json" in window.windowTitle()
     assert not crashed.network.exists() and not crashed.info.exists()
     assert window.autosave.slot.exists           # now this window's to keep aside
@@ -137,7 +137,7 @@ def reporter(window, tmp_path):
 @pytest.mark.qt_no_exception_capture
 def test_an_unexpected_error_is_said_logged_and_autosaved_and_the_app_goes_on(
         window, qtbot, reporter):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     window.actions["add_input"].trigger()
 
     def broken():
@@ -155,7 +155,7 @@ def test_an_unexpected_error_is_said_logged_and_autosaved_and_the_app_goes_on(
 @pytest.mark.qt_no_exception_capture
 def test_an_error_every_frame_pauses_run_and_is_reported_once(window, qtbot, reporter,
                                                               monkeypatch):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     window.speed.setValue(1)
     calls = []
 
@@ -174,12 +174,12 @@ def test_an_error_every_frame_pauses_run_and_is_reported_once(window, qtbot, rep
 @pytest.mark.qt_no_exception_capture
 def test_an_error_while_closing_keeps_the_window_and_its_work(window, qtbot, reporter,
                                                               monkeypatch):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     window.actions["add_input"].trigger()
 
     def broken():
         raise OSError("settings unwritable")
-    monkeypatch.setattr(window, "maybe_save", broken)
+    monkeypatch.setattr(window.files, "maybe_save", broken)
     QTimer.singleShot(0, window.close)                       # Quit, from the event loop
     qtbot.waitUntil(lambda: reporter.box is not None)
     assert window.isVisible() and "settings unwritable" in reporter.box.text()
@@ -190,51 +190,51 @@ def test_an_error_while_closing_keeps_the_window_and_its_work(window, qtbot, rep
 
 
 def test_an_unfinished_network_saved_opens_again_to_go_on_drawing(window, tmp_path):
-    window.new_network()
+    window.files.new_network()
     window.actions["add_input"].trigger()
     from bpsim.ui import editing
     editing.add_node(window, "op", "mul")          # a gate with no inputs yet
     assert window.workspace.problem
     path = tmp_path / "draft.bpsim.json"
-    assert window.save_to(path)
-    window.new_network()
-    assert window.open_path(path)
+    assert window.files.save_to(path)
+    window.files.new_network()
+    assert window.files.open_path(path)
     assert [n.id for n in window.workspace.document.nodes] == ["x1", "mul1"]
     assert window.workspace.problem and "unfinished" in window.statusBar().currentMessage()
     assert "incomplete" not in window.workspace.document.view
     editing.connect(window, "x1", "mul1")          # finished: a network to step
     assert window.workspace.stepper is not None
-    assert window.save_to(path)
+    assert window.files.save_to(path)
     assert "incomplete" not in path.read_text()
     assert load(path).document.outputs == ["mul1"]
 
 
 def test_a_broken_file_is_still_refused_even_if_it_says_unfinished(window, tmp_path):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     import json
     net = json.loads(XOR.read_text())
     net["edges"][0]["to"] = "h9"
     net["view"] = {"incomplete": "claims to be unfinished"}
     bad = tmp_path / "bad.bpsim.json"
     bad.write_text(json.dumps(net))
-    assert not window.open_path(bad, quiet=True)
-    assert 'unknown node "h9"' in window.last_error and window.path == XOR
+    assert not window.files.open_path(bad, quiet=True)
+    assert 'unknown node "h9"' in window.files.last_error and window.files.path == XOR
 
 
 def test_quit_after_a_failed_save_keeps_the_window_and_the_work(window, tmp_path,
                                                                monkeypatch):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     mine = tmp_path / "mine.bpsim.json"
-    assert window.save_to(mine)
+    assert window.files.save_to(mine)
     window.actions["add_input"].trigger()
 
     def refused(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
     import tempfile
     monkeypatch.setattr(tempfile, "mkstemp", refused)
-    window.ask_to_save = lambda: QMessageBox.Save
+    window.files.ask_to_save = lambda: QMessageBox.Save
     window.close()
     assert window.isVisible() and window.isWindowModified()
-    assert "Permission denied" in window.error_box.text()
-    assert window.error_box.text().count("mine.bpsim.json") == 1
+    assert "Permission denied" in window.files.error_box.text()
+    assert window.files.error_box.text().count("mine.bpsim.json") == 1
     assert len(window.workspace.document.nodes) == 6

@@ -20,7 +20,7 @@ def test_runs_in_the_window_stop_where_and_why_an_inline_run_does(window, qtbot,
     net["training"].update(training)
     path = tmp_path / "net.bpsim.json"
     path.write_text(json.dumps(net))
-    assert window.open_path(path)
+    assert window.files.open_path(path)
     window.speed.setValue(speed)
     window.runner.toggle()
     qtbot.waitUntil(lambda: not window.running, timeout=30000)

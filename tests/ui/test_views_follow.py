@@ -13,7 +13,7 @@ XOR = examples_dir() / "xor-2-2-1.bpsim.json"
 
 
 def test_after_new_the_data_and_gradient_plots_show_nothing_of_the_old_network(window):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     for _ in range(3):
         window.step("iteration")
     plots = window.plots
@@ -21,7 +21,7 @@ def test_after_new_the_data_and_gradient_plots_show_nothing_of_the_old_network(w
     plots.gradients.refresh()
     assert plots.data.train_points.data.size == 4
     assert plots.gradients.curves
-    window.new_network()
+    window.files.new_network()
     window.refresh()
     plots.data.refresh()
     plots.gradients.refresh()
@@ -32,7 +32,7 @@ def test_after_new_the_data_and_gradient_plots_show_nothing_of_the_old_network(w
 
 
 def test_the_gradient_legend_names_no_deleted_node(window):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     window.step("iteration")
     plots = window.plots
     plots.gradients.refresh()
@@ -48,7 +48,7 @@ def test_the_gradient_legend_names_no_deleted_node(window):
 
 
 def test_the_history_export_is_the_whole_history_with_epochs_from_one(window):
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     for _ in range(6):
         window.step("iteration")
     window.rewind_to(0)
@@ -83,7 +83,7 @@ def test_a_step_refreshes_the_window_once(window, qtbot, monkeypatch):
     """The step's announcements reach the window too, relayed to the next
     turn of the event loop: shown by the step's own refresh, they ask for
     no second one."""
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     qtbot.wait(20)
     refreshes = []
     inner = window._refresh
@@ -98,7 +98,7 @@ def test_a_weight_typed_at_a_complete_iteration_moves_the_landscapes_arrow(windo
     """The walk starts the next iteration from the weight now: the arrow
     starts at the typed value, and no view keeps the one before."""
     from bpsim.document.edits import SetEdgeWeight
-    window.open_path(XOR)
+    window.files.open_path(XOR)
     window.step("iteration")
     landscape = window.plots.landscape
     landscape.choose("w:x1->h1", "w:x2->h1")

@@ -372,18 +372,18 @@ class TrainingPanel(QScrollArea):
 
     def import_csv(self) -> None:
         win = self.window
-        if win.path is None or is_example(win.path):
+        if win.files.path is None or is_example(win.files.path):
             # the CSV is copied beside the network file: never into bpsim's examples
             win.statusBar().showMessage(self.tr(
                 "Save the network as your own first: its CSV file lives beside it."), 8000)
-            if not win.save_as():
+            if not win.files.save_as():
                 return
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("Import CSV"), str(win.path.parent),
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Import CSV"), str(win.files.path.parent),
                                               self.tr("CSV files (*.csv)"))
         if not name:
             return
         source = Path(name)
-        folder = win.path.parent.resolve()
+        folder = win.files.path.parent.resolve()
         try:
             # a regular file only: a named pipe picked here would hang the window
             lines = read_file(source, MAX_CSV_BYTES).decode("utf-8-sig").splitlines()
