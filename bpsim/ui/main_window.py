@@ -8,7 +8,7 @@ import time
 import shiboken6
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
+from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from ..document.building import parse_number
 from ..document.edits import MoveNodes, SetEdgeWeight, SetNodeField
@@ -30,6 +30,7 @@ from .plots import Plots
 from .recovery import Autosaver
 from .relay import Relay
 from .running import Runner
+from .status import StatusLine
 from .style import flatten
 from .undo import UndoAdapter
 
@@ -38,19 +39,6 @@ SLOW_PANEL_S = 0.25      # while running, text panels refresh at most this often
 DEFAULT_SIZE = (1400, 900)     # the first window, where the screen has room
 FRAME_ALLOWANCE = (16, 48)     # px a window frame takes, reckoned before there is one
 TOOL_BARS_ON_ONE_ROW = 1250  # px of window the steps and the history bar need side by side
-
-
-def times(factor: float) -> str:
-    """A ratio as a reader takes it in: 6.27, 1 020, 262 144, 3.1·10⁹."""
-    if factor < 100:
-        return f"{factor:.3g}"
-    if factor < 1e6:
-        return f"{factor:,.0f}".replace(",", "\u2009")      # thin spaces between thousands
-    mantissa, exponent = f"{factor:.1e}".split("e")
-    return f"{mantissa}·10{str(int(exponent)).translate(SUPERSCRIPT)}"
-
-
-SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
 class MainWindow(QMainWindow):
@@ -116,21 +104,7 @@ class MainWindow(QMainWindow):
 
 
         self.plots = Plots(self)
-
-        self.status_labels = {k: QLabel() for k in ("iteration", "epoch", "phase", "cost")}
-        # Sizes fixed, for the longest text each shows: a label whose size can
-        # change re-lays the whole main window out at every new text.
-        longest = {"iteration": self.tr("iteration {0}").format(9999999),
-                   "epoch": self.tr("epoch {0}").format(9999999),
-                   "phase": max(self.tr("incomplete network"),
-                                self.tr("{0} · {1}/{2}").format("backward", 9999, 9999), key=len),
-                   "cost": self.tr("cost {0:.6g}").format(-1.23457e-300)}
-        for key, label in self.status_labels.items():
-            label.setFixedSize(label.fontMetrics().horizontalAdvance(longest[key]) + 12,
-                               label.sizeHint().height())
-            self.statusBar().addPermanentWidget(label)
-        self.statusBar().messageChanged.connect(self._make_room_for_message)
-
+        self.status = StatusLine(self.statusBar())
         self.runner = Runner(self, say=self.say, show_frame=self._show_frame,
                              paint=lambda: self.plots.flush(), refresh=self.refresh,
                              speed=lambda: self.speed.value())
@@ -141,9 +115,6 @@ class MainWindow(QMainWindow):
         # the settings in force change with the iteration, a setting or an edit
         self._settings_moved = Watch("iteration_changed", "settings_changed", "rebuilt")
         self._training_changes = None  # the document's changes the Training dock shows
-        self._cost_moved = Watch("iteration_changed", "history_changed", "rebuilt")
-        self._cost_plots = None        # whether the loss plot was built at the last look
-        self._rising = False           # and whether the cost was climbing then
         self._document_changes = 0     # a merged edit (a slider dragged) leaves the undo index
         self._edges_of: tuple = (None, 0, [])    # (document, changes, its edges' ends)
         self._refresh_pending = False
@@ -356,105 +327,26 @@ class MainWindow(QMainWindow):
                     self._document_changes != self._training_changes:
                 self._training_changes = self._document_changes
                 self.training.refresh()
-        self._update_status()
-        self.watch_cost()
+        self.status.show(ws)
+        self._update_step_actions()
+        self.status.watch_cost(ws, self.plots.loss.warning if self.plots.built else None)
         self.setWindowModified(self.files.is_modified())   # training changes what Save writes
         self._update_history_slider()
         self._update_sample_choices()
         self.plots.refresh()
         self.autosave.changed()
 
-    def watch_cost(self) -> None:
-        """Say so when the cost climbs as a diverging run does, before it
-        overflows: under the loss curve while the iteration shown is on the
-        climb, and once in the status bar as it starts."""
-        ws = self.workspace
-        session = ws.session if ws else None
-        moved = self._cost_moved.changed(ws.events if ws else None)
-        if not moved and self._cost_plots == self.plots.built:
-            return
-        self._cost_plots = self.plots.built
-        rise = session.history.rise(session.iteration) if session is not None else None
-        warning = self.plots.loss.warning if self.plots.built else None
-        if rise is None:
-            self._rising = False
-            if warning is not None:
-                warning.hide()
-            return
-        text = (self.tr("The mean cost of an epoch has risen at each of the last {0} epochs, "
-                        "to {1}× where the climb started: the learning rate η = {2:g} "
-                        "may be too large.") if rise.per_epoch else
-                self.tr("The cost has risen at each of the last {0} iterations, to {1}× "
-                        "where the climb started: the learning rate η = {2:g} may be too "
-                        "large.")).format(rise.run, times(rise.factor),
-                                          session.settings.learning_rate)
-        if warning is not None:
-            warning.setText("⚠ " + text)
-            warning.show()
-        if not self._rising:
-            self._rising = True
-            self.statusBar().showMessage(text, 10000)
-
-    def _make_room_for_message(self, text: str) -> None:
-        """A message longer than the room left of the iteration, epoch, phase
-        and cost hides them while it shows (it was cut off mid-sentence); one
-        longer than the whole bar can be read in full on hovering it."""
-        bar = self.statusBar()
-        labels = self.status_labels.values()
-        beside = sum(label.width() + 8 for label in labels)
-        wanted = bar.fontMetrics().horizontalAdvance(text) + 24
-        fits = not text or wanted <= bar.width() - beside
-        for label in labels:
-            label.setVisible(fits)
-        bar.setToolTip(text if wanted > bar.width() else "")
-
-    def _update_status(self) -> None:
-        ws = self.workspace
-        labels = self.status_labels
-        if ws.stepper is None:
+    def _update_step_actions(self) -> None:
+        st = self.stepper
+        if st is None:
             self.actions["prev"].setEnabled(False)
             for name in ("next", "iteration", "epoch"):
                 self.actions[name].setEnabled(True)    # it says why it cannot step
-            for label in labels.values():
-                label.setText("")
-            labels["phase"].setText(self.tr("incomplete network") if ws.document.nodes
-                                    else self.tr("empty canvas"))
-            labels["phase"].setToolTip(ws.problem or "")
             return
-        st = ws.stepper
-        session = st.session
-        labels["iteration"].setText(self.tr("iteration {0}").format(st.iteration))
-        self.actions["prev"].setEnabled(st.index > 0 or session.iteration > 0)
+        self.actions["prev"].setEnabled(st.index > 0 or st.session.iteration > 0)
         self.actions["next"].setEnabled(not (st.complete and st.trace.diverged))
         for name in ("iteration", "epoch"):       # a circuit has one walk to show
             self.actions[name].setEnabled(st.trains)
-        # the epoch the step shown belongs to, counted from 1 like iterations
-        # (while a run trains on, the session is ahead of the canvas)
-        shown = st.iteration - 1
-        epochs = session.history.epochs
-        epoch = epochs[shown] if 0 <= shown < min(session.iteration, len(epochs)) \
-            else session.state.position.epoch
-        labels["epoch"].setText(self.tr("epoch {0}").format(epoch + 1))
-        labels["phase"].setText(self.tr("{0} · {1}/{2}").format(st.phase, st.index, st.total))
-        labels["phase"].setToolTip("")
-        # This iteration's cost once its cost micro-step is shown, else the last one's.
-        tip = ""
-        if st.shown("cost"):
-            cost = st.trace.cost
-            tip = self.tr("The cost of iteration {0}").format(st.iteration)
-        elif session.iteration and session.history.changed_at(session.iteration):
-            # taken before a value or setting changed by hand: not the cost now
-            cost = None
-            tip = self.tr("Changed since iteration {0}'s cost: the cost micro-step "
-                          "computes it anew.").format(session.iteration)
-        else:
-            costs = session.history.costs[:session.iteration]
-            cost = costs[-1] if costs else None
-            if cost is not None:
-                tip = self.tr("The cost of iteration {0}").format(session.iteration)
-        labels["cost"].setText(self.tr("cost —") if cost is None else
-                               self.tr("cost {0:.6g}").format(cost))
-        labels["cost"].setToolTip(tip)
 
     def _update_history_slider(self) -> None:
         slider = self.history_slider
@@ -603,8 +495,8 @@ class MainWindow(QMainWindow):
                 self.plots.close_views()         # no grid computes behind a closed window
             self.explanation.close_view()
             self.relay.close()
-            for watch in (self._settings_moved, self._cost_moved):
-                watch.close()
+            self._settings_moved.close()
+            self.status.close()
             self.settings.setValue("window/geometry", self.saveGeometry())
             self.settings.setValue("window/state", self.saveState())
             self.autosave.clear()                # a clean exit: nothing to recover

@@ -495,7 +495,7 @@ def test_notes_then_formulas_and_the_vectorized_form(window, qtbot):
     window.files.open_path(XOR)
     text = window.explanation.text.toPlainText()
     assert "XOR with one hidden layer" in text and "No single neuron separates XOR" in text
-    assert window.status_labels["cost"].text() == "cost —"
+    assert window.status.labels["cost"].text() == "cost —"
     window.step("phase")                     # the forward pass, h1 … o
     window.explanation.vectorized.setChecked(True)
     text = window.explanation.text.toPlainText()
@@ -504,7 +504,7 @@ def test_notes_then_formulas_and_the_vectorized_form(window, qtbot):
     window.step("forward")                   # backward o
     text = window.explanation.text.toPlainText()
     assert "dW\n" in text and "dZ·A" in text and "dA" in text
-    assert window.status_labels["cost"].text() == \
+    assert window.status.labels["cost"].text() == \
         f"cost {window.workspace.stepper.trace.cost:.6g}"
 
 
@@ -558,12 +558,12 @@ def test_scroll_bars_and_tool_bars_are_drawn_flat_under_fusion(window, qapp):
 
 def test_an_incomplete_network_shows_why(window, qtbot):
     window.files.new_network()
-    assert window.status_labels["phase"].text() == "empty canvas"
+    assert window.status.labels["phase"].text() == "empty canvas"
     window.actions["add_input"].trigger()
     editing.add_node(window, "op", "mul")
     assert window.workspace.problem is not None
     qtbot.waitUntil(lambda: "cannot run" in window.explanation.text.toPlainText())
-    assert window.status_labels["phase"].text() == "incomplete network"
+    assert window.status.labels["phase"].text() == "incomplete network"
     window.step("forward")                   # nothing to step: a message, no exception
     assert window.statusBar().currentMessage()
 
@@ -834,7 +834,7 @@ def test_run_at_full_speed_trains_beside_the_window_and_pauses_where_it_is(windo
     assert all(e.label.text() for e in edges)
     # the status bar speaks of the step shown (full batch: iteration n is in epoch n),
     # though the session has trained on
-    labels = window.status_labels
+    labels = window.status.labels
     assert labels["iteration"].text().split()[-1] == labels["epoch"].text().split()[-1]
     training = copy.deepcopy(window.workspace.document.training)
     training.learning_rate = 0.25
@@ -910,7 +910,7 @@ def test_status_bar_counts_epochs_from_one_like_iterations(window, tmp_path):
     path.write_text(json.dumps(data), encoding="utf-8")
     assert window.files.open_path(path)
     stepper = window.workspace.stepper
-    labels = window.status_labels
+    labels = window.status.labels
     for iteration in (1, 2, 3, 4):
         for index in range(1, stepper.total + 1):
             window.step("forward")
@@ -1000,7 +1000,7 @@ def test_a_change_at_a_rewound_iteration_says_what_it_drops(window):
 def test_a_long_message_hides_the_status_numbers_while_it_shows(window):
     """The numbers on the status bar's right cut long messages off mid-sentence."""
     bar = window.statusBar()
-    labels = window.status_labels.values()
+    labels = window.status.labels.values()
     bar.showMessage("short")
     assert all(label.isVisible() for label in labels)
     long = "a message as long as the one on a dropped history, " * 3
@@ -1357,7 +1357,7 @@ def test_after_a_value_is_changed_the_status_bar_holds_no_stale_cost(window):
     window.files.open_path(XOR)
     for _ in range(5):
         window.step("iteration")
-    cost = window.status_labels["cost"]
+    cost = window.status.labels["cost"]
     assert cost.text() == f"cost {window.workspace.session.history.costs[-1]:.6g}"
     assert cost.toolTip() == "The cost of iteration 5"
     window.scene.edges["x1->h1"].setSelected(True)
@@ -1400,12 +1400,12 @@ def test_the_history_counts_iterations_done_beside_the_one_shown(window):
     window.files.open_path(XOR)
     window.refresh()
     assert window.history_label.text() == "0/0 done"
-    assert window.status_labels["iteration"].text() == "iteration 1"
+    assert window.status.labels["iteration"].text() == "iteration 1"
     for _ in range(3):
         window.step("iteration")
     window.rewind_to(1)                         # iteration 1 shown whole: 1 done
     assert window.history_label.text() == "1/3 done" and window.stepper.complete
-    assert window.status_labels["iteration"].text() == "iteration 1"
+    assert window.status.labels["iteration"].text() == "iteration 1"
     assert window.history_label.width() >= \
         window.history_label.fontMetrics().horizontalAdvance("9999999/9999999 done")
 
@@ -1425,7 +1425,7 @@ def test_a_cost_climbing_towards_overflow_is_said_in_words(window):
     """η too large: the cost climbs for many iterations before it overflows;
     the loss curve says why under it, and the status bar once as it starts."""
     window.files.open_path(examples_dir() / "single-weight-regression.bpsim.json")
-    from bpsim.ui.main_window import times
+    from bpsim.ui.status import times
     window.plots.build()
     panel = window.training
     panel.lr_entry.setText("0.05")          # > 2 / L'' = 2 / 60: each step doubles the error
@@ -1450,7 +1450,7 @@ def test_a_cost_climbing_towards_overflow_is_said_in_words(window):
 
 
 def test_ratios_read_as_numbers_a_reader_takes_in():
-    from bpsim.ui.main_window import times
+    from bpsim.ui.status import times
     assert [times(x) for x in (6.2735, 99.4, 1024.0, 262144.0, 3.14e9, 2e12)] == \
         ["6.27", "99.4", "1\u2009024", "262\u2009144", "3.1·10⁹", "2.0·10¹²"]
 
@@ -1461,9 +1461,9 @@ def test_a_circuits_walk_starts_over_and_says_why(window):
     assert not window.actions["epoch"].isEnabled()
     for _ in range(window.stepper.total):
         window.step("forward")
-    assert window.status_labels["iteration"].text() == "iteration 1"
+    assert window.status.labels["iteration"].text() == "iteration 1"
     window.step("forward")
-    assert window.stepper.index == 1 and window.status_labels["iteration"].text() == "iteration 1"
+    assert window.stepper.index == 1 and window.status.labels["iteration"].text() == "iteration 1"
     assert "walk starts again" in window.statusBar().currentMessage()
     window.files.open_path(XOR)
     assert window.actions["iteration"].isEnabled() and window.actions["epoch"].isEnabled()

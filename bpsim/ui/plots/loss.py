@@ -142,7 +142,7 @@ class LossPlot(QWidget):
         self._user_chose = False
         self.readout = QLabel()
         # A cost climbing towards overflow, said in words under the curve
-        # (MainWindow.watch_cost): a student alone sees the curve go up, not why.
+        # (StatusLine.watch_cost): a student alone sees the curve go up, not why.
         self.warning = QLabel()
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("color:#a04000; font-weight:bold")
