@@ -41,7 +41,6 @@ from bpsim.document.building import layered_network  # noqa: E402
 from bpsim.document.edits import RemoveElements, SetSection  # noqa: E402
 from bpsim.document.model import Data, Document, Loss  # noqa: E402
 from bpsim.engine import training  # noqa: E402
-from bpsim.ui import editing  # noqa: E402
 from bpsim.ui.main_window import MainWindow  # noqa: E402
 
 
@@ -106,8 +105,8 @@ def build(app, win, counts, repeats: int) -> tuple[list[float], list[int]]:
         win.files.new_network()
         painted(app, win)
         counts.take()
-        times.append(timed(app, win, lambda: editing.build_layered(
-            win, "2-64-64-64-1", "tanh", "sigmoid")))
+        times.append(timed(app, win, lambda: win.editor.build_layered(
+            "2-64-64-64-1", "tanh", "sigmoid")))
         compiles.append(counts.take()[0])
         if len(win.workspace.document.nodes) != 2 + 64 * 3 + 1:
             # the limits of document/limits.py refuse it: said, not timed
@@ -117,7 +116,7 @@ def build(app, win, counts, repeats: int) -> tuple[list[float], list[int]]:
 
 def delete_neuron(app, win, counts, repeats: int):
     win.files.new_network()
-    editing.build_layered(win, "9-9-9-1", "tanh", "sigmoid")
+    win.editor.build_layered("9-9-9-1", "tanh", "sigmoid")
     painted(app, win)
     doc = win.workspace.document
     neuron = next(n.id for n in doc.nodes if n.kind == "neuron" and

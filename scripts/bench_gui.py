@@ -7,7 +7,7 @@ What it measures, and why:
   The XOR example and net B of ``bench_engine.py`` (2-8-8-1, tanh hidden,
   sigmoid out, 1000 rows, full batch, mse, gd, lr 0.1, written as a file with
   its ``network_document()``) are opened in a ``MainWindow`` shown at
-  1400x900.  One timed micro-step is ``window.step("forward")``, then
+  1400x900.  One timed micro-step is ``window.stepping.step("forward")``, then
   ``QApplication.processEvents()`` (the queued scene and layout updates, and
   the partial repaint they ask for), then ``window.repaint()`` (a forced,
   synchronous repaint of the window; it does not repaint the viewports of
@@ -233,7 +233,7 @@ class PaintClock(QObject):
 
 @dataclass
 class Latency:
-    step: list[float]          # window.step("forward"), seconds
+    step: list[float]          # window.stepping.step("forward"), seconds
     events: list[float]        # QApplication.processEvents()
     repaint: list[float]       # window.repaint()
     viewport_paints: int       # canvas Paint events seen in the timed micro-steps
@@ -251,7 +251,7 @@ def micro_step_latency(app: QApplication, window: MainWindow, steps: int) -> Lat
         if i == WARMUP_MICRO_STEPS:
             clock.times.clear()
         t0 = time.perf_counter()
-        window.step("forward")
+        window.stepping.step("forward")
         t1 = time.perf_counter()
         app.processEvents()
         t2 = time.perf_counter()
@@ -321,8 +321,8 @@ def run_mode(app: QApplication, window: MainWindow, seconds: float, speed: int,
              watch: dict | None = None) -> RunFigures:
     """Space pressed, the app's event loop for ``seconds``, Space again.
     ``watch``: {name: widget} whose Paint events are counted too."""
-    window.step("reset")
-    window.speed.setValue(speed)
+    window.stepping.step("reset")
+    window.actions.speed.setValue(speed)
     app.processEvents()
     session = window.workspace.session
     clock = PaintClock(window.view.viewport())
@@ -983,7 +983,7 @@ def main(argv: list[str] | None = None) -> int:
         net_a_path = write_net(bench, folder, "A")
         window = make_window(folder)
         print(f"1. micro-step latency, window {window.width()}x{window.height()}: one micro-step "
-              f"= window.step('forward') + QApplication.processEvents() + window.repaint() "
+              f"= window.stepping.step('forward') + QApplication.processEvents() + window.repaint() "
               f"(synchronous, whole window); {WARMUP_MICRO_STEPS} warm-up micro-steps first")
         latency = {}
         for name, path in (("xor", XOR), ("net-B", net_b_path)):

@@ -103,7 +103,7 @@ RUN_THEN_KILLED = textwrap.dedent("""
     panel = window.training
     panel.lr_entry.setText("0.75")
     panel.lr_entry.editingFinished.emit()
-    window.speed.setValue(0)
+    window.actions.speed.setValue(0)
     def run():
         window.runner.toggle()
         print("running", flush=True)

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine import IterationTrace, Settings, TrainState
+from ..engine import Settings, TrainState
 from ..engine.data import BatchPosition, Dataset
 from ..engine.graph import GraphSpec
 from ..engine.optimizers import OptimizerState

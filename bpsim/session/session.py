@@ -267,7 +267,6 @@ class Session:
                 on_step(result)
         costs: list[float] = []
         test_costs: list[float] = []
-        left = steps
         try:
             return self._train(steps, use_epsilon, record, costs, test_costs)
         finally:

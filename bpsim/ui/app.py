@@ -113,7 +113,7 @@ def take_screenshot(app, window, out: str, advance: int) -> int:
     from PySide6.QtCore import QCoreApplication, QEvent
     window.plots.build()
     for _ in range(max(advance, 0)):
-        window.step("forward")
+        window.stepping.step("forward")
     app.processEvents()
     window.view.fit()
     window.refresh()

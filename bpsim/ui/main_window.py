@@ -10,16 +10,13 @@ from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
-from ..document.building import parse_number
-from ..document.edits import MoveNodes, SetEdgeWeight, SetNodeField
-from ..engine import EdgeKey
-from ..errors import BpsimError
 from ..session.process_run import warm_up
 from ..session.display import Picks, display
 from ..session.events import Watch
 from ..session.workspace import Workspace
-from . import editing
+from .actions import Actions, leave_keys_to_the_canvas
 from .canvas.scene import NetworkScene
+from .editing import Editor
 from .canvas.view import NetworkView
 from .docks.explanation import ExplanationPanel
 from .docks.inspector import InspectorPanel
@@ -31,6 +28,7 @@ from .recovery import Autosaver
 from .relay import Relay
 from .running import Runner
 from .status import StatusLine
+from .stepping import Stepping
 from .style import flatten
 from .undo import UndoAdapter
 
@@ -50,7 +48,6 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("bpsim", "bpsim")
         self.setWindowTitle("bpsim[*]")
         self.digits = int(self.settings.value("display/digits", 4))
-        self.sample: int | None = None
         self.workspace: Workspace | None = None
         self.relay = Relay(self)       # the workspace's announcements, in this thread
         self.relay.announced.connect(self._on_announced)
@@ -59,7 +56,7 @@ class MainWindow(QMainWindow):
         self.files = Files(self, self.settings, self.undo, self.autosave,
                            open_workspace=self.set_workspace, say=self.say)
         self.files.saved.connect(self._update_title)
-        self.files.recent_changed.connect(lambda: editing.fill_recent_menu(self))
+        self.files.recent_changed.connect(lambda: self.actions.refill_recent())
         self._close_failed = False
         self.undo.stack.cleanChanged.connect(self._update_title)
         self.undo.stack.indexChanged.connect(self._update_title)
@@ -69,10 +66,8 @@ class MainWindow(QMainWindow):
             self.workspace.value_of(name, default) if self.workspace else default)
         self.view = NetworkView(self.scene, self)
         self.setCentralWidget(self.view)
-        self.view.nodes_moved.connect(self._on_nodes_moved)
-        self.view.connect_requested.connect(lambda a, b: editing.connect(self, a, b))
-        self.view.value_entered.connect(self._on_value_entered)
-        self.view.context_requested.connect(lambda pos, item: editing.context_menu(self, pos, item))
+        self.editor = Editor(self, self.scene, self.view, self.undo, self.files, self.say,
+                             history_replaced=lambda *a: self.runner.say_history_replaced(*a))
         self.scene.selectionChanged.connect(self._on_selection)
 
         self.explanation = ExplanationPanel()
@@ -107,7 +102,7 @@ class MainWindow(QMainWindow):
         self.status = StatusLine(self.statusBar())
         self.runner = Runner(self, say=self.say, show_frame=self._show_frame,
                              paint=lambda: self.plots.flush(), refresh=self.refresh,
-                             speed=lambda: self.speed.value())
+                             speed=lambda: self.actions.speed.value())
         self.runner.running_changed.connect(self._on_running_changed)
         self._picks = Picks()        # the trace's numbers, kept between micro-steps
         self._warmed = False
@@ -118,14 +113,15 @@ class MainWindow(QMainWindow):
         self._document_changes = 0     # a merged edit (a slider dragged) leaves the undo index
         self._edges_of: tuple = (None, 0, [])    # (document, changes, its edges' ends)
         self._refresh_pending = False
-        self._sample_key: tuple | None = ()        # what the sample box lists
 
-        editing.build_actions(self)
+        self.stepping = Stepping(self, self.runner, self.undo, self.say, self.refresh)
+        self.actions = Actions(self)
+        self.editor.actions = self.stepping.actions = self.actions
         fit = self.settings.value("display/fit_explanation", True, type=bool)
         self.explanation.fitting = fit
         self.actions["fit_explanation"].setChecked(fit)
         flatten(self)
-        editing.leave_keys_to_the_canvas(self)
+        leave_keys_to_the_canvas(self)
         self._shipped_state = self.saveState()      # the layout View ▸ Reset layout gives back
         self._restore_settings()
         # the plots come once the window has painted (or soon, whatever happens)
@@ -142,17 +138,18 @@ class MainWindow(QMainWindow):
             self.workspace.document.unsubscribe(self._on_document_change)
             self.workspace.close()
         self.workspace = workspace
+        self.files.follow(workspace)
+        self.editor.follow(workspace)
+        self.stepping.follow(workspace)
         doc = workspace.document
         self.undo.reset(doc, workspace.base_dir, workspace)
         self.scene.set_document(doc)
         doc.subscribe(self._on_document_change)
         self.relay.follow(workspace.events)
         self.runner.follow(workspace)
-        self.sample = None
         if workspace.session is not None and len(workspace.session.param_names) < 2:
             self.plots.docks["tangent"].raise_()    # one parameter: a curve, not a surface
         self.training.set_document(doc)
-        self.files.follow(workspace)
         self._update_title()
         self.refresh()
         self.view.fit()
@@ -162,39 +159,7 @@ class MainWindow(QMainWindow):
 
     def push(self, edit) -> bool:
         """Push an edit through the undo stack; a refused one is explained."""
-        session = self.workspace.session
-        before = (session, session.iteration, session.history.length) if session else None
-        problem = self.undo.push(edit)
-        if problem:
-            self.statusBar().showMessage(self.tr("Not done: {0}").format(problem), 8000)
-            return False
-        memo = self.undo.last_memo
-        if memo is not None and memo.dropped_iterations:
-            # the loss curve and the history emptied: say why, and the way back
-            self.statusBar().showMessage(self.tr(
-                "The network changed: training starts again from here, with the weights it "
-                "had (the {0} iterations before are dropped; Ctrl+Z brings them back).").format(
-                    memo.dropped_iterations), 12000)
-        elif before is not None and before[0] is self.workspace.session and \
-                self.workspace.session.history.length < before[2]:
-            # a value or a setting changed at a rewound iteration: what came after it is gone
-            self.runner.say_history_replaced(before[1], before[2], self.tr("The change applies"))
-        return True
-
-    def _on_nodes_moved(self, moves: dict) -> None:
-        self.push(MoveNodes({k: (tuple(v[0]), tuple(v[1])) for k, v in moves.items()}))
-
-    def _on_value_entered(self, kind: str, key: str, text: str) -> None:
-        try:
-            value = parse_number(text)
-        except BpsimError as exc:
-            self.statusBar().showMessage(exc.problem, 8000)
-            return
-        if kind == "edge":
-            self.push(SetEdgeWeight(*EdgeKey(key).ends, value))
-            return
-        node = self.workspace.document.node(key)
-        self.push(SetNodeField(key, "bias" if node.kind == "neuron" else "value", value))
+        return self.editor.push(edit)
 
     def _on_document_change(self, change) -> None:
         self._document_changes += 1
@@ -211,47 +176,6 @@ class MainWindow(QMainWindow):
     @property
     def stepper(self):
         return self.workspace.stepper if self.workspace else None
-
-    def step(self, how: str) -> None:
-        """forward, back, phase, iteration, epoch, reset."""
-        stepper = self.stepper
-        if stepper is None:
-            self.statusBar().showMessage(self.workspace.problem or "", 8000)
-            return
-        self.runner.stop()
-        self.statusBar().clearMessage()       # an old message would read as this step's
-        if how == "reset" and (stepper.session.iteration or stepper.session.history.length):
-            # training to lose: the reset is an undo step
-            self.undo.push_reset()
-            self.statusBar().showMessage(self.tr(
-                "Reset to the network's own values, with a fresh history (Ctrl+Z brings the "
-                "training back)."), 8000)
-            self.refresh()
-            return
-        history = stepper.session.history
-        length, start, version = history.length, stepper.session.iteration, history.version
-        starts_over = how == "forward" and stepper.complete and not stepper.trains
-        {"forward": stepper.forward, "back": stepper.back, "phase": stepper.finish_phase,
-         "iteration": stepper.finish_iteration, "epoch": stepper.next_epoch,
-         "reset": stepper.reset}[how]()
-        if stepper.trace.diverged and stepper.complete:
-            self.statusBar().showMessage(self.tr(
-                "Diverged: the cost or an updated parameter is not finite; the update was not "
-                "applied. Lower the learning rate, or rewind."), 10000)
-        elif how != "reset" and history.version != version and start < length:
-            self.runner.say_history_replaced(start, length)
-        elif starts_over:
-            self.statusBar().showMessage(self.tr(
-                "A circuit has no parameters to train: every pass computes the same numbers, "
-                "so its walk starts again."), 8000)
-        self.refresh()
-
-    def rewind_to(self, iteration: int) -> None:
-        if self.stepper is None or iteration == self.stepper.session.iteration:
-            return
-        self.runner.stop()
-        self.stepper.show_iteration(iteration)
-        self.refresh()
 
     # --- showing -------------------------------------------------------------------
 
@@ -307,7 +231,7 @@ class MainWindow(QMainWindow):
                               [(e.src, e.dst) for e in ws.document.edges])
         edges = self._edges_of[2]
         # while running, a frame's step comes as batch means (see process_run)
-        sample = None if self.running else self.sample
+        sample = None if self.running else self.stepping.sample
         shown = display(stepper, edges, sample, self._picks) if stepper else None
         if self.scene.digits != self.digits:
             self.scene.digits = self.digits
@@ -319,7 +243,7 @@ class MainWindow(QMainWindow):
         if not self.running or now - self._panels_shown > SLOW_PANEL_S:
             self._panels_shown = now
             if not self.running:
-                self.explanation.show_step(ws, self.sample, self.digits)
+                self.explanation.show_step(ws, self.stepping.sample, self.digits)
             self.params.refresh()
             self.inspector.show_selection()
             # the settings in force change only with the iteration or an edit
@@ -328,59 +252,11 @@ class MainWindow(QMainWindow):
                 self._training_changes = self._document_changes
                 self.training.refresh()
         self.status.show(ws)
-        self._update_step_actions()
+        self.stepping.show()
         self.status.watch_cost(ws, self.plots.loss.warning if self.plots.built else None)
         self.setWindowModified(self.files.is_modified())   # training changes what Save writes
-        self._update_history_slider()
-        self._update_sample_choices()
         self.plots.refresh()
         self.autosave.changed()
-
-    def _update_step_actions(self) -> None:
-        st = self.stepper
-        if st is None:
-            self.actions["prev"].setEnabled(False)
-            for name in ("next", "iteration", "epoch"):
-                self.actions[name].setEnabled(True)    # it says why it cannot step
-            return
-        self.actions["prev"].setEnabled(st.index > 0 or st.session.iteration > 0)
-        self.actions["next"].setEnabled(not (st.complete and st.trace.diverged))
-        for name in ("iteration", "epoch"):       # a circuit has one walk to show
-            self.actions[name].setEnabled(st.trains)
-
-    def _update_history_slider(self) -> None:
-        slider = self.history_slider
-        st = self.stepper
-        slider.blockSignals(True)
-        if st is None:
-            slider.setRange(0, 0)
-        else:
-            slider.setRange(0, st.session.history.length)
-            slider.setValue(st.session.iteration)
-        slider.blockSignals(False)
-        self.history_label.setText(self.tr("{0}/{1} done").format(slider.value(),
-                                                                   slider.maximum()))
-
-    def _update_sample_choices(self) -> None:
-        combo = self.sample_combo
-        n = len(self.stepper.trace.rows) if self.stepper else 0
-        key = (tuple(self.stepper.trace.rows[:1]), n, self.sample) if n else None
-        if key == self._sample_key:
-            return
-        self._sample_key = key
-        wanted = [self.tr("batch mean")] + [self.tr("sample {0}").format(int(r))
-                                            for r in (self.stepper.trace.rows if n else [])]
-        if [combo.itemText(i) for i in range(combo.count())] != wanted:
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItems(wanted)
-            combo.setCurrentIndex(0 if self.sample is None else min(self.sample + 1, n))
-            combo.blockSignals(False)
-        combo.setEnabled(n > 1)
-
-    def set_sample(self, index: int) -> None:
-        self.sample = None if index <= 0 else index - 1
-        self.refresh()
 
     def set_fit_explanation(self, on: bool) -> None:
         self.explanation.fitting = on
@@ -465,7 +341,7 @@ class MainWindow(QMainWindow):
         """The history and sample bar on a row of its own in a narrow window,
         beside the steps in a wide one: squeezed into one row, the slider
         and the sample selector went behind the bar's » menu."""
-        bar = self.history_bar
+        bar = self.actions.history_bar
         if self.toolBarArea(bar) != Qt.TopToolBarArea:
             return                      # moved by the user: theirs to place
         wanted = self.width() < TOOL_BARS_ON_ONE_ROW

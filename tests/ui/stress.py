@@ -122,13 +122,13 @@ class Walk:
     def add_node(self) -> None:
         kind = self.rng.choice(["input", "neuron", "param", "const", "op"])
         op = self.rng.choice(list(GATES)) if kind == "op" else None
-        editing.add_node(self.window, kind, op)
+        self.window.editor.add_node(kind, op)
 
     def connect(self) -> None:
         ids = self.node_ids()
         if len(ids) >= 2:
             a, b = self.rng.sample(ids, 2)
-            editing.connect(self.window, a, b)
+            self.window.editor.connect_nodes(a, b)
 
     def select(self) -> None:
         scene = self.window.scene
@@ -164,10 +164,10 @@ class Walk:
         panel = self.window.training
         fields = [panel.lr_entry, panel.eps, panel.lam, panel.epsilon, panel.batch_size,
                   panel.seed, panel.max_steps, panel.samples, panel.noise, panel.test_fraction,
-                  *panel.constants.values(), self.window.speed]
+                  *panel.constants.values(), self.window.actions.speed]
         widget = self.rng.choice(fields)
         text = self.value()
-        if widget is self.window.speed:
+        if widget is self.window.actions.speed:
             text = self.rng.choice(["1", "2", "5", "abc", "-1"])
         self.type_into(widget, text)
 
@@ -205,10 +205,10 @@ class Walk:
     def step(self) -> None:
         how = self.rng.choice(["forward"] * 6 + ["back"] * 3 + ["phase", "iteration",
                                                                "iteration", "epoch", "reset"])
-        self.window.step(how)
+        self.window.stepping.step(how)
 
     def rewind(self) -> None:
-        slider = self.window.history_slider
+        slider = self.window.actions.history_slider
         if slider.maximum() > 0:
             slider.setValue(self.rng.randint(0, slider.maximum()))
 
@@ -220,7 +220,7 @@ class Walk:
 
     def run_pause(self) -> None:
         win = self.window
-        win.speed.setValue(self.rng.choice([1, 3, 0]))
+        win.actions.speed.setValue(self.rng.choice([1, 3, 0]))
         win.runner.toggle()
         QTest.qWait(self.rng.choice([20, 60]))
         if win.running:
@@ -240,7 +240,7 @@ class Walk:
         computing = [n.id for n in doc.nodes if n.kind in ("neuron", "op")]
         if computing:
             nid = self.rng.choice(computing)
-            editing.set_output(self.window, nid, nid not in doc.outputs)
+            self.window.editor.set_output(nid, nid not in doc.outputs)
 
     def generate(self) -> None:
         panel = self.window.training
@@ -248,13 +248,13 @@ class Walk:
         panel.use_generator()
 
     def build(self) -> None:
-        editing.build_layered(self.window, self.rng.choice(LAYERS),
+        self.window.editor.build_layered(self.rng.choice(LAYERS),
                               self.rng.choice(["sigmoid", "tanh", "relu"]),
                               self.rng.choice(["sigmoid", "identity"]),
                               replace=self.rng.random() < 0.3)
 
     def sample(self) -> None:
-        combo = self.window.sample_combo
+        combo = self.window.actions.sample_combo
         if combo.count() > 1:
             combo.setCurrentIndex(self.rng.randrange(combo.count()))
 

@@ -77,12 +77,12 @@ def test_a_layered_2_3_1_shows_every_weight_at_every_step(window):
     weight prints over another."""
     from bpsim.ui import editing
     window.files.new_network()
-    assert editing.build_layered(window, "2-3-1", "sigmoid", "sigmoid")
+    assert window.editor.build_layered("2-3-1", "sigmoid", "sigmoid")
     QApplication.processEvents()        # the labels are placed after the edit's burst
     edges = window.scene.edges
     assert len(edges) == 9 and window.scene._geometry is not None
     for _ in range(window.stepper.total):
-        window.step("forward")
+        window.stepping.step("forward")
         weights = [e.label for e in edges.values()]
         assert all(label.text() for label in weights), [k for k, e in edges.items()
                                                          if not e.label.text()]
@@ -154,9 +154,9 @@ def test_crossing_edges_numbers_say_whose_they_are(window):
     no other line runs through it (beside the line, two negative weights
     sat about as near each other's edge as their own)."""
     window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
-    window.step("phase")
-    window.step("phase")
-    window.step("phase")         # through the backward pass: weights and gradients
+    window.stepping.step("phase")
+    window.stepping.step("phase")
+    window.stepping.step("phase")         # through the backward pass: weights and gradients
     edges = window.scene.edges
     for key, edge in edges.items():
         assert edge.label.text() and edge.grad_label.text().startswith("∂w="), key
@@ -182,13 +182,13 @@ def test_an_edges_numbers_are_part_of_it(window):
     tooltip tells every number; a click selects it)."""
     window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
     for _ in range(3):
-        window.step("phase")
+        window.stepping.step("phase")
     edge = window.scene.edges["x1->h1"]
     for label in (edge.label, edge.grad_label):
         centre = label.sceneBoundingRect().center()
         assert edge in window.scene.items(centre), label.text()
-    window.step("iteration")          # the next iteration's forward pass: weights only
-    window.step("forward")
+    window.stepping.step("iteration")          # the next iteration's forward pass: weights only
+    window.stepping.step("forward")
     assert not edge.grad_label.text()
     below = edge.grad_label.sceneBoundingRect().center()
     assert edge not in window.scene.items(below)
@@ -202,7 +202,7 @@ def test_a_crowded_network_places_the_numbers_it_shows_among_themselves(window):
     window.files.open_path(examples_dir() / "vanishing-gradients-sigmoid-stack.bpsim.json")
     shown_any = 0
     for _ in range(window.stepper.total):
-        window.step("forward")
+        window.stepping.step("forward")
         labels = [label for e in window.scene.edges.values()
                   for label in (e.label, e.grad_label) if label.text()]
         shown_any += bool(labels)
@@ -260,7 +260,7 @@ def test_the_current_nodes_ring_leaves_its_value_clear(window):
     from bpsim.ui.canvas.items import RING_OUT
     window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
     for _ in range(3):
-        window.step("forward")
+        window.stepping.step("forward")
     node = window.scene.nodes[window.stepper.micro.node]
     assert node.mark == "current"
     text = node.forward_text
@@ -274,9 +274,9 @@ def test_an_edges_two_numbers_share_one_white_patch(window):
     """A slanting line showed beside the narrower number and through the
     seam between the two patches (h1→o of XOR, in the backward pass)."""
     window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
-    window.step("phase")
-    window.step("phase")
-    window.step("phase")
+    window.stepping.step("phase")
+    window.stepping.step("phase")
+    window.stepping.step("phase")
     both = [e for e in window.scene.edges.values() if e.label.text() and e.grad_label.text()]
     assert len(both) == 6
     for edge in both:
@@ -284,8 +284,8 @@ def test_an_edges_two_numbers_share_one_white_patch(window):
         for text in (edge.label, edge.grad_label):
             assert patch.contains(text.mapRectToParent(text.boundingRect())), edge.key
         assert edge.label._ground.zValue() > edge.grad_label._ground.zValue()
-    window.step("iteration")                     # the next iteration: weights alone again
-    window.step("forward")
+    window.stepping.step("iteration")                     # the next iteration: weights alone again
+    window.stepping.step("forward")
     for edge in window.scene.edges.values():
         if not edge.grad_label.text():
             assert not edge.grad_label._ground.isVisible()
@@ -306,20 +306,20 @@ def test_arrowheads_into_the_current_node_stop_at_its_ring(window):
         return QLineF(tip, scene.nodes["o"].scenePos()).length()
     assert tip_distance() == pytest.approx(radius, abs=0.5)
     while window.stepper.micro is None or window.stepper.micro.node != "o":
-        window.step("forward")
+        window.stepping.step("forward")
     assert scene.nodes["o"].mark == "current"
     assert tip_distance() == pytest.approx(radius + RING_OUT, abs=0.5)
-    window.step("forward")                       # on to the cost: the head comes back
+    window.stepping.step("forward")                       # on to the cost: the head comes back
     assert tip_distance() == pytest.approx(radius, abs=0.5)
 
 
 def _crowded_231(window):
     from bpsim.ui import editing
     window.files.new_network()
-    assert editing.build_layered(window, "2-3-1", "sigmoid", "sigmoid")
+    assert window.editor.build_layered("2-3-1", "sigmoid", "sigmoid")
     QApplication.processEvents()
     for _ in range(window.stepper.total + 11):    # the next iteration's backward pass
-        window.step("forward")
+        window.stepping.step("forward")
     return window.scene.edges
 
 
@@ -399,7 +399,7 @@ def test_zoomed_out_the_numbers_keep_a_legible_size_where_there_is_room(window, 
     shrunk = view.transform().m11()
     assert shrunk < 0.7 and scene.text_scale > 1.2
     for _ in range(30):
-        window.step("forward")
+        window.stepping.step("forward")
     label = scene.nodes["h2_3"].forward_text
     on_screen = view.transform().mapRect(label.sceneBoundingRect()).height()
     wanted = TEXT_AT_LEAST / view.transform().m11()
@@ -425,14 +425,14 @@ def test_zoomed_out_the_numbers_keep_a_legible_size_where_there_is_room(window, 
 def test_numbers_grow_no_further_than_the_room_beneath_a_node(window, qtbot):
     from bpsim.ui import editing
     window.files.new_network()
-    assert editing.build_layered(window, "2-6-1", "sigmoid", "sigmoid")
+    assert window.editor.build_layered("2-6-1", "sigmoid", "sigmoid")
     qtbot.wait(20)
     for _ in range(8):
         window.view.zoom_by(1 / 1.15)
     scene = window.scene
     assert 1.0 <= scene.text_scale <= scene._room_for_numbers() + 1e-9
     for _ in range(window.stepper.total - 1):
-        window.step("forward")
+        window.stepping.step("forward")
     _node_numbers_ok(window)
 
 
@@ -446,7 +446,7 @@ def test_a_hidden_number_keeps_its_text_for_when_it_shows_again(window):
     scene = window.scene
     shown_at = {}
     for _ in range(window.stepper.total):
-        window.step("forward")
+        window.stepping.step("forward")
         for key, edge in scene.edges.items():
             if edge.label.text():
                 shown_at.setdefault(key, edge.label.text())
@@ -491,7 +491,7 @@ def test_a_number_beside_the_current_node_is_written_over_its_ring(window):
     scene = window.scene
     window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
     for _ in range(3):
-        window.step("forward")
+        window.stepping.step("forward")
     node = scene.nodes[window.stepper.micro.node]
     halo = node.halo
     assert node.mark == "current" and halo.isVisible() and halo.scene() is scene
@@ -506,7 +506,7 @@ def test_a_number_beside_the_current_node_is_written_over_its_ring(window):
     assert halo.pos() == node.pos()
     node.setOpacity(0.2)                # as a focus on another node dims it
     assert halo.opacity() == pytest.approx(0.2)
-    window.step("forward")              # the next node: this one is read, or nothing
+    window.stepping.step("forward")              # the next node: this one is read, or nothing
     assert halo.isVisible() == (node.mark in ("current", "read"))
     window.scene.clearSelection()
     node.setSelected(True)
@@ -519,9 +519,9 @@ def test_a_nodes_numbers_lie_on_white_patches_over_the_lines_beneath(window):
     crossed the digits of m1's value and gradient."""
     scene = window.scene
     window.files.open_path(examples_dir() / "sigmoid-neuron-gates.bpsim.json")
-    window.step("phase")
-    window.step("phase")
-    window.step("phase")                     # to the backward pass: both numbers shown
+    window.stepping.step("phase")
+    window.stepping.step("phase")
+    window.stepping.step("phase")                     # to the backward pass: both numbers shown
     node = scene.nodes["m1"]
     line = scene.edges["w2->s"].shaft
     met = 0
@@ -597,11 +597,11 @@ def test_each_backward_step_shows_the_weight_gradients_it_computes(qtbot, tmp_pa
     win.resize(1024, 768)
     win.show()
     qtbot.waitExposed(win)
-    assert editing.build_layered(win, "2-3-1", "sigmoid", "sigmoid")
+    assert win.editor.build_layered("2-3-1", "sigmoid", "sigmoid")
     QApplication.processEvents()
     seen = 0
     for _ in range(win.stepper.total):
-        win.step("forward")
+        win.stepping.step("forward")
         micro = win.stepper.micro
         if micro.phase != "backward" or not micro.grads:
             continue

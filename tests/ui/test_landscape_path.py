@@ -149,7 +149,7 @@ def test_closing_with_a_grid_computing_ends_it_instead_of_waiting(window, monkey
     monkeypatch.setattr(grid_process, "surface",
                         lambda *a: pytest.fail("the grid given up was computed here"))
     plot.resolution.setValue(200)            # a grid that takes a while
-    window.step("iteration")
+    window.stepping.step("iteration")
     plot.refresh()
     assert plot.busy
     server = grid_process._Server._instance

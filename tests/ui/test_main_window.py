@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QMessageBox, QPushButt
 from bpsim.document import load
 from bpsim.document.edits import SetSection
 from bpsim.paths import examples_dir
-from bpsim.ui import editing, style
+from bpsim.ui import style
 from bpsim.ui.docks.training import slider_to_lr
 from bpsim.ui.canvas.items import fmt
 from bpsim.ui.style import _FlatFusion
@@ -103,8 +103,8 @@ def test_every_stepping_shortcut(window, qtbot):
     qtbot.waitUntil(lambda: window.workspace.session.iteration > 5, timeout=30000)
     qtbot.keyClick(view, Qt.Key_Space)             # pause
     assert not window.runner.timer.isActive()
-    assert window.history_slider.maximum() == window.workspace.session.iteration
-    window.history_slider.setValue(2)              # rewind
+    assert window.actions.history_slider.maximum() == window.workspace.session.iteration
+    window.actions.history_slider.setValue(2)              # rewind
     assert window.workspace.session.iteration == 2 and st.complete
     qtbot.keyClick(view, Qt.Key_R, Qt.ControlModifier)   # reset
     assert window.workspace.session.iteration == 0 and window.stepper.index == 0
@@ -115,12 +115,12 @@ def test_help_lists_every_key_and_gesture(window, qtbot, monkeypatch):
     first: → but not PageDown, which a clicker sends), and the gestures."""
     from PySide6.QtGui import QKeySequence
     from bpsim import __version__
-    from bpsim.ui import editing
+    from bpsim.ui import actions
     shown = []
-    monkeypatch.setattr(editing, "show_shortcuts", lambda win: shown.append(win))
+    monkeypatch.setattr(actions, "show_shortcuts", lambda win, acts: shown.append(win))
     qtbot.keyClick(window, Qt.Key_F1)
     assert shown == [window]
-    text = editing.shortcuts_html(window)
+    text = actions.shortcuts_html(window, window.actions)
     assert "PgDown" in text and "PgUp" in text and "Space" in text
     for action in window.actions.values():
         for key in action.shortcuts():
@@ -128,8 +128,8 @@ def test_help_lists_every_key_and_gesture(window, qtbot, monkeypatch):
     assert "Double-click a number" in text and "port" in text
     assert "The keys stay with the canvas" in text
     assert "Ctrl+Shift+Z, Ctrl+Shift+Z" not in text              # each key once
-    assert f"bpsim {__version__}" in editing.about_text()
-    help_menu = next(m for m in window.menuBar().findChildren(type(window.examples_menu))
+    assert f"bpsim {__version__}" in actions.about_text()
+    help_menu = next(m for m in window.menuBar().findChildren(type(window.actions.examples_menu))
                      if m.title() == "&Help")
     assert [a.text() for a in help_menu.actions()] == ["&Keyboard and mouse", "&About bpsim"]
 
@@ -178,14 +178,14 @@ def test_undo_redo_of_each_kind_of_edit(window, qtbot):
     old = doc.node("h3").pos
     roundtrip(lambda: drag(window.view, item.scenePos(), item.scenePos() + QPointF(40, 30)),
               lambda: doc.node("h3").pos != old, lambda: doc.node("h3").pos == old)
-    roundtrip(lambda: window._on_value_entered("edge", "h1->o", "1/2"),
+    roundtrip(lambda: window.editor.on_value_entered("edge", "h1->o", "1/2"),
               lambda: doc.edge("h1", "o").weight == 0.5,
               lambda: doc.edge("h1", "o").weight != 0.5)
-    roundtrip(lambda: window._on_value_entered("node", "h1", "-3"),
+    roundtrip(lambda: window.editor.on_value_entered("node", "h1", "-3"),
               lambda: doc.node("h1").bias == -3.0, lambda: doc.node("h1").bias != -3.0)
     window.scene.clearSelection()
     window.scene.nodes["h1"].setSelected(True)
-    roundtrip(lambda: editing.set_activation(window, "tanh"),
+    roundtrip(lambda: window.editor.set_activation("tanh"),
               lambda: doc.node("h1").activation == "tanh",
               lambda: doc.node("h1").activation == "sigmoid")
     roundtrip(lambda: window.training.lr_entry.setText("2e-3") or
@@ -199,7 +199,7 @@ def test_undo_redo_of_each_kind_of_edit(window, qtbot):
               lambda: not doc.has_node("h2") and len(doc.edges) == n_edges - 3,
               lambda: doc.has_node("h2") and len(doc.edges) == n_edges
               and [n.id for n in doc.nodes][3] == "h2")
-    roundtrip(lambda: editing.build_layered(window, "2-3-1", "tanh", "sigmoid"),
+    roundtrip(lambda: window.editor.build_layered("2-3-1", "tanh", "sigmoid"),
               lambda: doc.has_node("h1_3") and doc.has_node("x3"),
               lambda: not doc.has_node("h1_3"))
     assert window.workspace.problem is None
@@ -217,11 +217,11 @@ def test_undoing_a_weight_typed_after_training_gives_back_the_trained_weight(win
     weight typed after 98 iterations came back as it was before training."""
     window.files.open_path(XOR)
     session = window.workspace.session
-    window._on_value_entered("edge", "x1->h1", "1/2")
+    window.editor.on_value_entered("edge", "x1->h1", "1/2")
     trained(window, 98)
     before = session.parameters()["w:x1->h1"]
     assert before != 0.5
-    window._on_value_entered("edge", "x1->h1", "2")
+    window.editor.on_value_entered("edge", "x1->h1", "2")
     assert session.parameters()["w:x1->h1"] == 2.0
     window.undo.stack.undo()
     assert session.parameters()["w:x1->h1"] == before and session.iteration == 98
@@ -232,7 +232,7 @@ def test_undoing_a_weight_typed_after_training_gives_back_the_trained_weight(win
     assert session.parameters()["w:x1->h1"] == before
     bias = session.parameters()["b:h1"]
     assert bias != window.workspace.document.node("h1").bias      # trained too
-    window._on_value_entered("node", "h1", "-3")          # a bias, the same way
+    window.editor.on_value_entered("node", "h1", "-3")          # a bias, the same way
     window.undo.stack.undo()
     assert session.parameters()["b:h1"] == bias
 
@@ -248,7 +248,7 @@ def test_undoing_a_structural_change_brings_its_training_back(window, qtbot):
     costs = list(session.history.costs)
     weights = session.parameters()
     window.scene.clearSelection()
-    editing.set_activation(window, "tanh")
+    window.editor.set_activation("tanh")
     assert session.iteration == 0 and not session.history.costs
     assert "40 iterations" in window.statusBar().currentMessage()
     trained(window, 25)
@@ -259,7 +259,7 @@ def test_undoing_a_structural_change_brings_its_training_back(window, qtbot):
     assert session.iteration == 40 and session.history.costs == costs
     assert session.parameters() == weights
     assert window.stepper.session is session
-    qtbot.waitUntil(lambda: window.history_slider.value() == 40)      # the window shows it
+    qtbot.waitUntil(lambda: window.actions.history_slider.value() == 40)      # the window shows it
     trained(window, 5)                         # and it trains on from there as before
     assert session.iteration == 45 and session.history.costs[:40] == costs
     window.undo.stack.redo()
@@ -319,7 +319,7 @@ def test_a_weight_typed_in_place_leaves_no_trace_of_the_old_one(window, qtbot):
 
 def test_save_and_open_through_the_dialog_code_paths(window, qtbot, tmp_path, monkeypatch):
     window.files.open_path(XOR)
-    window.step("iteration")                       # save writes the current values
+    window.stepping.step("iteration")                       # save writes the current values
     target = tmp_path / "mine.bpsim.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     assert window.files.save_as()
@@ -345,7 +345,7 @@ def test_training_counts_as_unsaved_and_an_example_is_saved_in_the_users_folder(
     Path.home().mkdir(exist_ok=True)               # the test's own home (conftest)
     window.files.open_path(XOR)
     assert not window.isWindowModified() and not window.files.is_modified()
-    window.step("iteration")
+    window.stepping.step("iteration")
     assert window.isWindowModified()
     asked = []
     window.files.ask_to_save = lambda: asked.append(1) or QMessageBox.Cancel
@@ -360,9 +360,9 @@ def test_training_counts_as_unsaved_and_an_example_is_saved_in_the_users_folder(
     start = Path(proposed[0])
     assert start.name == "xor-2-2-1.bpsim.json" and start.parent != examples_dir()
     assert start.parent == Path.home() and not window.isWindowModified()
-    window.history_slider.setValue(0)              # rewinding changes what Save writes too
+    window.actions.history_slider.setValue(0)              # rewinding changes what Save writes too
     assert window.isWindowModified()
-    window.history_slider.setValue(1)              # and back where it was saved, it is not
+    window.actions.history_slider.setValue(1)              # and back where it was saved, it is not
     assert not window.isWindowModified()
 
 
@@ -421,8 +421,8 @@ def test_a_bad_file_is_one_line_in_a_dialog_and_the_network_stays(window, tmp_pa
 
 def test_sample_selector_and_digits(window, qtbot):
     window.files.open_path(XOR)
-    window.step("phase")
-    combo = window.sample_combo
+    window.stepping.step("phase")
+    combo = window.actions.sample_combo
     assert combo.count() == 5 and combo.isEnabled()
     combo.setCurrentIndex(2)                        # sample 1 (x = (0, 1))
     forward = {m.node: m for m in window.workspace.stepper.shown("forward")}
@@ -441,7 +441,7 @@ def test_settings_persist_geometry_and_recent_files(qtbot, tmp_path):
     win.show()
     qtbot.waitExposed(win)
     win.resize(780, 640)
-    win.speed.setValue(7)
+    win.actions.speed.setValue(7)
     win.files.open_path(XOR)
     win.close()
     again = MainWindow(QSettings(str(tmp_path / "p.ini"), QSettings.IniFormat))
@@ -449,7 +449,7 @@ def test_settings_persist_geometry_and_recent_files(qtbot, tmp_path):
     again.show()
     qtbot.waitExposed(again)
     assert (again.width(), again.height()) == (780, 640)
-    assert again.speed.value() == 7
+    assert again.actions.speed.value() == 7
     again.close()
 
 
@@ -496,12 +496,12 @@ def test_notes_then_formulas_and_the_vectorized_form(window, qtbot):
     text = window.explanation.text.toPlainText()
     assert "XOR with one hidden layer" in text and "No single neuron separates XOR" in text
     assert window.status.labels["cost"].text() == "cost —"
-    window.step("phase")                     # the forward pass, h1 … o
+    window.stepping.step("phase")                     # the forward pass, h1 … o
     window.explanation.vectorized.setChecked(True)
     text = window.explanation.text.toPlainText()
     assert "Forward: neuron o" in text and "Vectorized, layer of o" in text
-    window.step("phase")
-    window.step("forward")                   # backward o
+    window.stepping.step("phase")
+    window.stepping.step("forward")                   # backward o
     text = window.explanation.text.toPlainText()
     assert "dW\n" in text and "dZ·A" in text and "dA" in text
     assert window.status.labels["cost"].text() == \
@@ -560,11 +560,11 @@ def test_an_incomplete_network_shows_why(window, qtbot):
     window.files.new_network()
     assert window.status.labels["phase"].text() == "empty canvas"
     window.actions["add_input"].trigger()
-    editing.add_node(window, "op", "mul")
+    window.editor.add_node("op", "mul")
     assert window.workspace.problem is not None
     qtbot.waitUntil(lambda: "cannot run" in window.explanation.text.toPlainText())
     assert window.status.labels["phase"].text() == "incomplete network"
-    window.step("forward")                   # nothing to step: a message, no exception
+    window.stepping.step("forward")                   # nothing to step: a message, no exception
     assert window.statusBar().currentMessage()
 
 
@@ -613,7 +613,7 @@ def test_the_network_stands_still_while_its_numbers_appear(window, qtbot):
     moved 5-15 px at the first micro-steps (seen on a real display)."""
     from PySide6.QtCore import QPoint
     window.files.new_network()
-    assert editing.build_layered(window, "2-3-1", "sigmoid", "sigmoid")
+    assert window.editor.build_layered("2-3-1", "sigmoid", "sigmoid")
     qtbot.wait(10)
     view = window.view
     node = window.scene.nodes["h1_1"]
@@ -622,7 +622,7 @@ def test_the_network_stands_still_while_its_numbers_appear(window, qtbot):
         return view.mapFromScene(node.scenePos())
     start = where()
     for _ in range(window.stepper.total):
-        window.step("forward")
+        window.stepping.step("forward")
         qtbot.wait(1)
         assert where() == start, window.stepper.index
     assert node.backward_text.text()         # its numbers are there
@@ -644,7 +644,7 @@ def test_a_fitted_network_has_room_for_its_numbers_without_scrolling(window, qtb
     qtbot.wait(10)
     view = window.view
     for _ in range(window.stepper.total):
-        window.step("forward")
+        window.stepping.step("forward")
         qtbot.wait(1)
         assert not view.horizontalScrollBar().maximum(), window.stepper.index
         assert not view.verticalScrollBar().maximum(), window.stepper.index
@@ -672,11 +672,10 @@ def test_the_first_window_fits_the_screen(window, monkeypatch):
 def test_a_new_node_lands_clear_of_nodes_and_edges_in_view(window):
     """Dropped onto the z → f line of the circuit (the middle of the view), a
     new gate looked wired into it (seen on a real display)."""
-    from bpsim.ui import editing
     from bpsim.ui.editing import _distance
     window.files.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
     for _ in range(4):
-        nid = editing.add_node(window, "op", "add")
+        nid = window.editor.add_node("op", "add")
         item = window.scene.nodes[nid]
         others = [i for k, i in window.scene.nodes.items() if k != nid]
         assert all(QPointF(i.pos() - item.pos()).manhattanLength() > 70 for i in others)
@@ -780,7 +779,7 @@ def test_without_a_training_process_a_run_trains_in_a_thread(window, qtbot, monk
     monkeypatch.setattr(ProcessRun, "start", refuse)
     open_unlimited_xor(window, tmp_path)
     session = window.workspace.session
-    window.speed.setValue(0)
+    window.actions.speed.setValue(0)
     window.runner.toggle()
     assert isinstance(window.runner.background, BackgroundRun) and window.running
     assert "could not start (An attempt has been made to start a new process)" in \
@@ -825,7 +824,7 @@ def test_run_at_full_speed_trains_beside_the_window_and_pauses_where_it_is(windo
     iteration, complete."""
     open_unlimited_xor(window, tmp_path)
     session = window.workspace.session
-    window.speed.setValue(0)
+    window.actions.speed.setValue(0)
     window.runner.toggle()
     assert window.runner.background is not None and window.runner.background.running
     qtbot.waitUntil(lambda: session.iteration > 50, timeout=30000)
@@ -849,9 +848,9 @@ def test_run_at_full_speed_trains_beside_the_window_and_pauses_where_it_is(windo
     assert session.settings.learning_rate == 0.25
     # the history replays to the same numbers: rewind and step again
     costs = list(session.history.costs)
-    window.history_slider.setValue(changed_at - 10)
+    window.actions.history_slider.setValue(changed_at - 10)
     for _ in range(20):
-        window.step("iteration")
+        window.stepping.step("iteration")
     assert session.history.costs[:changed_at + 10] == costs[:changed_at + 10]
 
 
@@ -862,7 +861,7 @@ def test_run_until_divergence_shows_the_step_that_diverged(window, qtbot, tmp_pa
     path = tmp_path / "blowup.bpsim.json"
     path.write_text(json.dumps(net))
     window.files.open_path(path)
-    window.speed.setValue(0)
+    window.actions.speed.setValue(0)
     window.runner.toggle()
     qtbot.waitUntil(lambda: not window.running, timeout=30000)
     st = window.workspace.stepper
@@ -871,7 +870,7 @@ def test_run_until_divergence_shows_the_step_that_diverged(window, qtbot, tmp_pa
     assert "Diverged" in window.statusBar().currentMessage()
     assert window.plots.loss.log.isChecked()          # the explosion, readable
     before = window.workspace.session.iteration
-    window.step("forward")                            # nothing follows a diverged step
+    window.stepping.step("forward")                            # nothing follows a diverged step
     assert window.workspace.session.iteration == before
 
 
@@ -885,8 +884,8 @@ def test_run_stops_at_max_steps_and_says_so(window, qtbot, tmp_path, speed):
     assert window.files.open_path(path)
     session = window.workspace.session
     for _ in range(3):
-        window.step("iteration")              # steps taken by hand count too
-    window.speed.setValue(speed)
+        window.stepping.step("iteration")              # steps taken by hand count too
+    window.actions.speed.setValue(speed)
     window.runner.toggle()
     qtbot.waitUntil(lambda: not window.running, timeout=30000)
     assert session.iteration == 60 and session.history.length == 60
@@ -897,7 +896,7 @@ def test_run_stops_at_max_steps_and_says_so(window, qtbot, tmp_path, speed):
     window.runner.toggle()                       # at the limit Run says why it does not start
     assert not window.running and not window.actions["run"].isChecked()
     assert "Max steps (60) reached" in window.statusBar().currentMessage()
-    window.step("iteration")                  # stepping by hand goes on
+    window.stepping.step("iteration")                  # stepping by hand goes on
     assert session.iteration == 61
 
 
@@ -913,7 +912,7 @@ def test_status_bar_counts_epochs_from_one_like_iterations(window, tmp_path):
     labels = window.status.labels
     for iteration in (1, 2, 3, 4):
         for index in range(1, stepper.total + 1):
-            window.step("forward")
+            window.stepping.step("forward")
             assert (stepper.iteration, stepper.index) == (iteration, index)
             assert labels["iteration"].text() == f"iteration {iteration}"
             assert labels["epoch"].text() == f"epoch {(iteration + 1) // 2}"
@@ -925,7 +924,7 @@ def test_while_running_no_full_garbage_collection_and_the_explanation_says_so(wi
     import gc
     window.files.open_path(XOR)
     before = gc.get_threshold()
-    window.speed.setValue(1)
+    window.actions.speed.setValue(1)
     window.runner.toggle()
     assert gc.get_threshold()[:2] == before[:2] and gc.get_threshold()[2] > 10 ** 6
     assert "Training runs" in window.explanation.text.toPlainText()   # not a stale text
@@ -949,27 +948,27 @@ def test_previous_is_off_at_the_very_start_and_stepping_clears_old_messages(wind
     window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
     assert not window.actions["prev"].isEnabled() and window.actions["next"].isEnabled()
     window.statusBar().showMessage("an old message", 10000)
-    window.step("forward")
+    window.stepping.step("forward")
     assert window.actions["prev"].isEnabled()
     assert window.statusBar().currentMessage() == ""
-    window.step("back")
+    window.stepping.step("back")
     assert not window.actions["prev"].isEnabled()
 
 
 def test_stepping_on_from_a_rewound_iteration_says_the_later_history_is_replaced(window):
     window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
     for _ in range(5):
-        window.step("iteration")
-    window.rewind_to(2)
+        window.stepping.step("iteration")
+    window.stepping.rewind_to(2)
     assert window.stepper.session.history.length == 5
-    window.step("forward")                      # within iteration 3: nothing replaced yet
+    window.stepping.step("forward")                      # within iteration 3: nothing replaced yet
     assert "dropped" not in window.statusBar().currentMessage()
-    window.step("iteration")                    # its update taken: a new history from 3
+    window.stepping.step("iteration")                    # its update taken: a new history from 3
     assert window.stepper.session.history.length == 3
     assert window.statusBar().currentMessage() == \
         "Training on from iteration 3: the history's iterations 3–5 are dropped; stepping or " \
         "running on computes them again."
-    window.step("iteration")                    # at the end of the history: nothing to say
+    window.stepping.step("iteration")                    # at the end of the history: nothing to say
     assert "dropped" not in window.statusBar().currentMessage()
 
 
@@ -977,8 +976,8 @@ def test_a_change_at_a_rewound_iteration_says_what_it_drops(window):
     """A weight set at iteration 3 of 6 dropped iterations 4-6 without a word."""
     window.files.open_path(XOR)
     for _ in range(6):
-        window.step("iteration")
-    window.rewind_to(3)
+        window.stepping.step("iteration")
+    window.stepping.rewind_to(3)
     training = copy.deepcopy(window.workspace.document.training)
     training.learning_rate = 0.5
     assert window.push(SetSection("training", training, "learning_rate"))
@@ -987,7 +986,7 @@ def test_a_change_at_a_rewound_iteration_says_what_it_drops(window):
                                                    "the history's iterations 4–6 are dropped; "
                                                    "stepping or running on computes them again.")
     window.statusBar().clearMessage()
-    window.step("iteration")                    # at the end now: an edit drops nothing
+    window.stepping.step("iteration")                    # at the end now: an edit drops nothing
     window.inspector.show_selection()
     window.scene.edges["x1->h1"].setSelected(True)
     window.refresh()
@@ -1028,8 +1027,8 @@ def test_the_update_explains_every_parameter_of_a_small_network(window):
     from bpsim.ui.docks.explanation import MAX_LINES
     for layers, n in (("2-3-1", 13), ("2-4-4-1", 37)):
         window.files.new_network()
-        assert editing.build_layered(window, layers, "sigmoid", "sigmoid")
-        window.step("iteration")
+        assert window.editor.build_layered(layers, "sigmoid", "sigmoid")
+        window.stepping.step("iteration")
         text = window.explanation.text.toPlainText()
         shown = n if n <= MAX_LINES + 2 else MAX_LINES
         assert window.stepper.phase == "update" and text.count("←") == shown, layers
@@ -1041,9 +1040,9 @@ def test_the_update_explains_every_parameter_of_a_small_network(window):
 def test_tooltips_and_inspector_say_whose_numbers_they_show(window):
     window.files.open_path(XOR)
     scene = window.scene
-    window.step("phase")
-    window.step("phase")
-    window.step("phase")                     # forward, cost, backward: all numbers out
+    window.stepping.step("phase")
+    window.stepping.step("phase")
+    window.stepping.step("phase")                     # forward, cost, backward: all numbers out
     rows = [int(r) for r in window.stepper.trace.rows]
     assert len(rows) == 4
     h1 = scene.tip_for(scene.nodes["h1"])
@@ -1054,7 +1053,7 @@ def test_tooltips_and_inspector_say_whose_numbers_they_show(window):
     bias_grad = dict(zip(window.stepper.trace.steps[-1].names,
                          window.stepper.trace.steps[-1].grads))["b:h1"]
     assert scene.nodes["h1"].backward_text.text() == f"Σδ {fmt(bias_grad, window.digits)}"
-    window.set_sample(2)                     # the combo's third entry: the second sample
+    window.stepping.set_sample(2)                     # the combo's third entry: the second sample
     h1 = scene.tip_for(scene.nodes["h1"])
     assert f"sample {rows[1]} of the batch's 4" in h1 and "mean over" not in h1
     assert scene.nodes["h1"].backward_text.text().startswith("δ ")
@@ -1066,7 +1065,7 @@ def test_tooltips_and_inspector_say_whose_numbers_they_show(window):
     # the term an edge sends back: whose it is, in words (it read "term: values: mean…")
     tip = scene.tip_for(scene.edges["h1->o"])
     assert f"chain-rule term sent back to h1 = " in tip and f"(sample {rows[1]})" in tip
-    window.set_sample(0)
+    window.stepping.set_sample(0)
     tip = scene.tip_for(scene.edges["h1->o"])
     assert "(the batch's sum)" in tip and "term:" not in tip
 
@@ -1093,7 +1092,7 @@ def test_on_a_projectors_screen_everything_shows_and_the_formulas_have_room(qtbo
             bar.initStyleOption(option, i)      # the text as the tab draws it
             assert option.text == bar.tabText(i)
     frame = win.rect()
-    for widget in (win.history_slider, win.history_label, win.sample_combo, win.speed):
+    for widget in (win.actions.history_slider, win.actions.history_label, win.actions.sample_combo, win.actions.speed):
         assert widget.isVisible(), widget              # not behind a tool bar's » menu
         corner = widget.mapTo(win, widget.rect().bottomRight())
         assert frame.contains(corner)
@@ -1159,7 +1158,7 @@ def test_a_network_built_on_an_empty_canvas_gets_something_to_learn(window):
     so its cost means something; undone in one step with it; beside an
     existing network, or of another shape, nothing is added."""
     window.files.new_network()
-    assert editing.build_layered(window, "2-3-1", "tanh", "sigmoid")
+    assert window.editor.build_layered("2-3-1", "tanh", "sigmoid")
     doc = window.workspace.document
     assert doc.data.generator == "circle" and doc.data.inputs == ["x1", "x2"]
     assert doc.data.targets == ["y1"] and doc.loss.kind == "bce"
@@ -1172,14 +1171,14 @@ def test_a_network_built_on_an_empty_canvas_gets_something_to_learn(window):
     window.undo.stack.undo()
     assert not doc.nodes and doc.data is None and doc.loss.kind == "none"
     window.files.new_network()
-    assert editing.build_layered(window, "1-4-1", "tanh", "identity")
+    assert window.editor.build_layered("1-4-1", "tanh", "identity")
     assert doc is not window.workspace.document
     doc = window.workspace.document
     assert doc.data.generator == "sine" and doc.loss.kind == "mse"
-    assert editing.build_layered(window, "2-2-1", "tanh", "sigmoid")     # beside: unchanged
+    assert window.editor.build_layered("2-2-1", "tanh", "sigmoid")     # beside: unchanged
     assert doc.data.generator == "sine" and doc.data.inputs == ["x1"]
     window.files.new_network()
-    assert editing.build_layered(window, "3-2-2", "tanh", "sigmoid")
+    assert window.editor.build_layered("3-2-2", "tanh", "sigmoid")
     assert window.workspace.document.data is None
 
 
@@ -1199,7 +1198,7 @@ def test_a_new_network_starts_clean_and_says_how_to_begin(window):
     window.actions["add_neuron"].trigger()            # a neuron alone: σ(b), its own output
     window.refresh()
     assert not window.explanation.text.toPlainText().startswith("An empty canvas")
-    assert editing.build_layered(window, "2-3-1", "sigmoid", "sigmoid", replace=True)
+    assert window.editor.build_layered("2-3-1", "sigmoid", "sigmoid", replace=True)
     window.refresh()
     assert all(stack.currentIndex() == 0 for stack in stacks.values())
 
@@ -1208,7 +1207,7 @@ def test_a_circuit_has_a_note_where_the_training_plots_would_be(window):
     """The circuit (no parameters) showed an empty loss curve and landscape."""
     window.files.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
     for _ in range(3):
-        window.step("iteration")
+        window.stepping.step("iteration")
     stacks = window.plots._stacks
     for name in ("loss", "landscape", "tangent"):
         assert stacks[name].currentIndex() == 2, name
@@ -1240,7 +1239,7 @@ def test_the_layers_dialog_says_what_it_wants_and_keeps_a_mistyped_size(window, 
         return dialog.result()
     monkeypatch.setattr(QDialog, "exec", run)
     window.files.new_network()
-    editing.build_dialog(window)
+    window.editor.build_dialog()
     assert seen["hint"] and seen["open"] and seen["said"]
     assert window.workspace.document.has_node("h1_2") and \
         not window.workspace.document.has_node("h1_3")
@@ -1258,16 +1257,16 @@ def test_building_in_place_of_the_opened_example_gives_a_network_of_its_own(wind
         seen["checked"], seen["shown"] = box.isChecked(), not box.isHidden()
         return QDialog.Accepted
     monkeypatch.setattr(QDialog, "exec", accept)
-    editing.build_dialog(window)
+    window.editor.build_dialog()
     assert seen == {"checked": True, "shown": True}
     doc = window.workspace.document
     assert {n.id for n in doc.nodes} == {"x1", "x2", "h1_1", "h1_2", "h1_3", "y1"}
     assert window.files.path is None and doc.data.generator == "circle"
-    assert not editing.build_layered(window, "2-x-1", "tanh", "sigmoid", replace=True)
+    assert not window.editor.build_layered("2-x-1", "tanh", "sigmoid", replace=True)
     assert window.workspace.document is doc            # a bad size keeps the network
-    assert editing.build_layered(window, "1-1", "tanh", "identity")    # beside, by default
+    assert window.editor.build_layered("1-1", "tanh", "identity")    # beside, by default
     assert doc.has_node("x3") and doc.has_node("h1_1")
-    editing.build_dialog(window)                      # the user's own, changed work: kept
+    window.editor.build_dialog()                      # the user's own, changed work: kept
     assert seen["checked"] is False and window.workspace.document is doc
 
 
@@ -1276,7 +1275,7 @@ def test_once_trained_the_inspector_and_the_editors_hold_the_values_now(window, 
     inspector said w = 0.1937 while the canvas showed 0.1929."""
     window.files.open_path(XOR)
     for _ in range(30):
-        window.step("iteration")
+        window.stepping.step("iteration")
     now = window.workspace.session.parameters()
     start = window.workspace.document
     assert now["w:x1->h1"] != start.edge("x1", "h1").weight
@@ -1307,13 +1306,13 @@ def test_reset_is_undone_with_the_training_it_dropped(window, qtbot):
     """Reset threw a run away at one key press (Ctrl+R), with no way back."""
     window.files.open_path(XOR)
     for _ in range(8):
-        window.step("iteration")
-    window.rewind_to(6)
+        window.stepping.step("iteration")
+    window.stepping.rewind_to(6)
     session = window.workspace.session
     costs = list(session.history.costs)
     trained = session.parameters()
     assert window.files.is_modified()                         # trained: Save writes new values
-    window.step("reset")
+    window.stepping.step("reset")
     assert session.iteration == 0 and session.history.length == 0
     assert session.parameters() != trained
     assert "Ctrl+Z" in window.statusBar().currentMessage()
@@ -1325,27 +1324,27 @@ def test_reset_is_undone_with_the_training_it_dropped(window, qtbot):
     assert session.iteration == 6 and session.history.costs == costs
     assert session.parameters() == window.workspace.session.parameters(
         session.history.nearest_state(6)[1])
-    assert window.history_slider.maximum() == 8 and window.history_slider.value() == 6
-    window.step("iteration")                            # training goes on from there
+    assert window.actions.history_slider.maximum() == 8 and window.actions.history_slider.value() == 6
+    window.stepping.step("iteration")                            # training goes on from there
     assert session.iteration == 7
     window.undo.stack.redo()                            # the reset again
     assert session.iteration == 0 and session.history.length == 0
     # nothing trained: a reset only goes back to the iteration's start, no undo step
-    window.step("forward")
+    window.stepping.step("forward")
     count = window.undo.stack.count()
-    window.step("reset")
+    window.stepping.step("reset")
     assert window.stepper.index == 0 and window.undo.stack.count() == count
 
 
 def test_a_narrowed_window_puts_the_history_bar_on_a_row_of_its_own(window, qtbot):
     """Resized from 1400 to 1024 px, the history slider and the sample
     selector went behind the tool bar's » menu."""
-    bar = window.history_bar
+    bar = window.actions.history_bar
     assert not window.toolBarBreak(bar)
     window.resize(1024, 768)
     qtbot.wait(20)
     assert window.toolBarBreak(bar)
-    for widget in (window.history_slider, window.sample_combo):
+    for widget in (window.actions.history_slider, window.actions.sample_combo):
         assert widget.isVisible() and widget.width() >= widget.minimumSizeHint().width()
     window.resize(1400, 900)
     qtbot.wait(20)
@@ -1356,7 +1355,7 @@ def test_after_a_value_is_changed_the_status_bar_holds_no_stale_cost(window):
     """It went on saying the last iteration's cost, taken before the change."""
     window.files.open_path(XOR)
     for _ in range(5):
-        window.step("iteration")
+        window.stepping.step("iteration")
     cost = window.status.labels["cost"]
     assert cost.text() == f"cost {window.workspace.session.history.costs[-1]:.6g}"
     assert cost.toolTip() == "The cost of iteration 5"
@@ -1366,10 +1365,10 @@ def test_after_a_value_is_changed_the_status_bar_holds_no_stale_cost(window):
     window.inspector.value.editingFinished.emit()
     window.refresh()
     assert cost.text() == "cost —" and "anew" in cost.toolTip()
-    window.step("phase")
-    window.step("phase")                        # the cost micro-step: the new cost
+    window.stepping.step("phase")
+    window.stepping.step("phase")                        # the cost micro-step: the new cost
     assert cost.text() == f"cost {window.stepper.trace.cost:.6g}"
-    window.step("iteration")
+    window.stepping.step("iteration")
     assert cost.text() == f"cost {window.workspace.session.history.costs[-1]:.6g}"
 
 
@@ -1399,15 +1398,15 @@ def test_the_history_counts_iterations_done_beside_the_one_shown(window):
     two counts of one moment: the history now says what it counts."""
     window.files.open_path(XOR)
     window.refresh()
-    assert window.history_label.text() == "0/0 done"
+    assert window.actions.history_label.text() == "0/0 done"
     assert window.status.labels["iteration"].text() == "iteration 1"
     for _ in range(3):
-        window.step("iteration")
-    window.rewind_to(1)                         # iteration 1 shown whole: 1 done
-    assert window.history_label.text() == "1/3 done" and window.stepper.complete
+        window.stepping.step("iteration")
+    window.stepping.rewind_to(1)                         # iteration 1 shown whole: 1 done
+    assert window.actions.history_label.text() == "1/3 done" and window.stepper.complete
     assert window.status.labels["iteration"].text() == "iteration 1"
-    assert window.history_label.width() >= \
-        window.history_label.fontMetrics().horizontalAdvance("9999999/9999999 done")
+    assert window.actions.history_label.width() >= \
+        window.actions.history_label.fontMetrics().horizontalAdvance("9999999/9999999 done")
 
 
 def test_a_circuit_is_not_run(window):
@@ -1417,7 +1416,7 @@ def test_a_circuit_is_not_run(window):
     assert not window.running and not window.actions["run"].isChecked()
     assert "no parameters" in window.statusBar().currentMessage()
     assert window.workspace.session.iteration == 0
-    window.step("forward")                        # stepping its passes still works
+    window.stepping.step("forward")                        # stepping its passes still works
     assert window.stepper.index == 1
 
 
@@ -1431,13 +1430,13 @@ def test_a_cost_climbing_towards_overflow_is_said_in_words(window):
     panel.lr_entry.setText("0.05")          # > 2 / L'' = 2 / 60: each step doubles the error
     panel.lr_entry.editingFinished.emit()
     warning = window.plots.loss.warning
-    window.step("iteration")
-    window.step("iteration")
+    window.stepping.step("iteration")
+    window.stepping.step("iteration")
     assert warning.isHidden()
     messages = []
     window.statusBar().messageChanged.connect(lambda text: text and messages.append(text))
     for _ in range(8):
-        window.step("iteration")
+        window.stepping.step("iteration")
     assert not warning.isHidden() and "η = 0.05 may be too large" in warning.text()
     assert "risen at each of the last 9 iterations" in warning.text()
     said = [m for m in messages if "too large" in m]      # once, as the climb started
@@ -1445,7 +1444,7 @@ def test_a_cost_climbing_towards_overflow_is_said_in_words(window):
     onset = f"risen at each of the last 5 iterations, to {times(costs[5] / costs[0])}×"
     assert len(said) == 1 and onset in said[0] and "1\u2009023×" in onset   # ≈ 4⁵
     assert all(b > a for a, b in zip(costs, costs[1:])) and np.isfinite(costs[-1])
-    window.history_slider.setValue(3)       # rewound to before the climb was long
+    window.actions.history_slider.setValue(3)       # rewound to before the climb was long
     assert warning.isHidden()
 
 
@@ -1460,9 +1459,9 @@ def test_a_circuits_walk_starts_over_and_says_why(window):
     assert not window.actions["iteration"].isEnabled()
     assert not window.actions["epoch"].isEnabled()
     for _ in range(window.stepper.total):
-        window.step("forward")
+        window.stepping.step("forward")
     assert window.status.labels["iteration"].text() == "iteration 1"
-    window.step("forward")
+    window.stepping.step("forward")
     assert window.stepper.index == 1 and window.status.labels["iteration"].text() == "iteration 1"
     assert "walk starts again" in window.statusBar().currentMessage()
     window.files.open_path(XOR)
@@ -1509,7 +1508,7 @@ def test_an_empty_canvas_says_how_to_put_a_network_on_it(window):
                 count += image.pixelColor(x, y) != white
         return count
     assert inked() > 300                       # the hint's words
-    node = editing.add_node(window, "input")
+    node = window.editor.add_node("input")
     QApplication.processEvents()
     item = window.scene.nodes[node]
     box = view.mapFromScene(item.sceneBoundingRect().adjusted(-30, -30, 30, 60)).boundingRect()
@@ -1564,12 +1563,12 @@ def test_after_a_learning_rate_typed_and_enter_the_arrow_steps_again(window, qtb
     index = window.stepper.index
     qtbot.keyClick(window.focusWidget(), Qt.Key_Right)
     assert window.stepper.index == index + 1
-    speed = window.speed.lineEdit()            # the speed box alike
+    speed = window.actions.speed.lineEdit()            # the speed box alike
     speed.setFocus()
     speed.selectAll()
     qtbot.keyClicks(speed, "3")
     qtbot.keyClick(speed, Qt.Key_Return)
-    assert window.speed.value() == 3 and window.view.hasFocus()
+    assert window.actions.speed.value() == 3 and window.view.hasFocus()
 
 
 def test_after_a_weight_typed_in_the_inspector_the_arrow_steps_again(window, qtbot):
@@ -1598,11 +1597,11 @@ def test_sliders_and_the_sample_box_taken_by_the_mouse_leave_the_keys_to_the_can
     next sample."""
     window.files.open_path(XOR)
     for _ in range(3):
-        window.step("iteration")
-    for widget in (window.history_slider, window.training.lr_slider, window.sample_combo):
+        window.stepping.step("iteration")
+    for widget in (window.actions.history_slider, window.training.lr_slider, window.actions.sample_combo):
         window.view.setFocus()
         qtbot.mouseClick(widget, Qt.LeftButton, pos=widget.rect().center())
-        if widget is window.sample_combo:
+        if widget is window.actions.sample_combo:
             widget.hidePopup()
         assert not widget.hasFocus() and window.view.hasFocus(), widget
         before = (window.stepper.index, window.workspace.session.iteration)
@@ -1626,7 +1625,7 @@ def test_a_number_box_whose_arrows_were_clicked_leaves_the_keys_to_the_canvas(wi
     from PySide6.QtWidgets import QStyle, QStyleOptionSpinBox
     window.files.open_path(XOR)
     window.docks["training"].raise_()
-    for box in (window.speed, window.training.seed):
+    for box in (window.actions.speed, window.training.seed):
         box.ensurePolished()
         option = QStyleOptionSpinBox()
         box.initStyleOption(option)
@@ -1641,9 +1640,9 @@ def test_a_number_box_whose_arrows_were_clicked_leaves_the_keys_to_the_canvas(wi
         assert window.stepper.index == index + 1 and box.value() == before + 1, box
     # a click in its text still takes the keys, to type a number
     window.view.setFocus()
-    field = window.speed.lineEdit()
+    field = window.actions.speed.lineEdit()
     qtbot.mouseClick(field, Qt.LeftButton, pos=field.rect().center())
-    assert window.speed.hasFocus()
+    assert window.actions.speed.hasFocus()
 
 
 def test_a_steps_formulas_shrink_to_fit_their_dock_and_keep_that_size(window, qtbot,
@@ -1656,14 +1655,14 @@ def test_a_steps_formulas_shrink_to_fit_their_dock_and_keep_that_size(window, qt
     window.files.open_path(XOR)
     window.resizeDocks([window.docks["explanation"]], [900], Qt.Vertical)
     qtbot.wait(10)
-    window.step("forward")                       # an input: one line
+    window.stepping.step("forward")                       # an input: one line
     assert panel.scale == 1.0
     window.resizeDocks([window.docks["explanation"]], [330], Qt.Vertical)
     qtbot.wait(10)
     for _ in range(6):                            # the cost: a few lines
-        window.step("forward")
+        window.stepping.step("forward")
     room = panel.text.viewport().height()
-    window.step("forward")                        # o's backward step, longer
+    window.stepping.step("forward")                        # o's backward step, longer
     index = window.stepper.index
     assert SMALLEST <= panel.scale < 1.0
     height = panel.text.document().size().height()
@@ -1673,19 +1672,19 @@ def test_a_steps_formulas_shrink_to_fit_their_dock_and_keep_that_size(window, qt
     original = panel.text.setHtml
     monkeypatch.setattr(panel.text, "setHtml", lambda html: (sets.append(1), original(html)))
     shrunk = panel.scale
-    window.step("iteration")
+    window.stepping.step("iteration")
     while window.stepper.index != index:
-        window.step("forward")
+        window.stepping.step("forward")
     sets.clear()
-    window.step("back")
-    window.step("forward")
+    window.stepping.step("back")
+    window.stepping.step("forward")
     assert panel.scale == shrunk and len(sets) == 2
     # a step not seen in a dock of this size starts at the last size: a short
     # one there grows back to the full size
     window.resizeDocks([window.docks["explanation"]], [360], Qt.Vertical)
     qtbot.wait(10)
     while window.stepper.index > 1:
-        window.step("back")
+        window.stepping.step("back")
     assert window.stepper.micro.phase == "forward" and panel.scale == 1.0
     # View ▸ Shrink the explanation to fit, off: the full size, and remembered
     window.actions["fit_explanation"].trigger()

@@ -28,8 +28,8 @@ def test_loss_curve_plots_the_history(window):
     x, y = window.plots.loss.train.getData()
     np.testing.assert_array_equal(y, session.history.costs)
     assert window.plots.loss.marker.value() == session.iteration
-    window.history_slider.setValue(10)            # rewind, then step anew: the curve follows
-    window.step("iteration")
+    window.actions.history_slider.setValue(10)            # rewind, then step anew: the curve follows
+    window.stepping.step("iteration")
     np.testing.assert_array_equal(window.plots.loss.arrays()["costs"], session.history.costs)
     assert len(session.history.costs) == 11
 
@@ -56,7 +56,7 @@ def test_loss_axis_holds_the_curve_and_moves_rarely(window):
     loss = window.plots.loss
     ranges = []
     for _ in range(60):
-        window.step("iteration")
+        window.stepping.step("iteration")
         (_, _), (y0, y1) = loss.plot.plotItem.vb.viewRange()
         costs = window.workspace.session.history.costs
         assert y0 <= min(costs) and max(costs) <= y1
@@ -66,7 +66,7 @@ def test_loss_axis_holds_the_curve_and_moves_rarely(window):
     # a test split's cost is inside the range too
     window.files.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
     for _ in range(30):
-        window.step("iteration")
+        window.stepping.step("iteration")
     (_, _), (y0, y1) = loss.plot.plotItem.vb.viewRange()
     tests = window.workspace.session.history.test_costs
     assert y0 <= min(tests) and max(tests) <= y1
@@ -114,7 +114,7 @@ def test_landscape_at_the_current_point_is_the_engine_cost(window, qtbot):
     assert len(path[0]) == session.iteration + 1          # every state, start included
     assert plot.point.position() == (params["w:h1->o"], params["b:o"])   # the current point
     assert path[0][-1] == params["w:h1->o"]
-    window.history_slider.setValue(2)
+    window.actions.history_slider.setValue(2)
     assert len(plot.path.getData()[0]) == 3               # the path follows the rewind
 
 
@@ -149,8 +149,8 @@ def test_data_view_and_gradient_flow(window):
     last = session.history.grad_norms[-1]
     np.testing.assert_array_equal(flow.norms[-1], last)
     # and the norms are those of the trace's gradients, layer by layer
-    window.history_slider.setValue(29)
-    window.step("iteration")
+    window.actions.history_slider.setValue(29)
+    window.stepping.step("iteration")
     update = window.workspace.stepper.trace.steps[-1]
     g = dict(zip(update.names, update.grads))
     hidden = np.sqrt(sum(v * v for k, v in g.items() if k.endswith("h1") or k.endswith("h2")))
@@ -234,9 +234,9 @@ def test_parameter_table_shows_and_edits_values(window, qtbot):
     panel = window.params
     k = panel.model.names.index("w:x1->h1")
     assert panel.text(k, 1) == fmt(session.parameters()["w:x1->h1"], 6)
-    window.step("forward")                          # a new iteration: no gradients shown yet
+    window.stepping.step("forward")                          # a new iteration: no gradients shown yet
     assert panel.text(k, 2) == ""
-    window.step("iteration")
+    window.stepping.step("iteration")
     update = window.workspace.stepper.trace.steps[-1]
     assert panel.text(k, 2) == fmt(update.grads[k], 4)
     assert panel.text(k, 4) == fmt(update.after[k] - update.before[k], 4)
@@ -261,7 +261,7 @@ def test_parameter_table_numbers_are_never_cut_short(window):
     for name, digits in (("xor-2-2-1", 4), ("circle-with-test-split", 6)):
         window.set_digits(digits)
         window.files.open_path(examples_dir() / f"{name}.bpsim.json")
-        window.step("iteration")
+        window.stepping.step("iteration")
         window.params.compute_numeric()
         table = window.params.table
         metrics = table.fontMetrics()
@@ -281,7 +281,7 @@ def test_the_numeric_check_of_a_completed_iteration_checks_that_iterations_gradi
     must still difference the cost at the parameters the gradients shown
     were taken at, or the two columns disagree for a correct backprop."""
     trained(window, 3)
-    window.step("iteration")
+    window.stepping.step("iteration")
     stepper = window.workspace.stepper
     assert stepper.complete
     panel = window.params
@@ -291,7 +291,7 @@ def test_the_numeric_check_of_a_completed_iteration_checks_that_iterations_gradi
         assert panel._numeric[name] == pytest.approx(update.grads[k], rel=1e-5, abs=1e-9)
     assert float(panel.summary.text().rsplit(" ", 1)[1]) < 1e-5
     # and mid-iteration, the same step's
-    window.step("forward")
+    window.stepping.step("forward")
     panel.compute_numeric()
     preview = window.workspace.stepper.trace.steps[-1]
     for k, name in enumerate(panel.model.names):
@@ -430,17 +430,17 @@ def test_the_loss_legend_names_only_the_curves_drawn(window):
     def names():
         return [label.text for _, label in window.plots.loss.legend.items]
     window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")          # full batch, no test rows
-    window.step("iteration")
-    window.step("iteration")
+    window.stepping.step("iteration")
+    window.stepping.step("iteration")
     window.plots.refresh()
     assert names() == ["cost per step"]
     window.files.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
-    window.step("iteration")
+    window.stepping.step("iteration")
     window.plots.refresh()
     assert "test cost" in names()
     window.files.open_path(examples_dir() / "sgd-versus-full-batch.bpsim.json")
     for _ in range(3):
-        window.step("iteration")
+        window.stepping.step("iteration")
     window.plots.refresh()
     batch = window.workspace.session.settings.batch
     assert ("epoch mean" in names()) == (batch != "full")
@@ -451,7 +451,7 @@ def test_the_first_epoch_means_are_dots(window):
     from bpsim.paths import examples_dir
     window.files.open_path(examples_dir() / "sgd-versus-full-batch.bpsim.json")
     for _ in range(3):
-        window.step("iteration")
+        window.stepping.step("iteration")
     window.plots.refresh()
     loss = window.plots.loss
     x, _ = loss.epoch.getData()
@@ -470,7 +470,7 @@ def test_after_a_reset_the_landscape_fits_the_new_path(window, qtbot):
     window.refresh()
     trained_range = plot._range
     assert len(plot.path.getData()[0]) > 50
-    window.step("reset")
+    window.stepping.step("reset")
     window.refresh()
     assert len(plot.path.getData()[0]) == 1 == session.history.kept()
     start = session.parameters()
@@ -512,14 +512,14 @@ def test_the_next_iterations_first_micro_step_leaves_the_landscape_as_drawn(wind
     window.files.open_path(XOR)
     plot = window.plots.landscape
     window.plots.docks["landscape"].raise_()
-    window.step("iteration")
+    window.stepping.step("iteration")
     arrow = [list(v) for v in plot.arrow_line.getData()]
     drawn = []
     monkeypatch.setattr(plot.path, "setData", lambda *a, **k: drawn.append(a))
-    window.step("forward")
+    window.stepping.step("forward")
     assert window.workspace.stepper.index == 1 and drawn == []
     assert [list(v) for v in plot.arrow_line.getData()] == arrow
-    window.step("iteration")            # the update moves the point: drawn again
+    window.stepping.step("iteration")            # the update moves the point: drawn again
     assert len(drawn) == 1
 
 
@@ -529,17 +529,17 @@ def test_curves_with_nothing_to_draw_are_emptied_once(window, monkeypatch):
     a curve drawn for the file before is emptied all the same."""
     loss = window.plots.loss
     window.files.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
-    window.step("iteration")
-    window.step("iteration")
+    window.stepping.step("iteration")
+    window.stepping.step("iteration")
     assert len(loss.test.getData()[0]) == 2
     window.files.open_path(XOR)
-    window.step("iteration")
+    window.stepping.step("iteration")
     assert loss.test.getData()[0] is None and loss.epoch.getData()[0] is None
     calls = []
     for curve in (loss.test, loss.epoch):
         monkeypatch.setattr(curve, "setData", lambda *a, **k: calls.append(a))
     for _ in range(3):
-        window.step("iteration")
+        window.stepping.step("iteration")
     assert calls == [] and len(loss.train.getData()[0]) == 4
 
 
@@ -550,13 +550,13 @@ def test_the_loss_legend_keeps_out_of_the_curves_way(window):
     loss = window.plots.loss
     window.files.open_path(XOR)
     for _ in range(30):
-        window.step("iteration")
+        window.stepping.step("iteration")
     assert loss.legend_corner == "top right"
     window.files.open_path(examples_dir() / "single-weight-regression.bpsim.json")
     window.training.lr_entry.setText("0.05")       # each step doubles the error
     window.training.lr_entry.editingFinished.emit()
     for _ in range(8):
-        window.step("iteration")
+        window.stepping.step("iteration")
     window.plots.refresh()
     assert loss.legend_corner != "top right"
     vb = loss.plot.plotItem.vb
@@ -572,19 +572,19 @@ def test_the_data_view_says_what_its_colours_mean(window):
     data = window.plots.data
     window.plots.docks["data"].raise_()
     window.files.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
-    window.step("iteration")
+    window.stepping.step("iteration")
     data.refresh()
     text = data.status.text()
     low, high = data.values.min(), data.values.max()
     assert f"{fmt(low, 3)} (blue) to {fmt(high, 3)} (red)" in text
     assert "white dots: target 1, black: 0" in text and "rings: test rows" in text
     window.files.open_path(XOR)
-    window.step("iteration")
+    window.stepping.step("iteration")
     data.refresh()
     assert "white dots: target 1, black: 0" in data.status.text()
     assert "rings" not in data.status.text()
     window.files.open_path(examples_dir() / "single-weight-regression.bpsim.json")
-    window.step("iteration")
+    window.stepping.step("iteration")
     data.refresh()
     assert "line: its output; dots: the rows" in data.status.text()
 
@@ -596,15 +596,15 @@ def test_the_parameter_table_behind_its_tab_waits_until_it_is_raised(window, qtb
     window.docks["plot_loss"].raise_()             # the table's tab is behind it
     qtbot.wait(1)
     panel = window.params
-    window.step("iteration")
+    window.stepping.step("iteration")
     before = list(panel.model.columns[0])
-    window.step("iteration")
+    window.stepping.step("iteration")
     assert list(panel.model.columns[0]) == before     # not refreshed while hidden
     window.docks["params"].raise_()
     qtbot.waitUntil(lambda: not panel._stale)
     values = window.workspace.session.parameters()
     assert list(panel.model.columns[0]) == [values[n] for n in panel.model.names]
-    window.step("iteration")                          # seen: refreshed at once
+    window.stepping.step("iteration")                          # seen: refreshed at once
     values = window.workspace.session.parameters()
     assert list(panel.model.columns[0]) == [values[n] for n in panel.model.names]
 
@@ -715,14 +715,14 @@ def test_the_first_test_cost_is_a_dot_as_the_first_cost_is(window):
     """One iteration into the circle example the legend named "test cost",
     and its single point, a line of no length, was nowhere to be seen."""
     window.files.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
-    window.step("iteration")
+    window.stepping.step("iteration")
     window.refresh()
     loss = window.plots.loss
     assert loss.test.opts["symbol"] is not None and loss.train.opts["symbol"] is not None
     xs, ys = loss.test.getData()
     assert len(xs) == 1 and np.isfinite(ys).all()
     for _ in range(50):
-        window.step("iteration")
+        window.stepping.step("iteration")
     window.refresh()
     assert loss.test.opts["symbol"] is None        # a line, once there are many
 
@@ -730,13 +730,13 @@ def test_the_first_test_cost_is_a_dot_as_the_first_cost_is(window):
 def test_the_iteration_marker_shows_once_an_iteration_is_done(window):
     window.files.open_path(XOR)
     loss = window.plots.loss
-    window.step("forward")
+    window.stepping.step("forward")
     window.refresh()
     assert not loss.marker.isVisible()           # on the axis, it looked like a fault
-    window.step("iteration")
+    window.stepping.step("iteration")
     window.refresh()
     assert loss.marker.isVisible() and loss.marker.value() == 1
-    window.history_slider.setValue(0)            # rewound to the start
+    window.actions.history_slider.setValue(0)            # rewound to the start
     window.refresh()
     assert not loss.marker.isVisible()
 

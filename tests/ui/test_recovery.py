@@ -38,7 +38,7 @@ def test_unsaved_work_is_written_aside_within_seconds_as_a_network_file(window, 
     assert window.autosave.timer.interval() <= 10_000
     assert not slot.exists                       # nothing unsaved: nothing aside
     window.actions["add_input"].trigger()
-    window.step("iteration")
+    window.stepping.step("iteration")
     window.autosave.timer.setInterval(50)
     window.refresh()
     qtbot.waitUntil(lambda: slot.exists, timeout=3000)
@@ -49,7 +49,7 @@ def test_unsaved_work_is_written_aside_within_seconds_as_a_network_file(window, 
     assert saved.training.learning_rate == window.workspace.session.settings.learning_rate
     # only when something changed
     assert not window.autosave.write_now()
-    window.step("iteration")
+    window.stepping.step("iteration")
     assert window.autosave.write_now()
 
 
@@ -148,7 +148,7 @@ def test_an_unexpected_error_is_said_logged_and_autosaved_and_the_app_goes_on(
     assert "Traceback" in reporter.box.detailedText()
     assert "a bug in a slot" in reporter.log_path.read_text()
     assert window.autosave.slot.exists                       # written first
-    window.step("forward")                                  # the app goes on
+    window.stepping.step("forward")                                  # the app goes on
     assert window.isVisible()
 
 
@@ -156,7 +156,7 @@ def test_an_unexpected_error_is_said_logged_and_autosaved_and_the_app_goes_on(
 def test_an_error_every_frame_pauses_run_and_is_reported_once(window, qtbot, reporter,
                                                               monkeypatch):
     window.files.open_path(XOR)
-    window.speed.setValue(1)
+    window.actions.speed.setValue(1)
     calls = []
 
     def broken_frame(*args):
@@ -193,7 +193,7 @@ def test_an_unfinished_network_saved_opens_again_to_go_on_drawing(window, tmp_pa
     window.files.new_network()
     window.actions["add_input"].trigger()
     from bpsim.ui import editing
-    editing.add_node(window, "op", "mul")          # a gate with no inputs yet
+    window.editor.add_node("op", "mul")          # a gate with no inputs yet
     assert window.workspace.problem
     path = tmp_path / "draft.bpsim.json"
     assert window.files.save_to(path)
@@ -202,7 +202,7 @@ def test_an_unfinished_network_saved_opens_again_to_go_on_drawing(window, tmp_pa
     assert [n.id for n in window.workspace.document.nodes] == ["x1", "mul1"]
     assert window.workspace.problem and "unfinished" in window.statusBar().currentMessage()
     assert "incomplete" not in window.workspace.document.view
-    editing.connect(window, "x1", "mul1")          # finished: a network to step
+    window.editor.connect_nodes("x1", "mul1")          # finished: a network to step
     assert window.workspace.stepper is not None
     assert window.files.save_to(path)
     assert "incomplete" not in path.read_text()

@@ -21,7 +21,7 @@ def test_runs_in_the_window_stop_where_and_why_an_inline_run_does(window, qtbot,
     path = tmp_path / "net.bpsim.json"
     path.write_text(json.dumps(net))
     assert window.files.open_path(path)
-    window.speed.setValue(speed)
+    window.actions.speed.setValue(speed)
     window.runner.toggle()
     qtbot.waitUntil(lambda: not window.running, timeout=30000)
     assert window.workspace.session.iteration == expected[1]

@@ -15,7 +15,7 @@ XOR = examples_dir() / "xor-2-2-1.bpsim.json"
 def test_after_new_the_data_and_gradient_plots_show_nothing_of_the_old_network(window):
     window.files.open_path(XOR)
     for _ in range(3):
-        window.step("iteration")
+        window.stepping.step("iteration")
     plots = window.plots
     plots.data.refresh()
     plots.gradients.refresh()
@@ -33,7 +33,7 @@ def test_after_new_the_data_and_gradient_plots_show_nothing_of_the_old_network(w
 
 def test_the_gradient_legend_names_no_deleted_node(window):
     window.files.open_path(XOR)
-    window.step("iteration")
+    window.stepping.step("iteration")
     plots = window.plots
     plots.gradients.refresh()
 
@@ -50,13 +50,13 @@ def test_the_gradient_legend_names_no_deleted_node(window):
 def test_the_history_export_is_the_whole_history_with_epochs_from_one(window):
     window.files.open_path(XOR)
     for _ in range(6):
-        window.step("iteration")
-    window.rewind_to(0)
+        window.stepping.step("iteration")
+    window.stepping.rewind_to(0)
     rows = list(csv.DictReader(io.StringIO(export.history_csv(window.workspace.session))))
     assert [int(r["iteration"]) for r in rows] == [1, 2, 3, 4, 5, 6]
     assert rows[0]["epoch"] == "1"          # as the status bar counts (full batch: one a step)
     assert all(r["shown"] == "" for r in rows)
-    window.rewind_to(4)
+    window.stepping.rewind_to(4)
     rows = list(csv.DictReader(io.StringIO(export.history_csv(window.workspace.session))))
     assert len(rows) == 6 and [r["shown"] for r in rows].index("1") == 3
     assert float(rows[5]["cost"]) == window.workspace.session.history.costs[5]
@@ -99,7 +99,7 @@ def test_a_weight_typed_at_a_complete_iteration_moves_the_landscapes_arrow(windo
     starts at the typed value, and no view keeps the one before."""
     from bpsim.document.edits import SetEdgeWeight
     window.files.open_path(XOR)
-    window.step("iteration")
+    window.stepping.step("iteration")
     landscape = window.plots.landscape
     landscape.choose("w:x1->h1", "w:x2->h1")
     window.refresh()

@@ -23,7 +23,6 @@ from ...engine import ACTIVATIONS, GENERATORS, LOSSES, OPTIMIZERS, REDUCTIONS, \
 from ...engine.data import TWO_INPUT_GENERATORS
 from ...errors import BpsimError
 from ...paths import is_example
-from ..editing import activation_targets, set_activation
 from ..fields import CheckedDoubleSpinBox, CheckedSpinBox, NumberField, add_checked_row
 
 LR_MIN, LR_MAX = 1e-4, 10.0
@@ -279,7 +278,7 @@ class TrainingPanel(QScrollArea):
         ws = self.window.workspace
         if ws is None or self.activation.view().isVisible():
             return          # not while the user is choosing
-        targets, selected = activation_targets(self.window)
+        targets, selected = self.window.editor.activation_targets()
         found = {ws.document.node(n).activation or "identity" for n in targets}
         if len(found) == 1:
             self.activation.setCurrentText(found.pop())
@@ -297,7 +296,7 @@ class TrainingPanel(QScrollArea):
 
     def _apply_activation(self, index: int) -> None:
         if index >= 0:
-            set_activation(self.window, self.activation.itemText(index))
+            self.window.editor.set_activation(self.activation.itemText(index))
 
     def _describe_data(self, ws) -> str:
         data = ws.document.data

@@ -13,7 +13,7 @@ from .. import export, style
 from ...engine import EdgeKey, ParamName
 from ...session.events import Watch
 from ..canvas.items import EdgeItem
-from ..editing import leave_keys_to_the_canvas
+from ..actions import leave_keys_to_the_canvas
 from ..style import flatten
 # While training runs, the costlier views redraw at most this often.
 SLOW_VIEW_S = 0.25
