@@ -126,7 +126,7 @@ class Actions(QObject):
         for dock in win.docks.values():
             menu.addAction(dock.toggleViewAction())
         menu.addSeparator()
-        a("reset_layout", tr("&Reset layout"), win.reset_layout, None,
+        a("reset_layout", tr("&Reset layout"), win.arrangement.reset, None,
           tr("Every dock back where it was shipped, sized to the window"))
         menu.addAction(self._actions["reset_layout"])
 
@@ -160,7 +160,7 @@ class Actions(QObject):
         self.speed.valueChanged.connect(lambda v: win.settings.setValue("run/speed", v))
         bar.addWidget(self.speed)
         # where and on which sample: a bar of its own, that a narrow window puts
-        # on a second row (MainWindow.size_docks)
+        # on a second row (Arrangement.wrap_tool_bars)
         bar = self.history_bar = QToolBar(tr("History"), win)
         bar.setObjectName("toolbar_history")
         win.addToolBar(bar)

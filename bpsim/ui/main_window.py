@@ -6,9 +6,8 @@ import threading
 import time
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtWidgets import QMainWindow
 
 from ..session.process_run import warm_up
 from ..session.display import Picks, display
@@ -29,15 +28,11 @@ from .relay import Relay
 from .running import Runner
 from .status import StatusLine
 from .stepping import Stepping
+from .arrangement import Arrangement, refresh_when_raised
 from .style import flatten
 from .undo import UndoAdapter
 
 SLOW_PANEL_S = 0.25      # while running, text panels refresh at most this often
-
-DEFAULT_SIZE = (1400, 900)     # the first window, where the screen has room
-FRAME_ALLOWANCE = (16, 48)     # px a window frame takes, reckoned before there is one
-TOOL_BARS_ON_ONE_ROW = 1250  # px of window the steps and the history bar need side by side
-
 
 class MainWindow(QMainWindow):
     #: another network is shown (opened, recovered, new), after everything follows it
@@ -74,30 +69,14 @@ class MainWindow(QMainWindow):
         self.inspector = InspectorPanel(self)
         self.training = TrainingPanel(self)
         self.params = ParameterPanel(self)
-        self.docks = {}
-        for name, title, widget, area in (
-                ("explanation", self.tr("Explanation"), self.explanation, Qt.RightDockWidgetArea),
-                ("inspector", self.tr("Inspector"), self.inspector, Qt.RightDockWidgetArea),
-                ("training", self.tr("Training"), self.training, Qt.RightDockWidgetArea),
-                ("params", self.tr("Parameters"), self.params, Qt.BottomDockWidgetArea)):
-            dock = QDockWidget(title, self)
-            dock.setObjectName(f"dock_{name}")
-            dock.setWidget(widget)
-            self.addDockWidget(area, dock)
-            self.docks[name] = dock
+        self.arrangement = Arrangement(self, self.settings, {
+            "explanation": (self.tr("Explanation"), self.explanation, Qt.RightDockWidgetArea),
+            "inspector": (self.tr("Inspector"), self.inspector, Qt.RightDockWidgetArea),
+            "training": (self.tr("Training"), self.training, Qt.RightDockWidgetArea),
+            "params": (self.tr("Parameters"), self.params, Qt.BottomDockWidgetArea)})
+        self.docks = self.arrangement.docks
         # raised from behind a tab: the table as the step shown has it
-        self.docks["params"].visibilityChanged.connect(
-            lambda visible: visible and QTimer.singleShot(0, self.params.refresh_if_stale))
-        # The canvas gets the room; on the right, from top to bottom, the
-        # explanation, and under it the training settings and the inspector as
-        # tabs; the plots under the canvas.  On a 768 px high projector a right
-        # column stopping above the plots left the formulas two lines.
-        self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
-        self.splitDockWidget(self.docks["explanation"], self.docks["training"], Qt.Vertical)
-        self.tabifyDockWidget(self.docks["training"], self.docks["inspector"])
-        self.docks["training"].raise_()
-
-
+        refresh_when_raised(self.docks["params"], self.params.refresh_if_stale)
         self.plots = Plots(self)
         self.status = StatusLine(self.statusBar())
         self.runner = Runner(self, say=self.say, show_frame=self._show_frame,
@@ -122,8 +101,7 @@ class MainWindow(QMainWindow):
         self.actions["fit_explanation"].setChecked(fit)
         flatten(self)
         leave_keys_to_the_canvas(self)
-        self._shipped_state = self.saveState()      # the layout View ▸ Reset layout gives back
-        self._restore_settings()
+        self.arrangement.restore(self.plots.docks, self.actions.history_bar)
         # the plots come once the window has painted (or soon, whatever happens)
         self.view.viewport().installEventFilter(self)
         QTimer.singleShot(1000, self, self.plots.build)   # dropped with the window
@@ -280,81 +258,13 @@ class MainWindow(QMainWindow):
 
     # --- window state -------------------------------------------------------------
 
-    def _restore_settings(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
-            self._default_geometry()
-        state = self.settings.value("window/state")
-        self._layout_to_size = not (isinstance(state, QByteArray) and self.restoreState(state))
-
-    def _default_geometry(self) -> None:
-        """1400x900, or the screen's available area where that is smaller,
-        centred: a 1024x768 projector showed the window's top-left part and
-        no explanation.  The frame is not known before the window is shown
-        (and resizing it then moves the docks the user may already be
-        sizing): a title bar and borders are reckoned at 48 and 16 px."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        area = screen.availableGeometry()
-        mx, my = FRAME_ALLOWANCE
-        w = min(DEFAULT_SIZE[0], area.width() - mx)
-        h = min(DEFAULT_SIZE[1], area.height() - my)
-        self.resize(w, h)
-        self.move(area.x() + (area.width() - w - mx) // 2, area.y() + (area.height() - h - my) // 2)
-
     def showEvent(self, event):
         super().showEvent(event)
-        if self._layout_to_size:
-            self._layout_to_size = False
-            self.size_docks()
-
-    def reset_layout(self) -> None:
-        """The docks and tool bars as shipped, sized to the window (a layout
-        squashed by hand had no way back)."""
-        self.restoreState(self._shipped_state)
-        for dock in self.docks.values():
-            dock.setFloating(False)
-            dock.show()
-        self.docks["training"].raise_()
-        for name in ("loss", "landscape"):
-            self.plots.docks[name].raise_()
-        self.size_docks()
-        self.settings.setValue("window/state", self.saveState())
-
-    def size_docks(self) -> None:
-        """The docks' first sizes, in proportion to the window: sizes fixed
-        in px fit one screen; a 1024×768 projector then had two lines of
-        formula."""
-        w, h = self.width(), self.height()
-        self._wrap_tool_bars()
-        column = [self.docks["explanation"]]
-        right = int(min(max(0.34 * w, 340), 600))
-        self.resizeDocks(column, [right], Qt.Horizontal)
-        self.resizeDocks(column + [self.docks["training"]], [int(0.55 * h), int(0.45 * h)],
-                         Qt.Vertical)
-        plots = self.plots.docks
-        self.resizeDocks([plots["loss"]], [int(min(max(0.32 * h, 200), 340))], Qt.Vertical)
-        under = w - right - 70          # under the canvas, beside the drawing tools
-        self.resizeDocks([plots["loss"], plots["landscape"]],
-                         [int(0.45 * under), int(0.55 * under)], Qt.Horizontal)
-
-    def _wrap_tool_bars(self) -> None:
-        """The history and sample bar on a row of its own in a narrow window,
-        beside the steps in a wide one: squeezed into one row, the slider
-        and the sample selector went behind the bar's » menu."""
-        bar = self.actions.history_bar
-        if self.toolBarArea(bar) != Qt.TopToolBarArea:
-            return                      # moved by the user: theirs to place
-        wanted = self.width() < TOOL_BARS_ON_ONE_ROW
-        if wanted != self.toolBarBreak(bar):
-            if wanted:
-                self.insertToolBarBreak(bar)
-            else:
-                self.removeToolBarBreak(bar)
+        self.arrangement.shown()
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
-        if self.isVisible():
-            self._wrap_tool_bars()
+        self.arrangement.resized()
 
     @property
     def document_changes(self) -> int:
@@ -373,8 +283,7 @@ class MainWindow(QMainWindow):
             self.relay.close()
             self._settings_moved.close()
             self.status.close()
-            self.settings.setValue("window/geometry", self.saveGeometry())
-            self.settings.setValue("window/state", self.saveState())
+            self.arrangement.save()
             self.autosave.clear()                # a clean exit: nothing to recover
         except Exception:
             # The error hook reports it (after autosaving); the window stays

@@ -660,7 +660,7 @@ def test_the_first_window_fits_the_screen(window, monkeypatch):
                  QRect(1920, 0, 1366, 768)):                       # a second screen
         monkeypatch.setattr(window, "screen", lambda a=area: SimpleNamespace(
             availableGeometry=lambda: a))
-        window._default_geometry()
+        window.arrangement.default_geometry()
         frame = window.frameGeometry()
         assert area.contains(frame), (area, frame)
         if area.width() >= 1500:

@@ -392,6 +392,8 @@ class LandscapePlot(QWidget):
 
     def _on_grid(self, request: dict, grid) -> None:
         self.busy = False
+        if self.stopped:
+            return      # computed as its window closed: nothing shows it, nothing follows
         if isinstance(grid, Exception):
             self.status.setText(self.tr("cannot compute: {0}").format(grid))
         else:
