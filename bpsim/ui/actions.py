@@ -58,7 +58,8 @@ class Actions(QObject):
         a("zoom_out", tr("Zoom out"), lambda: win.view.zoom_by(1 / 1.2), QKeySequence.ZoomOut)
         a("focus", tr("Focus on selected node"), win.editor.toggle_focus, "Ctrl+F",
           checkable=True)
-        a("thumbnails", tr("Neuron thumbnails"), lambda: win.plots.refresh_thumbnails(), "Ctrl+T",
+        a("thumbnails", tr("Neuron thumbnails"),
+          lambda: win.plots.show_thumbnails(self._actions["thumbnails"].isChecked()), "Ctrl+T",
           tr("Each neuron's output over the input plane, beside it (two inputs)"),
           checkable=True)
         a("fit_explanation", tr("Shrink the explanation to fit"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
 DEFAULT_SIZE = (1400, 900)     # the first window, where the screen has room
 FRAME_ALLOWANCE = (16, 48)     # px a window frame takes, reckoned before there is one
@@ -40,10 +40,31 @@ class Arrangement(QObject):
         self._shipped_state: QByteArray | None = None
         self._layout_to_size = False
 
-    def restore(self, plot_docks: dict, history_bar) -> None:
+    def add_plots(self, titles: dict[str, str]) -> dict[str, QDockWidget]:
+        """A dock for each plot (``titles``: name → title), under the canvas:
+        the loss curve beside the landscape, the parameters' table behind the
+        loss curve, the other plots behind the landscape."""
+        window = self.window
+        for name, title in titles.items():
+            dock = QDockWidget(title, window)
+            dock.setObjectName(f"dock_plot_{name}")
+            dock.setWidget(QWidget())           # the plot comes once the window has painted
+            window.addDockWidget(Qt.BottomDockWidgetArea, dock)
+            self.plot_docks[name] = dock
+            self.docks[f"plot_{name}"] = dock
+        plots = self.plot_docks
+        window.splitDockWidget(plots["loss"], plots["landscape"], Qt.Horizontal)
+        window.tabifyDockWidget(plots["loss"], self.docks["params"])
+        for name in ("tangent", "data", "gradients"):
+            window.tabifyDockWidget(plots["landscape"], plots[name])
+        plots["loss"].raise_()
+        plots["landscape"].raise_()
+        return plots
+
+    def restore(self, history_bar) -> None:
         """Once every dock and tool bar is made: keep the layout as shipped
         (for Reset layout), then put back the user's."""
-        self.plot_docks, self.history_bar = plot_docks, history_bar
+        self.history_bar = history_bar
         window = self.window
         self._shipped_state = window.saveState()
         geometry = self.settings.value("window/geometry")

@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         self.docks = self.arrangement.docks
         # raised from behind a tab: the table as the step shown has it
         refresh_when_raised(self.docks["params"], self.params.refresh_if_stale)
-        self.plots = Plots(self)
+        self.plots = Plots(self, self.arrangement.add_plots(Plots.titles(self.tr)))
         self.status = StatusLine(self.statusBar())
         self.runner = Runner(self, say=self.say, show_frame=self._show_frame,
                              paint=lambda: self.plots.flush(), refresh=self.refresh,
@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         self.actions["fit_explanation"].setChecked(fit)
         flatten(self)
         leave_keys_to_the_canvas(self)
-        self.arrangement.restore(self.plots.docks, self.actions.history_bar)
+        self.arrangement.restore(self.actions.history_bar)
         # the plots come once the window has painted (or soon, whatever happens)
         self.view.viewport().installEventFilter(self)
         QTimer.singleShot(1000, self, self.plots.build)   # dropped with the window

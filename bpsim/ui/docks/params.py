@@ -195,7 +195,7 @@ class ParameterPanel(QWidget):
         try:
             value = parse_number(text)
         except BpsimError as exc:
-            self.window.statusBar().showMessage(exc.problem, 8000)
+            self.window.say(exc.problem, 8000)
             return False
         name = ParamName(name)
         if name.kind == ParamName.WEIGHT:

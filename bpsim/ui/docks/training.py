@@ -373,7 +373,7 @@ class TrainingPanel(QScrollArea):
         win = self.window
         if win.files.path is None or is_example(win.files.path):
             # the CSV is copied beside the network file: never into bpsim's examples
-            win.statusBar().showMessage(self.tr(
+            win.say(self.tr(
                 "Save the network as your own first: its CSV file lives beside it."), 8000)
             if not win.files.save_as():
                 return
@@ -394,7 +394,7 @@ class TrainingPanel(QScrollArea):
                     shutil.copyfile(source, target)    # it must live beside the network file
                 source = target
         except (OSError, UnicodeDecodeError, ValueError, BpsimError) as exc:
-            win.statusBar().showMessage(self.tr("error: {0}: cannot import: {1}").format(
+            win.say(self.tr("error: {0}: cannot import: {1}").format(
                 name, exc), 10000)
             return
         header = [h.strip() for h in lines[0].split(",")]

@@ -6,8 +6,7 @@ import time
 import shiboken6
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QGraphicsView, QLabel, QStackedWidget, \
-    QWidget
+from PySide6.QtWidgets import QFileDialog, QGraphicsView, QLabel, QStackedWidget
 
 from .. import export, style
 from ...engine import EdgeKey, ParamName
@@ -41,32 +40,24 @@ class Plots:
 
     NAMES = ("loss", "landscape", "tangent", "data", "gradients")
 
-    def __init__(self, window):
+    @staticmethod
+    def titles(tr) -> dict[str, str]:
+        # short: four share a tab bar, which at 1024 px wide cut "Loss landscape"
+        # and "Gradient flow" to "Loss landsc…" and "Gradient fl…"
+        return {"loss": tr("Loss curve"), "landscape": tr("Landscape"),
+                "tangent": tr("Tangent"), "data": tr("Data"), "gradients": tr("Gradients")}
+
+    def __init__(self, window, docks: dict):
+        """``docks``: name → the dock each plot is built into (``Arrangement.add_plots``)."""
         self.window = window
         self.built = False
         self.widgets: dict = {}
-        # short: four share a tab bar, which at 1024 px wide cut "Loss landscape"
-        # and "Gradient flow" to "Loss landsc…" and "Gradient fl…"
-        titles = {"loss": window.tr("Loss curve"), "landscape": window.tr("Landscape"),
-                  "tangent": window.tr("Tangent"), "data": window.tr("Data"),
-                  "gradients": window.tr("Gradients")}
-        self.docks = {}
-        for name in self.NAMES:
-            dock = QDockWidget(titles[name], window)
-            dock.setObjectName(f"dock_plot_{name}")
-            dock.setWidget(QWidget())
-            window.addDockWidget(Qt.BottomDockWidgetArea, dock)
-            self.docks[name] = dock
-            window.docks[f"plot_{name}"] = dock
+        self.docks = docks
+        for name, dock in docks.items():
             dock.visibilityChanged.connect(
                 lambda visible, n=name: visible and QTimer.singleShot(0, lambda: self._raised(n)))
-        window.splitDockWidget(self.docks["loss"], self.docks["landscape"], Qt.Horizontal)
-        window.tabifyDockWidget(self.docks["loss"], window.docks["params"])
-        for name in ("tangent", "data", "gradients"):
-            window.tabifyDockWidget(self.docks["landscape"], self.docks[name])
-        self.docks["loss"].raise_()
-        self.docks["landscape"].raise_()
         self._slow_shown = 0.0
+        self.thumbnails = False         # View ▸ Neuron thumbnails
         self._thumbnails_of = None      # the neurons whose thumbnails show
         self._thumbnails_moved = Watch("iteration_changed", "rebuilt")
         # while running, which frame and whose turn it is (refresh)
@@ -193,15 +184,17 @@ class Plots:
             QCoreApplication.sendPostedEvents(self.widgets[name].plot.scene(), QEvent.MetaCall)
         self._refreshed = ()
 
+    def show_thumbnails(self, on: bool) -> None:
+        self.thumbnails = on
+        self.refresh_thumbnails()
+
     def refresh_thumbnails(self) -> None:
         """Each hidden neuron's output over the input plane, on the canvas."""
         win = self.window
         ws = win.workspace
-        action = win.actions.get("thumbnails") if hasattr(win, "actions") else None
-        if action is not None and action.isChecked():
+        if self.thumbnails:
             self.build()
-        show = action is not None and action.isChecked() and ws.session is not None and \
-            len(ws.session.dataset.inputs) == 2
+        show = self.thumbnails and ws.session is not None and len(ws.session.dataset.inputs) == 2
         hidden = [n.id for n in ws.document.nodes if n.kind == "neuron"]
         if not show:
             if self._thumbnails_of is not None:
@@ -260,7 +253,7 @@ class Plots:
             self.window.tr("PNG image (*.png);;SVG drawing (*.svg)"))
         if path:
             export.plot_to_file(self.widgets[name].plot, path)
-            self.window.statusBar().showMessage(self.window.tr("Wrote {0}").format(path), 5000)
+            self.window.say(self.window.tr("Wrote {0}").format(path), 5000)
 
 
 THUMBNAIL_POINTS = 32
