@@ -15,7 +15,7 @@ import numpy as np
 from ..document import load, save
 from ..document.limits import check_trace
 from ..errors import BpsimError
-from ..engine import StopReason
+from ..engine import Phase, StopReason
 from ..engine.trace import BackwardStep, ForwardStep, IterationTrace
 from ..session import Session, max_relative_error
 from ..session.explain import explain, render_markdown, render_text
@@ -52,7 +52,7 @@ def _session(path: str) -> Session:
 def trace_json(session: Session, trace: IterationTrace) -> dict:
     """One step of ``trace --format json``."""
     update = trace.steps[-1]
-    cost_step = next(s for s in trace.steps if s.phase == "cost")
+    cost_step = next(s for s in trace.steps if s.phase == Phase.COST)
     forward = {s.node: s for s in trace.steps if isinstance(s, ForwardStep)}
     backward = {s.node: s for s in trace.steps if isinstance(s, BackwardStep)}
     nodes = {}

@@ -6,14 +6,14 @@ from .graph import NODE_KINDS, EdgeSpec, GraphSpec, NodeSpec, compile_graph
 from .losses import LOSSES, REDUCTIONS, REGULARIZATIONS
 from .names import EdgeKey, ParamName
 from .optimizers import OPTIMIZERS, OptimizerState
-from .trace import IterationTrace, TraceRecord, assemble, build_trace, record_trace
+from .trace import IterationTrace, Phase, TraceRecord, assemble, build_trace, record_trace
 from .training import RunResult, Settings, StepResult, StopReason, Trainer, TrainState, \
     stop_reason
 
 __all__ = [
     "ACTIVATIONS", "GATES", "GENERATORS", "LOSSES", "NODE_KINDS", "OPTIMIZERS", "REDUCTIONS",
     "REGULARIZATIONS", "BatchPosition", "Dataset", "EdgeKey", "EdgeSpec", "GraphSpec",
-    "IterationTrace", "NodeSpec", "OptimizerState", "ParamName", "RunResult", "Settings",
+    "IterationTrace", "NodeSpec", "OptimizerState", "ParamName", "Phase", "RunResult", "Settings",
     "StepResult", "StopReason", "TraceRecord", "TrainState", "Trainer", "assemble", "build_trace", "compile_graph",
     "generate", "record_trace", "single_sample", "stop_reason",
 ]

@@ -99,27 +99,24 @@ class Activation:
     grad: Callable
     formula: str        # φ(z) written out, for the trace
     grad_formula: str   # φ'(z) written out
+    symbol: str = ""    # φ's name in a formula, as a lecturer writes it: σ, tanh
+    short: str = ""     # its name under a neuron on the canvas: σ, ReLU
 
 
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("identity", _identity, _one, "z", "1"),
-        Activation("sigmoid", _sigmoid, _sigmoid_grad, "1/(1+e^(−z))", "σ(z)·(1−σ(z))"),
-        Activation("tanh", _tanh, _tanh_grad, "tanh(z)", "1−tanh²(z)"),
-        Activation("relu", _relu, _relu_grad, "max(0, z)", "1 if z > 0 else 0"),
+        Activation("identity", _identity, _one, "z", "1", "id", "id"),
+        Activation("sigmoid", _sigmoid, _sigmoid_grad, "1/(1+e^(−z))", "σ(z)·(1−σ(z))", "σ", "σ"),
+        Activation("tanh", _tanh, _tanh_grad, "tanh(z)", "1−tanh²(z)", "tanh", "tanh"),
+        Activation("relu", _relu, _relu_grad, "max(0, z)", "1 if z > 0 else 0", "relu", "ReLU"),
         Activation("leaky_relu", _leaky_relu, _leaky_relu_grad,
-                   "z if z > 0 else 0.01·z", "1 if z > 0 else 0.01"),
-        Activation("softplus", _softplus, _softplus_grad, "ln(1+e^z)", "σ(z)"),
-        Activation("step", _step, _zero, "1 if z > 0 else 0", "0"),
+                   "z if z > 0 else 0.01·z", "1 if z > 0 else 0.01", "lrelu", "lReLU"),
+        Activation("softplus", _softplus, _softplus_grad, "ln(1+e^z)", "σ(z)", "softplus", "sp"),
+        Activation("step", _step, _zero, "1 if z > 0 else 0", "0", "step", "step"),
     )
 }
 
-# Greek letters a lecturer writes for each activation.
-ACTIVATION_SYMBOL = {
-    "identity": "id", "sigmoid": "σ", "tanh": "tanh", "relu": "relu",
-    "leaky_relu": "lrelu", "softplus": "softplus", "step": "step",
-}
 
 
 # --- gates ----------------------------------------------------------------
@@ -162,6 +159,7 @@ class Gate:
     symbol: Callable[[list[str], str], str]
     local_symbol: Callable[[list[str], int, str], str]
     needs_value: bool = False
+    label: str = ""     # the gate's sign inside its node on the canvas, and in menus
 
 
 def _u(f):
@@ -179,38 +177,39 @@ GATES: dict[str, Gate] = {
         Gate("add", "n-ary",
              lambda xs, c: np.sum(xs, axis=0) if len(xs) > 1 else xs[0].copy(),
              lambda xs, out, c: [np.ones_like(out) for _ in xs],
-             _join(" + "), lambda names, i, c: "1"),
+             _join(" + "), lambda names, i, c: "1", label="+"),
         Gate("mul", "n-ary",
              lambda xs, c: np.prod(xs, axis=0) if len(xs) > 1 else xs[0].copy(),
              lambda xs, out, c: _n_ary_mul_grads(xs),
              _join("·"),
-             lambda names, i, c: "·".join(n for j, n in enumerate(names) if j != i) or "1"),
+             lambda names, i, c: "·".join(n for j, n in enumerate(names) if j != i) or "1",
+             label="×"),
         Gate("max", "n-ary",
              lambda xs, c: np.max(xs, axis=0) if len(xs) > 1 else xs[0].copy(),
              _max_grads,
              lambda names, c: f"max({', '.join(names)})",
-             lambda names, i, c: f"[{names[i]} is the first maximum]"),
+             lambda names, i, c: f"[{names[i]} is the first maximum]", label="max"),
         Gate("neg", "unary", _u(lambda x, c: -x), lambda xs, out, c: [np.full_like(out, -1.0)],
-             lambda n, c: f"−{n[0]}", lambda n, i, c: "−1"),
+             lambda n, c: f"−{n[0]}", lambda n, i, c: "−1", label="−x"),
         Gate("inv", "unary", _u(lambda x, c: 1.0 / x), lambda xs, out, c: [-(out * out)],
-             lambda n, c: f"1/{n[0]}", lambda n, i, c: f"−1/{n[0]}²"),
+             lambda n, c: f"1/{n[0]}", lambda n, i, c: f"−1/{n[0]}²", label="1/x"),
         Gate("exp", "unary", _u(lambda x, c: np.exp(x)), lambda xs, out, c: [out.copy()],
-             lambda n, c: f"e^{n[0]}", lambda n, i, c: f"e^{n[0]}"),
+             lambda n, c: f"e^{n[0]}", lambda n, i, c: f"e^{n[0]}", label="exp"),
         Gate("log", "unary", _u(lambda x, c: np.log(x)), lambda xs, out, c: [1.0 / xs[0]],
-             lambda n, c: f"ln({n[0]})", lambda n, i, c: f"1/{n[0]}"),
+             lambda n, c: f"ln({n[0]})", lambda n, i, c: f"1/{n[0]}", label="ln"),
         Gate("square", "unary", _u(lambda x, c: x * x), lambda xs, out, c: [2.0 * xs[0]],
-             lambda n, c: f"{n[0]}²", lambda n, i, c: f"2·{n[0]}"),
+             lambda n, c: f"{n[0]}²", lambda n, i, c: f"2·{n[0]}", label="x²"),
         Gate("sigmoid", "unary", _u(lambda x, c: _sigmoid(x, np.empty_like(x))),
              lambda xs, out, c: [out * (1.0 - out)],
-             lambda n, c: f"σ({n[0]})", lambda n, i, c: f"σ({n[0]})·(1−σ({n[0]}))"),
+             lambda n, c: f"σ({n[0]})", lambda n, i, c: f"σ({n[0]})·(1−σ({n[0]}))", label="σ"),
         Gate("tanh", "unary", _u(lambda x, c: np.tanh(x)), lambda xs, out, c: [1.0 - out * out],
-             lambda n, c: f"tanh({n[0]})", lambda n, i, c: f"1−tanh²({n[0]})"),
+             lambda n, c: f"tanh({n[0]})", lambda n, i, c: f"1−tanh²({n[0]})", label="tanh"),
         Gate("relu", "unary", _u(lambda x, c: np.maximum(x, 0.0)),
              lambda xs, out, c: [(xs[0] > 0.0).astype(np.float64)],
-             lambda n, c: f"max(0, {n[0]})", lambda n, i, c: f"[{n[0]} > 0]"),
+             lambda n, c: f"max(0, {n[0]})", lambda n, i, c: f"[{n[0]} > 0]", label="relu"),
         Gate("scale", "unary", _u(lambda x, c: c * x), lambda xs, out, c: [np.full_like(out, c)],
-             lambda n, c: f"{c}·{n[0]}", lambda n, i, c: f"{c}", needs_value=True),
+             lambda n, c: f"{c}·{n[0]}", lambda n, i, c: f"{c}", needs_value=True, label="·c"),
         Gate("offset", "unary", _u(lambda x, c: x + c), lambda xs, out, c: [np.ones_like(out)],
-             lambda n, c: f"{n[0]} + {c}", lambda n, i, c: "1", needs_value=True),
+             lambda n, c: f"{n[0]} + {c}", lambda n, i, c: "1", needs_value=True, label="+c"),
     )
 }

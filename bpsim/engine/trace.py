@@ -12,10 +12,20 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..enums import Word
 from .functions import ACTIVATIONS, GATES
 from .names import ParamName
 from .graph import Compiled
 from .training import Settings, StepResult, Trainer
+
+
+class Phase(Word):
+    """Where a micro-step is in an iteration; READY is before the first."""
+    READY = "ready"
+    FORWARD = "forward"
+    COST = "cost"
+    BACKWARD = "backward"
+    UPDATE = "update"
 
 
 @dataclass(frozen=True)
@@ -38,7 +48,7 @@ class ForwardStep:
     bias: float | None
     z: np.ndarray | None       # neurons only
     out: np.ndarray
-    phase = "forward"
+    phase = Phase.FORWARD
 
 
 @dataclass(frozen=True)
@@ -55,7 +65,7 @@ class CostStep:
     lam: float
     penalty: float
     cost: float
-    phase = "cost"
+    phase = Phase.COST
 
 
 @dataclass(frozen=True)
@@ -97,7 +107,7 @@ class BackwardStep:
     local: np.ndarray | None       # φ'(z), neurons only
     dz: np.ndarray | None
     grads: tuple[ParamGrad, ...]
-    phase = "backward"
+    phase = Phase.BACKWARD
 
 
 @dataclass(frozen=True)
@@ -110,7 +120,7 @@ class UpdateStep:
     direction: np.ndarray | None   # what η multiplies (g, v, or Adam's m̂/(√v̂+ε))
     after: np.ndarray | None       # None when the step diverged
     delta_norm: float
-    phase = "update"
+    phase = Phase.UPDATE
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..engine.names import EdgeKey, ParamName
-from ..engine.trace import BackwardStep, ForwardStep, UpdateStep
+from ..engine.trace import BackwardStep, ForwardStep, Phase, UpdateStep
+from ..enums import Word
 from .stepper import Stepper
+
+
+class Mark(Word):
+    """What the micro-step shown makes of a node or an edge."""
+    CURRENT = "current"     # its node
+    READ = "read"           # what it reads
+    COMPUTED = "computed"   # an edge whose ∂C/∂w it computes (backward)
 
 
 @dataclass
@@ -29,7 +37,7 @@ class NodeDisplay:
     z: float | None = None          # neurons
     dout: float | None = None       # ∂C/∂out
     dz: float | None = None         # δ, neurons
-    mark: str | None = None         # "current" or "read"
+    mark: Mark | None = None        # CURRENT or READ
 
 
 @dataclass
@@ -37,14 +45,14 @@ class EdgeDisplay:
     weight: float | None = None     # edges into neurons
     grad: float | None = None       # ∂C/∂w, once the target's backward step is shown
     term: float | None = None       # the chain-rule term sent back along the edge
-    mark: str | None = None         # "read" by the current micro-step, or its ∂C/∂w "computed"
+    mark: Mark | None = None        # READ by the current micro-step, or its ∂C/∂w COMPUTED
 
 
 @dataclass
 class Display:
     nodes: dict[str, NodeDisplay] = field(default_factory=dict)
     edges: dict[str, EdgeDisplay] = field(default_factory=dict)   # "FROM->TO"
-    phase: str = "ready"
+    phase: Phase = Phase.READY
     current: str | None = None      # the node of the current micro-step
     rows: int = 1                   # samples in the batch
     sample: int | None = None       # the data row shown, None: the batch mean
@@ -102,37 +110,48 @@ def display(stepper: Stepper, edges: list[tuple[str, str]], sample: int | None =
     picks = picks or Picks()
     out.edges = {key: EdgeDisplay(weight=w)
                  for key, w in picks.weights(update, applied, edges)}
-    for kind, node, a, b, terms, grads in picks.shown(stepper, sample):
-        if not kind:
-            continue
-        if kind == "forward":
-            out.nodes[node] = NodeDisplay(out=a, z=b)
-        else:
-            nd = out.nodes.setdefault(node, NodeDisplay())
-            nd.dout, nd.dz = a, b
-            for edge, value in terms:
+    for p in picks.shown(stepper, sample):
+        if p.phase == Phase.FORWARD:
+            out.nodes[p.node] = NodeDisplay(out=p.value, z=p.inner)
+        elif p.phase == Phase.BACKWARD:
+            nd = out.nodes.setdefault(p.node, NodeDisplay())
+            nd.dout, nd.dz = p.value, p.inner
+            for edge, value in p.terms:
                 out.edges[edge].term = value
-            for edge, value in grads:
+            for edge, value in p.grads:
                 out.edges[edge].grad = value
     micro = stepper.micro
     if isinstance(micro, (ForwardStep, BackwardStep)):
         out.current = micro.node
-        out.nodes.setdefault(micro.node, NodeDisplay()).mark = "current"
+        out.nodes.setdefault(micro.node, NodeDisplay()).mark = Mark.CURRENT
         if isinstance(micro, ForwardStep):
             reads = [(o.node, EdgeKey.of(o.node, micro.node)) for o in micro.operands]
         else:
             reads = [(t.consumer, EdgeKey.of(micro.node, t.consumer)) for t in micro.terms]
         for node, edge in reads:
-            out.nodes.setdefault(node, NodeDisplay()).mark = "read"
-            out.edges[edge].mark = "read"
+            out.nodes.setdefault(node, NodeDisplay()).mark = Mark.READ
+            out.edges[edge].mark = Mark.READ
         if isinstance(micro, BackwardStep):
             # the gradients of its incoming weights are this step's results:
             # an edge whose numbers had no clear place showed none of them
             for g in micro.grads:
                 edge = out.edges.get(EdgeKey.of(g.source, micro.node)) if g.source else None
                 if edge is not None and edge.mark is None:
-                    edge.mark = "computed"
+                    edge.mark = Mark.COMPUTED
     return out
+
+
+@dataclass(slots=True)
+class Picked:
+    """One micro-step's numbers as the canvas shows them: for a forward
+    step the node's value and z, for a backward step ∂C/∂out and δ with the
+    terms it sends back along edges and the ∂C/∂w it computes."""
+    phase: Phase
+    node: str | None = None
+    value: float | None = None          # out, or ∂C/∂out
+    inner: float | None = None          # z, or δ = ∂C/∂z
+    terms: tuple | list = ()            # (edge key, the chain-rule term sent back)
+    grads: tuple | list = ()            # (edge key, ∂C/∂w)
 
 
 class Picks:
@@ -166,23 +185,24 @@ class Picks:
                                                   for k in self._at]))
         return self._weights
 
-    def shown(self, stepper: Stepper, sample: int | None) -> list:
-        """(kind, node, out or dout, z or dz, terms, grads) per micro-step shown."""
+    def shown(self, stepper: Stepper, sample: int | None) -> list[Picked]:
+        """The numbers of each micro-step shown."""
         trace = stepper.trace
         if trace is not self._trace or sample != self._sample:
             self._trace, self._sample, self._picked = trace, sample, []
         picked = self._picked
         for m in trace.steps[len(picked):stepper.index]:
             if isinstance(m, ForwardStep):
-                picked.append(("forward", m.node, pick(m.out, sample), pick(m.z, sample),
-                               (), ()))
+                picked.append(Picked(Phase.FORWARD, m.node, pick(m.out, sample),
+                                     pick(m.z, sample)))
             elif isinstance(m, BackwardStep):
-                picked.append(("backward", m.node, pick_gradient(m.dout, sample),
-                               pick_gradient(m.dz, sample),
-                               [(EdgeKey.of(m.node, t.consumer), pick_gradient(t.value, sample))
-                                for t in m.terms],
-                               [(EdgeKey.of(g.source, m.node), g.value) for g in m.grads
-                                if g.source is not None]))
+                picked.append(Picked(
+                    Phase.BACKWARD, m.node, pick_gradient(m.dout, sample),
+                    pick_gradient(m.dz, sample),
+                    [(EdgeKey.of(m.node, t.consumer), pick_gradient(t.value, sample))
+                     for t in m.terms],
+                    [(EdgeKey.of(g.source, m.node), g.value) for g in m.grads
+                     if g.source is not None]))
             else:
-                picked.append(("", None, None, None, (), ()))
+                picked.append(Picked(m.phase))       # the cost and the update: no node
         return picked[:stepper.index]

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine.functions import ACTIVATION_SYMBOL, GATES
+from ..engine.functions import ACTIVATIONS, GATES
+from .numbers import PLAIN, WINDOW, number
 from ..engine.losses import LOSSES
 from ..engine.names import ParamName
 from ..engine.trace import BackwardStep, CostStep, ForwardStep, UpdateStep
@@ -92,13 +93,7 @@ class Numbers:
         self.minus = minus     # the window writes "−", as the canvas does; text output "-"
 
     def scalar(self, x: float) -> str:
-        x = float(x)
-        if np.isnan(x):
-            return "nan"
-        s = f"{x:.{self.digits}g}" if np.isfinite(x) else ("inf" if x > 0 else "-inf")
-        if s == "-0":
-            return "0"
-        return s.replace("-", self.minus)
+        return number(x, self.digits, PLAIN if self.minus == "-" else WINDOW)
 
     def factor(self, x: float) -> str:
         """A number as a factor in a product: negatives in parentheses."""
@@ -161,7 +156,7 @@ def explain_forward(step: ForwardStep, n: Notation, num: Numbers,
                  for o in step.operands] + [n.sub("b", step.node)]
     num_terms = [f"{num.factor(o.weight)}·{num.values(o.value, True)}" for o in step.operands] \
         + [num.factor(step.bias) if step.operands else num.scalar(step.bias)]
-    act = ACTIVATION_SYMBOL[step.fn]
+    act = ACTIVATIONS[step.fn].symbol
     lines = [Line(z, " + ".join(sym_terms), " + ".join(num_terms), num.values(step.z))]
     if step.fn != "identity":
         lines.append(Line(n.sub("a", step.node), f"{act}({z})",
@@ -244,7 +239,7 @@ def explain_backward(step: BackwardStep, n: Notation, num: Numbers,
                           num.values(step.dout)))
     if step.kind == "neuron":
         lines.append(Line(n.sub("δ", step.node),
-                          f"{ACTIVATION_SYMBOL[step.fn]}′({n.sub('z', step.node)})·{_d(n, out_sym)}",
+                          f"{ACTIVATIONS[step.fn].symbol}′({n.sub('z', step.node)})·{_d(n, out_sym)}",
                           f"{num.values(step.local, True)}·{num.values(step.dout, True)}",
                           num.values(step.dz)))
     for g in step.grads:

@@ -7,10 +7,8 @@ here, so the same walk can be tested without a window.
 """
 from __future__ import annotations
 
-from ..engine import IterationTrace
+from ..engine import IterationTrace, Phase
 from .session import Session
-
-PHASES = ("forward", "cost", "backward", "update")
 
 
 class Stepper:
@@ -58,9 +56,9 @@ class Stepper:
         return self.trace.steps[self.index - 1] if self.index else None
 
     @property
-    def phase(self) -> str:
-        """forward, cost, backward, update, or "ready" before the first micro-step."""
-        return self.micro.phase if self.index else "ready"
+    def phase(self) -> Phase:
+        """The phase of the micro-step shown last, READY before the first."""
+        return self.micro.phase if self.index else Phase.READY
 
     @property
     def complete(self) -> bool:
@@ -72,7 +70,7 @@ class Stepper:
         """The number of the iteration being shown (1-based)."""
         return self.trace.step
 
-    def shown(self, phase: str) -> list:
+    def shown(self, phase: Phase) -> list:
         """The micro-steps of ``phase`` shown so far."""
         return [m for m in self.trace.steps[:self.index] if m.phase == phase]
 

@@ -17,7 +17,6 @@ from ..engine import ACTIVATIONS, GATES
 from ..paths import examples
 from .canvas.items import EdgeItem, NodeItem
 from .editing import NODE_KEYS
-from .style import GATE_SYMBOL
 
 
 class Actions(QObject):
@@ -109,7 +108,7 @@ class Actions(QObject):
             menu.addSeparator() if name is None else menu.addAction(self._actions[name])
         gates = menu.addMenu(tr("Add gate"))
         for gate in GATES:
-            gates.addAction(f"{GATE_SYMBOL[gate]}  {gate}", partial(win.editor.add_node, "op", gate))
+            gates.addAction(f"{GATES[gate].label}  {gate}", partial(win.editor.add_node, "op", gate))
         self.activation_menu = menu.addMenu(tr("Activation of selected neurons"))
         for act in ACTIVATIONS:
             self.activation_menu.addAction(act, partial(win.editor.set_activation, act))

@@ -17,7 +17,7 @@ from ..engine import ACTIVATIONS, GATES, EdgeKey
 from ..errors import BpsimError
 from ..paths import is_example
 from .canvas.items import EdgeItem, NodeItem
-from .style import FORWARD, GATE_SYMBOL
+from .style import FORWARD
 
 NODE_KEYS = {"input": "I", "neuron": "N", "param": "P", "const": "C"}
 
@@ -281,7 +281,7 @@ class Editor(QObject):
                                partial(self.add_node, kind, None, scene_pos))
             gates = menu.addMenu(tr("Add gate here"))
             for gate in GATES:
-                gates.addAction(f"{GATE_SYMBOL[gate]}  {gate}",
+                gates.addAction(f"{GATES[gate].label}  {gate}",
                                 partial(self.add_node, "op", gate, scene_pos))
             menu.addSeparator()
             menu.addAction(self.actions["build"])

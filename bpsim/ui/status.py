@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QStatusBar
 
+from ..engine import Phase
 from ..session.events import Watch
 
 
@@ -115,7 +116,7 @@ class StatusLine(QObject):
         labels["phase"].setToolTip("")
         # This iteration's cost once its cost micro-step is shown, else the last one's.
         tip = ""
-        if st.shown("cost"):
+        if st.shown(Phase.COST):
             cost = st.trace.cost
             tip = self.tr("The cost of iteration {0}").format(st.iteration)
         elif session.iteration and session.history.changed_at(session.iteration):

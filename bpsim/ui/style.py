@@ -10,11 +10,15 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (QApplication, QDockWidget, QProxyStyle, QScrollBar, QStyle,
                                QStyleFactory, QStyleOption, QToolBar)
 
+from ..engine import ACTIVATIONS, GATES, Phase
+
 FORWARD = QColor("#c0392b")        # values of the forward pass
 FORWARD_LIGHT = QColor("#fdecea")
 BACKWARD = QColor("#1e8449")       # gradients of the backward pass
 BACKWARD_LIGHT = QColor("#e8f6ee")
 POSITIVE = QColor("#2c5aa0")
+UPDATE = QColor("#2c5aa0")         # the update step, and where it lands
+TEST_COST = QColor("#2c5aa0")      # the cost on the held-out rows
 NEGATIVE = QColor("#8e44ad")
 CURRENT = QColor("#f1c40f")        # the node computed by the current micro-step
 READ = QColor("#e67e22")           # the values it reads
@@ -42,15 +46,13 @@ def font(size: float = 10.0, bold: bool = False) -> QFont:
     return f
 
 
-GATE_SYMBOL = {
-    "add": "+", "mul": "×", "max": "max", "neg": "−x", "inv": "1/x", "exp": "exp",
-    "log": "ln", "square": "x²", "sigmoid": "σ", "tanh": "tanh", "relu": "relu",
-    "scale": "·c", "offset": "+c",
-}
-ACTIVATION_SHORT = {
-    "identity": "id", "sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "lReLU",
-    "softplus": "sp", "step": "step",
-}
+# Each phase's colour: the explanation's titles and results, as the canvas's numbers.
+PHASE_COLOR = {Phase.FORWARD: FORWARD, Phase.COST: FORWARD, Phase.BACKWARD: BACKWARD,
+               Phase.UPDATE: UPDATE}
+
+# The canvas's names, from the engine's one table of gates and activations.
+GATE_SYMBOL = {name: gate.label for name, gate in GATES.items()}
+ACTIVATION_SHORT = {name: act.short for name, act in ACTIVATIONS.items()}
 
 
 # --- the widget style -------------------------------------------------------------

@@ -79,18 +79,26 @@ def test_reset_layout_brings_back_the_docks_as_shipped(window, qtbot):
     assert window.plots.docks["loss"].height() > 100
 
 
+def delivered(qtbot) -> None:
+    """Every queued call and zero timer posted so far has run (the relay
+    posts one queued call; a refresh it asks for is a zero timer)."""
+    from PySide6.QtCore import QCoreApplication
+    for _ in range(3):
+        QCoreApplication.processEvents()
+
+
 def test_a_step_refreshes_the_window_once(window, qtbot, monkeypatch):
     """The step's announcements reach the window too, relayed to the next
     turn of the event loop: shown by the step's own refresh, they ask for
     no second one."""
     window.files.open_path(XOR)
-    qtbot.wait(20)
+    delivered(qtbot)
     refreshes = []
     inner = window._refresh
     monkeypatch.setattr(window, "_refresh", lambda: (refreshes.append(1), inner()))
     for key in (Qt.Key_Right, Qt.Key_Right, Qt.Key_Left):
         qtbot.keyClick(window.view, key)
-    qtbot.wait(50)
+    delivered(qtbot)
     assert len(refreshes) == 3
 
 
@@ -105,7 +113,6 @@ def test_a_weight_typed_at_a_complete_iteration_moves_the_landscapes_arrow(windo
     window.refresh()
     assert landscape.point.pos().x() != 0.75
     window.push(SetEdgeWeight("x1", "h1", 0.75))
-    qtbot.wait(50)                        # the relayed refresh
-    assert landscape.point.pos().x() == 0.75
+    qtbot.waitUntil(lambda: landscape.point.pos().x() == 0.75)     # the relayed refresh
     names, before, _ = window.stepper.next_update()
     assert before[list(names).index("w:x1->h1")] == 0.75

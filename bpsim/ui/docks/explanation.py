@@ -7,15 +7,15 @@ import html
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QCheckBox, QTextBrowser, QVBoxLayout, QWidget
 
+from ...engine import Phase
 from ...session.events import Watch
 from ...session.explain import HTML, Numbers, explain
 from ...session.vectorized import vectorized_html
+from ..style import PHASE_COLOR, UPDATE
 
 MAX_LINES = 12
 SMALLEST = 0.7          # of the text's size: the least a step's text is shrunk to fit
 GROWS_BELOW = 0.75      # of the dock's height: a smaller text filling less grows again
-PHASE_COLOR = {"forward": "#c0392b", "cost": "#c0392b", "backward": "#1e8449",
-               "update": "#2c5aa0"}
 
 
 def style_sheet(k: float = 1.0) -> str:
@@ -32,9 +32,10 @@ def style_sheet(k: float = 1.0) -> str:
         f"p.eq {{{pt(16)};margin-top:0;margin-bottom:0}}",
         f"p.one {{{pt(16)};margin-top:0;margin-bottom:{round(10 * k)}px}}",
         f"p.mid {{{pt(15)};{indent}}}",
-        *(f"p.title_{phase} {{{pt(15)};color:{color}}}"
-          f"p.res_{phase} {{{pt(16)};color:{color};{indent};margin-bottom:{round(10 * k)}px}}"
-          f"span.res_{phase} {{color:{color}}}" for phase, color in PHASE_COLOR.items()),
+        *(f"p.title_{phase} {{{pt(15)};color:{color.name()}}}"
+          f"p.res_{phase} {{{pt(16)};color:{color.name()};{indent};"
+          f"margin-bottom:{round(10 * k)}px}}"
+          f"span.res_{phase} {{color:{color.name()}}}" for phase, color in PHASE_COLOR.items()),
     ])
 
 
@@ -129,7 +130,7 @@ class ExplanationPanel(QWidget):
         """While training runs the formulas would change faster than anyone
         reads: say so, once, instead of leaving an earlier text standing."""
         self.text.setHtml(
-            "<p style='font-size:15pt;color:#2c5aa0'><b>" + self.tr("Training runs") +
+            f"<p style='font-size:15pt;color:{UPDATE.name()}'><b>" + self.tr("Training runs") +
             "</b></p><p style='font-size:12pt'>" +
             self.tr("The canvas shows each frame's step as batch means. Press Space "
                     "to pause, then → and ← to read every formula of the step shown.") +
@@ -162,7 +163,7 @@ class ExplanationPanel(QWidget):
         micro = stepper.micro
         num = Numbers(digits=digits, sample=sample, minus="−")
         expl = explain(micro, kinds, HTML, num, workspace.document.loss.kind, MAX_LINES)
-        phase = micro.phase if micro.phase in PHASE_COLOR else "forward"
+        phase = micro.phase if micro.phase in PHASE_COLOR else Phase.FORWARD
         rows = [head, f"<p class='title_{phase}'><b>{html.escape(expl.title)}</b></p>"]
         lines = expl.lines
         # a big network's update: the table has the rest (but "… and 1 more"

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabe
 
 from ...document.building import parse_number
 from ...document.edits import SetEdgeWeight, SetNodeField
-from ...engine import ParamName
+from ...engine import ParamName, Phase
 from ...errors import BpsimError
 from ...session import max_relative_error
 from .. import style
@@ -147,7 +147,7 @@ class ParameterPanel(QWidget):
         names = list(update.names)
         values = np.array(list(session.parameters().values()))
         # A gradient appears once the backward micro-step of its node is shown.
-        shown = {g.name for m in stepper.shown("backward") for g in m.grads}
+        shown = {g.name for m in stepper.shown(Phase.BACKWARD) for g in m.grads}
         grads = np.where([n in shown for n in names], update.grads, np.nan)
         if stepper.complete and update.after is not None:
             delta = update.after - update.before

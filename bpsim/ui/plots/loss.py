@@ -104,7 +104,7 @@ class LossPlot(QWidget):
                                     name=self.tr("cost per step"))
         self.epoch = self.plot.plot(pen=pg.mkPen("#2c3e50", width=2.5),
                                     name=self.tr("epoch mean"))
-        self.test = self.plot.plot(pen=pg.mkPen("#2c5aa0", width=2, style=pg.QtCore.Qt.DashLine),
+        self.test = self.plot.plot(pen=pg.mkPen(style.TEST_COST, width=2, style=pg.QtCore.Qt.DashLine),
                                    name=self.tr("test cost"))
         for curve in (self.train, self.epoch, self.test):
             # 100 000 steps stay smooth: peaks kept, points outside the view
@@ -130,7 +130,7 @@ class LossPlot(QWidget):
         self.epoch.setSymbolBrush("#2c3e50")
         self.epoch.setSymbolSize(7)
         self.test.setSymbolPen(None)
-        self.test.setSymbolBrush("#2c5aa0")
+        self.test.setSymbolBrush(style.TEST_COST)
         self.test.setSymbolSize(6)
         self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(style.CURRENT, width=2))
         self.plot.addItem(self.marker)

@@ -35,7 +35,7 @@ class TangentPlot(QWidget):
                                                    style=pg.QtCore.Qt.DashLine))
         self.point = pg.ScatterPlotItem(size=13, brush=pg.mkBrush(style.CURRENT),
                                         pen=pg.mkPen("k"))
-        self.landing = pg.ScatterPlotItem(size=10, brush=pg.mkBrush("#2c5aa0"), pen=None)
+        self.landing = pg.ScatterPlotItem(size=10, brush=pg.mkBrush(style.UPDATE), pen=None)
         self.plot.addItem(self.point)
         self.plot.addItem(self.landing)
         self.status = QLabel()
