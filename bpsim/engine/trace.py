@@ -319,5 +319,19 @@ def _assemble(c: Compiled, rec: TraceRecord) -> IterationTrace:
     return IterationTrace(rec.step, rec.rows, steps, rec.cost, rec.diverged)
 
 
+def with_update(trace: IterationTrace, trainer: Trainer, result: StepResult,
+                settings: Settings) -> IterationTrace:
+    """``trace`` with the update of ``result`` (``Trainer.with_update``: the
+    same pass, the update taken under other settings): its forward, cost
+    and backward micro-steps stand as they are."""
+    old = trace.steps[-1]
+    upd = UpdateStep(settings.optimizer, settings.learning_rate, old.names, old.before,
+                     old.grads,
+                     None if result.direction is None else trainer.named(result.direction),
+                     None if result.after is None else trainer.named(result.after.theta),
+                     result.delta_norm)
+    return replace(trace, steps=(*trace.steps[:-1], upd), diverged=result.diverged)
+
+
 def op_symbol(gate: str, names: list[str], value: float) -> str:
     return GATES[gate].symbol(names, value)

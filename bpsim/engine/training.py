@@ -47,6 +47,16 @@ class Settings:
 
 # The per-step records are slotted, not frozen: a frozen dataclass's __init__
 # costs a microsecond per field, a lot in a 15 µs step.  Treat them as immutable.
+# The settings a step's update alone depends on: changed, the step's pass
+# (its rows, cost and gradient) stands, and only the update is taken again.
+UPDATE_ONLY = ("learning_rate", "optimizer", "momentum", "beta1", "beta2", "eps", "epsilon",
+               "max_steps")
+
+
+def differs_in_update_only(a: Settings, b: Settings) -> bool:
+    return replace(a, **{name: getattr(b, name) for name in UPDATE_ONLY}) == b
+
+
 @dataclass(slots=True)
 class TrainState:
     theta: np.ndarray
@@ -297,17 +307,42 @@ class Trainer:
             if not exact and self._last.can_leak:
                 return self._step(state, settings, all_nodes, exact=True)
             return StepResult(number, ev, test, state, None, None, exact)
+        result = self._updated(state, settings, ev, test, position, exact)
+        if result.after is None and not exact and self._last.can_leak:
+            return self._step(state, settings, all_nodes, exact=True)
+        return result
+
+    def _updated(self, state: TrainState, settings: Settings, ev: Evaluation, test,
+                 position: BatchPosition, exact: bool) -> StepResult:
+        """The step of evaluation ``ev`` (a finite cost) with the optimizer's update."""
+        number = state.step + 1
         up = update(settings.optimizer, state.theta, ev.grad, state.optimizer,
                     settings.learning_rate, settings.momentum, settings.beta1,
                     settings.beta2, settings.eps)
         # One sum tells finiteness in the usual case; only an overflowing sum
         # of finite values needs the element-wise check.
         if not math.isfinite(float(up.theta.sum())) and not np.all(np.isfinite(up.theta)):
-            if not exact and self._last.can_leak:
-                return self._step(state, settings, all_nodes, exact=True)
             return StepResult(number, ev, test, state, None, up.direction, exact)
         after = TrainState(up.theta, up.state, position, number)
         return StepResult(number, ev, test, state, after, up.direction, exact)
+
+    def with_update(self, result: StepResult, settings: Settings) -> StepResult | None:
+        """``result``'s step with the update taken under ``settings``, whose
+        difference from the settings it was taken with is in the update
+        alone (``UPDATE_ONLY``): the same rows, cost and gradient, not
+        passed over again.  None where only a pass can tell (the cost was
+        not finite, or the new update is not and the pass was not exact)."""
+        if not math.isfinite(result.evaluation.cost):
+            return None
+        position = result.after.position if result.after is not None else \
+            self.next_batch(result.before.position, settings)[3]
+        with np.errstate(all="ignore"):
+            new = self._updated(result.before, settings, result.evaluation, result.test_cost,
+                                position, result.exact)
+        if new.after is None and not result.exact:
+            return None
+        # gd's direction is the gradient itself: owned by the evaluation
+        return new
 
     def run(self, state: TrainState, settings: Settings, steps: int,
             use_epsilon: bool = True, on_step=None) -> RunResult:

@@ -170,8 +170,13 @@ class Session:
 
     def preview(self) -> IterationTrace:
         """The micro-steps of the next iteration, without taking it."""
+        return self.preview_step()[1]
+
+    def preview_step(self) -> tuple[StepResult, IterationTrace]:
+        """The next iteration and its micro-steps, without taking it."""
         settings = self.settings
-        return build_trace(self.trainer, self.trainer.step(self.state, settings), settings)
+        result = self.trainer.step(self.state, settings)
+        return result, build_trace(self.trainer, result, settings)
 
     def goto(self, iteration: int) -> None:
         """Go back (or forward, within the history) to after ``iteration`` steps,

@@ -8,6 +8,8 @@ here, so the same walk can be tested without a window.
 from __future__ import annotations
 
 from ..engine import IterationTrace, Phase
+from ..engine.trace import with_update
+from ..engine.training import differs_in_update_only
 from .session import Session
 
 
@@ -18,9 +20,11 @@ class Stepper:
     def __init__(self, session: Session):
         self.session = session
         self.events = session.events
-        self._trace: IterationTrace = session.preview()
+        # (state, trainer, settings, step result, trace) of the latest next
+        # iteration traced, taken up again while those hold (_trace_ahead)
+        self._ahead: tuple | None = None
+        self._trace: IterationTrace = self._trace_ahead()
         self.index = 0
-        self._ahead: tuple | None = None    # the next iteration traced early (next_update)
         self._next: tuple | None = None     # next_update's answer, until the walk moves
         self._moving = 0                    # moves under way (one announces the others)
         # the session moving by itself (Run, a value set by hand) changes the next update
@@ -98,15 +102,26 @@ class Stepper:
 
     def _trace_ahead(self) -> IterationTrace:
         """The next iteration traced from the session as it is now.  A
-        complete iteration's arrow to the next update (``next_update``)
-        traced it already: taken from there, the next micro-step does not
-        pass over the whole batch a second time."""
+        complete iteration's arrow to the next update (``next_update``), or
+        the walk before a setting changed, traced it already: taken from
+        there, the next micro-step does not pass over the whole batch a
+        second time; and a setting of the update alone (η dragged on its
+        slider) takes the update again, not the pass."""
         s = self.session
-        ahead, self._ahead = self._ahead, None
-        if ahead is not None and ahead[0] is s.state and ahead[1] is s.trainer \
-                and ahead[2] == s.settings:
-            return ahead[3]
-        return s.preview()
+        ahead = self._ahead
+        if ahead is not None and ahead[0] is s.state and ahead[1] is s.trainer:
+            settings, result, trace = ahead[2], ahead[3], ahead[4]
+            if settings == s.settings:
+                return trace
+            if differs_in_update_only(settings, s.settings):
+                new = s.trainer.with_update(result, s.settings)
+                if new is not None:
+                    trace = with_update(trace, s.trainer, new, s.settings)
+                    self._ahead = (s.state, s.trainer, s.settings, new, trace)
+                    return trace
+        result, trace = s.preview_step()
+        self._ahead = (s.state, s.trainer, s.settings, result, trace)
+        return trace
 
     @property
     def trains(self) -> bool:
@@ -199,9 +214,7 @@ class Stepper:
         if not self.complete or update.after is None:
             return (update.names, update.before, update.after)
         if self._next is None:
-            s = self.session
-            trace = s.preview()
-            self._ahead = (s.state, s.trainer, s.settings, trace)
+            trace = self._trace_ahead()
             nxt = trace.steps[-1]
             self._next = (nxt.names, nxt.before, nxt.after)
         return self._next

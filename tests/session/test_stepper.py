@@ -371,13 +371,13 @@ def test_the_next_updates_arrow_traces_the_next_iteration_once():
     st = xor_stepper()
     st.finish_iteration()
     names, before, after = st.next_update()
-    ahead = st._ahead[3]
+    ahead = st._ahead[-1]
     calls = []
-    preview = st.session.preview
-    st.session.preview = lambda: calls.append(1) or preview()
+    preview_step = st.session.preview_step
+    st.session.preview_step = lambda: calls.append(1) or preview_step()
     st.forward()
     assert st.trace is ahead and calls == [] and st.index == 1
-    fresh = preview()
+    fresh = preview_step()[1]
     assert fresh.cost == st.trace.cost
     np.testing.assert_array_equal(fresh.steps[-1].after, after)
     np.testing.assert_array_equal(st.trace.steps[-1].before, before)
