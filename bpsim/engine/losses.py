@@ -17,14 +17,22 @@ BCE_GRAD_FLOOR = 1e-12
 
 def _bce(y, t):
     with np.errstate(divide="ignore", invalid="ignore"):
-        log_y = np.maximum(np.log(y), BCE_LOG_CLAMP)
-        log_1my = np.maximum(np.log(1.0 - y), BCE_LOG_CLAMP)
-        # np.maximum propagates NaN, so y outside [0, 1] stays non-finite.
+        return _bce_of(y, t, 1.0 - y)
+
+
+def _bce_of(y, t, one_minus_y):
+    log_y = np.maximum(np.log(y), BCE_LOG_CLAMP)
+    log_1my = np.maximum(np.log(one_minus_y), BCE_LOG_CLAMP)
+    # np.maximum propagates NaN, so y outside [0, 1] stays non-finite.
     return -(t * log_y + (1.0 - t) * log_1my)
 
 
 def _bce_grad(y, t):
-    return (y - t) / np.maximum(y * (1.0 - y), BCE_GRAD_FLOOR)
+    return _bce_grad_of(y, t, 1.0 - y)
+
+
+def _bce_grad_of(y, t, one_minus_y):
+    return (y - t) / np.maximum(y * one_minus_y, BCE_GRAD_FLOOR)
 
 
 def _log_softmax(y):
@@ -94,17 +102,26 @@ def loss_and_grad(loss: Loss, reduction: str, y: np.ndarray, t: np.ndarray):
 def loss_value_and_grad(loss: Loss, reduction: str, y: np.ndarray, t: np.ndarray):
     """(reduced loss, ∂loss/∂y) without keeping the per-element losses.
 
-    Squared error, the common case in a training loop, takes three NumPy
-    calls; every other loss goes through its table entry.
+    The caller decides how NumPy reports a log of 0 or an overflow (training
+    ignores them: a non-finite cost is detected, not raised).  Squared error,
+    the common case in a training loop, takes four NumPy calls; binary
+    cross-entropy computes 1 − y once for both of its formulas; every other
+    loss goes through its table entry.
     """
     count = reduction_count(loss, y.shape[0], y.shape[1], reduction)
     if loss.name == "mse":
         d = y - t
-        flat = d.reshape(-1)
-        total = float(np.dot(flat, flat)) / count
-        d *= 2.0 / count
+        flat = d.ravel()
+        total = float(flat.dot(flat)) / count     # (np.dot's dispatch costs more)
+        # A 0-d array: NumPy multiplies by it faster than by a Python float
+        # (the same float64 product).
+        d *= np.array(2.0 / count)
         return total, d
-    return float(np.sum(loss.elements(y, t))) / count, loss.grad(y, t) / count
+    if loss.name == "bce":
+        one_minus_y = 1.0 - y
+        total = float(_bce_of(y, t, one_minus_y).sum()) / count
+        return total, _bce_grad_of(y, t, one_minus_y) / count
+    return float(loss.elements(y, t).sum()) / count, loss.grad(y, t) / count
 
 
 def penalty_and_grad(kind: str, lam: float, weights: np.ndarray):
@@ -112,5 +129,5 @@ def penalty_and_grad(kind: str, lam: float, weights: np.ndarray):
     if kind == "none" or lam == 0.0:
         return 0.0, None
     if kind == "l2":
-        return lam * float(np.dot(weights, weights)), 2.0 * lam * weights
+        return lam * float(weights.dot(weights)), 2.0 * lam * weights
     return lam * float(np.sum(np.abs(weights))), lam * np.sign(weights)

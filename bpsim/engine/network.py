@@ -6,9 +6,12 @@ activation call per activation group; its backward is ``dW = dZ @ A[lo:hi]ᵀ``
 and ``dA[lo:hi] += Wᵀ @ dZ``.  Only ``op`` gates are visited one by one.
 
 A :class:`Pass` is made once per batch size with every view it needs bound
-in advance — W and dW as views of its own theta and gradient buffers — so a
-training step makes only the NumPy calls its arithmetic needs.  Its buffers
-keep the last pass's values for the trace to read.
+in advance — W and dW as views of its own theta and gradient buffers, and
+their transposes — so a training step makes only the NumPy calls its
+arithmetic needs.  Its buffers keep the last pass's values for the trace to
+read.  Products are taken with the ``dot`` method: the same product as
+``np.dot``, without its dispatch (``__array_function__``), which costs more
+than the product itself on a small net.
 """
 from __future__ import annotations
 
@@ -23,6 +26,11 @@ def _rows(A: np.ndarray, rows: np.ndarray):
     if len(rows) and np.all(np.diff(rows) == 1):
         return A[rows[0]:rows[-1] + 1]
     return None
+
+
+def _copy(z: np.ndarray, out: np.ndarray) -> None:
+    """identity's φ: a slice assignment, which costs less than np.copyto."""
+    out[...] = z
 
 
 def _exact_dot(W: np.ndarray, mask: np.ndarray | None, src: np.ndarray,
@@ -65,6 +73,7 @@ class _Level:
         n = r * k
         self.level = lv.level
         self.W = p.theta[lv.theta_offset:lv.theta_offset + n].reshape(r, k)
+        self.W_T = self.W.T      # bound once: ``W.T`` makes a new view at every call
         self.gW = p.grad[lv.theta_offset:lv.theta_offset + n].reshape(r, k)
         self.src = p.A[lv.lo:lv.hi]
         self.src_T = self.src.T
@@ -75,8 +84,12 @@ class _Level:
         self.back = np.empty((lv.hi - lv.lo, p.size))
         self.mask = lv.mask
         self.mask_T = None if lv.mask is None else lv.mask.T
-        self.groups = [(ACTIVATIONS[act].value, ACTIVATIONS[act].grad,
-                        p.Z[g0:g1], p.A[g0:g1], p.dZ[g0:g1]) for g0, g1, act in lv.groups]
+        # Per activation group: φ with its rows of Z and A; φ' with its rows
+        # of Z, A and δ.
+        self.values = [(_copy if act == "identity" else ACTIVATIONS[act].value,
+                        p.Z[g0:g1], p.A[g0:g1]) for g0, g1, act in lv.groups]
+        self.grads = [(ACTIVATIONS[act].grad, p.Z[g0:g1], p.A[g0:g1], p.dZ[g0:g1])
+                      for g0, g1, act in lv.groups]
         # A level of identity neurons (a regression's output): δ is ∂C/∂a
         # itself, one copy instead of φ' = 1 and a product.
         self.identity = all(act == "identity" for _, _, act in lv.groups)
@@ -115,6 +128,8 @@ class Pass:
         # The forward schedule: per level, the neurons' level then its gates.
         self.schedule: list[tuple[_Level | None, list[OpNode]]] = [
             (levels.get(k), c.op_levels[k]) for k in range(1, len(c.op_levels))]
+        # The backward one: the forward schedule backwards, gates first.
+        self.backward_schedule = [(level, ops[::-1]) for level, ops in reversed(self.schedule)]
         # A level that reads only inputs, constants and ones rows: no parameter
         # needs the gradient of what it reads.
         data_only = {int(r) for r in (*net.data_rows, *net.fixed_rows)} | set(c.ones_rows)
@@ -163,6 +178,7 @@ class Pass:
             return w[0][0] == "level" and levels[w[0][1]].direct
         shared = sorted(r for r, w in writers.items() if not outright(w))
         self.zero_rows = np.array(shared, dtype=np.intp)
+        self.zeroes = len(shared) > 0
 
     def forward(self, theta: np.ndarray, inputs: np.ndarray,
                 offsets: dict[int, np.ndarray] | None = None, exact: bool = False) -> None:
@@ -177,7 +193,7 @@ class Pass:
         that cannot happen; when they are not, the caller passes again with
         ``exact``, where only connected pairs meet (the rare, slower way).
         """
-        np.copyto(self.theta, theta)
+        self.theta[...] = theta      # (a slice assignment costs less than np.copyto)
         A = self.A
         if self.data_view is not None:
             self.data_view[...] = inputs
@@ -186,8 +202,9 @@ class Pass:
         c = self.c
         if self.has_params:
             A[c.param_node_rows] = theta[c.param_node_theta][:, None]
-        by_level: dict[int, list] = {}
+        by_level: dict[int, list] | None = None
         if offsets:
+            by_level = {}
             for pos, delta in offsets.items():
                 where = self.param_cell[pos]
                 if where[0] == "node":
@@ -199,11 +216,11 @@ class Pass:
                 if exact:
                     _exact_dot(level.W, level.mask, level.src, level.Z)
                 else:
-                    np.dot(level.W, level.src, out=level.Z)
+                    level.W.dot(level.src, out=level.Z)
                 if by_level:
                     for r, col, delta in by_level.get(level.level, ()):
                         level.Z[r] += delta * level.src[col]     # w + Δw, column by column
-                for value, _, Zg, Ag, _ in level.groups:
+                for value, Zg, Ag in level.values:
                     value(Zg, Ag)
             for op in ops:
                 A[op.row] = GATES[op.gate].forward([A[r] for r in op.inputs], op.value)
@@ -228,7 +245,7 @@ class Pass:
         """
         c = self.c
         dA = self.dA
-        if len(self.zero_rows):
+        if self.zeroes:
             dA[self.zero_rows] = 0.0
         if self.outputs_direct and self.dout_view is not None:
             self.dout_view[...] = d_outputs
@@ -236,8 +253,8 @@ class Pass:
             dA[c.output_rows] = d_outputs
         else:
             dA[c.output_rows] += d_outputs
-        for level, ops in reversed(self.schedule):
-            for op in reversed(ops):
+        for level, ops in self.backward_schedule:
+            for op in ops:
                 if exact and not self.live[op.row]:
                     continue
                 upstream = dA[op.row]
@@ -247,14 +264,14 @@ class Pass:
                 continue
             dz = level.dZ
             if level.identity:
-                np.copyto(dz, level.dA)
+                dz[...] = level.dA
             else:
-                for _, grad, Zg, Ag, dZg in level.groups:
+                for grad, Zg, Ag, dZg in level.grads:
                     grad(Zg, Ag, dZg)
                 dz *= level.dA
             if exact:
                 dz[level.dead] = 0.0
-            np.dot(dz, level.src_T, out=level.gW)
+            dz.dot(level.src_T, out=level.gW)
             if level.mask is not None:
                 if exact:
                     np.copyto(level.gW, 0.0, where=level.mask == 0)
@@ -263,14 +280,14 @@ class Pass:
             if level.direct:
                 if all_nodes or not level.reads_only_data:
                     if exact:
-                        _exact_dot(level.W.T, level.mask_T, dz, level.dsrc)
+                        _exact_dot(level.W_T, level.mask_T, dz, level.dsrc)
                     else:
-                        np.dot(level.W.T, dz, out=level.dsrc)
+                        level.W_T.dot(dz, out=level.dsrc)
             else:
                 if exact:
-                    _exact_dot(level.W.T, level.mask_T, dz, level.back)
+                    _exact_dot(level.W_T, level.mask_T, dz, level.back)
                 else:
-                    np.dot(level.W.T, dz, out=level.back)
+                    level.W_T.dot(dz, out=level.back)
                 level.dsrc += level.back
         if self.has_params:
             self.grad[c.param_node_theta] = dA[c.param_node_rows].sum(axis=1)

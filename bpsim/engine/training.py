@@ -110,9 +110,22 @@ class StepResult:
         """‖Δp‖₂ of the applied update (nan when none was applied)."""
         if self.after is None:
             return float("nan")
-        with np.errstate(over="ignore"):   # a huge but finite step has norm inf: fine
-            d = self.after.theta - self.before.theta
-            return float(np.sqrt(np.dot(d, d)))
+        return _change_norm(self.before.theta, self.after.theta)
+
+
+def _change_norm(before: np.ndarray, after: np.ndarray) -> float:
+    """‖after − before‖₂."""
+    with np.errstate(over="ignore"):   # a huge but finite step has norm inf: fine
+        d = after - before
+        return float(np.sqrt(d.dot(d)))
+
+
+def _all_finite(v: np.ndarray) -> bool:
+    """Whether every entry of ``v`` is finite.  v·v is finite only if they
+    all are, and one dot product (the method: np.dot's dispatch costs more
+    than a small product) costs less than a sum; only an overflowing product
+    of finite values needs the element-wise check."""
+    return math.isfinite(v.dot(v)) or bool(np.all(np.isfinite(v)))
 
 
 class StopReason(Word):
@@ -134,7 +147,15 @@ def stop_reason(result: StepResult, epsilon: float | None,
     the run stopped for epsilon.  None: the run goes on."""
     if result.diverged:
         return StopReason.DIVERGED
-    if epsilon is not None and result.delta_norm < epsilon:
+    return stop_after_update(result.before.theta, result.after.theta, epsilon, steps_left)
+
+
+def stop_after_update(before: np.ndarray, after: np.ndarray, epsilon: float | None,
+                      steps_left: int | None) -> StopReason | None:
+    """The rest of ``stop_reason``'s rule, for a step whose update was
+    applied (from parameters ``before`` to ``after``): a run that makes no
+    step records asks it directly."""
+    if epsilon is not None and _change_norm(before, after) < epsilon:
         return StopReason.EPSILON
     if steps_left is not None and steps_left <= 0:
         return StopReason.MAX_STEPS
@@ -161,7 +182,7 @@ class Trainer:
         self.compiled = compile_graph(spec)
         self.dataset = dataset
         self.network = Network(self.compiled, dataset.inputs)
-        n = dataset.n_train
+        n = self._n_train = dataset.n_train     # (a property: kept for the batches)
         self._X_train = np.ascontiguousarray(dataset.X[:n].T)
         self._T_train = np.ascontiguousarray(dataset.T[:n].T)
         self._X_test = np.ascontiguousarray(dataset.X[n:].T)
@@ -208,11 +229,17 @@ class Trainer:
         A full batch is always every training row in file order.  Batches in
         file order are views of the data, made once and kept.
         """
-        n = self.dataset.n_train
+        rows, x, t, epoch, row = self._batch(pos.epoch, pos.row, settings)
+        return rows, x, t, BatchPosition(epoch, row)
+
+    def _batch(self, epoch: int, row: int, settings: Settings):
+        """``next_batch`` with the positions as numbers: (rows, inputs,
+        targets, epoch after, row after)."""
+        n = self._n_train
         batch = settings.batch
         k = n if batch == "full" else 1 if batch == "sgd" else min(int(batch), n)
         if batch == "full" or not settings.shuffle:
-            start = 0 if batch == "full" else pos.row
+            start = 0 if batch == "full" else row
             cached = self._batches.get((k, start))
             if cached is None:
                 stop = min(start + k, n)
@@ -221,12 +248,11 @@ class Trainer:
                     self._T_train[:, start:stop], stop)
             rows, x, t, after = cached
         else:
-            order = self._epoch_order(settings.seed, pos.epoch)
-            rows = order[pos.row:pos.row + k]
+            order = self._epoch_order(settings.seed, epoch)
+            rows = order[row:row + k]
             x, t = self._X_train[:, rows], self._T_train[:, rows]
-            after = pos.row + len(rows)
-        nxt = BatchPosition(pos.epoch + 1, 0) if after >= n else BatchPosition(pos.epoch, after)
-        return rows, x, t, nxt
+            after = row + len(rows)
+        return (rows, x, t, epoch + 1, 0) if after >= n else (rows, x, t, epoch, after)
 
     # --- passes ---------------------------------------------------------------
 
@@ -251,8 +277,19 @@ class Trainer:
     def _evaluate(self, theta, x, t, rows, settings: Settings, all_nodes: bool,
                   exact: bool = False) -> Evaluation:
         """The pass itself; ``grad`` is the pass's own buffer (copy to keep it)."""
+        cost, grad, y, targets, dy, loss_value, penalty, penalty_grad = self._pass(
+            theta, x, t, len(rows), settings, all_nodes, exact)
+        return Evaluation(rows, y, targets, dy, loss_value, penalty, cost, grad, penalty_grad,
+                          settings.loss)
+
+    def _pass(self, theta, x, t, size: int, settings: Settings, all_nodes: bool,
+              exact: bool = False) -> tuple:
+        """Forward, cost and backward over a batch of ``size`` samples: (cost,
+        ∂cost/∂theta, y, targets, ∂loss/∂y, loss, penalty, ∂penalty/∂theta),
+        the fields of an Evaluation, which a run does without.  The gradient
+        is the pass's own buffer."""
         loss = LOSSES[settings.loss]
-        p = self.network.pass_for(len(rows))
+        p = self.network.pass_for(size)
         self._last = p
         p.forward(theta, x, exact=exact)
         y = p.outputs()
@@ -264,8 +301,7 @@ class Trainer:
             penalty, penalty_grad = penalty_and_grad(
                 settings.regularization, settings.lam, theta * self.compiled.weight_mask)
             grad += penalty_grad
-        return Evaluation(rows, y, targets, dy, loss_value, penalty, loss_value + penalty, grad,
-                          penalty_grad, settings.loss)
+        return loss_value + penalty, grad, y, targets, dy, loss_value, penalty, penalty_grad
 
     def test_cost(self, theta: np.ndarray, settings: Settings) -> float | None:
         """The loss, without penalty, on the held-out rows."""
@@ -319,9 +355,7 @@ class Trainer:
         up = update(settings.optimizer, state.theta, ev.grad, state.optimizer,
                     settings.learning_rate, settings.momentum, settings.beta1,
                     settings.beta2, settings.eps)
-        # One sum tells finiteness in the usual case; only an overflowing sum
-        # of finite values needs the element-wise check.
-        if not math.isfinite(float(up.theta.sum())) and not np.all(np.isfinite(up.theta)):
+        if not _all_finite(up.theta):
             return StepResult(number, ev, test, state, None, up.direction, exact)
         after = TrainState(up.theta, up.state, position, number)
         return StepResult(number, ev, test, state, after, up.direction, exact)
@@ -353,12 +387,15 @@ class Trainer:
         the last one ended at (the numbers are the same), as ``bpsim train``
         runs it.  The evaluations handed to ``on_step`` share the pass's
         buffers: copy ``evaluation.grad`` or ``evaluation.y`` to keep them
-        beyond the call.
+        beyond the call.  Without ``on_step`` the steps make no records at
+        all (the same numbers: see ``_run_unobserved``).
         """
+        epsilon = settings.epsilon if use_epsilon else None
+        if on_step is None:
+            return self._run_unobserved(state, settings, steps, epsilon)
         costs: list[float] = []
         test_costs: list[float] = []
         stopped = None
-        epsilon = settings.epsilon if use_epsilon else None
         with np.errstate(all="ignore"):
             for k in range(steps):
                 result = self._step(state, settings, False)
@@ -373,3 +410,61 @@ class Trainer:
                 if stopped is not None:
                     break
         return RunResult(costs, test_costs, state, stopped or StopReason.MAX_STEPS)
+
+    def _run_unobserved(self, state: TrainState, settings: Settings, steps: int,
+                        epsilon: float | None) -> RunResult:
+        """``run`` with no one to hand the steps to: ``_step``'s arithmetic
+        without its records (a StepResult, a TrainState and a BatchPosition a
+        step, a noticeable part of a small net's step).  A step whose cost or
+        update is not finite is taken again by ``_step`` itself, which
+        decides what becomes of it (an exact pass, or divergence)."""
+        costs: list[float] = []
+        test_costs: list[float] = []
+        theta, opt, number = state.theta, state.optimizer, state.step
+        epoch, row = state.position.epoch, state.position.row
+        testing = self.dataset.test_count > 0
+        kind, momentum, beta1, beta2, eps = (settings.optimizer, settings.momentum,
+                                             settings.beta1, settings.beta2, settings.eps)
+        # A 0-d array: NumPy multiplies by it faster than by a Python float
+        # (the same float64 product).
+        lr = np.array(settings.learning_rate, dtype=float)
+        with np.errstate(all="ignore"):
+            for k in range(steps):
+                rows, x, t, next_epoch, next_row = self._batch(epoch, row, settings)
+                test = self.test_cost(theta, settings) if testing else None
+                cost, grad = self._pass(theta, x, t, len(rows), settings, False)[:2]
+                up = None
+                if math.isfinite(cost):
+                    up = update(kind, theta, grad, opt, lr, momentum, beta1, beta2, eps)
+                if up is None or not _all_finite(up.theta):
+                    before = self._state(state, theta, opt, epoch, row, number)
+                    result = self._step(before, settings, False)
+                    costs.append(result.evaluation.cost)
+                    if result.test_cost is not None:
+                        test_costs.append(result.test_cost)
+                    after = result.after if result.after is not None else before
+                    stopped = stop_reason(result, epsilon, steps - k - 1)
+                    if stopped is not None:
+                        return RunResult(costs, test_costs, after, stopped)
+                    theta, opt, number = after.theta, after.optimizer, after.step
+                    epoch, row = after.position.epoch, after.position.row
+                    continue
+                costs.append(cost)
+                if test is not None:
+                    test_costs.append(test)
+                stopped = stop_after_update(theta, up.theta, epsilon, steps - k - 1)
+                theta, opt, number = up.theta, up.state, number + 1
+                epoch, row = next_epoch, next_row
+                if stopped is not None:
+                    return RunResult(costs, test_costs,
+                                     self._state(state, theta, opt, epoch, row, number), stopped)
+        return RunResult(costs, test_costs, self._state(state, theta, opt, epoch, row, number),
+                         StopReason.MAX_STEPS)
+
+    @staticmethod
+    def _state(start: TrainState, theta, opt, epoch, row, number) -> TrainState:
+        """The state a run from ``start`` has come to (``start`` itself when
+        no update has been applied since)."""
+        if number == start.step:
+            return start
+        return TrainState(theta, opt, BatchPosition(epoch, row), number)
