@@ -128,8 +128,13 @@ class AddEdge(Edit):
         doc.announce(Change(ChangeKind.EDGE_ADDED, edge_id(self.edge)))
 
     def revert(self, doc):
-        doc.edges = [e for e in doc.edges
-                     if (e.src, e.dst) != (self.edge.src, self.edge.dst)]
+        ends = (self.edge.src, self.edge.dst)
+        if doc.edges and (doc.edges[-1].src, doc.edges[-1].dst) == ends:
+            # where apply put it, when edits revert in order: undoing a
+            # builder's thousands of edges rebuilt the list once per edge
+            doc.edges.pop()
+        else:
+            doc.edges = [e for e in doc.edges if (e.src, e.dst) != ends]
         doc.announce(Change(ChangeKind.EDGE_REMOVED, edge_id(self.edge)))
 
 
