@@ -75,13 +75,14 @@ def _serve(conn) -> None:
 
 
 def _yield_to_others() -> None:
-    """Only when a core has nothing else to do: the window and a training
-    run come first."""
-    try:
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-    except (AttributeError, OSError):
-        if hasattr(os, "nice"):
+    """The lowest priority that still moves: the window and a training run
+    come first, but on a machine whose every core is busy the grid still
+    comes (at SCHED_IDLE it never did)."""
+    if hasattr(os, "nice"):
+        try:
             os.nice(19)
+        except OSError:
+            pass
 
 
 class GridError(RuntimeError):
