@@ -185,7 +185,7 @@ def grid_surface(trainer, theta: np.ndarray, settings: Settings, names: tuple[st
 
 def abandon_grids() -> None:
     """A window closes while a grid computes: end the grid process instead
-    of waiting for it (at idle priority on a busy machine, seconds), and
+    of waiting for it (at the lowest priority on a busy machine, seconds), and
     compute the grid waited for nowhere else.  The next grid asked for
     starts a new process."""
     with _Server._guard:

@@ -7,7 +7,7 @@ in two ways (``die_with_parent``):
 
 - On Linux the kernel kills the child when its parent dies
   (``PR_SET_PDEATHSIG``).  The child needs no CPU for that, so a grid process
-  starved at idle priority ends too.  The kernel counts the *thread* that
+  starved at the lowest priority ends too.  The kernel counts the *thread* that
   started the child as its parent, not the process: started from the
   window's warm-up thread, which ends at once, or from a pool thread, which
   ends when idle, a child would be killed with that thread.  So every child

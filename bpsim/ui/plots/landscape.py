@@ -374,7 +374,7 @@ class LandscapePlot(QWidget):
         self._path_moved.close()
         self.stopped = True
         if self.busy:
-            abandon_grids()         # not waited for: at idle priority it could take seconds
+            abandon_grids()         # not waited for: at the lowest priority it could take seconds
         self.pool.waitForDone(timeout_ms)
 
     def showEvent(self, event) -> None:
