@@ -43,9 +43,7 @@ class Actions(QObject):
         win.addAction(redo)
         self._actions["undo"], self._actions["redo"] = undo, redo
         a("delete", tr("&Delete"), win.editor.delete_selection, [QKeySequence.Delete, "Backspace"])
-        a("select_all", tr("Select &All"), lambda: [i.setSelected(True) for i in win.scene.items()
-                                                  if isinstance(i, (NodeItem, EdgeItem))],
-          QKeySequence.SelectAll)
+        a("select_all", tr("Select &All"), self._select_all, QKeySequence.SelectAll)
         for kind, key in NODE_KEYS.items():
             a(f"add_{kind}", tr("Add {0}").format(kind), partial(win.editor.add_node, kind), key,
               tr("Add a {0} node ({1})").format(kind, key))
@@ -235,6 +233,20 @@ class Actions(QObject):
 
     def items(self):
         return self._actions.items()
+
+    def _select_all(self) -> None:
+        """Every node and edge, announced once: item by item, each step of
+        the selection was announced, and the landscape took the moment two
+        edges were selected for a choice of its parameters."""
+        scene = self.window.scene
+        scene.blockSignals(True)
+        try:
+            for item in scene.items():
+                if isinstance(item, (NodeItem, EdgeItem)):
+                    item.setSelected(True)
+        finally:
+            scene.blockSignals(False)
+        scene.selectionChanged.emit()
 
     def _open(self, path) -> None:
         files = self.window.files

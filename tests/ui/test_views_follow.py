@@ -116,3 +116,16 @@ def test_a_weight_typed_at_a_complete_iteration_moves_the_landscapes_arrow(windo
     qtbot.waitUntil(lambda: landscape.point.pos().x() == 0.75)     # the relayed refresh
     names, before, _ = window.stepper.next_update()
     assert before[list(names).index("w:x1->h1")] == 0.75
+
+
+def test_select_all_leaves_the_landscapes_parameters_as_they_were(window):
+    """Two edges selected pick the landscape's parameters; Select All, which
+    selects every edge, picked whichever two it had selected first."""
+    window.files.open_path(XOR)
+    landscape = window.plots.landscape
+    landscape.choose("w:h1->o", "b:o")
+    window.actions["select_all"].trigger()
+    assert (landscape.a.currentText(), landscape.b.currentText()) == ("w:h1->o", "b:o")
+    nodes, edges = window.scene.selected_ids()
+    assert len(nodes) == len(window.workspace.document.nodes)
+    assert len(edges) == len(window.workspace.document.edges)
