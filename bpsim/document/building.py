@@ -48,6 +48,7 @@ def levels_of(doc: Document) -> dict[str, int]:
 
 
 COLUMN, ROW = 300.0, 120.0
+WIDE = 1.2          # a built network's width over its height, at least
 
 
 def auto_layout(doc: Document) -> dict[str, tuple[float, float]]:
@@ -106,6 +107,10 @@ def layered_network(doc: Document, text: str, hidden: str, output: str) -> Compo
     layers: list[list[str]] = []
     edits = []
     tallest = max(sizes)
+    # A tall network is spread as wide as it is tall: at 300 px between
+    # layers, a 2-64-64-64-1 was a column six times as tall as wide, its
+    # lines one purple slab where the view fitted it.
+    column = max(COLUMN, WIDE * (tallest - 1) * ROW / max(len(sizes) - 1, 1))
     for li, size in enumerate(sizes):
         if li == 0:
             ids = [fresh("x") for _ in range(size)]
@@ -115,7 +120,7 @@ def layered_network(doc: Document, text: str, hidden: str, output: str) -> Compo
             ids = [fresh(f"h{li}_") for _ in range(size)]
         top = (tallest - size) * ROW / 2
         for k, nid in enumerate(ids):
-            pos = (right + li * COLUMN, top + k * ROW)
+            pos = (right + li * column, top + k * ROW)
             if li == 0:
                 node = Node(nid, "input", pos=pos)
             else:

@@ -19,7 +19,7 @@ from .model import Document
 MAX_FILE_BYTES = 16_000_000        # the network file
 MAX_CSV_BYTES = 16_000_000         # its CSV file
 MAX_NODES = 250
-MAX_EDGES = 2_500
+MAX_EDGES = 10_000
 MAX_ROWS = 100_000                 # generated samples, inline rows, CSV rows
 # One step computes a value of every node and every edge for every row, and
 # the window keeps them to show: rows × (nodes + edges).

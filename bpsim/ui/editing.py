@@ -16,6 +16,7 @@ from ..document.model import Edge, Node
 from ..engine import ACTIVATIONS, GATES, EdgeKey
 from ..errors import BpsimError
 from ..paths import is_example
+from .canvas.dense import distances
 from .canvas.items import EdgeItem, NodeItem
 from .style import FORWARD
 
@@ -86,13 +87,12 @@ class Editor(QObject):
         centre = self.view.mapToScene(self.view.viewport().rect().center())
         cx, cy = round(centre.x() / 20) * 20, round(centre.y() / 20) * 20
         taken = [(i.pos().x(), i.pos().y()) for i in self.scene.nodes.values()]
-        lines = [e.line for e in self.scene.edges.values()]
+        lines = self.scene.edge_segments()
 
         def clear(x: float, y: float) -> bool:
             if any(abs(px - x) < 70 and abs(py - y) < 70 for px, py in taken):
                 return False
-            point = QPointF(x, y)
-            return all(_distance(point, line) >= 45 for line in lines)
+            return not len(lines) or distances(lines, x, y).min() >= 45
 
         spots = sorted(((cx + 40 * i, cy + 40 * j) for i in range(-10, 11) for j in range(-10, 11)),
                        key=lambda p: (p[0] - cx) ** 2 + (p[1] - cy) ** 2)
@@ -100,7 +100,8 @@ class Editor(QObject):
             if clear(x, y):
                 return (float(x), float(y))
         y = cy                       # crowded all round: below what is there
-        while any(abs(px - cx) < 70 and abs(py - y) < 70 for px, py in taken):
+        while any(abs(px - cx) < 70 and abs(py - y) < 70 for px, py in taken) or \
+                (len(lines) and distances(lines, cx, y).min() < 45):
             y += 90
         return (float(cx), float(y))
 
@@ -331,16 +332,3 @@ class Editor(QObject):
             self.files.show_error(f"error: {path}: cannot write: {exc.strerror or exc}")
             return
         self.say(self.tr("Wrote {0}").format(path), 5000)
-
-
-def _distance(point: QPointF, line) -> float:
-    """From a point to a segment (QLineF)."""
-    d = line.p2() - line.p1()
-    length2 = d.x() ** 2 + d.y() ** 2
-    if length2 == 0:
-        v = point - line.p1()
-        return (v.x() ** 2 + v.y() ** 2) ** 0.5
-    t = max(0.0, min(1.0, ((point - line.p1()).x() * d.x() + (point - line.p1()).y() * d.y())
-                     / length2))
-    v = point - (line.p1() + d * t)
-    return (v.x() ** 2 + v.y() ** 2) ** 0.5

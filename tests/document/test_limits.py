@@ -120,12 +120,13 @@ def test_nodes():
 
 
 def test_edges():
-    doc = layered(50, 49, 1)
+    doc = layered(100, 99, 1)      # 100·99 + 99 edges
     doc["edges"].append({"from": "x0", "to": "h1_0", "weight": 0})
     assert len(doc["edges"]) == MAX_EDGES
     loads(json.dumps(doc))
     err = error(net(doc, edges=doc["edges"] + [doc["edges"][0]]))
-    assert (err.path, err.problem) == ("edges", "too many edges: 2501 (at most 2500)")
+    assert (err.path, err.problem) == ("edges", f"too many edges: {MAX_EDGES + 1} "
+                                                f"(at most {MAX_EDGES})")
 
 
 def test_rows_and_samples():

@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator
 
 from bpsim.document import loads
 from bpsim.document.format import json_schema
+from bpsim.document.limits import MAX_EDGES
 from bpsim.errors import BpsimError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -248,7 +249,7 @@ INVALID = {
     "too many nodes": (_with(_xor(), lambda d: d["nodes"].extend(
         {"id": f"k{i}", "kind": "const", "value": 1} for i in range(250))), "nodes"),
     "too many edges": (_with(_xor(), lambda d: d["edges"].extend(
-        [d["edges"][0]] * 2500)), "edges"),
+        [d["edges"][0]] * MAX_EDGES)), "edges"),
     "too many rows": (_with(_xor(), lambda d: d["data"].update(
         rows=[[0, 0, 0]] * 100_001)), "data.rows"),
     "too many samples": (_with(_xor(), lambda d: d.update(data={

@@ -672,14 +672,14 @@ def test_the_first_window_fits_the_screen(window, monkeypatch):
 def test_a_new_node_lands_clear_of_nodes_and_edges_in_view(window):
     """Dropped onto the z → f line of the circuit (the middle of the view), a
     new gate looked wired into it (seen on a real display)."""
-    from bpsim.ui.editing import _distance
+    from bpsim.ui.canvas.dense import distances
     window.files.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
     for _ in range(4):
         nid = window.editor.add_node("op", "add")
         item = window.scene.nodes[nid]
         others = [i for k, i in window.scene.nodes.items() if k != nid]
         assert all(QPointF(i.pos() - item.pos()).manhattanLength() > 70 for i in others)
-        assert all(_distance(item.pos(), e.line) >= 45 for e in window.scene.edges.values())
+        assert distances(window.scene.edge_segments(), item.pos().x(), item.pos().y()).min() >= 45
         seen = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
         assert seen.contains(item.pos())
     assert "node add" in window.workspace.problem       # named, as the canvas shows it

@@ -234,8 +234,7 @@ class NodeItem(_Hoverable, QGraphicsItem):
 
     def itemChange(self, change, value):
         if change == QGraphicsItem.ItemPositionHasChanged:
-            for e in self.edges:
-                e.adjust()
+            self._scene.node_moved(self)
             self.halo.setPos(self.pos())
         elif change == QGraphicsItem.ItemOpacityHasChanged:
             self.halo.setOpacity(self.opacity())      # dimmed with it ("focus")

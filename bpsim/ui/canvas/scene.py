@@ -1,5 +1,9 @@
 """The network scene: one item per node and edge, found by id.
 
+A dense network (past ``DENSE_EDGES`` edges) has its edges drawn by one
+item instead (dense.py); they have no items of their own, so they cannot be
+clicked or selected one by one, and hovering a line tells its numbers.
+
 The scene never holds the truth: it mirrors the document through its
 announcements (items added, removed or changed by id) and shows the numbers
 of the stepper's position.  Gestures leave it as signals; the main window
@@ -10,6 +14,7 @@ from __future__ import annotations
 import html
 from typing import Callable
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsScene
@@ -18,11 +23,13 @@ from ...document import Document
 from ...document.model import Change, ChangeKind
 from ...engine import EdgeKey
 from ...session.display import Display, EdgeDisplay
+from .dense import DenseLines
 from .items import NAME_ABOVE, RING_OUT, EdgeItem, NodeItem, fmt
 from .labels import Place, gradient_drop, lines_of, place_labels, ringed_boxes
 
 
 CROWDED_EDGES = 30
+DENSE_EDGES = 1_000          # past this many edges, one item draws them all
 NUMBERS_HALF_WIDTH = 55      # half the width of a node's numbers beneath it
 NUMBERS_HEIGHT = 44          # and how far down their two lines reach
 
@@ -38,7 +45,12 @@ class NetworkScene(QGraphicsScene):
         self.setItemIndexMethod(QGraphicsScene.NoIndex)
         self.document = document
         self.nodes: dict[str, NodeItem] = {}
-        self.edges: dict[str, EdgeItem] = {}
+        self._edges: dict[str, EdgeItem] = {}
+        # edges announced and not yet given items: an edit that adds
+        # thousands (the builder's) makes them at once, or none if they turn
+        # the network dense (_flush)
+        self._pending: dict[str, tuple[str, str]] = {}
+        self.dense: DenseLines | None = None
         self.editable = True
         self.digits = 4
         self._focus: str | None = None
@@ -57,11 +69,32 @@ class NetworkScene(QGraphicsScene):
         self.document = document
         self.rebuild()
 
+    @property
+    def edges(self) -> dict[str, EdgeItem]:
+        """The edges' items by key (none while the network is dense)."""
+        self._flush()
+        return self._edges
+
+    def _flush(self) -> None:
+        """Give the edges announced since the last flush their items, or
+        draw the network anew when the edits made it dense or sparse.
+        Called first by whatever goes through the items: the scene's
+        methods, and ``edges``."""
+        if (len(self.document.edges) > DENSE_EDGES) != (self.dense is not None):
+            self._redraw_edges()
+        elif self._pending:
+            pending, self._pending = self._pending, {}
+            for src, dst in pending.values():
+                if src in self.nodes and dst in self.nodes:
+                    self._add_edge(src, dst)
+
     def rebuild(self) -> None:
         self._focus_applied = None      # new items: the focus is applied anew
         self.clear()
         self.nodes.clear()
-        self.edges.clear()
+        self._edges.clear()
+        self._pending.clear()
+        self.dense = None
         # The edges' numbers share one parent, so that every white patch lies
         # beneath every number: as children of their own edges, a later edge's
         # patch covered the start of an earlier edge's number where they met.
@@ -72,19 +105,42 @@ class NetworkScene(QGraphicsScene):
         self.addItem(self.label_layer)
         for node in self.document.nodes:
             self._add_node(node)
-        for e in self.document.edges:
-            self._add_edge(e.src, e.dst)
+        self._redraw_edges()
         self.place_edge_labels()
+
+    def _redraw_edges(self) -> None:
+        """Every edge of the document anew: an item each, or one for all
+        of a dense network's."""
+        for item in self._edges.values():
+            self.removeItem(item)
+        for node in self.nodes.values():
+            node.edges.clear()
+        self._edges.clear()
+        self._pending.clear()
+        if self.dense is not None:
+            self.removeItem(self.dense)
+            self.dense = None
+        if len(self.document.edges) > DENSE_EDGES:
+            self.dense = DenseLines(self)
+            for e in self.document.edges:
+                self.dense.ends[e.key] = (e.src, e.dst)
+            self.addItem(self.dense)
+            self._focus_applied = None
+        else:
+            for e in self.document.edges:
+                self._add_edge(e.src, e.dst)
 
     def place_edge_labels(self) -> None:
         """Each edge's numbers where they cover the least (see labels.py);
         then where everything is, numbers included, for the view."""
+        self._flush()
         self._place_edge_labels()
         self.extent_changed.emit(self.extent())
 
     def extent(self) -> QRectF:
         """The items and the room of each node's numbers beneath it, which
         are written only once a step computes them."""
+        self._flush()
         rect = self.itemsBoundingRect()
         k = self.text_scale
         for item in self.nodes.values():
@@ -109,6 +165,7 @@ class NetworkScene(QGraphicsScene):
     def set_text_scale(self, k: float) -> bool:
         """Draw the numbers on nodes and edges ``k`` times their size (the
         view, zoomed out, keeps them legible); True if that changed them."""
+        self._flush()
         k = max(1.0, min(k, self._room_for_numbers()))
         if abs(k - self.text_scale) < 0.02:
             return False
@@ -202,7 +259,7 @@ class NetworkScene(QGraphicsScene):
         if self.text_scale != 1.0:
             item.set_text_scale(self.text_scale)
         self.addItem(item)
-        self.edges[item.key] = item
+        self._edges[item.key] = item
         return item
 
     def on_change(self, change: Change) -> None:
@@ -226,21 +283,33 @@ class NetworkScene(QGraphicsScene):
                 item.setPos(QPointF(*(node.pos or (0.0, 0.0))))
             else:
                 item.update_from(node)
-                for e in item.edges:
-                    e.adjust()
+                self.node_moved(item)
         elif change.what == ChangeKind.SECTION_CHANGED and change.field == "outputs":
             for nid, item in self.nodes.items():
                 item.set_output(nid in doc.outputs)
             self._place_soon()
         elif change.what == ChangeKind.EDGE_ADDED:
-            self._add_edge(*EdgeKey(change.id).ends)
+            if self.dense is not None:
+                self.dense.add(change.id, *EdgeKey(change.id).ends)
+            else:
+                self._pending[change.id] = EdgeKey(change.id).ends
         elif change.what == ChangeKind.EDGE_REMOVED:
-            item = self.edges.pop(change.id, None)
+            if self.dense is not None:
+                self.dense.remove(change.id)
+            self._pending.pop(change.id, None)
+            item = self._edges.pop(change.id, None)
             if item is not None:
                 for end in (item.src, item.dst):
                     if item in end.edges:
                         end.edges.remove(item)
                 self.removeItem(item)
+
+    def node_moved(self, item: NodeItem) -> None:
+        """A node moved or changed its shape: its edges follow."""
+        for e in item.edges:
+            e.adjust()
+        if self.dense is not None:
+            self.dense.moved()
 
     # --- numbers ----------------------------------------------------------------
 
@@ -249,8 +318,11 @@ class NetworkScene(QGraphicsScene):
         ``edge_gradients`` (while training runs) edges carry their weights
         only: a gradient per edge, changing every frame, is clutter, and the
         nodes still show theirs."""
+        self._flush()
         d = self.digits
         self._display = display
+        if self.dense is not None:
+            self._show_dense(display)
         # Each item remembers what it shows (``shown``) and is written to only
         # when that changes: a micro-step changes a few nodes and edges, and
         # writing a hundred labels that stay the same costs milliseconds.
@@ -316,6 +388,28 @@ class NetworkScene(QGraphicsScene):
         if (self._focus, len(self.nodes), len(self.edges)) != self._focus_applied:
             self._apply_focus()
 
+    def _show_dense(self, display: Display | None) -> None:
+        """A dense network's weights as its lines' colours and widths, and
+        the lines the current micro-step reads."""
+        dense = self.dense
+        if display is not None and display.edges:
+            weights = {key: ed.weight for key, ed in display.edges.items()}
+            marked = frozenset(key for key, ed in display.edges.items() if ed.mark is not None)
+        else:
+            weights = {e.key: self.value_of(e.name, e.weight) for e in self.document.edges}
+            marked = frozenset()
+        if weights != dense.weights or marked != dense.marked:
+            dense.weights, dense.marked = weights, marked
+            dense.restyle()
+
+    def edge_segments(self) -> np.ndarray:
+        """Every edge's line (x0, y0, x1, y1), one row each."""
+        if self.dense is not None:
+            return self.dense.segments()[1]
+        lines = [e.line for e in self.edges.values()]
+        return np.array([(l.x1(), l.y1(), l.x2(), l.y2()) for l in lines], dtype=float) \
+            .reshape(-1, 4)
+
     def _weight_of(self, key: str) -> float | None:
         try:
             edge = self.document.edge(*EdgeKey(key).ends)
@@ -332,6 +426,12 @@ class NetworkScene(QGraphicsScene):
             rows = self._edge_tip(item.key, item.numbers or
                                   EdgeDisplay(weight=self._weight_of(item.key)))
         return "<br>".join(rows if named else rows[1:])
+
+    def edge_tip(self, key: str) -> str:
+        """A dense network's edge's numbers, as rich text (it has no item)."""
+        shown = self._display.edges.get(key) if self._display is not None else None
+        return "<br>".join(self._edge_tip(key, shown or
+                                          EdgeDisplay(weight=self._weight_of(key))))
 
     @property
     def shown_as(self) -> str:
@@ -381,17 +481,26 @@ class NetworkScene(QGraphicsScene):
         self._apply_focus()
 
     def _apply_focus(self) -> None:
+        self._flush()
         self._focus_applied = (self._focus, len(self.nodes), len(self.edges))
+        if self.dense is not None:
+            self.dense.focus = self._focus if self._focus in self.nodes else None
+            self.dense.restyle()
         keep = None
         if self._focus in self.nodes:
             keep = {self._focus}
             for e in self.nodes[self._focus].edges:
                 keep |= {e.src.node_id, e.dst.node_id}
+        # set only where it changes: each change goes through the item's
+        # itemChange, a Python call, and an edit re-applies the focus to all
         for nid, item in self.nodes.items():
-            item.setOpacity(1.0 if keep is None or nid in keep else 0.2)
+            opacity = 1.0 if keep is None or nid in keep else 0.2
+            if item.opacity() != opacity:
+                item.setOpacity(opacity)
         for item in self.edges.values():
             near = keep is None or self._focus in (item.src.node_id, item.dst.node_id)
-            item.setOpacity(1.0 if near else 0.15)
+            if item.opacity() != (1.0 if near else 0.15):
+                item.setOpacity(1.0 if near else 0.15)
 
     def hovered(self, item) -> None:
         if item is not None:

@@ -79,6 +79,7 @@ class NetworkView(QGraphicsView):
         # view's default size, and stayed a speck in the middle of the canvas.
         self._auto_fit = False
         self._fitted: QRectF | None = None      # the rectangle last fitted in view
+        self._fitted_scale: float | None = None  # and the zoom that took
         self._extent: QRectF | None = None      # the scene's extent(), with a margin
         self._empty: bool | None = None         # whether the empty canvas's hint shows
         scene.extent_changed.connect(self.set_extent)
@@ -89,7 +90,10 @@ class NetworkView(QGraphicsView):
     def zoom_by(self, factor: float) -> None:
         self._auto_fit = False
         scale = self.transform().m11() * factor
-        if 0.15 <= scale <= 6.0:
+        # A big network is fitted below 0.15: down to its fitted scale is
+        # allowed, or it could not be zoomed into and out again.
+        smallest = min(0.15, self._fitted_scale or 0.15)
+        if smallest * 0.999 <= scale <= 6.0:
             self.scale(factor, factor)
             self._scale_text()
             self.zoom_changed.emit(scale)
@@ -123,6 +127,7 @@ class NetworkView(QGraphicsView):
             if not self._scale_text():
                 break
         self._auto_fit = True
+        self._fitted_scale = self.transform().m11()
         self.zoom_changed.emit(self.transform().m11())
 
     def set_extent(self, rect: QRectF) -> None:
