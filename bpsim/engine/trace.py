@@ -250,8 +250,10 @@ def _assemble(c: Compiled, rec: TraceRecord) -> IterationTrace:
     pen = rec.penalty_grad
     kinds = [n.kind for n in spec.nodes]
     row_of = [c.row[c.index[e.src]] for e in spec.edges]      # each edge's source row
+    # each edge's weight's name, made once: three uses an edge
+    edge_name = [ParamName.weight(e.src, e.dst) for e in spec.edges]
     edge_w = [None if k < 0 else float(theta[k]) for k in
-              (name_pos.get(ParamName.weight(e.src, e.dst), -1) for e in spec.edges)]
+              (name_pos.get(name, -1) for name in edge_name)]
     # every edge's chain-rule factor and term at once (used for edges into neurons)
     w_col = np.array([0.0 if w is None else w for w in edge_w]).reshape(-1, 1)
     factors = np.repeat(w_col, width, axis=1)
@@ -262,8 +264,7 @@ def _assemble(c: Compiled, rec: TraceRecord) -> IterationTrace:
         node = spec.nodes[i]
         r = c.row[i]
         if node.kind == "neuron":
-            operands = tuple([Operand(spec.edges[e].src, A[row_of[e]], edge_w[e],
-                                      ParamName.weight(spec.edges[e].src, node.id))
+            operands = tuple([Operand(spec.edges[e].src, A[row_of[e]], edge_w[e], edge_name[e])
                               for e in c.in_edges[i]])
             forward.append(ForwardStep(node.id, node.kind, node.fn, operands, None,
                                        float(theta[name_pos[ParamName.bias(node.id)]]), Z[r], A[r]))
@@ -301,7 +302,7 @@ def _assemble(c: Compiled, rec: TraceRecord) -> IterationTrace:
             local = rec.local[r]
             for e in c.in_edges[i]:
                 src = spec.edges[e].src
-                name = ParamName.weight(src, node.id)
+                name = edge_name[e]
                 k = name_pos[name]
                 grads.append(ParamGrad(name, src, A[row_of[e]], dz,
                                        0.0 if pen is None else float(pen[k]), float(grad[k])))

@@ -106,9 +106,10 @@ class Workspace:
 
     # --- keeping the session in step --------------------------------------------
 
-    def _build(self, fresh: bool, loaded=None) -> None:
+    def _build(self, fresh: bool, loaded=None, stepper: bool = True) -> None:
         """A session for the document as it is now, or the problem that stops
-        it (``loaded``: the dataset of a document the reader has checked)."""
+        it (``loaded``: the dataset of a document the reader has checked;
+        without ``stepper``, restore() makes the session's stepper)."""
         try:
             if loaded is None:
                 check_document(self.document)
@@ -121,7 +122,7 @@ class Workspace:
                 self._remember(self.session.detach())
                 self.session.dataset = dataset
                 self.session.restructure()
-            self._set_stepper(Stepper(self.session))
+            self._set_stepper(Stepper(self.session) if stepper else None)
             self.problem = None
         except BpsimError as exc:
             if self.session is not None and not fresh:
@@ -149,19 +150,26 @@ class Workspace:
         self._memo = EditMemo()
         self._editing = True
 
-    def end_edit(self) -> EditMemo | None:
+    def end_edit(self, restoring: EditMemo | None = None) -> EditMemo | None:
+        """The edit has applied: rebuild the session if it changed the
+        network.  ``restoring``: an undo's memo, restored here (restore()),
+        so that the session rebuilt gets one stepper, not one for the
+        rebuild and another for the training restored."""
         with self.lock:
             self._editing = False
             if self._stale:
                 self._stale = False
                 pending, self._pending = self._pending, []
-                self._build(fresh=False)
+                # the changes still to apply refresh the stepper: made now
+                self._build(fresh=False, stepper=restoring is None or bool(pending))
                 if self.session is not None:
                     # values and settings the edit changed after the change
                     # that needed the rebuild, on the session rebuilt
                     for change in pending:
                         self._apply(change)
-        memo, self._memo = self._memo, None
+            memo, self._memo = self._memo, None
+            if restoring is not None:
+                self.restore(restoring)
         return memo or None
 
     def _remember(self, parts: SessionParts) -> None:
@@ -212,6 +220,8 @@ class Workspace:
                 return
             if memo.parts is not None and memo.parts.param_names == session.param_names:
                 session.attach(memo.parts)
+                self._set_stepper(Stepper(session))
+            elif self.stepper is None:          # end_edit left it to be made here
                 self._set_stepper(Stepper(session))
             for name, value in memo.values.items():
                 if name in session.param_names:

@@ -55,6 +55,10 @@ class MainWindow(QMainWindow):
         self._close_failed = False
         self.undo.stack.cleanChanged.connect(self._update_title)
         self.undo.stack.indexChanged.connect(self._update_title)
+        # An edit, its undo or redo has ended: shown at once, not at the
+        # next turn of the event loop, where the window's pending paint came
+        # first and the canvas was painted twice, before its numbers and after.
+        self.undo.stack.indexChanged.connect(self._refresh_if_due)
 
         self.scene = NetworkScene(blank_document(), self)
         self.scene.value_of = lambda name, default: (
@@ -158,10 +162,15 @@ class MainWindow(QMainWindow):
     # --- showing -------------------------------------------------------------------
 
     def schedule_refresh(self) -> None:
-        """Refresh once, after the current burst of changes."""
+        """Refresh once, after the current burst of changes (an edit ends
+        sooner: _refresh_if_due)."""
         if not self._refresh_pending:
             self._refresh_pending = True
-            QTimer.singleShot(0, self, self.refresh)
+            QTimer.singleShot(0, self, self._refresh_if_due)
+
+    def _refresh_if_due(self, *_) -> None:
+        if self._refresh_pending:       # not if a step has refreshed since
+            self.refresh()
 
     def _update_title(self, *_) -> None:
         path = self.files.path

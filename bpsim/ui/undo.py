@@ -32,8 +32,10 @@ class EditCommand(QUndoCommand):
         self.workspace = workspace
         self.memo = None        # what the edit replaced in the session (Workspace.restore)
 
-    def _collecting(self, change):
-        """Run ``change(document)``; what it replaced in the session, if any."""
+    def _collecting(self, change, restoring=None):
+        """Run ``change(document)``; what it replaced in the session, if any
+        (``restoring``: an undo's memo, given back to the session as the
+        edit ends)."""
         ws = self.workspace
         if ws is None:
             change(self.document)
@@ -42,7 +44,7 @@ class EditCommand(QUndoCommand):
         try:
             change(self.document)
         finally:
-            memo = ws.end_edit()
+            memo = ws.end_edit(restoring)
         return memo
 
     def redo(self):
@@ -52,9 +54,7 @@ class EditCommand(QUndoCommand):
         # The document as it was is not the training as it was: the revert
         # recompiles or sets the document's values, then the session gets
         # back what the edit replaced (a trained weight, a run's history).
-        self._collecting(self.edit.revert)
-        if self.memo:
-            self.workspace.restore(self.memo)
+        self._collecting(self.edit.revert, self.memo or None)
 
     def id(self) -> int:
         return _merge_id(self.edit.merge_key)

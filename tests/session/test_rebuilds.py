@@ -22,9 +22,9 @@ def ws(monkeypatch):
     workspace.builds = 0
     build = workspace._build
 
-    def counted(fresh):
+    def counted(fresh, **kwargs):
         workspace.builds += 1
-        build(fresh)
+        build(fresh, **kwargs)
     monkeypatch.setattr(workspace, "_build", counted)
     return workspace
 
@@ -55,6 +55,33 @@ def test_deleting_a_neuron_with_its_edges_rebuilds_once_and_its_undo_once(ws):
     apply(ws, edit, revert=True)
     assert ws.builds == 2
     assert any(neuron in name for name in ws.session.param_names)
+
+
+def test_an_undo_gives_the_training_back_with_one_stepper(ws, monkeypatch):
+    """The undo's revert rebuilds the session and its memo restores the
+    training: one stepper for both, not one each."""
+    from bpsim.session import workspace as workspace_module
+    ws.session.train(5)
+    before = ws.session.parameters()
+    edit = RemoveElements(["h1_2"])
+    ws.begin_edit()
+    edit.apply(ws.document)
+    memo = ws.end_edit()
+    assert memo is not None and memo.parts is not None
+    made = []
+
+    class Counted(workspace_module.Stepper):
+        def __init__(self, session):
+            made.append(session)
+            super().__init__(session)
+
+    monkeypatch.setattr(workspace_module, "Stepper", Counted)
+    ws.begin_edit()
+    edit.revert(ws.document)
+    ws.end_edit(memo)
+    assert len(made) == 1 and ws.stepper.session is ws.session
+    assert ws.session.iteration == 5 and ws.session.parameters() == before
+    assert ws.stepper.trace is not None
 
 
 def test_a_value_set_after_a_structural_change_in_one_edit_reaches_the_session(ws):

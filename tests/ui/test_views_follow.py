@@ -129,3 +129,38 @@ def test_select_all_leaves_the_landscapes_parameters_as_they_were(window):
     nodes, edges = window.scene.selected_ids()
     assert len(nodes) == len(window.workspace.document.nodes)
     assert len(edges) == len(window.workspace.document.edges)
+
+
+def test_an_edit_its_undo_and_redo_each_refresh_once_and_paint_the_canvas_once(window, qtbot,
+                                                                                 monkeypatch):
+    """Refreshed as the undo stack's index changes, before the event loop
+    paints: refreshed at its next turn, an undo's canvas was painted first
+    without its numbers, then again with them."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from bpsim.document.edits import RemoveElements
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Paint:
+                self.count += 1
+            return False
+
+    window.files.new_network()
+    window.editor.build_layered("9-9-9-1", "tanh", "sigmoid")
+    delivered(qtbot)
+    paints = Paints()
+    window.view.viewport().installEventFilter(paints)
+    refreshes = []
+    inner = window._refresh
+    monkeypatch.setattr(window, "_refresh", lambda: (refreshes.append(1), inner()))
+    for act in (lambda: window.push(RemoveElements(["h1_3"])), window.undo.stack.undo,
+                window.undo.stack.redo):
+        paints.count, refreshes[:] = 0, []
+        act()
+        assert refreshes == [1]          # shown before the event loop turns
+        delivered(qtbot)
+        assert (len(refreshes), paints.count) == (1, 1)
+    assert "h1_3" not in window.scene.nodes

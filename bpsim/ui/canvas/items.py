@@ -37,6 +37,14 @@ NUMBERS_LINE = 17.0   # and its gradient's, beneath the value's
 NUMBERS_HALF_LINE = 9.0   # half a line of those numbers (their height, 11 pt bold)
 RING_OUT = 9.0        # how far the current node's ring reaches out of its outline
 
+# The item changes the items act on, looked up once: itemChange runs for
+# every flag, z value and child an item is given, eight times as an edge is
+# made, and each enum lookup through the class costs as much as the rest.
+_MOVED = QGraphicsItem.ItemPositionHasChanged
+_DIMMED = QGraphicsItem.ItemOpacityHasChanged
+_SELECTED = QGraphicsItem.ItemSelectedHasChanged
+_SCENE = QGraphicsItem.ItemSceneChange
+
 
 class _Hoverable:
     """Tells the scene which item the pointer is over."""
@@ -233,14 +241,14 @@ class NodeItem(_Hoverable, QGraphicsItem):
     # --- interaction -------------------------------------------------------------
 
     def itemChange(self, change, value):
-        if change == QGraphicsItem.ItemPositionHasChanged:
+        if change == _MOVED:
             self._scene.node_moved(self)
             self.halo.setPos(self.pos())
-        elif change == QGraphicsItem.ItemOpacityHasChanged:
+        elif change == _DIMMED:
             self.halo.setOpacity(self.opacity())      # dimmed with it ("focus")
-        elif change == QGraphicsItem.ItemSceneChange and value is None and self.scene():
+        elif change == _SCENE and value is None and self.scene():
             self.scene().removeItem(self.halo)        # removed with it
-        return super().itemChange(change, value)
+        return value            # as QGraphicsItem's own does
 
 
 class _Halo(QGraphicsItem):
@@ -474,15 +482,15 @@ class EdgeItem(_Hoverable, QGraphicsItem):
                 for part in (t, t._ground) if part is not None]
 
     def itemChange(self, change, value):
-        if change == QGraphicsItem.ItemSelectedHasChanged:
+        if change == _SELECTED:
             self._restyle()
-        elif change == QGraphicsItem.ItemOpacityHasChanged:
+        elif change == _DIMMED:
             for text in (self.label, self.grad_label):     # dimmed with it ("focus")
                 text.set_dim(self.opacity())
-        elif change == QGraphicsItem.ItemSceneChange and value is None and self.scene():
+        elif change == _SCENE and value is None and self.scene():
             for part in self._number_items():     # removed with it
                 self.scene().removeItem(part)
-        return super().itemChange(change, value)
+        return value
 
     def boundingRect(self) -> QRectF:
         return self._bounds

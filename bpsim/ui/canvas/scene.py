@@ -180,9 +180,20 @@ class NetworkScene(QGraphicsScene):
         self._geometry = None
         self._subsets = {}
         self._subset_placed = None
-        edges = list(self.edges.values())
-        if not edges:
+        if not self.edges:
             return
+        if len(self.edges) > CROWDED_EDGES:
+            # only a few carry numbers at a time: measured and placed when
+            # some do (show); after an edit, at the walk's start, none do
+            return
+        self._measure_labels()
+        self._apply_places(list(self.edges), self._places(list(self.edges)))
+
+    def _measure_labels(self) -> None:
+        """Where the labels could go: the nodes and their numbers to keep
+        clear of, each edge's line, its labels' sizes, and every line's
+        points (labels.lines_of)."""
+        edges = list(self.edges.values())
         font = QFontMetricsF(edges[0].label.font())
         k = self.text_scale
         height = k * font.height() + 2
@@ -206,9 +217,6 @@ class NetworkScene(QGraphicsScene):
         sizes = {key: ((weight_w, height) if e.dst.kind == "neuron" else (0.0, 0.0),
                        (grad_w, height)) for key, e in self.edges.items()}
         self._geometry = (obstacles, segments, sizes, lines_of(list(segments.values())))
-        if len(edges) > CROWDED_EDGES:
-            return      # only a few carry numbers at a time: placed as they do (show)
-        self._apply_places(list(self.edges), self._places(list(self.edges)))
 
     def _places(self, keys: list[str]) -> list[Place]:
         """Where the labels of the edges ``keys`` go, among the lines of all."""
@@ -227,9 +235,13 @@ class NetworkScene(QGraphicsScene):
     def _place_subset(self, keys: frozenset) -> None:
         """A crowded network's labelled edges, placed among themselves (once
         per set: a lesson steps through the same sets every iteration)."""
-        if keys == self._subset_placed or self._geometry is None:
+        if keys == self._subset_placed:
             return
         self._subset_placed = keys
+        if not keys:
+            return
+        if self._geometry is None:
+            self._measure_labels()
         # in the edges' order, so the result is the same at every run; an
         # edge added since the layout was measured is placed soon
         ordered = [k for k in self.edges if k in keys and k in self._geometry[1]]
@@ -242,7 +254,11 @@ class NetworkScene(QGraphicsScene):
         """Once, after a burst of announcements (a move of many nodes)."""
         if not self._placing:
             self._placing = True
-            QTimer.singleShot(0, self.place_edge_labels)
+            QTimer.singleShot(0, self._place_if_due)
+
+    def _place_if_due(self) -> None:
+        if self._placing:           # not if show() has placed them since
+            self.place_edge_labels()
 
     def _add_node(self, node) -> NodeItem:
         item = NodeItem(node, self)
@@ -318,7 +334,7 @@ class NetworkScene(QGraphicsScene):
         ``edge_gradients`` (while training runs) edges carry their weights
         only: a gradient per edge, changing every frame, is clutter, and the
         nodes still show theirs."""
-        self._flush()
+        self._place_if_due()           # an edit's new lines before their numbers
         d = self.digits
         self._display = display
         if self.dense is not None:
