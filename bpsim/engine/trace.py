@@ -325,12 +325,13 @@ def with_update(trace: IterationTrace, trainer: Trainer, result: StepResult,
     """``trace`` with the update of ``result`` (``Trainer.with_update``: the
     same pass, the update taken under other settings): its forward, cost
     and backward micro-steps stand as they are."""
-    old = trace.steps[-1]
-    upd = UpdateStep(settings.optimizer, settings.learning_rate, old.names, old.before,
-                     old.grads,
-                     None if result.direction is None else trainer.named(result.direction),
-                     None if result.after is None else trainer.named(result.after.theta),
-                     result.delta_norm)
+    # the pass's names, values and gradients stand; what the settings decide is new
+    upd = replace(trace.steps[-1], optimizer=settings.optimizer,
+                  learning_rate=settings.learning_rate,
+                  direction=None if result.direction is None else
+                  trainer.named(result.direction),
+                  after=None if result.after is None else trainer.named(result.after.theta),
+                  delta_norm=result.delta_norm)
     return replace(trace, steps=(*trace.steps[:-1], upd), diverged=result.diverged)
 
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QS
 from ..document.building import parse_number
 from ..document.fields import Field, Integer
 from ..errors import BpsimError
-from .canvas.items import fmt
+from ..session.numbers import number
 
 REFUSED_STYLE = "color: #b03a2e;"
 
@@ -103,7 +103,7 @@ class NumberField(QLineEdit):
             self.setText(self._shown(value))
 
     def _shown(self, value) -> str:
-        return "" if value is None else fmt(value, 12).replace("−", "-")
+        return "" if value is None else number(value, 12).replace("−", "-")
 
     def keyPressEvent(self, event):
         # Enter on a refused entry keeps it here to correct (and the keys

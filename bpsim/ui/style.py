@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (QApplication, QDockWidget, QProxyStyle, QScrollBar, QStyle,
                                QStyleFactory, QStyleOption, QToolBar)
 
-from ..engine import ACTIVATIONS, GATES, Phase
+from ..engine import Phase
 
 FORWARD = QColor("#c0392b")        # values of the forward pass
 FORWARD_LIGHT = QColor("#fdecea")
@@ -49,10 +49,6 @@ def font(size: float = 10.0, bold: bool = False) -> QFont:
 # Each phase's colour: the explanation's titles and results, as the canvas's numbers.
 PHASE_COLOR = {Phase.FORWARD: FORWARD, Phase.COST: FORWARD, Phase.BACKWARD: BACKWARD,
                Phase.UPDATE: UPDATE}
-
-# The canvas's names, from the engine's one table of gates and activations.
-GATE_SYMBOL = {name: gate.label for name, gate in GATES.items()}
-ACTIVATION_SHORT = {name: act.short for name, act in ACTIVATIONS.items()}
 
 
 # --- the widget style -------------------------------------------------------------

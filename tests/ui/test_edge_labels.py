@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QApplication
 
 import numpy as np
 
-from bpsim.ui.canvas.items import fmt
+from bpsim.session.numbers import number
 from bpsim.ui.canvas.label import Label
 from bpsim.ui.canvas.labels import (CANDIDATES, LINE_STEP, gradient_drop, label_boxes, lines_of,
                                     place_labels)
@@ -569,7 +569,7 @@ def test_in_a_crowded_network_a_selected_edge_carries_its_numbers(window):
     assert not edge.label.text()
     edge.setSelected(True)
     window.refresh()
-    assert edge.label.text() == fmt(edge.weight, window.digits)
+    assert edge.label.text() == number(edge.weight, window.digits)
     edge.setSelected(False)
     window.refresh()
     assert not edge.label.text()
@@ -608,7 +608,7 @@ def test_each_backward_step_shows_the_weight_gradients_it_computes(qtbot, tmp_pa
         for g in micro.grads:
             if g.source is not None:
                 edge = win.scene.edges[f"{g.source}->{micro.node}"]
-                assert edge.grad_label.text() == f"∂w={fmt(g.value, win.digits)}", edge.key
+                assert edge.grad_label.text() == f"∂w={number(g.value, win.digits)}", edge.key
                 assert edge.label.text(), edge.key
                 seen += 1
     assert seen == 9

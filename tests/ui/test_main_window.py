@@ -14,7 +14,7 @@ from bpsim.document.edits import SetSection
 from bpsim.paths import examples_dir
 from bpsim.ui import style
 from bpsim.ui.docks.training import slider_to_lr
-from bpsim.ui.canvas.items import fmt
+from bpsim.session.numbers import number
 from bpsim.ui.style import _FlatFusion
 
 from .helpers import connect_by_drag, drag
@@ -54,15 +54,15 @@ def test_build_and_step_one_iteration_comparing_every_number(window, qtbot):
         micro = stepper.micro
         scene = window.scene
         for m in stepper.shown("forward"):
-            assert scene.nodes[m.node].forward_text.text() == fmt(float(np.mean(m.out)), 4)
+            assert scene.nodes[m.node].forward_text.text() == number(float(np.mean(m.out)), 4)
         for m in stepper.shown("backward"):
-            expected = f"δ {fmt(float(np.mean(m.dz)), 4)}" if m.kind == "neuron" else \
-                fmt(float(np.mean(m.dout)), 4)
+            expected = f"δ {number(float(np.mean(m.dz)), 4)}" if m.kind == "neuron" else \
+                number(float(np.mean(m.dout)), 4)
             assert scene.nodes[m.node].backward_text.text() == expected
             for g in m.grads:
                 if g.source:
                     label = scene.edges[f"{g.source}->{m.node}"].grad_label.text()
-                    assert label == f"∂w={fmt(g.value, 4)}"
+                    assert label == f"∂w={number(g.value, 4)}"
         if micro.phase in ("forward", "backward"):
             assert scene.nodes[micro.node].mark == "current"
         html = window.explanation.text.toPlainText()
@@ -72,7 +72,7 @@ def test_build_and_step_one_iteration_comparing_every_number(window, qtbot):
     for k, name in enumerate(update.names):
         if name.startswith("w:"):
             edge = window.scene.edges[name[2:]]
-            assert edge.label.text() == fmt(update.after[k], 4)
+            assert edge.label.text() == number(update.after[k], 4)
 
 
 def test_every_stepping_shortcut(window, qtbot):
@@ -225,7 +225,7 @@ def test_undoing_a_weight_typed_after_training_gives_back_the_trained_weight(win
     assert session.parameters()["w:x1->h1"] == 2.0
     window.undo.stack.undo()
     assert session.parameters()["w:x1->h1"] == before and session.iteration == 98
-    assert window.scene.edges["x1->h1"].label.text() == fmt(before, window.digits)
+    assert window.scene.edges["x1->h1"].label.text() == number(before, window.digits)
     window.undo.stack.redo()
     assert session.parameters()["w:x1->h1"] == 2.0
     window.undo.stack.undo()
@@ -426,9 +426,9 @@ def test_sample_selector_and_digits(window, qtbot):
     assert combo.count() == 5 and combo.isEnabled()
     combo.setCurrentIndex(2)                        # sample 1 (x = (0, 1))
     forward = {m.node: m for m in window.workspace.stepper.shown("forward")}
-    assert window.scene.nodes["h1"].forward_text.text() == fmt(forward["h1"].out[1], 4)
+    assert window.scene.nodes["h1"].forward_text.text() == number(forward["h1"].out[1], 4)
     window.set_digits(6)
-    assert window.scene.nodes["h1"].forward_text.text() == fmt(forward["h1"].out[1], 6)
+    assert window.scene.nodes["h1"].forward_text.text() == number(forward["h1"].out[1], 6)
 
 
 def test_settings_persist_geometry_and_recent_files(qtbot, tmp_path):
@@ -1052,7 +1052,7 @@ def test_tooltips_and_inspector_say_whose_numbers_they_show(window):
     # the batch's δ adds up to the bias's gradient, and says it is a sum
     bias_grad = dict(zip(window.stepper.trace.steps[-1].names,
                          window.stepper.trace.steps[-1].grads))["b:h1"]
-    assert scene.nodes["h1"].backward_text.text() == f"Σδ {fmt(bias_grad, window.digits)}"
+    assert scene.nodes["h1"].backward_text.text() == f"Σδ {number(bias_grad, window.digits)}"
     window.stepping.set_sample(2)                     # the combo's third entry: the second sample
     h1 = scene.tip_for(scene.nodes["h1"])
     assert f"sample {rows[1]} of the batch's 4" in h1 and "mean over" not in h1
@@ -1282,14 +1282,14 @@ def test_once_trained_the_inspector_and_the_editors_hold_the_values_now(window, 
     window.scene.edges["x1->h1"].setSelected(True)
     window.refresh()
     inspector = window.inspector
-    assert inspector.value.text() == fmt(now["w:x1->h1"], 12).replace("−", "-")
+    assert inspector.value.text() == number(now["w:x1->h1"], 12).replace("−", "-")
     window.scene.clearSelection()
     window.scene.nodes["h1"].setSelected(True)
     window.refresh()
-    assert inspector.value.text() == fmt(now["b:h1"], 12).replace("−", "-")
-    assert f"bias b = {fmt(now['b:h1'], 6)}" in window.scene.tip_for(window.scene.nodes["h1"])
+    assert inspector.value.text() == number(now["b:h1"], 12).replace("−", "-")
+    assert f"bias b = {number(now['b:h1'], 6)}" in window.scene.tip_for(window.scene.nodes["h1"])
     window.view.edit_node(window.scene.nodes["h1"])
-    assert window.view.editor.text() == fmt(now["b:h1"], 12).replace("−", "-")
+    assert window.view.editor.text() == number(now["b:h1"], 12).replace("−", "-")
     window.view.editor.close()
     # Enter on the value shown is no edit; a new one sets the value now
     edits = window.undo.stack.count()

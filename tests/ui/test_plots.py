@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QFileDialog
 from bpsim.engine.landscape import outputs_over
 from bpsim.paths import examples_dir
 from bpsim.ui import export
-from bpsim.ui.canvas.items import fmt
+from bpsim.session.numbers import number
 from bpsim.ui.plots import SLOW_EVERY
 from bpsim.ui.plots.views import param_title
 
@@ -130,7 +130,7 @@ def test_tangent_slope_is_the_gradient(window):
     xs, ys = tangent.tangent.getData()
     assert (ys[1] - ys[0]) / (xs[1] - xs[0]) == pytest.approx(g, rel=1e-9, abs=1e-15)
     # written as the canvas writes numbers: a minus sign, not a hyphen
-    assert f"slope ∂C/∂{param_title('w:x1->h1')} = {fmt(g, 6)};" in tangent.status.text()
+    assert f"slope ∂C/∂{param_title('w:x1->h1')} = {number(g, 6)};" in tangent.status.text()
     assert "-" not in tangent.status.text().replace("->", "")
 
 
@@ -233,19 +233,19 @@ def test_parameter_table_shows_and_edits_values(window, qtbot):
     qtbot.wait(1)
     panel = window.params
     k = panel.model.names.index("w:x1->h1")
-    assert panel.text(k, 1) == fmt(session.parameters()["w:x1->h1"], 6)
+    assert panel.text(k, 1) == number(session.parameters()["w:x1->h1"], 6)
     window.stepping.step("forward")                          # a new iteration: no gradients shown yet
     assert panel.text(k, 2) == ""
     window.stepping.step("iteration")
     update = window.workspace.stepper.trace.steps[-1]
-    assert panel.text(k, 2) == fmt(update.grads[k], 4)
-    assert panel.text(k, 4) == fmt(update.after[k] - update.before[k], 4)
+    assert panel.text(k, 2) == number(update.grads[k], 4)
+    assert panel.text(k, 4) == number(update.after[k] - update.before[k], 4)
     panel.model.setData(panel.model.index(k, 1), "1/4")
     assert window.workspace.document.edge("x1", "h1").weight == 0.25
     assert window.workspace.session.parameters()["w:x1->h1"] == 0.25
     panel.compute_numeric()
     analytic = window.workspace.session.gradient_check()["w:x1->h1"][0]
-    assert panel.text(k, 3) == fmt(panel._numeric["w:x1->h1"], 4)
+    assert panel.text(k, 3) == number(panel._numeric["w:x1->h1"], 4)
     # beside the gradient it checks, in view without scrolling in the dock as shipped
     window.docks["params"].raise_()
     table = panel.table
@@ -576,7 +576,7 @@ def test_the_data_view_says_what_its_colours_mean(window):
     data.refresh()
     text = data.status.text()
     low, high = data.values.min(), data.values.max()
-    assert f"{fmt(low, 3)} (blue) to {fmt(high, 3)} (red)" in text
+    assert f"{number(low, 3)} (blue) to {number(high, 3)} (red)" in text
     assert "white dots: target 1, black: 0" in text and "rings: test rows" in text
     window.files.open_path(XOR)
     window.stepping.step("iteration")

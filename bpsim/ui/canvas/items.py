@@ -15,20 +15,12 @@ from PySide6.QtGui import (QBrush, QPainter, QPainterPath, QPainterPathStroker, 
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem, QGraphicsPixmapItem,
                                QGraphicsPolygonItem)
 
-from ...engine import EdgeKey
+from ...engine import ACTIVATIONS, GATES, EdgeKey
+from ...session.numbers import number
 from .. import style
 from .label import Label
 
 PORT_RADIUS = 6.0
-
-
-def fmt(x: float | None, digits: int) -> str:
-    if x is None:
-        return ""
-    if not math.isfinite(x):
-        return "nan" if math.isnan(x) else ("∞" if x > 0 else "−∞")
-    s = f"{x:.{digits}g}"
-    return "0" if s == "-0" else s.replace("-", "−")
 
 
 NAME_ABOVE = 20.0     # a gate's name, or "output": its centre above the node's top
@@ -147,11 +139,11 @@ class NodeItem(_Hoverable, QGraphicsItem):
         # above the current node's ring (8 px wide, 5 px out), not under it
         self.name.set("", QPointF(0, b.top() - NAME_ABOVE))
         if node.kind == "op":
-            symbol = style.GATE_SYMBOL.get(node.op or "", node.op or "?")
+            symbol = GATES[node.op].label if node.op in GATES else (node.op or "?")
             if node.op == "scale" and node.value is not None:
-                symbol = f"·{fmt(node.value, 3)}"
+                symbol = f"·{number(node.value, 3)}"
             elif node.op == "offset" and node.value is not None:
-                symbol = f"+{fmt(node.value, 3)}"
+                symbol = f"+{number(node.value, 3)}"
             self.title.set(symbol, QPointF(0, 0))
             # the id the formulas use, and the label when there is one
             label = node.label or ""
@@ -161,11 +153,12 @@ class NodeItem(_Hoverable, QGraphicsItem):
             self.sub.set("", QPointF(0, 0))
         elif node.kind == "neuron":
             self.title.set(node.label or node.id, QPointF(0, -7))
-            self.sub.set(style.ACTIVATION_SHORT.get(node.activation or "identity", ""),
+            activation = ACTIVATIONS.get(node.activation or "identity")
+            self.sub.set(activation.short if activation else "",
                          QPointF(0, 11))
         else:
             self.title.set(node.label or node.id, QPointF(0, -6 if node.kind != "input" else 0))
-            hint = {"const": fmt(node.value, 4), "param": "param"}.get(node.kind, "")
+            hint = {"const": number(node.value, 4), "param": "param"}.get(node.kind, "")
             self.sub.set(hint, QPointF(0, 11))
         if node.kind != "op":
             self.name.set("output" if self.is_output else "")

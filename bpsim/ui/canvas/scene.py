@@ -23,8 +23,10 @@ from ...document import Document
 from ...document.model import Change, ChangeKind
 from ...engine import EdgeKey
 from ...session.display import Display, EdgeDisplay
+from .. import style
 from .dense import DenseLines
-from .items import NAME_ABOVE, RING_OUT, EdgeItem, NodeItem, fmt
+from ...session.numbers import number
+from .items import NAME_ABOVE, RING_OUT, EdgeItem, NodeItem
 from .labels import Place, gradient_drop, lines_of, place_labels, ringed_boxes
 
 
@@ -198,8 +200,8 @@ class NetworkScene(QGraphicsScene):
         k = self.text_scale
         height = k * font.height() + 2
         # as wide as the numbers shown at this precision usually are
-        weight_w = k * font.horizontalAdvance(fmt(-0.123456789, self.digits)) + 6
-        grad_w = k * font.horizontalAdvance("∂w=" + fmt(-0.000123456789, self.digits)) + 6
+        weight_w = k * font.horizontalAdvance(number(-0.123456789, self.digits)) + 6
+        grad_w = k * font.horizontalAdvance("∂w=" + number(-0.000123456789, self.digits)) + 6
         obstacles = []
         for item in self.nodes.values():
             body = item.body().translated(item.pos())
@@ -354,12 +356,12 @@ class NetworkScene(QGraphicsScene):
                 continue
             # As the notes draw a circuit: the value in red, its gradient in
             # green beneath; for a neuron the green number is δ = ∂C/∂z.
-            forward = fmt(nd.out, d)
+            forward = number(nd.out, d)
             summed = "Σ" if display.summed else ""       # a batch's gradients add up
             if nd.dz is not None:
-                backward = f"{summed}δ {fmt(nd.dz, d)}"
+                backward = f"{summed}δ {number(nd.dz, d)}"
             elif nd.dout is not None:
-                backward = f"{summed} {fmt(nd.dout, d)}".lstrip()
+                backward = f"{summed} {number(nd.dout, d)}".lstrip()
             else:
                 backward = ""
             item.set_numbers(forward, backward, nd.mark)
@@ -392,11 +394,11 @@ class NetworkScene(QGraphicsScene):
             if shown == item.shown:
                 continue
             item.shown = shown
-            weight_text = "" if weight is None or not weight_shows else fmt(weight, d)
+            weight_text = "" if weight is None or not weight_shows else number(weight, d)
             if grad is not None:
-                grad_text = f"∂w={fmt(grad, d)}"
+                grad_text = f"∂w={number(grad, d)}"
             else:
-                grad_text = fmt(term, d)
+                grad_text = number(term, d)
             item.set_numbers(weight, weight_text, grad_text, mark)
         if crowded:
             self._place_subset(frozenset(labelled))
@@ -460,15 +462,16 @@ class NetworkScene(QGraphicsScene):
                 + (f", {node.activation or 'identity'}" if node.kind == "neuron" else "")
                 + (f", {node.op}" if node.kind == "op" else "") + ")"]
         if node.kind == "neuron" and node.bias is not None:
-            rows.append(f"bias b = {fmt(self.value_of(f'b:{nid}', node.bias), 6)}")
+            rows.append(f"bias b = {number(self.value_of(f'b:{nid}', node.bias), 6)}")
         elif node.kind == "param" and node.value is not None:
-            rows.append(f"value = {fmt(self.value_of(f'p:{nid}', node.value), 6)}")
+            rows.append(f"value = {number(self.value_of(f'p:{nid}', node.value), 6)}")
         if nd is not None:
-            for label, value, color in (("z", nd.z, "#c0392b"), ("out", nd.out, "#c0392b"),
-                                        ("∂C/∂out", nd.dout, "#1e8449"),
-                                        ("δ = ∂C/∂z", nd.dz, "#1e8449")):
+            forward, backward = style.FORWARD.name(), style.BACKWARD.name()
+            for label, value, color in (("z", nd.z, forward), ("out", nd.out, forward),
+                                        ("∂C/∂out", nd.dout, backward),
+                                        ("δ = ∂C/∂z", nd.dz, backward)):
                 if value is not None:
-                    rows.append(f"<span style='color:{color}'>{label} = {fmt(value, 6)}</span>")
+                    rows.append(f"<span style='color:{color}'>{label} = {number(value, 6)}</span>")
             if self.shown_as and len(rows) > 1:
                 rows.append(f"<i>{self.shown_as}</i>")
         return rows
@@ -477,16 +480,17 @@ class NetworkScene(QGraphicsScene):
         src, dst = EdgeKey(key).ends
         rows = [f"<b>{html.escape(src)} → {html.escape(dst)}</b>"]
         if ed.weight is not None:
-            rows.append(f"weight w = {fmt(ed.weight, 6)}")
+            rows.append(f"weight w = {number(ed.weight, 6)}")
         whole = " (the batch's)" if self.shown_as else ""
         if ed.grad is not None:
-            rows.append(f"<span style='color:#1e8449'>∂C/∂w = {fmt(ed.grad, 6)}{whole}</span>")
+            rows.append(f"<span style='color:{style.BACKWARD.name()}'>∂C/∂w = "
+                        f"{number(ed.grad, 6)}{whole}</span>")
         if ed.term is not None:
             shown = self._display
             whose = "" if shown is None or shown.rows <= 1 else \
                 " (the batch's sum)" if shown.summed else f" (sample {shown.sample})"
-            rows.append(f"<span style='color:#1e8449'>chain-rule term sent back to "
-                        f"{html.escape(src)} = {fmt(ed.term, 6)}{whose}</span>")
+            rows.append(f"<span style='color:{style.BACKWARD.name()}'>chain-rule term sent back to "
+                        f"{html.escape(src)} = {number(ed.term, 6)}{whose}</span>")
         return rows
 
     # --- focus and hover ------------------------------------------------------------

@@ -11,7 +11,8 @@ from ...engine import ParamName
 from ...errors import BpsimError
 from .. import style
 from ..fields import REFUSED_STYLE, Refusal, read_number
-from .items import EdgeItem, NodeItem, fmt
+from ...session.numbers import number
+from .items import EdgeItem, NodeItem
 
 
 TEXT_AT_LEAST = 0.85       # of the numbers' size, on screen
@@ -280,11 +281,11 @@ class NetworkView(QGraphicsView):
         value_of = self.scene().value_of        # trained: the value now
         if node.kind == "neuron":
             self._open_editor(item.sceneBoundingRect(),
-                              fmt(value_of(ParamName.bias(node.id), node.bias), 12),
+                              number(value_of(ParamName.bias(node.id), node.bias), 12),
                               ("node", node.id), "bias")
         elif node.kind in ("input", "const", "param") or node.op in ("scale", "offset"):
             self._open_editor(item.sceneBoundingRect(),
-                              fmt(value_of(ParamName.param(node.id), node.value), 12),
+                              number(value_of(ParamName.param(node.id), node.value), 12),
                               ("node", node.id), "value")
 
     def edit_edge(self, item: EdgeItem) -> None:
@@ -292,7 +293,7 @@ class NetworkView(QGraphicsView):
             return
         # over the weight it replaces, on the line
         centre = item.line.pointAt(item.label_fraction if item.label_fraction is not None else 0.5)
-        self._open_editor(QRectF(centre, centre), fmt(item.weight, 12), ("edge", item.key),
+        self._open_editor(QRectF(centre, centre), number(item.weight, 12), ("edge", item.key),
                           "weight", over=True)
 
     def _open_editor(self, scene_rect: QRectF, text: str, target: tuple[str, str],

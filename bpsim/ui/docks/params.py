@@ -18,7 +18,7 @@ from ...engine import ParamName, Phase
 from ...errors import BpsimError
 from ...session import max_relative_error
 from .. import style
-from ..canvas.items import fmt
+from ...session.numbers import number
 
 # the numeric gradient beside the analytic one it checks (at the end, a
 # narrow dock showed it only after scrolling sideways)
@@ -68,7 +68,7 @@ class ParameterModel(QAbstractTableModel):
             value = self.columns[c - 1][r]
             if np.isnan(value) and c != 1:
                 return ""
-            return fmt(float(value), max(self.digits, 6) if c == 1 else self.digits)
+            return number(float(value), max(self.digits, 6) if c == 1 else self.digits)
         if role == Qt.ForegroundRole and c in (2, 3):
             return QBrush(style.BACKWARD)
         return None
@@ -170,10 +170,10 @@ class ParameterPanel(QWidget):
         # numeric check's column
         pad = 2 * self.table.style().pixelMetric(QStyle.PM_FocusFrameHMargin) + 8
         # the widest a number gets at this precision: a sign, a leading 0.000, the digits
-        number = metrics.horizontalAdvance(fmt(-0.000123456789, digits)) + pad
-        value = metrics.horizontalAdvance(fmt(-0.000123456789, max(digits, 6))) + pad
+        numeric = metrics.horizontalAdvance(number(-0.000123456789, digits)) + pad
+        value = metrics.horizontalAdvance(number(-0.000123456789, max(digits, 6))) + pad
         name = max([metrics.horizontalAdvance(n) for n in names] or [0]) + pad
-        for column, width in enumerate((name, value, number, number, number)):
+        for column, width in enumerate((name, value, numeric, numeric, numeric)):
             title = header.fontMetrics().horizontalAdvance(COLUMNS[column]) + pad
             self.table.setColumnWidth(column, max(width, title))
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 from ...engine.landscape import outputs_over
 from ...session.events import Watch
 from .. import style
-from ..canvas.items import fmt
+from ...session.numbers import number
 from .views import clear, drawable, frame, image_item, plot_widget, set_titles
 
 PLANE_POINTS = 100
@@ -122,9 +122,9 @@ class DataPlot(QWidget):
                     self._colours = self.tr("dots: the rows")
                 elif len(classes) == 2:
                     self._colours = self.tr("white dots: target {0}, black: {1}").format(
-                        fmt(classes[1], 4), fmt(classes[0], 4))
+                        number(classes[1], 4), number(classes[0], 4))
                 else:
-                    self._colours = self.tr("white dots: target above {0}").format(fmt(middle, 4))
+                    self._colours = self.tr("white dots: target above {0}").format(number(middle, 4))
                 n = ds.n_train
                 size = point_size(len(X))
                 self.train_points.setData(X[:n, 0], X[:n, 1], brush=brushes[:n], size=size)
@@ -157,6 +157,6 @@ class DataPlot(QWidget):
             finite = self.values[np.isfinite(self.values)]
             if len(finite):
                 key = self.tr("{0} (blue) to {1} (red); {2}").format(
-                    fmt(float(finite.min()), 3), fmt(float(finite.max()), 3), key)
+                    number(float(finite.min()), 3), number(float(finite.max()), 3), key)
         self.status.setText(self.tr("{0}'s output at iteration {1}{2}: {3}").format(
             node, session.iteration, self.tr(" (hovered)") if node == self.hovered else "", key))

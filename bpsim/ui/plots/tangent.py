@@ -11,7 +11,7 @@ from ...engine.landscape import landscape
 from ...engine.network import Network
 from ...session.events import Watch
 from .. import style
-from ..canvas.items import fmt
+from ...session.numbers import number
 from .views import drawable, frame, param_title, plot_widget, set_titles
 
 CURVE_POINTS = 61       # a smooth curve at any plot width; its cost grows with this
@@ -118,8 +118,8 @@ class TangentPlot(QWidget):
         # the next iteration's slope, not the one on the canvas
         self.status.setText(self.tr("at {0} now, over all training rows: slope ∂C/∂{0} = "
                                     "{1}; the next update moves it by {2} (η = {3})")
-                            .format(param_title(name), fmt(self.slope, 6), fmt(step, 4),
-                                    fmt(session.settings.learning_rate, 6)))
+                            .format(param_title(name), number(self.slope, 6), number(step, 4),
+                                    number(session.settings.learning_rate, 6)))
         self.plot.scene().prepareForPaint()     # one paint, not two
 
 
