@@ -231,6 +231,10 @@ class Actions(QObject):
     def values(self):
         return self._actions.values()
 
+    def show_running(self, running: bool) -> None:
+        self._actions["run"].setText(self.tr("Pause") if running else self.tr("Run"))
+        self._actions["run"].setChecked(running)
+
     def items(self):
         return self._actions.items()
 

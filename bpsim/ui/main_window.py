@@ -2,14 +2,12 @@
 controls in the toolbar, the position in the status bar."""
 from __future__ import annotations
 
-import threading
 import time
 
 import shiboken6
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow
 
-from ..session.process_run import warm_up
 from ..session.display import Picks, display
 from ..session.events import Watch
 from ..session.workspace import Workspace
@@ -86,9 +84,7 @@ class MainWindow(QMainWindow):
         self.runner = Runner(self, say=self.say, show_frame=self._show_frame,
                              paint=lambda: self.plots.flush(), refresh=self.refresh,
                              speed=lambda: self.actions.speed.value())
-        self.runner.running_changed.connect(self._on_running_changed)
         self._picks = Picks()        # the trace's numbers, kept between micro-steps
-        self._warmed = False
         self._panels_shown = 0.0
         # the settings in force change with the iteration, a setting or an edit
         self._settings_moved = Watch("iteration_changed", "settings_changed", "rebuilt")
@@ -99,6 +95,9 @@ class MainWindow(QMainWindow):
 
         self.stepping = Stepping(self, self.runner, self.undo, self.say, self.refresh)
         self.actions = Actions(self)
+        self.runner.running_changed.connect(self.actions.show_running)
+        self.runner.running_changed.connect(
+            lambda running: running and self.explanation.show_running())
         self.editor.actions = self.stepping.actions = self.actions
         fit = self.settings.value("display/fit_explanation", True, type=bool)
         self.explanation.fitting = fit
@@ -107,7 +106,7 @@ class MainWindow(QMainWindow):
         leave_keys_to_the_canvas(self)
         self.arrangement.restore(self.actions.history_bar)
         # the plots come once the window has painted (or soon, whatever happens)
-        self.view.viewport().installEventFilter(self)
+        self.plots.build_after_first_paint(self.view.viewport())
         QTimer.singleShot(1000, self, self.plots.build)   # dropped with the window
         self.set_workspace(Workspace(blank_document()))
 
@@ -187,12 +186,6 @@ class MainWindow(QMainWindow):
         """A message in the status bar, for ``ms`` milliseconds."""
         self.statusBar().showMessage(text, ms)
 
-    def _on_running_changed(self, running: bool) -> None:
-        self.actions["run"].setText(self.tr("Pause") if running else self.tr("Run"))
-        self.actions["run"].setChecked(running)
-        if running:
-            self.explanation.show_running()
-
     def _show_frame(self) -> None:
         """A frame of a run training beside the window (under its lock)."""
         self._refresh_pending = False
@@ -255,15 +248,6 @@ class MainWindow(QMainWindow):
         self.digits = digits
         self.settings.setValue("display/digits", digits)
         self.refresh()
-
-    def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Paint and not self.plots.built:
-            QTimer.singleShot(0, self, self.plots.build)
-            if not self._warmed:
-                # the training process, started before Run is pressed
-                self._warmed = True
-                threading.Thread(target=warm_up, name="bpsim-warm-up", daemon=True).start()
-        return False
 
     # --- window state -------------------------------------------------------------
 

@@ -1,16 +1,18 @@
 """The plot docks and how the window keeps them live."""
 from __future__ import annotations
 
+import threading
 import time
 
 import shiboken6
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QFileDialog, QGraphicsView, QLabel, QStackedWidget
 
 from .. import export, style
 from ...engine import EdgeKey, ParamName
 from ...session.events import Watch
+from ...session.process_run import warm_up
 from ..canvas.items import EdgeItem
 from ..actions import leave_keys_to_the_canvas
 from ..style import flatten
@@ -63,6 +65,12 @@ class Plots:
         # while running, which frame and whose turn it is (refresh)
         self._frame = self._turn = self._slow_turn = self._live_turn = -1
         self._refreshed: tuple = ()      # the plots the last refresh changed (flush)
+
+    def build_after_first_paint(self, viewport) -> None:
+        """Build the plots once ``viewport`` (the canvas) has painted, so the
+        window shows its network before the plots' cost; and start the
+        training process Run will want."""
+        _FirstPaint(self, viewport)
 
     def build(self) -> None:
         """Make the plots (once) and show the current network in them."""
@@ -286,3 +294,19 @@ def thumbnails(session, node_ids: list[str]) -> dict:
                        QImage.Format_RGB888).copy()
         images[nid] = image
     return images
+
+
+class _FirstPaint(QObject):
+    """Plots.build_after_first_paint's watch on the canvas."""
+
+    def __init__(self, plots: Plots, viewport):
+        super().__init__(viewport)
+        self.plots = plots
+        viewport.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self.plots.build)
+            threading.Thread(target=warm_up, name="bpsim-warm-up", daemon=True).start()
+        return False
