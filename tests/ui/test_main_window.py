@@ -788,8 +788,11 @@ def test_without_a_training_process_a_run_trains_in_a_thread(window, qtbot, monk
     window.runner.toggle()
     window.runner.toggle()                                   # the next run: a thread at once
     assert isinstance(window.runner.background, BackgroundRun)
+    run = window.actions["run"]
+    assert (run.text(), run.isChecked()) == ("Pause", True)
     window.runner.toggle()
     assert not window.running
+    assert (run.text(), run.isChecked()) == ("Run", False)
 
 
 def test_the_learning_rate_entry_follows_the_slider_and_each_is_its_own_undo_step(window):
