@@ -73,7 +73,23 @@ def trace_json(session: Session, trace: IterationTrace) -> dict:
             "grads": dict(zip(update.names, update.grads.tolist()))}
     if update.after is not None:
         step["updated"] = dict(zip(update.names, update.after.tolist()))
+    # beyond the contract's keys: each micro-step's explanation, a local
+    # derivative's line with its rule in symbols
+    kinds = {n.id: n.kind for n in session.document.nodes}
+    step["explanation"] = [_explained(explain(micro, kinds, loss_kind=session.document.loss.kind,
+                                              trace=trace)) for micro in trace.steps]
     return step
+
+
+def _explained(expl) -> dict:
+    lines = []
+    for line in expl.lines:
+        entry = {"what": line.what, "relation": line.relation, "symbols": line.symbols,
+                 "numbers": line.numbers, "result": line.result}
+        if line.rule:
+            entry["rule"] = line.rule
+        lines.append(entry)
+    return {"title": expl.title, "lines": lines}
 
 
 # The bidirectional embeddings, overrides and isolates: they reorder the
@@ -121,8 +137,8 @@ def trace(args) -> int:
             head = f"Step {t.step} (rows {', '.join(str(int(r)) for r in t.rows)})"
             out.write(f"\n## {head}\n\n" if args.format == "markdown" else f"\n{head}\n")
             for number, micro in enumerate(t.steps, 1):
-                out.write(render(explain(micro, kinds, loss_kind=session.document.loss.kind),
-                                 number) + "\n")
+                out.write(render(explain(micro, kinds, loss_kind=session.document.loss.kind,
+                                         trace=t), number) + "\n")
             if diverged:
                 out.write("\nDiverged: the cost or an updated parameter is not finite; "
                           "the update was not applied.\n")

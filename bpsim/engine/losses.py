@@ -50,13 +50,23 @@ def _softmax_ce_grad(y, t):
     return p * np.sum(t, axis=0, keepdims=True) - t
 
 
+def _softmax(y):
+    return np.exp(_log_softmax(y))
+
+
 @dataclass(frozen=True)
 class Loss:
+    """A loss, its derivative, and the derivative's rule: in y and t, and
+    with the numbers in (functions.py says how rules are written), given the
+    outputs and targets (outputs × samples), the output's row k and
+    ``write``."""
+
     name: str
     elements: Callable
     grad: Callable
     formula: str          # per element, in y and t
-    grad_formula: str     # ∂/∂y of one element
+    rule: str             # ∂/∂y of one element, as the notes write it
+    rule_numbers: Callable | None = None    # (y, t, k, write) -> str
     needs_targets: bool = True
     per_sample: bool = False   # softmax_ce: one term per sample, not per output
 
@@ -66,15 +76,23 @@ LOSSES: dict[str, Loss] = {
     for loss in (
         Loss("none", lambda y, t: y.copy(), lambda y, t: np.ones_like(y), "y", "1",
              needs_targets=False),
-        Loss("mse", lambda y, t: (y - t) ** 2, lambda y, t: 2.0 * (y - t), "(y − t)²", "2·(y − t)"),
-        Loss("mae", lambda y, t: np.abs(y - t), lambda y, t: np.sign(y - t), "|y − t|", "sign(y − t)"),
-        Loss("bce", _bce, _bce_grad, "−[t·ln y + (1 − t)·ln(1 − y)]", "(y − t)/(y·(1 − y))"),
+        Loss("mse", lambda y, t: (y - t) ** 2, lambda y, t: 2.0 * (y - t), "(y − t)²", "2·(y − t)",
+             lambda y, t, k, w: f"2·({w(y[k])} − {w(t[k])})"),
+        Loss("mae", lambda y, t: np.abs(y - t), lambda y, t: np.sign(y - t), "|y − t|",
+             "sign(y − t)", lambda y, t, k, w: f"sign({w(y[k])} − {w(t[k])})"),
+        # the floor of y·(1 − y) at 1e-12 (the contract's) changes nothing shown
+        Loss("bce", _bce, _bce_grad, "−[t·ln y + (1 − t)·ln(1 − y)]", "(y − t)/(y·(1 − y))",
+             lambda y, t, k, w: f"({w(y[k])} − {w(t[k])})/({w(y[k])}·{w(1.0 - y[k])})"),
         Loss("softmax_ce", _softmax_ce, _softmax_ce_grad, "−Σₖ tₖ·ln softmax(y)ₖ",
-             "softmax(y)·Σt − t", per_sample=True),
+             "softmax(y)·Σt − t",
+             lambda y, t, k, w: f"{w(_softmax(y)[k])}·{w(t.sum(axis=0))} − {w(t[k])}",
+             per_sample=True),
         Loss("hinge", lambda y, t: np.maximum(0.0, 1.0 - t * y),
-             lambda y, t: np.where(t * y < 1.0, -t, 0.0), "max(0, 1 − t·y)", "−t if t·y < 1 else 0"),
+             lambda y, t: np.where(t * y < 1.0, -t, 0.0), "max(0, 1 − t·y)",
+             "−t if t·y < 1, else 0"),
         Loss("perceptron", lambda y, t: np.maximum(0.0, -t * y),
-             lambda y, t: np.where(t * y <= 0.0, -t, 0.0), "max(0, −t·y)", "−t if t·y ≤ 0 else 0"),
+             lambda y, t: np.where(t * y <= 0.0, -t, 0.0), "max(0, −t·y)",
+             "−t if t·y ≤ 0, else 0"),
     )
 }
 
@@ -124,10 +142,33 @@ def loss_value_and_grad(loss: Loss, reduction: str, y: np.ndarray, t: np.ndarray
     return float(loss.elements(y, t).sum()) / count, loss.grad(y, t) / count
 
 
+@dataclass(frozen=True)
+class Penalty:
+    """A weight penalty: its value over the weights, its (sub)gradient, and
+    the gradient's rule (as a loss's: ``rule_numbers(lam, w, write)``)."""
+
+    name: str
+    value: Callable       # (lam, weights) -> float
+    grad: Callable        # (lam, weights) -> array
+    formula: str          # the penalty, in λ and w
+    rule: str             # its derivative by one weight
+    rule_numbers: Callable
+
+
+PENALTIES: dict[str, Penalty] = {
+    p.name: p
+    for p in (
+        Penalty("l2", lambda lam, w: lam * float(w.dot(w)), lambda lam, w: 2.0 * lam * w,
+                "λ·Σw²", "2·λ·w", lambda lam, w, write: f"2·{write(lam)}·{write(w)}"),
+        Penalty("l1", lambda lam, w: lam * float(np.sum(np.abs(w))), lambda lam, w: lam * np.sign(w),
+                "λ·Σ|w|", "λ·sign(w)", lambda lam, w, write: f"{write(lam)}·sign({write(w)})"),
+    )
+}
+
+
 def penalty_and_grad(kind: str, lam: float, weights: np.ndarray):
     """λ·Σw² or λ·Σ|w| over the edge weights, and its (sub)gradient."""
     if kind == "none" or lam == 0.0:
         return 0.0, None
-    if kind == "l2":
-        return lam * float(weights.dot(weights)), 2.0 * lam * weights
-    return lam * float(np.sum(np.abs(weights))), lam * np.sign(weights)
+    penalty = PENALTIES[kind]
+    return penalty.value(lam, weights), penalty.grad(lam, weights)

@@ -94,6 +94,7 @@ class ParamGrad:
     delta: np.ndarray          # per sample
     penalty: float
     value: float
+    param: float | None = None   # the parameter itself, before the update (the penalty's w)
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,9 @@ class BackwardStep:
     local: np.ndarray | None       # φ'(z), neurons only
     dz: np.ndarray | None
     grads: tuple[ParamGrad, ...]
+    # a neuron's z and a = φ(z), which its local derivative's rule reads
+    z: np.ndarray | None = None
+    a: np.ndarray | None = None
     phase = Phase.BACKWARD
 
 
@@ -120,6 +124,13 @@ class UpdateStep:
     direction: np.ndarray | None   # what η multiplies (g, v, or Adam's m̂/(√v̂+ε))
     after: np.ndarray | None       # None when the step diverged
     delta_norm: float
+    # the optimizer's constants, and its state by parameter (optimizer_moments)
+    momentum: float = 0.9
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float = 1e-8
+    moments: dict | None = None
+    epsilon: float | None = None   # the stopping rule's ‖Δp‖₂ < ε
     phase = Phase.UPDATE
 
 
@@ -165,6 +176,7 @@ class TraceRecord:
     after: np.ndarray | None
     direction: np.ndarray | None
     delta_norm: float
+    moments: dict | None = None    # optimizer_moments
 
     def means(self) -> "TraceRecord":
         """What a frame of a run shows, each per-sample array kept as a column
@@ -220,7 +232,25 @@ def record_trace(trainer: Trainer, result: StepResult, settings: Settings) -> Tr
         trainer.named(result.before.theta),
         None if result.after is None else trainer.named(result.after.theta),
         None if result.direction is None else trainer.named(result.direction),
-        result.delta_norm)
+        result.delta_norm, optimizer_moments(trainer, result))
+
+
+def optimizer_moments(trainer: Trainer, result: StepResult) -> dict | None:
+    """The optimizer's state before and after ``result``'s update, by
+    parameter: momentum's v (``v_before``, ``v``), Adam's m and v and its
+    step count ``t``; None for gd, or a step that diverged."""
+    if result.after is None:
+        return None
+    before, after = result.before.optimizer, result.after.optimizer
+
+    def named(a):
+        return trainer.named(np.zeros_like(result.before.theta) if a is None else a)
+    if after.velocity is not None:
+        return {"v_before": named(before.velocity), "v": named(after.velocity)}
+    if after.m is not None:
+        return {"m_before": named(before.m), "v_before": named(before.v),
+                "m": named(after.m), "v": named(after.v), "t": after.t}
+    return None
 
 
 def build_trace(trainer: Trainer, result: StepResult, settings: Settings) -> IterationTrace:
@@ -305,17 +335,24 @@ def _assemble(c: Compiled, rec: TraceRecord) -> IterationTrace:
                 name = edge_name[e]
                 k = name_pos[name]
                 grads.append(ParamGrad(name, src, A[row_of[e]], dz,
-                                       0.0 if pen is None else float(pen[k]), float(grad[k])))
+                                       0.0 if pen is None else float(pen[k]), float(grad[k]),
+                                       edge_w[e]))
             name = ParamName.bias(node.id)
-            grads.append(ParamGrad(name, None, None, dz, 0.0, float(grad[name_pos[name]])))
+            k = name_pos[name]
+            grads.append(ParamGrad(name, None, None, dz, 0.0, float(grad[k]), float(theta[k])))
         elif node.kind == "param":
             name = ParamName.param(node.id)
-            grads.append(ParamGrad(name, None, None, dA[r], 0.0, float(grad[name_pos[name]])))
+            k = name_pos[name]
+            grads.append(ParamGrad(name, None, None, dA[r], 0.0, float(grad[k]), float(theta[k])))
+        neuron = node.kind == "neuron"
         backward.append(BackwardStep(node.id, node.kind, node.fn, loss_term, tuple(terms),
-                                     dA[r], local, dz, tuple(grads)))
+                                     dA[r], local, dz, tuple(grads), Z[r] if neuron else None,
+                                     A[r] if neuron else None))
 
     upd = UpdateStep(settings.optimizer, settings.learning_rate, tuple(names), theta, grad,
-                     rec.direction, rec.after, rec.delta_norm)
+                     rec.direction, rec.after, rec.delta_norm, settings.momentum,
+                     settings.beta1, settings.beta2, settings.eps, rec.moments,
+                     settings.epsilon)
     steps = (*forward, cost, *backward, upd)
     return IterationTrace(rec.step, rec.rows, steps, rec.cost, rec.diverged)
 
@@ -331,7 +368,9 @@ def with_update(trace: IterationTrace, trainer: Trainer, result: StepResult,
                   direction=None if result.direction is None else
                   trainer.named(result.direction),
                   after=None if result.after is None else trainer.named(result.after.theta),
-                  delta_norm=result.delta_norm)
+                  delta_norm=result.delta_norm, momentum=settings.momentum,
+                  beta1=settings.beta1, beta2=settings.beta2, eps=settings.eps,
+                  moments=optimizer_moments(trainer, result), epsilon=settings.epsilon)
     return replace(trace, steps=(*trace.steps[:-1], upd), diverged=result.diverged)
 
 

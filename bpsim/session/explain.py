@@ -16,9 +16,9 @@ import numpy as np
 
 from ..engine.functions import ACTIVATIONS, GATES
 from .numbers import PLAIN, WINDOW, number
-from ..engine.losses import LOSSES
+from ..engine.losses import LOSSES, PENALTIES, reduction_count
 from ..engine.names import ParamName
-from ..engine.trace import BackwardStep, CostStep, ForwardStep, UpdateStep
+from ..engine.trace import BackwardStep, CostStep, ForwardStep, IterationTrace, UpdateStep
 
 
 class Notation:
@@ -36,6 +36,9 @@ class Notation:
     def hat(self, letter: str) -> str:
         """A letter with a circumflex (Adam's bias-corrected moments)."""
         return letter + "\u0302"
+
+    def sup(self, base: str, power: str) -> str:
+        return f"{base}^{power}"
 
 
 class HtmlNotation(Notation):
@@ -55,6 +58,9 @@ class HtmlNotation(Notation):
         # in the paragraph (seen on Linux); the serif face positions it right.
         return f"<span style='font-family:serif'>{letter}\u0302</span>"
 
+    def sup(self, base: str, power: str) -> str:
+        return f"{base}<sup>{html.escape(power)}</sup>"
+
 
 TEXT = Notation()
 HTML = HtmlNotation()
@@ -67,12 +73,21 @@ class Line:
     numbers: str
     result: str
     relation: str = "="    # "←" for an update
+    # a local derivative's rule, in the operands' names, between the symbols
+    # and the numbers: ∂f/∂p = ∂(1/p)/∂p = −1/p² = −1/(1.37)² = −0.5344
+    rule: str = ""
 
     def parts(self) -> list[str]:
-        """symbols, numbers, result, leaving out what repeats ``what`` or the
-        part before it (``∂C/∂a = ∂L/∂a = [..] = [..]`` says one thing twice)."""
-        parts = [p for p in (self.symbols, self.numbers, self.result) if p]
+        """symbols, rule, numbers, result, leaving out what repeats ``what``
+        or the part before it (``∂C/∂a = ∂L/∂a = [..] = [..]`` says one
+        thing twice)."""
+        parts = [p for p in (self.symbols, self.rule, self.numbers, self.result) if p]
         return [p for i, p in enumerate(parts) if p != self.what and (i == 0 or p != parts[i - 1])]
+
+    def rich(self, part: str) -> bool:
+        """Whether a part of ``parts()`` is in the notation (symbols, rule),
+        not plain numbers."""
+        return part is self.symbols or part is self.rule
 
 
 @dataclass(frozen=True)
@@ -166,23 +181,39 @@ def explain_forward(step: ForwardStep, n: Notation, num: Numbers,
     return Explanation(f"Forward: neuron {step.node} ({step.fn})", tuple(lines))
 
 
+def _over(expr: str, n: str) -> str:
+    """``expr``/``n``, in parentheses where ``expr`` has a sum or a case at
+    its top (``(softmax(y)·Σt − t)/n``, not ``softmax(y)·Σt − t/n``)."""
+    depth, top = 0, False
+    for k, ch in enumerate(expr):
+        depth += ch in "(["
+        depth -= ch in ")]"
+        if depth == 0 and (expr[k:k + 3] in (" + ", " − ") or expr[k:k + 2] == ", "):
+            top = True
+    return f"({expr})/{n}" if top else f"{expr}/{n}"
+
+
 def explain_cost(step: CostStep, n: Notation, num: Numbers, kinds: dict[str, str]) -> Explanation:
     loss = LOSSES[step.loss_kind]
-    per = loss.formula
-    red = "mean" if step.reduction == "mean" else "Σ"
-    symbols = f"{red} of {n.escape(per)}" if step.loss_kind != "none" else \
-        " + ".join(_node_symbol(n, o, kinds[o]) for o in step.outputs)
-    if step.lam and step.regularization != "none":
-        symbols += " + λ·Σw²" if step.regularization == "l2" else " + λ·Σ|w|"
-    elements = step.elements.ravel() if step.loss_kind != "none" else step.y.ravel()
-    if num.one_of(elements):      # one sample's loss is a term of the batch's
-        shown = f"{red}(…, {num.scalar(elements[num.sample])}, …)" \
-            if step.loss_kind != "none" else num.summand(elements)
+    circuit = step.loss_kind == "none"
+    mean = step.reduction == "mean"
+    red = "mean" if mean else "Σ"
+    rows = step.y.shape[1] if step.y.ndim > 1 else 1
+    outputs = " + ".join(_node_symbol(n, o, kinds[o]) for o in step.outputs)
+    if circuit:
+        # the output itself; over a batch, its mean (or sum), as the contract takes it
+        symbols = outputs if rows == 1 else f"{red} of {outputs}"
     else:
-        shown = f"{red}({num.values(elements)})" if step.loss_kind != "none" \
-            else num.values(elements)
+        symbols = f"{red} of {n.escape(loss.formula)}"
+    elements = step.elements.ravel() if not circuit else step.y.ravel()
+    if num.one_of(elements):      # one sample's loss is a term of the batch's
+        shown = f"{red}(…, {num.scalar(elements[num.sample])}, …)"
+    elif len(elements) > 1 or not circuit:
+        shown = f"{red}({num.values(elements)})"
+    else:
+        shown = num.values(elements)
     lines = []
-    if step.loss_kind != "none":
+    if not circuit:
         # what the loss compares, before its formula: y is each output, t its target
         for k, out in enumerate(step.outputs):
             lines.append(Line(f"y = {_node_symbol(n, out, kinds[out])}", "", "",
@@ -191,31 +222,65 @@ def explain_cost(step: CostStep, n: Notation, num: Numbers, kinds: dict[str, str
                 lines.append(Line(n.sub("t", out), "", "", num.values(step.t[k])))
     # the loss is named L, as the backward pass names its derivative ∂L/∂a
     if step.penalty:
+        penalty = PENALTIES[step.regularization]
         lines.append(Line("L", symbols, shown, num.scalar(step.loss)))
-        lines.append(Line("penalty", f"λ = {num.scalar(step.lam)}", "", num.scalar(step.penalty)))
+        # λ times the weights' sum: the sum itself is the penalty over λ
+        total = step.penalty / step.lam
+        lines.append(Line("penalty", n.escape(penalty.formula),
+                          f"{num.factor(step.lam)}·{num.factor(total)}",
+                          num.scalar(step.penalty)))
         lines.append(Line("C", "L + penalty",
                           f"{num.scalar(step.loss)} + {num.scalar(step.penalty)}",
                           num.scalar(step.cost)))
     else:
-        lines.append(Line("C" if step.loss_kind == "none" else "C = L", symbols, shown,
-                          num.scalar(step.loss)))
+        lines.append(Line("C" if circuit else "C = L", symbols, shown, num.scalar(step.loss)))
+    count = reduction_count(loss, len(step.outputs), rows, step.reduction)
+    divisor = "n" if mean else ""
     for k, out in enumerate(step.outputs):
         sym = _node_symbol(n, out, kinds[out])
-        lines.append(Line(_d(n, sym) if step.loss_kind == "none" else f"∂L/∂{sym}",
-                          n.escape(loss.grad_formula)
-                          + (f" / {'n' if step.reduction == 'mean' else '1'}"
-                             if step.loss_kind != "none" else ""),
-                          "", num.values(step.dy[k])))
-    if step.loss_kind == "none":       # a circuit: its output is the cost, no loss on it
-        title = "Cost: the output itself"
+        rule = loss.rule
+        numbers = "" if loss.rule_numbers is None or step.t is None else \
+            loss.rule_numbers(step.y, step.t, k, lambda v: num.values(v, True))
+        if divisor and count != 1:
+            rule = _over(rule, divisor)
+            numbers = _over(numbers, num.scalar(count)) if numbers else \
+                (f"1/{num.scalar(count)}" if circuit else "")
+        what = _d(n, sym) if circuit else f"∂L/∂{sym}"
+        lines.append(Line(what, "", numbers, num.values(step.dy[k]),
+                          rule=n.escape(rule)))
+    if circuit:       # a circuit: its output is the cost, no loss on it
+        title = "Cost: the output itself" if rows == 1 else \
+            f"Cost: the output's {'mean' if mean else 'sum'} over the batch"
     else:
         title = f"Cost: {step.loss_kind} ({step.reduction})"
     return Explanation(title, tuple(lines))
 
 
+def _gate_local(n: Notation, num: Numbers, kinds: dict[str, str], node: str, out_sym: str,
+                consumer: ForwardStep, factor: np.ndarray) -> Line:
+    """∂q/∂x for the gate q that reads ``node``: the gate's formula, its
+    local derivative's rule, then the numbers: ∂f/∂p = ∂(1/p)/∂p = −1/p² = …"""
+    gate = GATES[consumer.fn]
+    names = [_node_symbol(n, o.node, kinds[o.node]) for o in consumer.operands]
+    i = next(k for k, o in enumerate(consumer.operands) if o.node == node)
+    c = num.factor(consumer.constant) if gate.needs_value else ""
+    numbers = ""
+    if gate.local_numbers is not None:
+        numbers = gate.local_numbers([o.value for o in consumer.operands], i, consumer.out,
+                                     consumer.constant, lambda v: num.values(v, True)) or ""
+    return Line(f"∂{n.escape(consumer.node)}/∂{out_sym}",
+                f"∂({gate.symbol(names, c)})/∂{out_sym}", numbers, num.values(factor),
+                rule=gate.local_symbol(names, i, c))
+
+
 def explain_backward(step: BackwardStep, n: Notation, num: Numbers,
-                     kinds: dict[str, str], loss_kind: str | None = None) -> Explanation:
+                     kinds: dict[str, str], loss_kind: str | None = None,
+                     trace: IterationTrace | None = None) -> Explanation:
     out_sym = _node_symbol(n, step.node, step.kind)
+    forward = {} if trace is None else \
+        {s.node: s for s in trace.steps if isinstance(s, ForwardStep)}
+    cost = None if trace is None else next(s for s in trace.steps if isinstance(s, CostStep))
+    lines: list[Line] = []
     sym_terms: list[str] = []
     num_terms: list[str] = []
     if step.loss_term is not None:
@@ -227,10 +292,12 @@ def explain_backward(step: BackwardStep, n: Notation, num: Numbers,
             sym_terms.append(f"{_weight(n, step.node, t.consumer)}·{n.sub('δ', t.consumer)}")
         else:
             sym_terms.append(f"∂{n.escape(t.consumer)}/∂{out_sym}·{_d(n, n.escape(t.consumer))}")
+            if t.consumer in forward:       # the gate's local derivative, by its rule
+                lines.append(_gate_local(n, num, kinds, step.node, out_sym, forward[t.consumer],
+                                         t.factor))
         # A weight is one number for the whole batch; a gate's local derivative is per sample.
         factor = num.factor(t.factor[0]) if t.through == "weight" else num.values(t.factor, True)
         num_terms.append(f"{factor}·{num.values(t.upstream, True)}")
-    lines: list[Line] = []
     if sym_terms:
         lines.append(Line(_d(n, out_sym), " + ".join(sym_terms), " + ".join(num_terms),
                           num.values(step.dout)))
@@ -238,10 +305,20 @@ def explain_backward(step: BackwardStep, n: Notation, num: Numbers,
         lines.append(Line(_d(n, out_sym), "0 (nothing reads this node)", "",
                           num.values(step.dout)))
     if step.kind == "neuron":
-        lines.append(Line(n.sub("δ", step.node),
-                          f"{ACTIVATIONS[step.fn].symbol}′({n.sub('z', step.node)})·{_d(n, out_sym)}",
+        act = ACTIVATIONS[step.fn]
+        z = n.sub("z", step.node)
+        if step.z is not None:
+            numbers = "" if act.rule_numbers is None else \
+                act.rule_numbers(step.z, step.a, lambda v: num.values(v, True))
+            lines.append(Line(f"{act.symbol}′({z})", "", numbers, num.values(step.local),
+                              rule=n.escape(act.rule).replace("{z}", z)))
+        lines.append(Line(n.sub("δ", step.node), f"{act.symbol}′({z})·{_d(n, out_sym)}",
                           f"{num.values(step.local, True)}·{num.values(step.dout, True)}",
                           num.values(step.dz)))
+        if step.fn == "sigmoid" and loss_kind == "bce" and step.loss_term is not None and \
+                cost is not None and cost.t is not None and not step.terms:
+            lines.append(_bce_sigmoid(n, num, step, cost))
+    penalty = None if cost is None or not cost.lam else PENALTIES.get(cost.regularization)
     for g in step.grads:
         name = ParamName(g.name)
         kind, rest = name.kind, name.rest
@@ -267,10 +344,30 @@ def explain_backward(step: BackwardStep, n: Notation, num: Numbers,
             sym = f"{sigma}{upstream}"
             numbers = num.summand(g.delta) if one else f"{sigma}{num.values(g.delta)}"
         if g.penalty:
-            sym += " + penalty′"
-            numbers += f" + {num.factor(g.penalty)}"
+            if penalty is not None and g.param is not None:
+                # the penalty's part by its rule, w the weight itself
+                sym += " + " + n.escape(penalty.rule).replace("w", _weight(n, src, step.node))
+                numbers += " + " + penalty.rule_numbers(cost.lam, g.param, num.factor)
+            else:
+                sym += " + penalty′"
+                numbers += f" + {num.factor(g.penalty)}"
         lines.append(Line(what, sym, numbers, num.scalar(g.value)))
     return Explanation(f"Backward: {_what_node(step.kind, step.fn)} {step.node}", tuple(lines))
+
+
+def _bce_sigmoid(n: Notation, num: Numbers, step: BackwardStep, cost: CostStep) -> Line:
+    """A sigmoid output under cross-entropy: σ′(z) = a·(1 − a) cancels the
+    loss's denominator, and δ = (a − t)/n, as the notes derive it."""
+    k = cost.outputs.index(step.node)
+    count = reduction_count(LOSSES["bce"], len(cost.outputs),
+                            cost.y.shape[1] if cost.y.ndim > 1 else 1, cost.reduction)
+    a, t = n.sub("a", step.node), n.sub("t", step.node)
+    symbols = f"{a} − {t}"
+    numbers = f"{num.values(step.a, True)} − {num.values(cost.t[k], True)}"
+    if count != 1:
+        symbols, numbers = f"({symbols})/n", f"({numbers})/{num.scalar(count)}"
+    return Line(n.sub("δ", step.node), f"σ′·∂L/∂{a} = {symbols}", numbers,
+                num.values(step.dz))
 
 
 def _what_node(kind: str, fn: str) -> str:
@@ -289,33 +386,78 @@ def _param_symbol(n: Notation, name: str) -> str:
     return n.escape(name.node)
 
 
+def _update_lines(step: UpdateStep, k: int, p: str, n: Notation, num: Numbers) -> list[Line]:
+    """One parameter's update by the optimizer's rule: momentum's v, Adam's
+    m, v and their bias corrections first, each with its numbers."""
+    eta = num.scalar(step.learning_rate)
+    before = num.scalar(step.before[k])
+    g = num.factor(step.grads[k])
+    after = "not applied (diverged)" if step.after is None else num.scalar(step.after[k])
+    moments = step.moments
+    if step.optimizer == "momentum" and moments is not None:
+        v = n.sub("v", p)
+        mu = num.scalar(step.momentum)
+        return [Line(v, f"μ·{v} + g", f"{mu}·{num.factor(moments['v_before'][k])} + {g}",
+                     num.scalar(moments["v"][k]), "←"),
+                Line(p, f"{p} − η·{v}", f"{before} − {eta}·{num.factor(moments['v'][k])}",
+                     after, "←")]
+    if step.optimizer == "adam" and moments is not None:
+        m_hat, v_hat = n.hat("m"), n.hat("v")
+        b1, b2, t = num.scalar(step.beta1), num.scalar(step.beta2), moments["t"]
+        m, v = moments["m"][k], moments["v"][k]
+        m_hat_value = m / (1.0 - step.beta1 ** t)
+        v_hat_value = v / (1.0 - step.beta2 ** t)
+        return [
+            Line("m", "β₁·m + (1 − β₁)·g",
+                 f"{b1}·{num.factor(moments['m_before'][k])} + {num.factor(1 - step.beta1)}·{g}",
+                 num.scalar(m), "←"),
+            Line("v", "β₂·v + (1 − β₂)·g²",
+                 f"{b2}·{num.factor(moments['v_before'][k])} + {num.factor(1 - step.beta2)}·{g}²",
+                 num.scalar(v), "←"),
+            Line(m_hat, f"m/(1 − {n.sup('β₁', 't')})",
+                 f"{num.factor(m)}/(1 − {b1}^{t})", num.scalar(m_hat_value)),
+            Line(v_hat, f"v/(1 − {n.sup('β₂', 't')})",
+                 f"{num.factor(v)}/(1 − {b2}^{t})", num.scalar(v_hat_value)),
+            Line(p, f"{p} − η·{m_hat}/(√{v_hat} + ε)",
+                 f"{before} − {eta}·{num.factor(m_hat_value)}/(√{num.factor(v_hat_value)} + "
+                 f"{num.scalar(step.eps)})", after, "←")]
+    direction = step.grads[k] if step.direction is None else step.direction[k]
+    return [Line(p, f"{p} − η·g", f"{before} − {eta}·{num.factor(direction)}", after, "←")]
+
+
 def explain_update(step: UpdateStep, n: Notation, num: Numbers,
                    max_lines: int | None = None) -> Explanation:
-    rule = {"gd": "p − η·g", "momentum": "p − η·v,  v = μ·v + g",
-            "adam": f"p − η·{n.hat('m')}/(√{n.hat('v')} + ε)"}[step.optimizer]
-    lines = []
-    shown = len(step.names)
-    if max_lines is not None and shown > max_lines + 2:
-        # "… and 1 more" in place of the one line it stands for would hide it
-        shown = max_lines
-    for k, name in enumerate(step.names[:shown]):
-        p = _param_symbol(n, name)
-        direction = step.grads[k] if step.direction is None else step.direction[k]
-        after = "not applied (diverged)" if step.after is None else num.scalar(step.after[k])
-        lines.append(Line(p, rule.replace("p", p, 1),
-                          f"{num.scalar(step.before[k])} − {num.scalar(step.learning_rate)}·"
-                          f"{num.factor(direction)}", after, "←"))
     if not step.names:
         return Explanation("Update: no parameters to update", ())
+    per = {"momentum": 2, "adam": 5}.get(step.optimizer, 1) if step.moments is not None else 1
+    shown = len(step.names)
+    if max_lines is not None and shown * per > max_lines + 2 * per:
+        # "… and 1 more" in place of the one it stands for would hide it
+        shown = max(1, max_lines // per)
+    lines = []
+    for k, name in enumerate(step.names[:shown]):
+        lines.extend(_update_lines(step, k, _param_symbol(n, name), n, num))
+    if step.after is not None:
+        # the stopping rule's measure: the whole step's length
+        norm = num.scalar(step.delta_norm)
+        if step.epsilon is not None:
+            stops = step.delta_norm < step.epsilon
+            lines.append(Line("‖Δp‖₂", "", "", f"{norm} {'<' if stops else '≥'} ε = "
+                              f"{num.scalar(step.epsilon)}: "
+                              + ("training stops" if stops else "training goes on")))
+        else:
+            lines.append(Line("‖Δp‖₂", "", "", norm))
     return Explanation(f"Update: {step.optimizer}, η = {num.scalar(step.learning_rate)}",
                        tuple(lines), len(step.names) - shown)
 
 
 def explain(step, kinds: dict[str, str], notation: Notation = TEXT,
             numbers: Numbers | None = None, loss_kind: str | None = None,
-            max_lines: int | None = None) -> Explanation:
+            max_lines: int | None = None, trace: IterationTrace | None = None) -> Explanation:
     """Any micro-step; ``kinds`` maps node ids to their kinds; ``loss_kind``,
-    the document's loss, names the output's gradient ("none": a circuit).
+    the document's loss, names the output's gradient ("none": a circuit);
+    ``trace``, the iteration's, gives a backward step the gate it reads
+    from and the penalty (without it, those rules are not written).
     ``max_lines``: an update of more than that and two parameters explains
     the first ``max_lines`` and counts the rest (a big network's update has
     hundreds; the window shows a dozen, and writing them all cost ms)."""
@@ -325,7 +467,7 @@ def explain(step, kinds: dict[str, str], notation: Notation = TEXT,
     if isinstance(step, CostStep):
         return explain_cost(step, notation, num, kinds)
     if isinstance(step, BackwardStep):
-        return explain_backward(step, notation, num, kinds, loss_kind)
+        return explain_backward(step, notation, num, kinds, loss_kind, trace)
     return explain_update(step, notation, num, max_lines)
 
 

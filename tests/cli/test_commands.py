@@ -59,6 +59,24 @@ def test_trace_text_and_markdown_are_handouts(capsys):
     assert "w_x1→h1 ← w_x1→h1 − η·g" in out
 
 
+def test_trace_text_and_json_write_each_local_derivative_by_its_rule(capsys):
+    code, out, _ = run(capsys, "trace", CIRCUIT)
+    assert "∂f/∂q = ∂(q·z)/∂q = z = -4" in out and "∂q/∂x = ∂(x + y)/∂x = 1" in out
+    code, out, _ = run(capsys, "trace", XOR)
+    assert "σ′(z_o) = σ(z_o)·(1 − σ(z_o)) = " in out
+    assert "∂L/∂a_o = 2·(y − t)/n = 2·(" in out
+    code, out, _ = run(capsys, "trace", CIRCUIT, "--format", "json")
+    explained = json.loads(out)["steps"][0]["explanation"]
+    assert len(explained) == 12 and explained[0]["title"] == "Forward: input x"
+    rules = {line["what"]: line["rule"] for micro in explained for line in micro["lines"]
+             if "rule" in line}
+    # the cost's own (a circuit's output is the cost), then each gate's
+    assert rules == {"∂C/∂f": "1", "∂f/∂q": "z", "∂f/∂z": "q", "∂q/∂y": "1", "∂q/∂x": "1"}
+    # only a local derivative's line has a rule
+    chain = next(line for line in explained[7]["lines"] if line["what"] == "∂C/∂q")
+    assert "rule" not in chain and chain["numbers"] == "(-4)·1" and chain["result"] == "-4"
+
+
 def test_train_json_and_out(capsys, tmp_path):
     out_file = tmp_path / "trained.bpsim.json"
     code, out, _ = run(capsys, "train", XOR, "--steps", "50", "--format", "json",

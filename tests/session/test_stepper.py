@@ -190,8 +190,9 @@ def test_adams_update_is_written_with_hats_that_render():
     st.finish_iteration()
     assert st.session.settings.optimizer == "adam"
     kinds = {n.id: n.kind for n in st.session.document.nodes}
-    text = explain(st.micro, kinds, TEXT, Numbers()).lines[0].symbols
-    rich = explain(st.micro, kinds, HTML, Numbers()).lines[0].symbols
+    # the first parameter's m, v, m̂, v̂, then the parameter itself
+    text = explain(st.micro, kinds, TEXT, Numbers()).lines[4].symbols
+    rich = explain(st.micro, kinds, HTML, Numbers()).lines[4].symbols
     assert "m\u0302/(√v\u0302 + ε)" in text
     assert rich.count("<span style='font-family:serif'>") == 2 and "m\u0302</span>" in rich
 
@@ -357,11 +358,12 @@ def test_an_update_explained_up_to_max_lines_writes_those_and_counts_the_rest():
     kinds = {n.id: n.kind for n in st.session.document.nodes}
     every = explain(st.micro, kinds, HTML, Numbers())
     n = len(st.micro.names)
-    assert n > 6 and len(every.lines) == n and every.more == 0
-    some = explain(st.micro, kinds, HTML, Numbers(), max_lines=4)
-    assert some.lines == every.lines[:4] and some.more == n - 4
-    # two lines more than max_lines are written, not counted as "2 more"
-    assert explain(st.micro, kinds, HTML, Numbers(), max_lines=n - 2).lines == every.lines
+    # Adam: m, v, m̂, v̂ and the parameter each, then ‖Δp‖₂
+    assert n > 6 and len(every.lines) == 5 * n + 1 and every.more == 0
+    some = explain(st.micro, kinds, HTML, Numbers(), max_lines=20)
+    assert some.lines == every.lines[:20] + every.lines[-1:] and some.more == n - 4
+    # two parameters more than max_lines allows are written, not counted as "2 more"
+    assert explain(st.micro, kinds, HTML, Numbers(), max_lines=5 * (n - 2)).lines == every.lines
 
 
 def test_the_next_updates_arrow_traces_the_next_iteration_once():

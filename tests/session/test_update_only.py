@@ -26,6 +26,10 @@ def same(a, b, where="trace") -> None:
         assert len(a) == len(b), where
         for k, (x, y) in enumerate(zip(a, b)):
             same(x, y, f"{where}[{k}]")
+    elif isinstance(a, dict):
+        assert isinstance(b, dict) and a.keys() == b.keys(), where
+        for key in a:
+            same(a[key], b[key], f"{where}[{key!r}]")
     elif isinstance(a, np.ndarray):
         np.testing.assert_array_equal(a, b, err_msg=where)
     elif isinstance(a, float) and np.isnan(a):

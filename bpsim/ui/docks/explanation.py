@@ -162,7 +162,8 @@ class ExplanationPanel(QWidget):
                 f"{self.tr('micro-step')} {stepper.index}/{stepper.total}</p>")
         micro = stepper.micro
         num = Numbers(digits=digits, sample=sample, minus="−")
-        expl = explain(micro, kinds, HTML, num, workspace.document.loss.kind, MAX_LINES)
+        expl = explain(micro, kinds, HTML, num, workspace.document.loss.kind, MAX_LINES,
+                       stepper.trace)
         phase = micro.phase if micro.phase in PHASE_COLOR else Phase.FORWARD
         rows = [head, f"<p class='title_{phase}'><b>{html.escape(expl.title)}</b></p>"]
         lines = expl.lines
@@ -176,7 +177,7 @@ class ExplanationPanel(QWidget):
         # twice as much, and the text is laid out anew at every micro-step.
         for line in lines:
             # symbols (rich text), then numbers and result (plain): what repeats is left out
-            parts = [p if p is line.symbols else html.escape(p) for p in line.parts()] or [""]
+            parts = [p if line.rich(p) else html.escape(p) for p in line.parts()] or [""]
             if len(parts) == 1:     # an input's value: one line, the result
                 rows.append(f"<p class='one'>{line.what} {line.relation} "
                             f"<b><span class='res_{phase}'>{parts[0]}</span></b></p>")
