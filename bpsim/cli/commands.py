@@ -18,7 +18,7 @@ from ..errors import BpsimError
 from ..engine import Phase, StopReason
 from ..engine.trace import BackwardStep, ForwardStep, IterationTrace
 from ..session import Session, max_relative_error
-from ..session.explain import explain, render_markdown, render_text
+from ..session.explain import explain, formula_names, render_markdown, render_text
 from .exits import EXIT_DIVERGED, EXIT_OK
 
 DEFAULT_TRAIN_STEPS = 100
@@ -76,8 +76,10 @@ def trace_json(session: Session, trace: IterationTrace) -> dict:
     # beyond the contract's keys: each micro-step's explanation, a local
     # derivative's line with its rule in symbols
     kinds = {n.id: n.kind for n in session.document.nodes}
+    names = formula_names(session.document.nodes)
     step["explanation"] = [_explained(explain(micro, kinds, loss_kind=session.document.loss.kind,
-                                              trace=trace)) for micro in trace.steps]
+                                              trace=trace, names=names))
+                           for micro in trace.steps]
     return step
 
 
@@ -119,6 +121,7 @@ def trace(args) -> int:
     except BpsimError as exc:
         raise exc.with_file(args.file)
     kinds = {n.id: n.kind for n in session.document.nodes}
+    names = formula_names(session.document.nodes)
     out = sys.stdout
     render = render_markdown if args.format == "markdown" else render_text
     if args.format == "json":
@@ -138,7 +141,7 @@ def trace(args) -> int:
             out.write(f"\n## {head}\n\n" if args.format == "markdown" else f"\n{head}\n")
             for number, micro in enumerate(t.steps, 1):
                 out.write(render(explain(micro, kinds, loss_kind=session.document.loss.kind,
-                                         trace=t), number) + "\n")
+                                         trace=t, names=names), number) + "\n")
             if diverged:
                 out.write("\nDiverged: the cost or an updated parameter is not finite; "
                           "the update was not applied.\n")

@@ -318,6 +318,60 @@ class SetSection(Edit):
 
 
 @dataclass
+class RenameNode(Edit):
+    """A node's id changed, and everything that names it: its edges, the
+    outputs, the data's inputs and targets.  Refused, with the reason, for
+    an empty id, one another node has, or a node a CSV file's column names
+    (the file keeps its header)."""
+
+    old: str
+    new: str
+
+    @property
+    def text(self) -> str:
+        return f"rename {self.old} to {self.new}"
+
+    def apply(self, doc):
+        self._rename(doc, self.old, self.new.strip())
+
+    def revert(self, doc):
+        self._rename(doc, self.new.strip(), self.old)
+
+    @staticmethod
+    def _rename(doc: Document, old: str, new: str) -> None:
+        if not new:
+            raise BpsimError("a node needs an id", "id")
+        if new == old:
+            return
+        if any(n.id == new for n in doc.nodes):
+            raise BpsimError(f'"{new}" is another node\'s id', "id")
+        data = doc.data
+        if data is not None and data.csv and old in (*data.inputs, *data.targets):
+            raise BpsimError(f'"{old}" names a column of {data.csv}: rename the column '
+                             "there, then the node", "id")
+        node = doc.node(old)
+        touching = [e for e in doc.edges if old in (e.src, e.dst)]
+        doc.announce(Change(ChangeKind.NODE_RENAMED, new, old))
+        for e in touching:
+            doc.announce(Change(ChangeKind.EDGE_REMOVED, edge_id(e)))
+        doc.announce(Change(ChangeKind.NODE_REMOVED, old))
+        node.id = new
+        for e in touching:
+            e.src = new if e.src == old else e.src
+            e.dst = new if e.dst == old else e.dst
+        doc.announce(Change(ChangeKind.NODE_ADDED, new))
+        for e in touching:
+            doc.announce(Change(ChangeKind.EDGE_ADDED, edge_id(e)))
+        if old in doc.outputs:
+            doc.outputs = [new if o == old else o for o in doc.outputs]
+            doc.announce(Change(ChangeKind.SECTION_CHANGED, field="outputs"))
+        if data is not None and old in (*data.inputs, *data.targets):
+            data.inputs = [new if i == old else i for i in data.inputs]
+            data.targets = [new if t == old else t for t in data.targets]
+            doc.announce(Change(ChangeKind.SECTION_CHANGED, field="data"))
+
+
+@dataclass
 class Compound(Edit):
     """Several edits as one undo step (e.g. the layered-network builder)."""
 
@@ -343,5 +397,5 @@ def fresh_id(doc: Document, prefix: str) -> str:
 
 
 __all__ = ["AddEdge", "AddNode", "BpsimError", "Compound", "Edit", "MoveNodes",
-           "RemoveElements", "SetEdgeWeight", "SetNodeField", "SetSection", "check_edit",
-           "edge_id", "fresh_id"]
+           "RemoveElements", "RenameNode", "SetEdgeWeight", "SetNodeField", "SetSection",
+           "check_edit", "edge_id", "fresh_id"]

@@ -19,6 +19,10 @@ class ChangeKind(Word):
     EDGE_REMOVED = "edge_removed"
     EDGE_CHANGED = "edge_changed"
     SECTION_CHANGED = "section_changed"
+    # a node's id changed (``id`` the new, ``field`` the old), said before the
+    # removals and additions that carry it out, so the session keeps the
+    # renamed parameters' values
+    NODE_RENAMED = "node_renamed"
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class Change:
     def structural(self) -> bool:
         """Whether the compiled network no longer matches the document."""
         if self.what in (ChangeKind.NODE_ADDED, ChangeKind.NODE_REMOVED, ChangeKind.EDGE_ADDED,
-                         ChangeKind.EDGE_REMOVED):
+                         ChangeKind.EDGE_REMOVED, ChangeKind.NODE_RENAMED):
             return True
         if self.what == ChangeKind.NODE_CHANGED:
             return self.field in ("activation", "op", "kind")

@@ -68,3 +68,10 @@ class ParamName(str):
     def node(self) -> str:
         """The node a weight goes into, or a bias's or param's own."""
         return self.edge.dst if self.kind == self.WEIGHT else self.rest
+
+    def renamed(self, ids: dict[str, str]) -> "ParamName":
+        """The same parameter with its nodes renamed (``ids``: old id → new)."""
+        if self.kind == self.WEIGHT:
+            src, dst = self.edge.ends
+            return ParamName.weight(ids.get(src, src), ids.get(dst, dst))
+        return ParamName(f"{self.kind}:{ids.get(self.rest, self.rest)}")

@@ -9,6 +9,7 @@ already hold.
 """
 from __future__ import annotations
 
+import copy
 import html
 from dataclasses import dataclass
 
@@ -22,7 +23,22 @@ from ..engine.trace import BackwardStep, CostStep, ForwardStep, IterationTrace, 
 
 
 class Notation:
-    """Plain-text symbols: z_h1, w_x1→h1, δ_h1, ∂C/∂a_h1."""
+    """Plain-text symbols: z_h1, w_x1→h1, δ_h1, ∂C/∂a_h1.
+
+    ``named`` gives a copy that calls nodes by their names in the formulas
+    (formula_names) and the cost by its symbol (a circuit's output's name)."""
+
+    names: dict[str, str] = {}
+    cost: str = "C"
+
+    def named(self, names: dict[str, str] | None, cost: str = "C") -> "Notation":
+        other = copy.copy(self)
+        other.names, other.cost = names or {}, cost
+        return other
+
+    def called(self, node: str) -> str:
+        """A node's name in the formulas (not yet escaped)."""
+        return self.names.get(node, node)
 
     def sub(self, base: str, index: str) -> str:
         return f"{base}_{index}"
@@ -140,23 +156,23 @@ class Numbers:
 def _node_symbol(n: Notation, node: str, kind: str, pre: bool = False) -> str:
     """A node's output: a_h for neurons (z_h before the activation), else its id."""
     if kind == "neuron":
-        return n.sub("z" if pre else "a", node)
-    return n.escape(node)
+        return n.sub("z" if pre else "a", n.called(node))
+    return n.escape(n.called(node))
 
 
 def _weight(n: Notation, src: str, dst: str) -> str:
-    return n.sub("w", f"{src}→{dst}")
+    return n.sub("w", f"{n.called(src)}→{n.called(dst)}")
 
 
 def _d(n: Notation, of: str) -> str:
-    return f"∂C/∂{of}"
+    return f"∂{n.escape(n.cost)}/∂{of}"
 
 
 def explain_forward(step: ForwardStep, n: Notation, num: Numbers,
                     kinds: dict[str, str]) -> Explanation:
     if step.kind in ("input", "const", "param"):
-        sym = n.escape(step.node)
-        return Explanation(f"Forward: {_what_node(step.kind, step.fn)} {step.node}",
+        sym = n.escape(n.called(step.node))
+        return Explanation(f"Forward: {_what_node(step.kind, step.fn)} {n.called(step.node)}",
                            (Line(sym, sym, "", num.values(step.out)),))
     if step.kind == "op":
         names = [_node_symbol(n, o.node, kinds[o.node]) for o in step.operands]
@@ -164,21 +180,21 @@ def explain_forward(step: ForwardStep, n: Notation, num: Numbers,
         c = num.factor(step.constant) if gate.needs_value else ""
         value = gate.symbol(names, c)
         numbers = gate.symbol([num.values(o.value, True) for o in step.operands], c)
-        return Explanation(f"Forward: {_what_node(step.kind, step.fn)} {step.node}",
-                           (Line(n.escape(step.node), value, numbers, num.values(step.out)),))
-    z = n.sub("z", step.node)
+        return Explanation(f"Forward: {_what_node(step.kind, step.fn)} {n.called(step.node)}",
+                           (Line(n.escape(n.called(step.node)), value, numbers, num.values(step.out)),))
+    z = n.sub("z", n.called(step.node))
     sym_terms = [f"{_weight(n, o.node, step.node)}·{_node_symbol(n, o.node, kinds[o.node])}"
-                 for o in step.operands] + [n.sub("b", step.node)]
+                 for o in step.operands] + [n.sub("b", n.called(step.node))]
     num_terms = [f"{num.factor(o.weight)}·{num.values(o.value, True)}" for o in step.operands] \
         + [num.factor(step.bias) if step.operands else num.scalar(step.bias)]
     act = ACTIVATIONS[step.fn].symbol
     lines = [Line(z, " + ".join(sym_terms), " + ".join(num_terms), num.values(step.z))]
     if step.fn != "identity":
-        lines.append(Line(n.sub("a", step.node), f"{act}({z})",
+        lines.append(Line(n.sub("a", n.called(step.node)), f"{act}({z})",
                           f"{act}({num.values(step.z)})", num.values(step.out)))
     else:
-        lines.append(Line(n.sub("a", step.node), z, num.values(step.z), num.values(step.out)))
-    return Explanation(f"Forward: neuron {step.node} ({step.fn})", tuple(lines))
+        lines.append(Line(n.sub("a", n.called(step.node)), z, num.values(step.z), num.values(step.out)))
+    return Explanation(f"Forward: neuron {n.called(step.node)} ({step.fn})", tuple(lines))
 
 
 def _over(expr: str, n: str) -> str:
@@ -219,7 +235,7 @@ def explain_cost(step: CostStep, n: Notation, num: Numbers, kinds: dict[str, str
             lines.append(Line(f"y = {_node_symbol(n, out, kinds[out])}", "", "",
                               num.values(step.y[k])))
             if step.t is not None:
-                lines.append(Line(n.sub("t", out), "", "", num.values(step.t[k])))
+                lines.append(Line(n.sub("t", n.called(out)), "", "", num.values(step.t[k])))
     # the loss is named L, as the backward pass names its derivative ∂L/∂a
     if step.penalty:
         penalty = PENALTIES[step.regularization]
@@ -268,7 +284,7 @@ def _gate_local(n: Notation, num: Numbers, kinds: dict[str, str], node: str, out
     if gate.local_numbers is not None:
         numbers = gate.local_numbers([o.value for o in consumer.operands], i, consumer.out,
                                      consumer.constant, lambda v: num.values(v, True)) or ""
-    return Line(f"∂{n.escape(consumer.node)}/∂{out_sym}",
+    return Line(f"∂{n.escape(n.called(consumer.node))}/∂{out_sym}",
                 f"∂({gate.symbol(names, c)})/∂{out_sym}", numbers, num.values(factor),
                 rule=gate.local_symbol(names, i, c))
 
@@ -289,30 +305,32 @@ def explain_backward(step: BackwardStep, n: Notation, num: Numbers,
         num_terms.append(num.values(step.loss_term, True))
     for t in step.terms:
         if t.through == "weight":
-            sym_terms.append(f"{_weight(n, step.node, t.consumer)}·{n.sub('δ', t.consumer)}")
+            sym_terms.append(f"{_weight(n, step.node, t.consumer)}·{n.sub('δ', n.called(t.consumer))}")
         else:
-            sym_terms.append(f"∂{n.escape(t.consumer)}/∂{out_sym}·{_d(n, n.escape(t.consumer))}")
+            sym_terms.append(f"∂{n.escape(n.called(t.consumer))}/∂{out_sym}·{_d(n, n.escape(n.called(t.consumer)))}")
             if t.consumer in forward:       # the gate's local derivative, by its rule
                 lines.append(_gate_local(n, num, kinds, step.node, out_sym, forward[t.consumer],
                                          t.factor))
         # A weight is one number for the whole batch; a gate's local derivative is per sample.
         factor = num.factor(t.factor[0]) if t.through == "weight" else num.values(t.factor, True)
         num_terms.append(f"{factor}·{num.values(t.upstream, True)}")
-    if sym_terms:
-        lines.append(Line(_d(n, out_sym), " + ".join(sym_terms), " + ".join(num_terms),
-                          num.values(step.dout)))
-    else:
+    if not sym_terms:
         lines.append(Line(_d(n, out_sym), "0 (nothing reads this node)", "",
+                          num.values(step.dout)))
+    elif not any(line.what == _d(n, out_sym) for line in lines):
+        # (read by a circuit's output alone, its local derivative is the answer:
+        # ∂f/∂q = z, and ∂f/∂q·∂f/∂f would say it again)
+        lines.append(Line(_d(n, out_sym), " + ".join(sym_terms), " + ".join(num_terms),
                           num.values(step.dout)))
     if step.kind == "neuron":
         act = ACTIVATIONS[step.fn]
-        z = n.sub("z", step.node)
+        z = n.sub("z", n.called(step.node))
         if step.z is not None:
             numbers = "" if act.rule_numbers is None else \
                 act.rule_numbers(step.z, step.a, lambda v: num.values(v, True))
             lines.append(Line(f"{act.symbol}′({z})", "", numbers, num.values(step.local),
                               rule=n.escape(act.rule).replace("{z}", z)))
-        lines.append(Line(n.sub("δ", step.node), f"{act.symbol}′({z})·{_d(n, out_sym)}",
+        lines.append(Line(n.sub("δ", n.called(step.node)), f"{act.symbol}′({z})·{_d(n, out_sym)}",
                           f"{num.values(step.local, True)}·{num.values(step.dout, True)}",
                           num.values(step.dz)))
         if step.fn == "sigmoid" and loss_kind == "bce" and step.loss_term is not None and \
@@ -331,13 +349,13 @@ def explain_backward(step: BackwardStep, n: Notation, num: Numbers,
         one = num.one_of(g.delta)
         if kind == "w":
             src = g.source
-            sym = f"{sigma}{_node_symbol(n, src, kinds[src])}·{n.sub('δ', step.node)}"
+            sym = f"{sigma}{_node_symbol(n, src, kinds[src])}·{n.sub('δ', n.called(step.node))}"
             numbers = num.summand(g.a_prev, g.delta) if one else \
                 f"{sigma}{num.values(g.a_prev, True)}·{num.values(g.delta, True)}"
             what = _d(n, _weight(n, src, step.node))
         else:
-            of = n.sub("b", step.node) if kind == "b" else n.escape(rest)
-            upstream = n.sub("δ", step.node) if kind == "b" else _d(n, n.escape(rest))
+            of = n.sub("b", n.called(step.node)) if kind == "b" else n.escape(n.called(rest))
+            upstream = n.sub("δ", n.called(step.node)) if kind == "b" else _d(n, n.escape(n.called(rest)))
             what = _d(n, of)
             if batch == 1 and kind != "b" and not g.penalty:
                 continue    # a parameter node's gradient is the line above's
@@ -352,7 +370,8 @@ def explain_backward(step: BackwardStep, n: Notation, num: Numbers,
                 sym += " + penalty′"
                 numbers += f" + {num.factor(g.penalty)}"
         lines.append(Line(what, sym, numbers, num.scalar(g.value)))
-    return Explanation(f"Backward: {_what_node(step.kind, step.fn)} {step.node}", tuple(lines))
+    return Explanation(f"Backward: {_what_node(step.kind, step.fn)} {n.called(step.node)}",
+                       tuple(lines))
 
 
 def _bce_sigmoid(n: Notation, num: Numbers, step: BackwardStep, cost: CostStep) -> Line:
@@ -361,12 +380,12 @@ def _bce_sigmoid(n: Notation, num: Numbers, step: BackwardStep, cost: CostStep) 
     k = cost.outputs.index(step.node)
     count = reduction_count(LOSSES["bce"], len(cost.outputs),
                             cost.y.shape[1] if cost.y.ndim > 1 else 1, cost.reduction)
-    a, t = n.sub("a", step.node), n.sub("t", step.node)
+    a, t = n.sub("a", n.called(step.node)), n.sub("t", n.called(step.node))
     symbols = f"{a} − {t}"
     numbers = f"{num.values(step.a, True)} − {num.values(cost.t[k], True)}"
     if count != 1:
         symbols, numbers = f"({symbols})/n", f"({numbers})/{num.scalar(count)}"
-    return Line(n.sub("δ", step.node), f"σ′·∂L/∂{a} = {symbols}", numbers,
+    return Line(n.sub("δ", n.called(step.node)), f"σ′·∂L/∂{a} = {symbols}", numbers,
                 num.values(step.dz))
 
 
@@ -382,8 +401,8 @@ def _param_symbol(n: Notation, name: str) -> str:
     if name.kind == ParamName.WEIGHT:
         return _weight(n, *name.edge.ends)
     if name.kind == ParamName.BIAS:
-        return n.sub("b", name.node)
-    return n.escape(name.node)
+        return n.sub("b", n.called(name.node))
+    return n.escape(n.called(name.node))
 
 
 def _update_lines(step: UpdateStep, k: int, p: str, n: Notation, num: Numbers) -> list[Line]:
@@ -451,17 +470,43 @@ def explain_update(step: UpdateStep, n: Notation, num: Numbers,
                        tuple(lines), len(step.names) - shown)
 
 
+def formula_names(nodes) -> dict[str, str]:
+    """Each node's name in the formulas, as the canvas shows it: its label
+    where the label is one word (y, q), its id otherwise.  A label of
+    several words describes the node ("h = x·w") and does not name it; a
+    name two nodes would share gives way to their ids."""
+    names = {n.id: n.label.strip() if n.label and len(n.label.split()) == 1 else n.id
+             for n in nodes}
+    taken: dict[str, int] = {}
+    for name in names.values():
+        taken[name] = taken.get(name, 0) + 1
+    return {nid: name if taken[name] == 1 else nid for nid, name in names.items()}
+
+
+def _cost_symbol(trace: IterationTrace | None, loss_kind: str | None,
+                 names: dict[str, str]) -> str:
+    """What the gradients are of: a circuit's output over one row is the
+    cost itself, and the notes write ∂f/∂x; otherwise C."""
+    if loss_kind != "none" or trace is None or len(trace.rows) != 1:
+        return "C"
+    outputs = next(s for s in trace.steps if isinstance(s, CostStep)).outputs
+    return names.get(outputs[0], outputs[0]) if len(outputs) == 1 else "C"
+
+
 def explain(step, kinds: dict[str, str], notation: Notation = TEXT,
             numbers: Numbers | None = None, loss_kind: str | None = None,
-            max_lines: int | None = None, trace: IterationTrace | None = None) -> Explanation:
+            max_lines: int | None = None, trace: IterationTrace | None = None,
+            names: dict[str, str] | None = None) -> Explanation:
     """Any micro-step; ``kinds`` maps node ids to their kinds; ``loss_kind``,
     the document's loss, names the output's gradient ("none": a circuit);
     ``trace``, the iteration's, gives a backward step the gate it reads
-    from and the penalty (without it, those rules are not written).
+    from and the penalty (without it, those rules are not written);
+    ``names``, the formulas' names of the nodes (formula_names; ids without).
     ``max_lines``: an update of more than that and two parameters explains
     the first ``max_lines`` and counts the rest (a big network's update has
     hundreds; the window shows a dozen, and writing them all cost ms)."""
     num = numbers or Numbers()
+    notation = notation.named(names, _cost_symbol(trace, loss_kind, names or {}))
     if isinstance(step, ForwardStep):
         return explain_forward(step, notation, num, kinds)
     if isinstance(step, CostStep):

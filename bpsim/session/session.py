@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from ..document import Document, Loaded
-from ..engine import IterationTrace, RunResult, Settings, StepResult, StopReason, Trainer, \
-    TrainState, build_trace
+from ..engine import IterationTrace, ParamName, RunResult, Settings, StepResult, StopReason, \
+    Trainer, TrainState, build_trace
 from .events import Events
 from .history import History
 
@@ -232,11 +232,14 @@ class Session:
         self._index_layers()
         self._moved(history=True)
 
-    def restructure(self) -> None:
+    def restructure(self, renamed: dict[str, str] | None = None) -> None:
         """Compile the changed document; parameters that still exist keep
-        their current values, new ones take the document's (or are drawn).
-        The history starts again from here."""
+        their current values (``renamed``: nodes whose id changed, old →
+        new, and their parameters with them), new ones take the document's
+        (or are drawn).  The history starts again from here."""
         current = self.parameters()
+        if renamed:
+            current = {ParamName(name).renamed(renamed): value for name, value in current.items()}
         trainer = Trainer(self.document.graph_spec(), self.dataset)
         settings = self.document.settings()
         state = trainer.initial_state(settings.seed)

@@ -71,6 +71,7 @@ class Workspace:
         self._editing = False                    # an edit applies: rebuild at its end
         self._stale = False                      # a rebuild waits for the edit's end
         self._pending: list[Change] = []         # changes to apply after that rebuild
+        self._renamed: dict[str, str] = {}        # node ids the next rebuild renames
         self._held: list[weakref.ref] = []       # the histories undo steps hold, oldest first
         document.subscribe(self._on_change)
         self._build(fresh=True, loaded=dataset)
@@ -121,7 +122,7 @@ class Workspace:
             else:
                 self._remember(self.session.detach())
                 self.session.dataset = dataset
-                self.session.restructure()
+                self.session.restructure(self._renamed)
             self._set_stepper(Stepper(self.session) if stepper else None)
             self.problem = None
         except BpsimError as exc:
@@ -130,6 +131,7 @@ class Workspace:
             self.session = None
             self._set_stepper(None)
             self.problem = self._named(exc)
+        self._renamed = {}
         self.events.rebuilt.emit()
 
     def value_of(self, name: str, default: float | None = None) -> float | None:
@@ -245,6 +247,9 @@ class Workspace:
 
     def _on_change(self, change: Change) -> None:
         with self.lock:
+            if change.what == ChangeKind.NODE_RENAMED:
+                # the rebuild this asks for keeps the renamed parameters' values
+                self._renamed[change.field] = change.id
             if self._touches_session(change):
                 for hook in list(self.before_session_change):
                     hook()

@@ -49,9 +49,9 @@ def test_trace_text_and_markdown_are_handouts(capsys):
     assert code == 0
     assert "q = x + y = (-2) + 5 = 3" in out
     assert "f = q·z = 3·(-4) = -12" in out
-    assert "∂C/∂q = ∂f/∂q·∂C/∂f = (-4)·1 = -4" in out
-    # a circuit's output is its cost: no loss L to differentiate
-    assert "Backward: mul gate f\n    ∂C/∂f = 1\n" in out and "∂L" not in out
+    # a circuit's output is its cost, and the notes write the gradients ∂f/∂x
+    assert "∂f/∂x = ∂q/∂x·∂f/∂q = 1·(-4) = -4" in out
+    assert "Backward: mul gate f\n    ∂f/∂f = 1\n" in out and "∂L" not in out and "∂C" not in out
     code, out, _ = run(capsys, "trace", XOR, "--format", "markdown")
     assert "∂C/∂a_o = ∂L/∂a_o" in out
     assert out.startswith("# XOR")
@@ -62,6 +62,8 @@ def test_trace_text_and_markdown_are_handouts(capsys):
 def test_trace_text_and_json_write_each_local_derivative_by_its_rule(capsys):
     code, out, _ = run(capsys, "trace", CIRCUIT)
     assert "∂f/∂q = ∂(q·z)/∂q = z = -4" in out and "∂q/∂x = ∂(x + y)/∂x = 1" in out
+    # read by the output alone, q's gradient is its local derivative: said once
+    assert "∂f/∂q·∂f/∂f" not in out
     code, out, _ = run(capsys, "trace", XOR)
     assert "σ′(z_o) = σ(z_o)·(1 − σ(z_o)) = " in out
     assert "∂L/∂a_o = 2·(y − t)/n = 2·(" in out
@@ -71,10 +73,10 @@ def test_trace_text_and_json_write_each_local_derivative_by_its_rule(capsys):
     rules = {line["what"]: line["rule"] for micro in explained for line in micro["lines"]
              if "rule" in line}
     # the cost's own (a circuit's output is the cost), then each gate's
-    assert rules == {"∂C/∂f": "1", "∂f/∂q": "z", "∂f/∂z": "q", "∂q/∂y": "1", "∂q/∂x": "1"}
+    assert rules == {"∂f/∂f": "1", "∂f/∂q": "z", "∂f/∂z": "q", "∂q/∂y": "1", "∂q/∂x": "1"}
     # only a local derivative's line has a rule
-    chain = next(line for line in explained[7]["lines"] if line["what"] == "∂C/∂q")
-    assert "rule" not in chain and chain["numbers"] == "(-4)·1" and chain["result"] == "-4"
+    chain = next(line for line in explained[10]["lines"] if line["what"] == "∂f/∂x")
+    assert "rule" not in chain and chain["numbers"] == "1·(-4)" and chain["result"] == "-4"
 
 
 def test_train_json_and_out(capsys, tmp_path):

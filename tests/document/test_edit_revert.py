@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bpsim.document import Edge, Node, load, to_json
 from bpsim.document.edits import AddEdge, AddNode, Compound, MoveNodes, RemoveElements, \
-    SetEdgeWeight, SetNodeField, SetSection, fresh_id
+    RenameNode, SetEdgeWeight, SetNodeField, SetSection, fresh_id
 from bpsim.paths import examples_dir
 
 EXAMPLES = ["xor-2-2-1.bpsim.json", "circuit-x-plus-y-times-z.bpsim.json",
@@ -27,7 +27,7 @@ def an_edit(draw, doc):
     edges = [(e.src, e.dst) for e in doc.edges]
     kinds = ["add_node", "title", "training", "notes"]
     if ids:
-        kinds += ["remove", "move", "field", "add_edge"]
+        kinds += ["remove", "move", "field", "add_edge", "rename"]
     if edges:
         kinds += ["weight", "remove_edge"]
     kind = draw(st.sampled_from(kinds))
@@ -44,6 +44,8 @@ def an_edit(draw, doc):
         gone = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))
         return RemoveElements(gone, draw(st.lists(st.sampled_from(edges), max_size=2,
                                                   unique=True)) if edges else [])
+    if kind == "rename":
+        return RenameNode(draw(st.sampled_from(ids)), fresh_id(doc, "r"))
     if kind == "remove_edge":
         return RemoveElements([], [draw(st.sampled_from(edges))])
     if kind == "move":

@@ -120,3 +120,16 @@ def test_a_file_opened_is_checked_and_its_data_read_once(monkeypatch):
     opened = Workspace.from_loaded(loaded)
     assert again == [] and opened.session is not None
     assert opened.session.dataset is loaded.dataset
+
+
+def test_a_renamed_node_keeps_its_trained_parameters_and_rebuilds_once(ws):
+    from bpsim.document.edits import RenameNode
+    ws.session.train(5)
+    trained = ws.session.parameters()
+    edit = RenameNode("h1_2", "hidden")
+    apply(ws, edit)
+    assert ws.builds == 1
+    renamed = {name.replace("h1_2", "hidden"): value for name, value in trained.items()}
+    assert ws.session.parameters() == renamed
+    apply(ws, edit, revert=True)
+    assert ws.session.parameters() == trained

@@ -1706,3 +1706,34 @@ def test_a_window_closed_before_its_plots_were_built_leaves_no_timer_behind(qtbo
     win.close()
     win.deleteLater()
     qtbot.wait(1300)            # an exception in the event loop fails the test
+
+
+def test_the_inspector_renames_a_node_the_formulas_follow_and_undo_brings_it_back(window, qtbot):
+    window.files.open_path(XOR)
+    window.scene.nodes["x1"].setSelected(True)
+    window.docks["inspector"].raise_()
+    window.refresh()
+    field = window.inspector.node_id
+    assert field.isVisible() and field.text() == "x1"
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "x2")
+    qtbot.keyClick(field, Qt.Key_Return)             # another node's: refused, said why
+    refusal = window.inspector.id_refusal
+    assert refusal.isVisible() and '"x2" is another node\'s id' in refusal.text()
+    assert field.text() == "x1" and window.workspace.document.node("x1")
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "a")
+    qtbot.keyClick(field, Qt.Key_Return)
+    doc = window.workspace.document
+    assert [n.id for n in doc.nodes][0] == "a" and doc.data.inputs[0] == "a"
+    assert window.scene.nodes["a"].isSelected() and not refusal.isVisible()
+    for _ in range(3):                               # x1 is now a; h1 reads it
+        window.stepping.step("forward")
+    window.refresh()
+    text = window.explanation.text.toPlainText()
+    assert "w" in text and "a→h1" in text and "x1" not in text
+    window.undo.stack.undo()
+    window.refresh()
+    assert window.workspace.document.nodes[0].id == "x1"

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QTextBrowser, QVBoxLayout, QWidget
 
 from ...engine import Phase
 from ...session.events import Watch
-from ...session.explain import HTML, Numbers, explain
+from ...session.explain import HTML, Numbers, explain, formula_names
 from ...session.vectorized import vectorized_html
 from ..style import PHASE_COLOR, UPDATE
 
@@ -163,7 +163,7 @@ class ExplanationPanel(QWidget):
         micro = stepper.micro
         num = Numbers(digits=digits, sample=sample, minus="−")
         expl = explain(micro, kinds, HTML, num, workspace.document.loss.kind, MAX_LINES,
-                       stepper.trace)
+                       stepper.trace, formula_names(workspace.document.nodes))
         phase = micro.phase if micro.phase in PHASE_COLOR else Phase.FORWARD
         rows = [head, f"<p class='title_{phase}'><b>{html.escape(expl.title)}</b></p>"]
         lines = expl.lines

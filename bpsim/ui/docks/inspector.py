@@ -5,11 +5,12 @@ import html
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from ...document.edits import SetEdgeWeight, SetNodeField
+from ...document.edits import RenameNode, SetEdgeWeight, SetNodeField, check_edit
 from ...document.format import NODE_FIELDS
 from ...engine import ACTIVATIONS, EdgeKey
 from ...session.workspace import VALUE_FIELDS
-from ..fields import NumberField
+from ...errors import BpsimError
+from ..fields import NumberField, Refusal
 
 
 class InspectorPanel(QWidget):
@@ -29,9 +30,17 @@ class InspectorPanel(QWidget):
         self.label = QLineEdit()
         self.label.setPlaceholderText(self.tr("display text"))
         self.label.editingFinished.connect(self._on_label)
+        # the name the file, the formulas and the parameters use
+        self.node_id = QLineEdit()
+        self.node_id.editingFinished.connect(self._on_id)
+        self.node_id.returnPressed.connect(lambda: self.window.view.setFocus())
+        self.id_refusal = Refusal()
+        self.id_refusal.name = self.tr("the id")
         self.numbers = QLabel()
         self.numbers.setWordWrap(True)
         self.form = QFormLayout()
+        self.form.addRow(self.tr("Id"), self.node_id)
+        self.form.addRow(self.id_refusal)
         self.form.addRow(self.tr("Activation"), self.activation)
         self.value_label = QLabel(self.tr("Value"))
         self.form.addRow(self.value_label, self.value)
@@ -49,6 +58,7 @@ class InspectorPanel(QWidget):
         self._show_selection()
         if self._target != before:
             self.value.refusal.hide()       # said of another node's value
+            self.id_refusal.hide()
 
     def _show_selection(self) -> None:
         win = self.window
@@ -60,6 +70,9 @@ class InspectorPanel(QWidget):
             self._target = ("node", node.id)
             kind = node.kind + (f" · {node.op}" if node.kind == "op" else "")
             self.title.setText(f"<b style='font-size:13pt'>{html.escape(node.id)}</b> ({kind})")
+            self._row(self.node_id, True)
+            if not self.node_id.hasFocus():
+                self.node_id.setText(node.id)
             self._row(self.activation, node.kind == "neuron")
             if node.kind == "neuron":
                 self.activation.setCurrentText(node.activation or "identity")
@@ -84,6 +97,7 @@ class InspectorPanel(QWidget):
                                f"{html.escape(dst)}</b>")
             self._row(self.activation, False)
             self._row(self.label, False)
+            self._row(self.node_id, False)
             into_neuron = doc.node(dst).kind == "neuron"
             self.value_label.setText(self.tr("Weight"))
             self.value.refusal.name = self.tr("the weight")
@@ -97,7 +111,7 @@ class InspectorPanel(QWidget):
                                if not nodes and not edges else
                                self.tr("{0} nodes and {1} edges selected").format(
                                    len(nodes), len(edges)))
-            for w in (self.activation, self.value, self.label):
+            for w in (self.activation, self.value, self.label, self.node_id):
                 self._row(w, False)
             self.numbers.setText("")
 
@@ -122,6 +136,29 @@ class InspectorPanel(QWidget):
             node = self.window.workspace.document.node(key)
             self.window.push(SetNodeField(key, "bias" if node.kind == "neuron" else "value",
                                           value))
+
+    def _on_id(self) -> None:
+        """A new id for the node: refused with its reason under the field (a
+        duplicate, an empty id, a CSV file's column), else renamed, the node
+        kept selected."""
+        if not self._target or self._target[0] != "node":
+            return
+        win = self.window
+        old, new = self._target[1], self.node_id.text().strip()
+        if new == old:
+            self.id_refusal.hide()
+            return
+        edit = RenameNode(old, new)
+        try:
+            check_edit(win.workspace.document, edit, win.workspace.base_dir)
+        except BpsimError as exc:
+            self.id_refusal.say(new, exc.problem, old)
+            self.node_id.setText(old)
+            return
+        self.id_refusal.hide()
+        if win.push(edit):
+            self._target = ("node", new)
+            win.scene.nodes[new].setSelected(True)
 
     def _on_label(self) -> None:
         if self._target and self._target[0] == "node":
