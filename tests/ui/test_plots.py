@@ -157,6 +157,26 @@ def test_data_view_and_gradient_flow(window):
     assert session.history.grad_norms[-1][0] == pytest.approx(hidden, rel=1e-12)
 
 
+def test_the_gradient_flows_readout_follows_the_iteration_shown(window):
+    """Rewound, the readout stayed at the last step's ratio."""
+    session = trained(window, 30)
+    window.plots.docks["gradients"].raise_()
+    flow = window.plots.gradients
+    flow.refresh()
+    norms = session.history.grad_norms
+
+    def said(k: int) -> str:
+        row = norms[k - 1]
+        return f"iteration {k}: first layer / last layer = {row[0] / row[-1]:.3g}"
+    assert flow.status.text() == said(30)
+    window.stepping.rewind_to(12)
+    flow.refresh()
+    assert flow.status.text() == said(12) and said(12) != said(30)
+    window.stepping.rewind_to(0)
+    flow.refresh()
+    assert flow.status.text() == ""
+
+
 def test_gradient_flow_of_a_circuit_says_why_it_is_empty(window):
     window.files.open_path(examples_dir() / "single-weight-regression.bpsim.json")
     window.workspace.session.train(5)

@@ -28,7 +28,7 @@ class InspectorPanel(QWidget):
         # the number taken, the keys go back to the canvas: → steps again
         self.value.returnPressed.connect(lambda: self.window.view.setFocus())
         self.label = QLineEdit()
-        self.label.setPlaceholderText(self.tr("display text"))
+        self.label.setPlaceholderText(self.tr("shown on the canvas; one word names it in formulas"))
         self.label.editingFinished.connect(self._on_label)
         # the name the file, the formulas and the parameters use
         self.node_id = QLineEdit()

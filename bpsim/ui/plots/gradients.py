@@ -118,6 +118,7 @@ class GradientFlowPlot(QWidget):
             # show nothing of the old run, even before a first new step)
             self._forget(h)
         elif n == self._n and self._ranged is not None:
+            self._say_ratio(session.iteration)       # a rewind moves only the readout
             return
         if n > self._n:       # take in only what is new: a long run stays cheap
             # a circuit's history has no norms at all: its column is no array of rows
@@ -125,11 +126,7 @@ class GradientFlowPlot(QWidget):
                 self._take(h.grad_norms.array(), n)
             self._n = n
         norms = self._read()
-        if norms is not None and len(norms):
-            last = norms[-1]
-            ratio = last[0] / last[-1] if last[-1] > 0 else np.inf
-            self.status.setText(self.tr("last step: first layer / last layer = {0:.3g}").format(
-                ratio))
+        self._say_ratio(session.iteration)
         self._fitting = True         # drawn below, once, for the range fitted
         try:
             self._fit_range()
@@ -141,6 +138,20 @@ class GradientFlowPlot(QWidget):
         self.legend_corner = place_legend(self.plot, self.legend, steps, shown, True,
                                           self.legend_corner)
         self.plot.scene().prepareForPaint()     # one paint, not two
+
+    def _say_ratio(self, iteration: int) -> None:
+        """How the first layer's gradient compares with the last's at the
+        iteration shown (its update's step; rewound, an earlier one)."""
+        norms = self._read()
+        if norms is None or not len(norms):
+            return
+        if iteration < 1:
+            self.status.setText("")      # rewound to the start: no step shown yet
+            return
+        row = norms[min(iteration, len(norms)) - 1]
+        ratio = row[0] / row[-1] if row[-1] > 0 else np.inf
+        self.status.setText(self.tr("iteration {0}: first layer / last layer = {1:.3g}").format(
+            min(iteration, len(norms)), ratio))
 
     def _take(self, norms: np.ndarray, n: int) -> None:
         """Read the steps from ``self._n`` to ``n`` of ``norms`` (the
