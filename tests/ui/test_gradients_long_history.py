@@ -70,15 +70,16 @@ def assert_curves_are_the_history(plot, h: History) -> None:
 def test_a_short_run_is_drawn_step_for_step(plot):
     """Every step with a norm above zero, as recorded; a rewound session
     (the slider moved back) still shows every step recorded; the status
-    compares the last step's first and last layers."""
+    compares the first and last layers at the iteration shown."""
     rng = np.random.default_rng(0)
     h = history(3000, rng)
     follow(plot, h, iteration=1200)
     plot.refresh()
     assert (norms_of(h)[:, 0] == 0).any()           # zeros there, left out
     assert_curves_are_the_history(plot, h)
-    last = norms_of(h)[-1]
-    assert f"= {last[0] / last[-1]:.3g}" in plot.status.text()
+    shown = norms_of(h)[1200 - 1]
+    assert plot.status.text() == f"iteration 1200: first layer / last layer = " \
+        f"{shown[0] / shown[-1]:.3g}"
     for _ in range(5):                               # frames of a run
         grow(h, int(rng.integers(1, 400)), rng)
         plot.refresh()
