@@ -117,9 +117,10 @@ class Numbers:
     """How values are printed: significant digits, and which samples."""
 
     def __init__(self, digits: int = 4, max_samples: int = 6, sample: int | None = None,
-                 minus: str = "-"):
+                 minus: str = "-", cut_to: int | None = None):
         self.digits = digits
-        self.max_samples = max_samples
+        self.max_samples = max_samples     # a batch up to this size is written whole
+        self.cut_to = max_samples if cut_to is None else cut_to   # a bigger one: its first few
         self.sample = sample   # one sample of the batch, or None for all
         self.minus = minus     # the window writes "−", as the canvas does; text output "-"
 
@@ -148,9 +149,10 @@ class Numbers:
             v = v[self.sample:self.sample + 1]
         if len(v) == 1:
             return self.factor(v[0]) if factor else self.scalar(v[0])
-        shown = [self.scalar(x) for x in v[:self.max_samples]]
-        more = ", …" if len(v) > self.max_samples else ""
-        return "[" + ", ".join(shown) + more + "]"
+        if len(v) <= self.max_samples:
+            return "[" + ", ".join(self.scalar(x) for x in v) + "]"
+        # the batch's size said where the values are cut short
+        return "[" + ", ".join(self.scalar(x) for x in v[:self.cut_to]) + f", … of {len(v)}]"
 
 
 def _node_symbol(n: Notation, node: str, kind: str, pre: bool = False) -> str:

@@ -64,9 +64,9 @@ class Actions(QObject):
           tr("A step's formulas drawn smaller, down to 70 %, until they fit their dock"),
           checkable=True)
         # Stepping: arrows and PageDown/PageUp, so a presentation clicker drives it
-        a("next", tr("Next micro-step"), partial(win.stepping.step, "forward"), ["Right", "PgDown"],
+        a("next", tr("Next micro-step"), partial(win.stepping.read_on, 1), ["Right", "PgDown"],
           tr("Compute the next node (→ or PageDown)"))
-        a("prev", tr("Previous micro-step"), partial(win.stepping.step, "back"), ["Left", "PgUp"],
+        a("prev", tr("Previous micro-step"), partial(win.stepping.read_on, -1), ["Left", "PgUp"],
           tr("Go back one micro-step (← or PageUp)"))
         a("phase", tr("Finish phase"), partial(win.stepping.step, "phase"), ["Ctrl+Right", "Down"],
           tr("Finish the forward, cost, backward or update phase"))

@@ -93,7 +93,8 @@ class MainWindow(QMainWindow):
         self._edges_of: tuple = (None, 0, [])    # (document, changes, its edges' ends)
         self._refresh_pending = False
 
-        self.stepping = Stepping(self, self.runner, self.undo, self.say, self.refresh)
+        self.stepping = Stepping(self, self.runner, self.undo, self.say, self.refresh,
+                                 page=self.explanation.page)
         self.actions = Actions(self)
         self.runner.running_changed.connect(self.actions.show_running)
         self.runner.running_changed.connect(

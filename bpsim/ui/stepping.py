@@ -14,9 +14,10 @@ class Stepping(QObject):
     with the walk (``show``)."""
 
     def __init__(self, parent: QObject, runner, undo, say: Callable[[str, int], None],
-                 refresh: Callable[[], None]):
+                 refresh: Callable[[], None], page: Callable[[int], bool] = lambda d: False):
         super().__init__(parent)
         self._runner, self._undo, self._say, self._refresh = runner, undo, say, refresh
+        self._page = page      # the explanation's rest of a long step, before the next step
         self.workspace = None
         self.actions = None             # the window's: the step actions and the history bar
         self.sample: int | None = None  # the sample of the batch shown, None: the batch's mean
@@ -35,6 +36,13 @@ class Stepping(QObject):
         self.update_actions()
         self._update_history_slider()
         self._update_sample_choices()
+
+    def read_on(self, direction: int) -> None:
+        """→ or PageDown (``direction`` 1), ← or PageUp (-1): the rest of a
+        long step's explanation first, then the next (or previous) step; a
+        clicker alone reads all of it."""
+        if self._runner.running or not self._page(direction):
+            self.step("forward" if direction > 0 else "back")
 
     def step(self, how: str) -> None:
         """forward, back, phase, iteration, epoch, reset."""

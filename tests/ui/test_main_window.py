@@ -1737,3 +1737,35 @@ def test_the_inspector_renames_a_node_the_formulas_follow_and_undo_brings_it_bac
     window.undo.stack.undo()
     window.refresh()
     assert window.workspace.document.nodes[0].id == "x1"
+
+
+def test_pagedown_reads_a_long_steps_explanation_to_its_end_before_the_next_step(window, qtbot):
+    """A clicker sends PageDown and PageUp only: a step whose formulas go
+    on below the dock is scrolled to its end first, then the walk moves."""
+    window.resize(1024, 768)
+    window.set_fit_explanation(False)       # at full size the step overflows
+    window.files.open_path(examples_dir() / "logistic-regression.bpsim.json")
+    for _ in range(5):
+        window.stepping.step("forward")      # the neuron's backward step: long
+    window.refresh()
+    qtbot.waitUntil(lambda: window.explanation.text.verticalScrollBar().maximum() > 0)
+    bar = window.explanation.text.verticalScrollBar()
+    stepper = window.workspace.stepper
+    at = stepper.index
+    window.view.setFocus()
+    presses = 0
+    while bar.value() < bar.maximum():
+        qtbot.keyClick(window.view, Qt.Key_PageDown)
+        presses += 1
+        assert stepper.index == at and presses < 20
+    assert presses >= 1
+    qtbot.keyClick(window.view, Qt.Key_PageUp)        # back up the same step first
+    assert stepper.index == at and bar.value() < bar.maximum()
+    while bar.value() < bar.maximum():
+        qtbot.keyClick(window.view, Qt.Key_PageDown)
+    qtbot.keyClick(window.view, Qt.Key_PageDown)      # read to its end: the next step
+    assert stepper.index == at + 1 and bar.value() == 0
+    while bar.value() > 0:
+        qtbot.keyClick(window.view, Qt.Key_PageUp)
+    qtbot.keyClick(window.view, Qt.Key_PageUp)
+    assert stepper.index == at

@@ -3,6 +3,7 @@ with the numbers substituted, then the result — big enough for a projector."""
 from __future__ import annotations
 
 import html
+import re
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QCheckBox, QTextBrowser, QVBoxLayout, QWidget
@@ -40,6 +41,21 @@ def style_sheet(k: float = 1.0) -> str:
 
 
 STYLE_SHEET = style_sheet()
+
+
+WORD_JOINER, NO_BREAK_SPACE, BREAK_HERE = "\u2060", "\u00a0", "\u200b"
+
+
+def on_the_board(part: str) -> str:
+    """A formula that wraps as a blackboard's does: a fraction (∂C/∂w, or
+    (y − t)/n) is never split at its slash, a long product breaks between its factors
+    (after a ·), a vector between its numbers, never inside one.  Line breaking is left to Qt, told where it may not break
+    (word joiners, no-break spaces) and where it may (zero-width spaces)."""
+    # a fraction's slash, not a closing tag's
+    part = re.sub(r"(?<!<)/", f"{WORD_JOINER}/{WORD_JOINER}", part)
+    # a vector too long for the line breaks between its numbers, never in one
+    part = part.replace("… of ", f"…{NO_BREAK_SPACE}of{NO_BREAK_SPACE}")
+    return part.replace("·", "·" + BREAK_HERE)
 
 
 class ExplanationPanel(QWidget):
@@ -126,6 +142,22 @@ class ExplanationPanel(QWidget):
             self.refresh()
         return False
 
+    def page(self, direction: int) -> bool:
+        """Scroll a page down (``direction`` 1) or up (-1) where the step's
+        text goes on out of sight: a clicker's PageDown reads a long step to
+        its end before the next step, PageUp back to its start.  True if it
+        scrolled."""
+        bar = self.text.verticalScrollBar()
+        # a line of the page before stays in sight, to read on from
+        step = max(1, bar.pageStep() - self.text.fontMetrics().height() * 2)
+        if direction > 0 and bar.value() < bar.maximum():
+            bar.setValue(min(bar.maximum(), bar.value() + step))
+            return True
+        if direction < 0 and bar.value() > bar.minimum():
+            bar.setValue(max(bar.minimum(), bar.value() - step))
+            return True
+        return False
+
     def show_running(self) -> None:
         """While training runs the formulas would change faster than anyone
         reads: say so, once, instead of leaving an earlier text standing."""
@@ -161,7 +193,9 @@ class ExplanationPanel(QWidget):
         head = (f"<p class='head'>{self.tr('Iteration')} {stepper.iteration} · "
                 f"{self.tr('micro-step')} {stepper.index}/{stepper.total}</p>")
         micro = stepper.micro
-        num = Numbers(digits=digits, sample=sample, minus="−")
+        # a vector fits a line of the dock at 1024x768, never broken: XOR's
+        # four samples whole, a bigger batch's first two and its size
+        num = Numbers(digits=digits, max_samples=4, cut_to=2, sample=sample, minus="−")
         expl = explain(micro, kinds, HTML, num, workspace.document.loss.kind, MAX_LINES,
                        stepper.trace, formula_names(workspace.document.nodes))
         phase = micro.phase if micro.phase in PHASE_COLOR else Phase.FORWARD
@@ -177,15 +211,17 @@ class ExplanationPanel(QWidget):
         # twice as much, and the text is laid out anew at every micro-step.
         for line in lines:
             # symbols (rich text), then numbers and result (plain): what repeats is left out
-            parts = [p if line.rich(p) else html.escape(p) for p in line.parts()] or [""]
+            parts = [on_the_board(p if line.rich(p) else html.escape(p))
+                     for p in line.parts()] or [""]
             if len(parts) == 1:     # an input's value: one line, the result
                 rows.append(f"<p class='one'>{line.what} {line.relation} "
                             f"<b><span class='res_{phase}'>{parts[0]}</span></b></p>")
                 continue
             rows.append(f"<p class='eq'>{line.what} {line.relation} {parts[0]}</p>")
+            # "=" stays with what it says equals (it stood alone on a line)
             for part in parts[1:-1]:
-                rows.append(f"<p class='mid'>= {part}</p>")
-            rows.append(f"<p class='res_{phase}'><b>= {parts[-1]}</b></p>")
+                rows.append(f"<p class='mid'>={NO_BREAK_SPACE}{part}</p>")
+            rows.append(f"<p class='res_{phase}'><b>={NO_BREAK_SPACE}{parts[-1]}</b></p>")
         if more:
             rows.append("<p class='more'>"
                         + self.tr("… and {0} more: see the Parameters dock.").format(more)

@@ -1,0 +1,45 @@
+"""The explanation wraps as a blackboard does (issue 19, point 3): a number
+or a fraction is never split across lines, a long product breaks between
+its factors; a batch's vector is cut to a few numbers and its size."""
+from __future__ import annotations
+
+import re
+
+from bpsim.paths import examples_dir
+from bpsim.ui.docks.explanation import BREAK_HERE, NO_BREAK_SPACE, WORD_JOINER, on_the_board
+
+
+def test_where_a_formula_may_break_and_where_it_may_not():
+    part = on_the_board("∂C/∂w = [0.5, 0.25, … of 6]·[1, 2, … of 6]")
+    assert f"∂C{WORD_JOINER}/{WORD_JOINER}∂w" in part
+    assert f"…{NO_BREAK_SPACE}of{NO_BREAK_SPACE}6]·{BREAK_HERE}[1" in part
+
+
+def breaks(document) -> list[tuple[str, str]]:
+    """The characters either side of each line break the layout made."""
+    found = []
+    block = document.begin()
+    while block.isValid():
+        text, layout = block.text(), block.layout()
+        for k in range(layout.lineCount() - 1):
+            line = layout.lineAt(k)
+            end = line.textStart() + line.textLength()
+            found.append((text[max(0, end - 3):end], text[end:end + 3]))
+        block = block.next()
+    return found
+
+
+def test_at_1024x768_no_line_of_a_walk_breaks_inside_a_number_or_a_fraction(window):
+    window.resize(1024, 768)
+    for name in ("xor-2-2-1.bpsim.json", "logistic-regression.bpsim.json",
+                 "sigmoid-neuron-gates.bpsim.json"):
+        window.files.open_path(examples_dir() / name)
+        stepper = window.workspace.stepper
+        for _ in range(stepper.total):
+            window.stepping.step("forward")
+            window.refresh()
+            for before, after in breaks(window.explanation.text.document()):
+                assert not (re.search(r"[\d.]$", before) and re.match(r"[\d.]", after)), \
+                    (name, stepper.index, before, after)
+                assert not before.endswith(("∂", "/")) and not after.startswith("/"), \
+                    (name, stepper.index, before, after)
