@@ -19,6 +19,7 @@ from ..engine import Phase, StopReason
 from ..engine.trace import BackwardStep, ForwardStep, IterationTrace
 from ..session import Session, max_relative_error
 from ..session.explain import explain, formula_names, render_markdown, render_text
+from ..session.handout import handout, traced_step
 from .exits import EXIT_DIVERGED, EXIT_OK
 
 DEFAULT_TRAIN_STEPS = 100
@@ -124,6 +125,8 @@ def trace(args) -> int:
     names = formula_names(session.document.nodes)
     out = sys.stdout
     render = render_markdown if args.format == "markdown" else render_text
+    if args.format == "html":
+        return _trace_html(args, session)
     if args.format == "json":
         out.write("{" + dump_json({"format": "bpsim-trace", "version": 1})[1:-1] + ', "steps": [')
     else:
@@ -149,6 +152,21 @@ def trace(args) -> int:
             break
     if args.format == "json":
         out.write("]}\n")
+    return EXIT_DIVERGED if diverged else EXIT_OK
+
+
+def _trace_html(args, session) -> int:
+    """``trace --format html``: the handout, written once every step is
+    traced (a page is one document)."""
+    steps, diverged = [], False
+    for _ in range(args.steps):
+        result, t = session.step_traced()
+        diverged = t.diverged
+        steps.append(traced_step(session.document, t))
+        if result.diverged:
+            break
+    title = session.document.title or Path(args.file).name
+    sys.stdout.write(handout(title, session.document.notes, steps))
     return EXIT_DIVERGED if diverged else EXIT_OK
 
 

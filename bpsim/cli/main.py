@@ -35,7 +35,7 @@ def command_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("trace", help="print every micro-step of the first K iterations")
     t.add_argument("file")
     t.add_argument("--steps", type=_positive, default=1)
-    t.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    t.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text")
     r = sub.add_parser("train", help="train and report the costs and final parameters")
     r.add_argument("file")
     r.add_argument("--steps", type=_positive)

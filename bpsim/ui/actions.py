@@ -97,6 +97,8 @@ class Actions(QObject):
         exports.addSeparator()
         exports.addAction(tr("Loss history as CSV…"), lambda: win.editor.export_text("history"))
         exports.addAction(tr("Trace of this iteration as CSV…"), lambda: win.editor.export_text("trace"))
+        exports.addAction(tr("Handout of this iteration (HTML)…"),
+                          lambda: win.editor.export_text("handout"))
         menu.addSeparator()
         menu.addAction(self._actions["quit"])
 

@@ -16,6 +16,7 @@ from ..document.model import Edge, Node
 from ..engine import ACTIVATIONS, GATES, EdgeKey
 from ..errors import BpsimError
 from ..paths import is_example
+from ..session.handout import handout, traced_step
 from .canvas.dense import distances
 from .canvas.items import EdgeItem, NodeItem
 from .style import FORWARD
@@ -319,12 +320,23 @@ class Editor(QObject):
         if ws.stepper is None:
             self.say(ws.problem or "", 5000)
             return
-        path, _ = QFileDialog.getSaveFileName(self.window, self.tr("Export CSV"), f"{what}.csv",
-                                              self.tr("CSV files (*.csv)"))
+        if what == "handout":
+            path, _ = QFileDialog.getSaveFileName(
+                self.window, self.tr("Export handout"), "handout.html",
+                self.tr("HTML pages (*.html)"))
+        else:
+            path, _ = QFileDialog.getSaveFileName(self.window, self.tr("Export CSV"),
+                                                  f"{what}.csv", self.tr("CSV files (*.csv)"))
         if not path:
             return
-        text = export.history_csv(ws.session) if what == "history" else \
-            export.trace_csv(ws.stepper.trace)
+        if what == "handout":
+            doc = ws.document
+            text = handout(doc.title or self.tr("bpsim"), doc.notes,
+                           [traced_step(doc, ws.stepper.trace)])
+        elif what == "history":
+            text = export.history_csv(ws.session)
+        else:
+            text = export.trace_csv(ws.stepper.trace)
         try:
             with open(path, "w", encoding="utf-8", newline="") as f:
                 f.write(text)

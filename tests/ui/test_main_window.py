@@ -1769,3 +1769,24 @@ def test_pagedown_reads_a_long_steps_explanation_to_its_end_before_the_next_step
         qtbot.keyClick(window.view, Qt.Key_PageUp)
     qtbot.keyClick(window.view, Qt.Key_PageUp)
     assert stepper.index == at
+
+
+def test_file_export_handout_writes_the_iteration_shown_as_one_page(window, tmp_path,
+                                                                     monkeypatch):
+    import re
+    import xml.etree.ElementTree as ET
+
+    from PySide6.QtWidgets import QFileDialog
+    page = tmp_path / "handout.html"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(page), "HTML pages (*.html)")))
+    window.files.open_path(examples_dir() / "sigmoid-neuron-gates.bpsim.json")
+    window.editor.export_text("handout")
+    text = page.read_text(encoding="utf-8")
+    assert "<h1>A sigmoid neuron built from gates</h1>" in text and "Step 1" in text
+    maths = re.findall(r"<math.*?</math>", text, re.S)
+    assert maths and all(ET.fromstring(m) is not None for m in maths)
+    # ∂f/∂p = ∂(1/p)/∂p = −1/p² …, stacked
+    assert '<mfrac><mrow><mo rspace="0">∂</mo><mi>f</mi></mrow><mrow><mo rspace="0">∂</mo>' \
+        '<mi>p</mi></mrow></mfrac>' in text
+    assert "Wrote" in window.statusBar().currentMessage()
