@@ -59,10 +59,17 @@ def check_edit(doc: Document, edit: Edit, base_dir=None) -> None:
     # A section's check costs what the section can break: the learning rate
     # cannot break the data (a 100 000-row CSV was read again at every tick
     # of its slider), a loss can refuse the targets the data holds.
-    if isinstance(edit, SetSection) and edit.section in CHECKED_WHOLE and is_complete(doc):
+    sections = {e.section for e in _leaves(edit) if isinstance(e, SetSection)}
+    if sections & set(CHECKED_WHOLE) and is_complete(doc):
         check_document(trial)
-        if edit.section in ("loss", "data"):
+        if sections & {"loss", "data"}:
             build_dataset(trial, base_dir)
+
+
+def _leaves(edit: Edit) -> list[Edit]:
+    """The edits a compound is made of (an edit alone: itself)."""
+    return [leaf for e in edit.edits for leaf in _leaves(e)] if isinstance(edit, Compound) \
+        else [edit]
 
 
 # Sections whose change may break a complete network as a whole (the others:

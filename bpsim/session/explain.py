@@ -252,6 +252,12 @@ def explain_cost(step: CostStep, n: Notation, num: Numbers, kinds: dict[str, str
                           num.scalar(step.cost)))
     else:
         lines.append(Line("C" if circuit else "C = L", symbols, shown, num.scalar(step.loss)))
+    if step.loss_kind in ("hinge", "perceptron") and step.t is not None:
+        # the perceptron notes' zero-one loss beside it: the share of the
+        # (sample, output) pairs on the wrong side, t·y ≤ 0
+        errors = int(np.count_nonzero(step.t * step.y <= 0.0))
+        lines.append(Line("zero-one", "errors/rows", f"{errors}/{step.y.size}",
+                          num.scalar(errors / step.y.size)))
     count = reduction_count(loss, len(step.outputs), rows, step.reduction)
     divisor = "n" if mean else ""
     for k, out in enumerate(step.outputs):

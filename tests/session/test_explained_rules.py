@@ -95,3 +95,30 @@ def test_softmax_ces_rule_over_n_keeps_its_parentheses():
     assert _over(LOSSES["softmax_ce"].rule, "n") == "(softmax(y)·Σt − t)/n"
     assert _over(LOSSES["mse"].rule, "n") == "2·(y − t)/n"
     assert _over(LOSSES["hinge"].rule, "n") == "(−t if t·y < 1, else 0)/n"
+
+
+def test_hinge_and_perceptron_show_the_zero_one_loss_beside_them():
+    import json
+
+    import numpy as np
+
+    from bpsim.document import loads
+    doc = {"format": "bpsim", "version": 1,
+           "nodes": [{"id": "x1", "kind": "input"}, {"id": "x2", "kind": "input"},
+                     {"id": "o", "kind": "neuron", "activation": "identity", "bias": 0.1}],
+           "edges": [{"from": "x1", "to": "o", "weight": 0.5},
+                     {"from": "x2", "to": "o", "weight": -0.25}],
+           "outputs": ["o"], "loss": {"kind": "perceptron"},
+           "data": {"generator": "gauss", "samples": 40, "seed": 3, "labels": "pm1",
+                    "inputs": ["x1", "x2"], "targets": ["o"]}}
+    for kind in ("perceptron", "hinge"):
+        doc["loss"]["kind"] = kind
+        session = Session.from_loaded(loads(json.dumps(doc)))
+        trace = session.step_traced()[1]
+        cost = next(s for s in trace.steps if isinstance(s, CostStep))
+        line = next(line for line in explain(cost, {"x1": "input", "x2": "input", "o": "neuron"},
+                                             TEXT, Numbers(digits=6)).lines
+                    if line.what == "zero-one")
+        wrong = int(np.sum(cost.t * cost.y <= 0))
+        assert line.symbols == "errors/rows" and line.numbers == f"{wrong}/40"
+        assert float(line.result) == pytest.approx(wrong / 40) and 0 < wrong < 40

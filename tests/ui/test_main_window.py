@@ -1790,3 +1790,29 @@ def test_file_export_handout_writes_the_iteration_shown_as_one_page(window, tmp_
     assert '<mfrac><mrow><mo rspace="0">∂</mo><mi>f</mi></mrow><mrow><mo rspace="0">∂</mo>' \
         '<mi>p</mi></mrow></mfrac>' in text
     assert "Wrote" in window.statusBar().currentMessage()
+
+
+def test_the_training_dock_sets_generated_class_data_to_plus_minus_one_labels(window):
+    window.files.open_path(examples_dir() / "circle-with-test-split.bpsim.json")
+    panel = window.training
+    doc = window.workspace.document
+    assert doc.data.generator == "circle" and doc.data.labels == "01"
+    assert panel.labels.currentIndex() == 0 and doc.loss.kind == "bce"
+    panel.labels.setCurrentIndex(1)
+    panel.labels.activated.emit(1)           # bce reads 0/1: refused, said, snapped back
+    assert window.workspace.document.data.labels == "01" and panel.labels.currentIndex() == 0
+    assert "Not done" in window.statusBar().currentMessage()
+    panel.loss.setCurrentText("hinge")
+    panel.loss.activated.emit(panel.loss.currentIndex())   # takes the labels along
+    doc = window.workspace.document
+    assert (doc.loss.kind, doc.data.labels) == ("hinge", "pm1") and window.workspace.session
+    assert set(np.unique(window.workspace.session.dataset.T)) == {-1.0, 1.0}
+    window.refresh()
+    assert panel.labels.currentIndex() == 1
+    panel.labels.setCurrentIndex(0)
+    panel.labels.activated.emit(0)           # hinge reads −1/+1: refused
+    assert window.workspace.document.data.labels == "pm1"
+    window.undo.stack.undo()                 # the loss and its labels, one step
+    window.refresh()
+    doc = window.workspace.document
+    assert (doc.loss.kind, doc.data.labels) == ("bce", "01") and panel.labels.currentIndex() == 0

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, \
     QHBoxLayout, QLabel, QPushButton, QScrollArea, QSlider, QVBoxLayout, QWidget
 
-from ...document.edits import SetSection
+from ...document.edits import Compound, SetSection
 from ...document.fields import Integer
 from ...document.format import DATA_FIELDS, REGULARIZATION_FIELDS, TRAINING_FIELDS
 from ...document.limits import MAX_CSV_BYTES, MAX_ROWS, read_file
@@ -175,7 +175,12 @@ class TrainingPanel(QScrollArea):
         self.test_fraction = CheckedDoubleSpinBox(DATA_FIELDS["test_fraction"])
         self.test_fraction.setRange(0.0, 0.9)
         self.test_fraction.setSingleStep(0.1)
+        # a class generator's labels: 0/1, or −1/+1 as hinge and the perceptron read them
+        self.labels = combo(["0/1", "−1/+1"])
+        self.labels.setToolTip(self.tr("The class labels of xor, circle, gauss and spiral data"))
+        self.labels.activated.connect(self._set_labels)
         form.addRow(self.tr("Generator"), self.generator)
+        form.addRow(self.tr("Labels"), self.labels)
         for label, spin in ((self.tr("Samples"), self.samples), (self.tr("Noise"), self.noise),
                             (self.tr("Test fraction"), self.test_fraction)):
             add_checked_row(form, label, spin, spin.refusal)
@@ -190,7 +195,7 @@ class TrainingPanel(QScrollArea):
         layout.addWidget(box)
         layout.addStretch(1)
 
-        self.loss.activated.connect(lambda _: self._set("loss", "kind", self.loss.currentText()))
+        self.loss.activated.connect(lambda _: self._set_loss(self.loss.currentText()))
         self.reduction.activated.connect(
             lambda _: self._set("loss", "reduction", self.reduction.currentText()))
         self.regularization.activated.connect(
@@ -271,6 +276,7 @@ class TrainingPanel(QScrollArea):
             self.generator.setCurrentText(data.generator)
             self.samples.setValue(data.samples)
             self.noise.setValue(data.noise)
+            self.labels.setCurrentIndex(1 if data.labels == "pm1" else 0)
 
     def show_activation(self) -> None:
         """The activation of the neurons Apply is for (the selected, else the
@@ -365,9 +371,45 @@ class TrainingPanel(QScrollArea):
         data = Data(inputs, list(doc.outputs) if needs_targets else [], generator=name,
                     samples=self.samples.value(), noise=self.noise.value(),
                     seed=seed,
-                    labels="pm1" if loss_hinge and name in TWO_INPUT_GENERATORS else "01",
+                    labels=self._labels_for(name, loss_hinge),
                     test_fraction=round(self.test_fraction.value(), 3))
         self.window.push(SetSection("data", data))
+
+    def _labels_for(self, generator: str, loss_hinge: bool) -> str:
+        """The labels generated data takes: ±1 for hinge or the perceptron
+        (they read a class as −1 or +1), else as the Labels box says."""
+        if generator not in TWO_INPUT_GENERATORS:
+            return "01"             # a real target, no classes
+        return "pm1" if loss_hinge or self.labels.currentIndex() == 1 else "01"
+
+    def _set_labels(self, index: int) -> None:
+        """Generated class data in use takes the labels chosen at once."""
+        doc = self.window.workspace.document
+        data = doc.data
+        labels = "pm1" if index == 1 else "01"
+        if self._filling or data is None or data.generator not in TWO_INPUT_GENERATORS or \
+                data.rows is not None or data.csv is not None or data.labels == labels:
+            return
+        if not self.window.push(SetSection("data", replace(data, labels=labels))):
+            self.refresh()     # refused (bce reads 0/1): the labels in force
+
+    def _set_loss(self, kind: str) -> None:
+        """A loss that reads the other labels takes generated class data
+        along, in one step: hinge and the perceptron read −1/+1, bce 0/1 (one
+        refused the other's labels, and the labels the loss: a dead end)."""
+        doc = self.window.workspace.document if self.window.workspace else None
+        data = None if doc is None else doc.data
+        wanted = {"hinge": "pm1", "perceptron": "pm1", "bce": "01"}.get(kind)
+        if self._filling or doc is None or wanted is None or data is None or \
+                data.generator not in TWO_INPUT_GENERATORS or data.rows is not None or \
+                data.csv is not None or data.labels == wanted or doc.loss.kind == kind:
+            self._set("loss", "kind", kind)
+            return
+        edit = Compound([SetSection("loss", replace(doc.loss, kind=kind), "kind"),
+                         SetSection("data", replace(data, labels=wanted))],
+                        f"change loss to {kind}")
+        if not self.window.push(edit):
+            self.refresh()
 
     def import_csv(self) -> None:
         win = self.window
