@@ -59,7 +59,11 @@ def _equation(lhs: str, *lines: list[str]) -> str:
     return f"<table cellspacing='3' style='font-size:10pt'>{''.join(rows)}</table>"
 
 
-def vectorized_html(doc: Document, stepper: Stepper, digits: int) -> str:
+def vectorized_html(doc: Document, stepper: Stepper, digits: int,
+                    sample: int | None = None) -> str:
+    """The layer of the micro-step's neuron, all its neurons and samples at
+    once; in the backward pass also the chain rule for vectors at one
+    sample (``sample``, else the first): the Jacobians and their product."""
     micro = stepper.micro
     if not isinstance(micro, (ForwardStep, BackwardStep)) or micro.kind != "neuron":
         return "<p style='color:#777'>The vectorized form applies to a layer of neurons.</p>"
@@ -92,8 +96,12 @@ def vectorized_html(doc: Document, stepper: Stepper, digits: int) -> str:
                               [mat(Z, layer)]))
     else:
         dZ = np.array([bwd[d].dz for d in layer])
-        rows.append("<p style='font-size:11pt'>dZ = dA ⊙ φ′(Z), the mean's 1/m already "
-                    "inside it</p>")
+        dA = np.array([bwd[d].dout for d in layer])
+        local = np.array([bwd[d].local for d in layer])
+        rows.append(_equation("dZ", ["dA ⊙ φ′(Z)"],
+                              [mat(dA, layer), "⊙", mat(local)], [mat(dZ, layer)]))
+        rows.append("<p style='font-size:11pt'>(element by element; the mean's 1/m is "
+                    "already inside dA)</p>")
         rows.append(_equation("dW", [f"dZ·{a_prev}<sup>T</sup>"],
                               [mat(dZ, layer), "·", mat(A_prev.T)],
                               [mat(dZ @ A_prev.T, layer)]))
@@ -102,4 +110,21 @@ def vectorized_html(doc: Document, stepper: Stepper, digits: int) -> str:
         rows.append(_equation("dA<sub>prev</sub>", [f"{w_t}·dZ"],
                               [mat(W.T, sources), "·", mat(dZ)],
                               [mat(W.T @ dZ, sources)]))
+        rows.extend(_jacobians(layer, W, local, digits, 0 if sample is None else sample, m))
     return "".join(rows)
+
+
+def _jacobians(layer: list[str], W: np.ndarray, local: np.ndarray, digits: int, k: int,
+               m: int) -> list[str]:
+    """The notes' chain rule for vectors, D[f∘g] = Df·Dg, at sample ``k``:
+    a = φ(z) has the Jacobian diag(φ′(z)), z = W·a_prev + b has W, and
+    ∂a/∂a_prev is their product."""
+    mat = lambda x, names=None: _matrix(x, digits, names=names)     # noqa: E731
+    diagonal = np.diag(local[:, k])
+    a_prev = "a<sub>prev</sub>"
+    return [f"<p style='font-size:12pt'><b>The chain rule for vectors</b>, sample {k + 1} "
+            f"of {m}: D[f∘g] = Df·Dg</p>",
+            _equation("∂a/∂z", ["diag(φ′(z))"], [mat(diagonal, layer)]),
+            _equation(f"∂z/∂{a_prev}", ["W"], [mat(W, layer)]),
+            _equation(f"∂a/∂{a_prev}", [f"∂a/∂z · ∂z/∂{a_prev}"],
+                      [mat(diagonal, layer), "·", mat(W, layer)], [mat(diagonal @ W, layer)])]

@@ -291,6 +291,17 @@ def test_the_vectorized_form_shows_the_engines_numbers_a_matrix_to_a_cell():
              for g in m.grads if g.source is not None and m.node in ("h1", "h2")}
     for value in grads.values():                    # dW = dZ·Aᵀ is the engine's ∂C/∂w
         assert f">{_number(value, 6)}</td>" in page
+    # dZ = dA ⊙ φ′(Z), and the chain rule for vectors at a sample: diag(φ′(z))·W
+    backward = {m.node: m for m in st.trace.steps if isinstance(m, BackwardStep)}
+    assert "dA ⊙ φ′(Z)" in page and "D[f∘g] = Df·Dg" in page
+    for node in ("h1", "h2"):
+        assert f">{_number(backward[node].local[0], 6)}</td>" in page     # sample 1's φ′
+    page = vectorized_html(doc, st, 6, sample=2)
+    assert "sample 3 of 4" in page
+    update = st.trace.steps[-1]
+    w = dict(zip(update.names, update.before))
+    product = backward["h1"].local[2] * w["w:x2->h1"]           # ∂a_h1/∂a_x2 at sample 3
+    assert f">{_number(product, 6)}</td>" in page
 
 
 def test_what_an_edit_replaced_in_the_session_is_given_back_to_its_undo():

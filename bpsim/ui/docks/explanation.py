@@ -227,5 +227,5 @@ class ExplanationPanel(QWidget):
                         + self.tr("… and {0} more: see the Parameters dock.").format(more)
                         + "</p>")
         if self.vectorized.isChecked():
-            rows.append(vectorized_html(workspace.document, stepper, digits))
+            rows.append(vectorized_html(workspace.document, stepper, digits, sample))
         return "".join(rows)
