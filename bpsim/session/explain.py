@@ -29,11 +29,11 @@ class Notation:
     (formula_names) and the cost by its symbol (a circuit's output's name)."""
 
     names: dict[str, str] = {}
-    cost: str = "C"
+    cost: str = "C"        # in the notation (a circuit's output's symbol: a_h, f)
 
-    def named(self, names: dict[str, str] | None, cost: str = "C") -> "Notation":
+    def named(self, names: dict[str, str] | None) -> "Notation":
         other = copy.copy(self)
-        other.names, other.cost = names or {}, cost
+        other.names = names or {}
         return other
 
     def called(self, node: str) -> str:
@@ -167,7 +167,7 @@ def _weight(n: Notation, src: str, dst: str) -> str:
 
 
 def _d(n: Notation, of: str) -> str:
-    return f"∂{n.escape(n.cost)}/∂{of}"
+    return f"∂{n.cost}/∂{of}"
 
 
 def explain_forward(step: ForwardStep, n: Notation, num: Numbers,
@@ -491,14 +491,15 @@ def formula_names(nodes) -> dict[str, str]:
     return {nid: name if taken[name] == 1 else nid for nid, name in names.items()}
 
 
-def _cost_symbol(trace: IterationTrace | None, loss_kind: str | None,
-                 names: dict[str, str]) -> str:
+def _cost_symbol(n: Notation, trace: IterationTrace | None, loss_kind: str | None,
+                 kinds: dict[str, str]) -> str:
     """What the gradients are of: a circuit's output over one row is the
-    cost itself, and the notes write ∂f/∂x; otherwise C."""
+    cost itself, and the notes write ∂f/∂x (∂a_o/∂x for a neuron's output,
+    its symbol everywhere else); otherwise C."""
     if loss_kind != "none" or trace is None or len(trace.rows) != 1:
         return "C"
     outputs = next(s for s in trace.steps if isinstance(s, CostStep)).outputs
-    return names.get(outputs[0], outputs[0]) if len(outputs) == 1 else "C"
+    return _node_symbol(n, outputs[0], kinds[outputs[0]]) if len(outputs) == 1 else "C"
 
 
 def explain(step, kinds: dict[str, str], notation: Notation = TEXT,
@@ -514,7 +515,8 @@ def explain(step, kinds: dict[str, str], notation: Notation = TEXT,
     the first ``max_lines`` and counts the rest (a big network's update has
     hundreds; the window shows a dozen, and writing them all cost ms)."""
     num = numbers or Numbers()
-    notation = notation.named(names, _cost_symbol(trace, loss_kind, names or {}))
+    notation = notation.named(names)
+    notation.cost = _cost_symbol(notation, trace, loss_kind, kinds)
     if isinstance(step, ForwardStep):
         return explain_forward(step, notation, num, kinds)
     if isinstance(step, CostStep):

@@ -13,6 +13,9 @@ def test_where_a_formula_may_break_and_where_it_may_not():
     part = on_the_board("∂C/∂w = [0.5, 0.25, … of 6]·[1, 2, … of 6]")
     assert f"∂C{WORD_JOINER}/{WORD_JOINER}∂w" in part
     assert f"…{NO_BREAK_SPACE}of{NO_BREAK_SPACE}6]·{BREAK_HERE}[1" in part
+    # a power raised, as on the board
+    assert on_the_board("e^n = e^(−1) = 0.9^3") == "e<sup>n</sup> = e<sup>(−1)</sup> = " \
+        "0.9<sup>3</sup>"
 
 
 def breaks(document) -> list[tuple[str, str]]:

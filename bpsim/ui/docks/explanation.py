@@ -53,6 +53,8 @@ def on_the_board(part: str) -> str:
     (word joiners, no-break spaces) and where it may (zero-width spaces)."""
     # a fraction's slash, not a closing tag's
     part = re.sub(r"(?<!<)/", f"{WORD_JOINER}/{WORD_JOINER}", part)
+    # a power raised, as the board writes it: e^n, 0.9^3, e^(−1)
+    part = re.sub(r"\^(\([^()]*\)|[\w.−]+)", r"<sup>\1</sup>", part)
     # a vector too long for the line breaks between its numbers, never in one
     part = part.replace("… of ", f"…{NO_BREAK_SPACE}of{NO_BREAK_SPACE}")
     return part.replace("·", "·" + BREAK_HERE)
