@@ -49,8 +49,12 @@ def test_build_and_step_one_iteration_comparing_every_number(window, qtbot):
     assert window.workspace.problem is None
     window.view.setFocus()
     stepper = window.workspace.stepper
-    for _ in range(stepper.total):
-        qtbot.keyClick(window.view, Qt.Key_Right)
+    for k in range(stepper.total):
+        # → reads a step's explanation to its end, then takes the next step
+        for _ in range(10):
+            qtbot.keyClick(window.view, Qt.Key_Right)
+            if stepper.index == k + 1:
+                break
         micro = stepper.micro
         scene = window.scene
         for m in stepper.shown("forward"):

@@ -6,15 +6,17 @@ import html
 import re
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QCheckBox, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from ...engine import Phase
 from ...session.events import Watch
 from ...session.explain import HTML, Numbers, explain, formula_names
 from ...session.vectorized import vectorized_html
 from ..style import PHASE_COLOR, UPDATE
+from .fractions import FractionBrowser, raise_powers
 
 MAX_LINES = 12
+EQ_POINTS = 16          # a formula's first line, and its fractions, at full size
 SMALLEST = 0.7          # of the text's size: the least a step's text is shrunk to fit
 GROWS_BELOW = 0.75      # of the dock's height: a smaller text filling less grows again
 
@@ -30,8 +32,8 @@ def style_sheet(k: float = 1.0) -> str:
     return "".join([
         f"p.head {{{pt(11)};color:#555}}",
         f"p.more {{{pt(12)};color:#555}}",
-        f"p.eq {{{pt(16)};margin-top:0;margin-bottom:0}}",
-        f"p.one {{{pt(16)};margin-top:0;margin-bottom:{round(10 * k)}px}}",
+        f"p.eq {{{pt(EQ_POINTS)};margin-top:0;margin-bottom:0}}",
+        f"p.one {{{pt(EQ_POINTS)};margin-top:0;margin-bottom:{round(10 * k)}px}}",
         f"p.mid {{{pt(15)};{indent}}}",
         *(f"p.title_{phase} {{{pt(15)};color:{color.name()}}}"
           f"p.res_{phase} {{{pt(16)};color:{color.name()};{indent};"
@@ -53,8 +55,7 @@ def on_the_board(part: str) -> str:
     (word joiners, no-break spaces) and where it may (zero-width spaces)."""
     # a fraction's slash, not a closing tag's
     part = re.sub(r"(?<!<)/", f"{WORD_JOINER}/{WORD_JOINER}", part)
-    # a power raised, as the board writes it: e^n, 0.9^3, e^(−1)
-    part = re.sub(r"\^(\([^()]*\)|[\w.−]+)", r"<sup>\1</sup>", part)
+    part = raise_powers(part)
     # a vector too long for the line breaks between its numbers, never in one
     part = part.replace("… of ", f"…{NO_BREAK_SPACE}of{NO_BREAK_SPACE}")
     return part.replace("·", "·" + BREAK_HERE)
@@ -63,7 +64,7 @@ def on_the_board(part: str) -> str:
 class ExplanationPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.text = QTextBrowser()
+        self.text = FractionBrowser()
         self.text.setOpenLinks(False)
         # The text is replaced at every micro-step; with the scroll bar shown
         # only as needed it is laid out twice (without the bar, then with
@@ -98,9 +99,11 @@ class ExplanationPanel(QWidget):
         if stepper is not None and stepper.micro is None:
             self.text.setMarkdown(self.introduction(workspace))
             return
-        text = self.render(workspace, sample, digits)
+        # written for the size it is set at: its fractions are images of that size
+        def text(k: float) -> str:
+            return self.render(workspace, sample, digits, k)
         if stepper is None or not self.fitting:
-            self._set(text, 1.0)
+            self._set(text(1.0), 1.0)
             return
         # A step's text is shrunk until it fits, down to SMALLEST: at
         # 1024x768 the result of a neuron's step was below the fold, to be
@@ -113,22 +116,22 @@ class ExplanationPanel(QWidget):
         key = (stepper.index, stepper.total, sample is None, digits, self.vectorized.isChecked(), view.width(), view.height())
         known = self._fitted.get(key)
         if known is not None:
-            self._set(text, known)
+            self._set(text(known), known)
             return
         # A step not seen yet starts at the size of the one before, its
         # neighbour in the walk and most often alike: set once, not twice.
         k = self.scale
-        self._set(text, k)
+        self._set(text(k), k)
         height, room = self.text.document().size().height(), view.height()
         if room > 0:
             # the height is about linear in the size (and fewer lines wrap)
             fits = int(20 * k * room / max(height, 1.0)) / 20
             if height > room and k > SMALLEST:
-                self._set(text, max(SMALLEST, fits))
+                self._set(text(max(SMALLEST, fits)), max(SMALLEST, fits))
             elif k < 1.0 and height < GROWS_BELOW * room and min(1.0, fits) > k:
-                self._set(text, min(1.0, fits))
+                self._set(text(min(1.0, fits)), min(1.0, fits))
                 if self.text.document().size().height() > room:
-                    self._set(text, k)        # it did not fit after all
+                    self._set(text(k), k)        # it did not fit after all
         if len(self._fitted) > 2000:
             self._fitted.clear()
         self._fitted[key] = self.scale
@@ -178,7 +181,7 @@ class ExplanationPanel(QWidget):
                                "forward pass; Space trains continuously.") + "*"]
         return "\n\n".join(p for p in parts if p)
 
-    def render(self, workspace, sample, digits) -> str:
+    def render(self, workspace, sample, digits, scale: float = 1.0) -> str:
         if workspace.stepper is None and not workspace.document.nodes:
             return (f"<p style='font-size:13pt'><b>{self.tr('An empty canvas')}</b></p>"
                     f"<p style='font-size:12pt'>" + self.tr(
@@ -215,11 +218,14 @@ class ExplanationPanel(QWidget):
             # symbols (rich text), then numbers and result (plain): what repeats is left out
             parts = [on_the_board(p if line.rich(p) else html.escape(p))
                      for p in line.parts()] or [""]
+            what = self.text.stacked(line.what, EQ_POINTS * scale)
             if len(parts) == 1:     # an input's value: one line, the result
-                rows.append(f"<p class='one'>{line.what} {line.relation} "
+                rows.append(f"<p class='one'>{what} {line.relation} "
                             f"<b><span class='res_{phase}'>{parts[0]}</span></b></p>")
                 continue
-            rows.append(f"<p class='eq'>{line.what} {line.relation} {parts[0]}</p>")
+            first = self.text.stacked(line.parts()[0], EQ_POINTS * scale) if line.rich(
+                line.parts()[0]) else parts[0]
+            rows.append(f"<p class='eq'>{what} {line.relation} {on_the_board(first)}</p>")
             # "=" stays with what it says equals (it stood alone on a line)
             for part in parts[1:-1]:
                 rows.append(f"<p class='mid'>={NO_BREAK_SPACE}{part}</p>")
