@@ -46,3 +46,24 @@ def test_at_1024x768_no_line_of_a_walk_breaks_inside_a_number_or_a_fraction(wind
                     (name, stepper.index, before, after)
                 assert not before.endswith(("∂", "/")) and not after.startswith("/"), \
                     (name, stepper.index, before, after)
+
+
+def test_a_derivative_is_a_stacked_fraction_drawn_once(qtbot):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QFontMetricsF, QTextDocument
+
+    from bpsim.ui.docks.fractions import FractionBrowser
+    browser = FractionBrowser()
+    qtbot.addWidget(browser)
+    html = browser.stacked("∂C/∂w<sub>x1→h1</sub> = Σ x1·δ", 16)
+    assert html.startswith("<img src='fraction:0'") and html.endswith("= Σ x1·δ")
+    assert "alt='∂C/∂wx1→h1'" in html
+    again = browser.stacked("∂f/∂q·∂C/∂w<sub>x1→h1</sub>", 16)
+    assert again.count("<img") == 2 and "fraction:0" in again      # drawn once, kept
+    image = browser.loadResource(QTextDocument.ImageResource, QUrl("fraction:0"))
+    line = QFontMetricsF(browser.font()).height()
+    ratio = image.devicePixelRatio()
+    assert image.height() / ratio > 1.5 * line and image.width() > 0     # one over the other
+    # a gate's formula in the numerator: ∂(q·z) over ∂q
+    assert browser.stacked("∂(q·z)/∂q = z", 16).startswith("<img src='fraction:2'")
+    assert browser.stacked("(y − t)/n", 16) == "(y − t)/n"             # not a derivative
