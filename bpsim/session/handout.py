@@ -124,7 +124,27 @@ def _equation(line: Line) -> list[str]:
     what = symbols, then = numbers, then = the result (a page does not
     scroll sideways, and a long product of vectors went off its edge)."""
     parts = line.parts() or [""]
-    return [f"{line.what} {line.relation} {parts[0]}"] + [f"= {part}" for part in parts[1:]]
+    lines = [f"{line.what} {line.relation} {parts[0]}"]
+    for part in parts[1:]:
+        # a sum too wide for the page goes on a line a term (it went off the edge)
+        terms = _terms(part) if len(part) > WIDE else [part]
+        lines += [f"= {terms[0]}"] + [f"+ {term}" for term in terms[1:]]
+    return lines
+
+
+WIDE = 70      # characters: wider than a printed page's line at the page's size
+
+
+def _terms(part: str) -> list[str]:
+    """A sum's terms, split at its own + signs (not those inside brackets)."""
+    terms, depth, start = [], 0, 0
+    for k, ch in enumerate(part):
+        depth += ch in "(["
+        depth -= ch in ")]"
+        if depth == 0 and part.startswith(" + ", k):
+            terms.append(part[start:k])
+            start = k + 3
+    return terms + [part[start:]]
 
 
 STYLE = """

@@ -122,3 +122,19 @@ def test_hinge_and_perceptron_show_the_zero_one_loss_beside_them():
         wrong = int(np.sum(cost.t * cost.y <= 0))
         assert line.symbols == "errors/rows" and line.numbers == f"{wrong}/40"
         assert float(line.result) == pytest.approx(wrong / 40) and 0 < wrong < 40
+
+
+def test_the_cost_with_an_l1_penalty_and_its_subgradient():
+    session, trace = _traced("xor-2-2-1.bpsim.json")
+    session.change_settings(regularization="l1", lam=0.05)
+    trace = session.step_traced()[1]
+    kinds = {n.id: n.kind for n in session.document.nodes}
+    cost = next(s for s in trace.steps if isinstance(s, CostStep))
+    lines = {line.what: line for line in explain(cost, kinds, TEXT, Numbers(digits=17)).lines}
+    assert lines["penalty"].symbols == "λ·Σ|w|"
+    assert evaluate(lines["penalty"].numbers) == pytest.approx(cost.penalty, rel=1e-9)
+    backward = next(s for s in trace.steps if isinstance(s, BackwardStep) and s.kind == "neuron")
+    weight = next(line for line in explain(backward, kinds, TEXT, Numbers(digits=6),
+                                           loss_kind="mse", trace=trace).lines
+                  if line.what.startswith("∂C/∂w"))
+    assert "+ λ·sign(w_" in weight.symbols and "+ 0.05·sign(" in weight.numbers

@@ -51,6 +51,8 @@ def test_trace_html_is_one_page_of_xml_valid_mathml(capsys):
         assert {e.tag for e in element.iter()} <= MATHML
     assert len(re.findall(r"<h3 class=", page)) == 12              # XOR's micro-steps
     assert '<h3 class="backward">' in page
+    # a sum too wide for a printed line goes on a line a term: x2 reads two weights
+    assert page.count('<p class="then"><math displaystyle="true"><mrow><mo>+</mo>') >= 2
     assert '<mfrac><mrow><mo rspace="0">∂</mo><mi>C</mi></mrow>' in page
 
 
