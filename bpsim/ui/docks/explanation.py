@@ -54,7 +54,8 @@ def on_the_board(part: str) -> str:
     (after a ·), a vector between its numbers, never inside one.  Line breaking is left to Qt, told where it may not break
     (word joiners, no-break spaces) and where it may (zero-width spaces)."""
     # a fraction's slash, not a closing tag's
-    part = re.sub(r"(?<!<)/", f"{WORD_JOINER}/{WORD_JOINER}", part)
+    if "/" in part:
+        part = re.sub(r"(?<!<)/", f"{WORD_JOINER}/{WORD_JOINER}", part)
     part = raise_powers(part)
     # a vector too long for the line breaks between its numbers, never in one
     part = part.replace("… of ", f"…{NO_BREAK_SPACE}of{NO_BREAK_SPACE}")
@@ -99,9 +100,12 @@ class ExplanationPanel(QWidget):
         if stepper is not None and stepper.micro is None:
             self.text.setMarkdown(self.introduction(workspace))
             return
-        # written for the size it is set at: its fractions are images of that size
+        # explained once, then written for each size tried: its fractions are
+        # images of that size
+        expl = None if stepper is None else self.explained(workspace, sample, digits)
+
         def text(k: float) -> str:
-            return self.render(workspace, sample, digits, k)
+            return self.render(workspace, sample, digits, k, expl)
         if stepper is None or not self.fitting:
             self._set(text(1.0), 1.0)
             return
@@ -181,7 +185,17 @@ class ExplanationPanel(QWidget):
                                "forward pass; Space trains continuously.") + "*"]
         return "\n\n".join(p for p in parts if p)
 
-    def render(self, workspace, sample, digits, scale: float = 1.0) -> str:
+    def explained(self, workspace, sample, digits):
+        """The micro-step shown, explained in rich text."""
+        stepper = workspace.stepper
+        # a vector fits a line of the dock at 1024x768, never broken: XOR's
+        # four samples whole, a bigger batch's first two and its size
+        num = Numbers(digits=digits, max_samples=4, cut_to=2, sample=sample, minus="−")
+        return explain(stepper.micro, {n.id: n.kind for n in workspace.document.nodes}, HTML,
+                       num, workspace.document.loss.kind, MAX_LINES, stepper.trace,
+                       formula_names(workspace.document.nodes))
+
+    def render(self, workspace, sample, digits, scale: float = 1.0, expl=None) -> str:
         if workspace.stepper is None and not workspace.document.nodes:
             return (f"<p style='font-size:13pt'><b>{self.tr('An empty canvas')}</b></p>"
                     f"<p style='font-size:12pt'>" + self.tr(
@@ -194,15 +208,11 @@ class ExplanationPanel(QWidget):
             return (f"<p style='font-size:13pt'><b>{self.tr('The network cannot run yet')}</b></p>"
                     f"<p style='font-size:12pt'>{html.escape(workspace.problem or '')}</p>")
         stepper = workspace.stepper
-        kinds = {n.id: n.kind for n in workspace.document.nodes}
         head = (f"<p class='head'>{self.tr('Iteration')} {stepper.iteration} · "
                 f"{self.tr('micro-step')} {stepper.index}/{stepper.total}</p>")
         micro = stepper.micro
-        # a vector fits a line of the dock at 1024x768, never broken: XOR's
-        # four samples whole, a bigger batch's first two and its size
-        num = Numbers(digits=digits, max_samples=4, cut_to=2, sample=sample, minus="−")
-        expl = explain(micro, kinds, HTML, num, workspace.document.loss.kind, MAX_LINES,
-                       stepper.trace, formula_names(workspace.document.nodes))
+        if expl is None:
+            expl = self.explained(workspace, sample, digits)
         phase = micro.phase if micro.phase in PHASE_COLOR else Phase.FORWARD
         rows = [head, f"<p class='title_{phase}'><b>{html.escape(expl.title)}</b></p>"]
         lines = expl.lines

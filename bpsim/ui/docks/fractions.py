@@ -24,7 +24,7 @@ _POWER = re.compile(r"\^(\([^()]*\)|[\w.−]+)")
 
 def raise_powers(html: str) -> str:
     """A power raised, as the board writes it: e^n, 0.9^3, e^(−1)."""
-    return _POWER.sub(r"<sup>\1</sup>", html)
+    return _POWER.sub(r"<sup>\1</sup>", html) if "^" in html else html
 
 
 class FractionBrowser(QTextBrowser):
@@ -37,6 +37,8 @@ class FractionBrowser(QTextBrowser):
 
     def stacked(self, html: str, point_size: float, color: QColor = QColor("#222")) -> str:
         """``html`` with each derivative ∂A/∂B an image of A over B."""
+        if "∂" not in html:
+            return html
         return DERIVATIVE.sub(lambda m: self._image(m.group(1), m.group(2), point_size, color),
                               html)
 
