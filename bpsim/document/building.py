@@ -108,8 +108,8 @@ def layered_network(doc: Document, text: str, hidden: str, output: str) -> Compo
     edits = []
     tallest = max(sizes)
     # A tall network is spread as wide as it is tall: at 300 px between
-    # layers, a 2-64-64-64-1 was a column six times as tall as wide, its
-    # lines one purple slab where the view fitted it.
+    # layers, a 2-64-64-64-1 would be a column six times as tall as wide,
+    # its lines one slab where the view fits it.
     column = max(COLUMN, WIDE * (tallest - 1) * ROW / max(len(sizes) - 1, 1))
     for li, size in enumerate(sizes):
         if li == 0:

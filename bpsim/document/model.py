@@ -140,8 +140,8 @@ class Document:
         """A copy of the content, without the listeners.  A node's and an
         edge's fields are immutable (strings, numbers, a tuple), so a
         shallow copy of each is a whole one: copied field by field through
-        deepcopy, the nodes and edges of a 9-9-9-1 took most of an edit's
-        check (check_edit copies the document for every edit)."""
+        deepcopy, the nodes and edges of a 9-9-9-1 would take most of an
+        edit's check (check_edit copies the document for every edit)."""
         whole = {f.name: copy.deepcopy(getattr(self, f.name), memo) for f in fields(self)
                  if f.name not in ("nodes", "edges")}
         return Document(nodes=[copy.copy(n) for n in self.nodes],

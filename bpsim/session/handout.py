@@ -122,11 +122,11 @@ def mathml(text: str) -> str:
 def _equation(line: Line) -> list[str]:
     """A line as the board has it, each step of it under the one before:
     what = symbols, then = numbers, then = the result (a page does not
-    scroll sideways, and a long product of vectors went off its edge)."""
+    scroll sideways, and a long product of vectors would go off its edge)."""
     parts = line.parts() or [""]
     lines = [f"{line.what} {line.relation} {parts[0]}"]
     for part in parts[1:]:
-        # a sum too wide for the page goes on a line a term (it went off the edge)
+        # a sum too wide for the page goes on a line a term, not off its edge
         terms = _terms(part) if len(part) > WIDE else [part]
         lines += [f"= {terms[0]}"] + [f"+ {term}" for term in terms[1:]]
     return lines

@@ -54,8 +54,8 @@ class MainWindow(QMainWindow):
         self.undo.stack.cleanChanged.connect(self._update_title)
         self.undo.stack.indexChanged.connect(self._update_title)
         # An edit, its undo or redo has ended: shown at once, not at the
-        # next turn of the event loop, where the window's pending paint came
-        # first and the canvas was painted twice, before its numbers and after.
+        # next turn of the event loop, where the window's pending paint comes
+        # first and would paint the canvas twice, before its numbers and after.
         self.undo.stack.indexChanged.connect(self._refresh_if_due)
 
         self.scene = NetworkScene(blank_document(), self)

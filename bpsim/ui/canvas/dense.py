@@ -1,7 +1,7 @@
 """A dense network's edges, drawn by one item.
 
 Past a thousand edges an item per edge costs more than it shows: making
-eight thousand arrows with their labels took seconds, placing their labels
+eight thousand arrows with their labels costs seconds, placing their labels
 more, and at the size such a network fits the view no single arrow or
 number can be read.  Here every line is one row of a NumPy array, drawn as a
 few paths, one per colour and width; the weights still show as colour
@@ -36,9 +36,9 @@ def distances(seg: np.ndarray, x: float, y: float) -> np.ndarray:
 
 
 def _pen(color: QColor, width: float, fade: float) -> QPen:
-    # Mixed with white, not made translucent: blending eight thousand
-    # translucent lines where they overlap drew a frame in half a second,
-    # opaque ones in a few dozen milliseconds.
+    # Mixed with white, not made translucent: Qt strokes a translucent path
+    # so that its overlaps do not darken, which for thousands of crossing
+    # lines costs ten times an opaque one (docs/performance.md).
     c = QColor(color)
     c = QColor.fromRgbF(*(v + (1.0 - v) * fade for v in (c.redF(), c.greenF(), c.blueF())))
     # in screen pixels: a network this size is seen zoomed far out, where a

@@ -236,7 +236,7 @@ class ExplanationPanel(QWidget):
             first = self.text.stacked(line.parts()[0], EQ_POINTS * scale) if line.rich(
                 line.parts()[0]) else parts[0]
             rows.append(f"<p class='eq'>{what} {line.relation} {on_the_board(first)}</p>")
-            # "=" stays with what it says equals (it stood alone on a line)
+            # "=" stays with what it says equals, never alone at a line's end
             for part in parts[1:-1]:
                 rows.append(f"<p class='mid'>={NO_BREAK_SPACE}{part}</p>")
             rows.append(f"<p class='res_{phase}'><b>={NO_BREAK_SPACE}{parts[-1]}</b></p>")
