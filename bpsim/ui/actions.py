@@ -38,7 +38,11 @@ class Actions(QObject):
         undo = win.undo.stack.createUndoAction(win, tr("&Undo"))
         undo.setShortcuts([QKeySequence.Undo])
         redo = win.undo.stack.createRedoAction(win, tr("&Redo"))
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.Redo])
+        # Ctrl+Shift+Z, and the platform's own redo keys once each: on some
+        # platforms the standard redo key is Ctrl+Shift+Z itself, and a key
+        # bound twice is ambiguous to Qt and does nothing
+        keys = [QKeySequence("Ctrl+Shift+Z"), *QKeySequence.keyBindings(QKeySequence.Redo)]
+        redo.setShortcuts(list({k.toString(): k for k in keys if not k.isEmpty()}.values()))
         win.addAction(undo)
         win.addAction(redo)
         self._actions["undo"], self._actions["redo"] = undo, redo
@@ -51,6 +55,11 @@ class Actions(QObject):
         a("layout", tr("Automatic layout"), win.editor.lay_out, "Ctrl+L")
         # View
         a("fit", tr("Fit to view"), win.view.fit, "F")
+        # a presentation clicker's blank-screen keys (typed into a field, they type)
+        a("black", tr("Black screen"), lambda: win.blank.cover("black"), ["B", "."],
+          tr("Cover the window in black; any key returns (B or .)"))
+        a("white", tr("White screen"), lambda: win.blank.cover("white"), ["W", ","],
+          tr("Cover the window in white; any key returns (W or ,)"))
         a("zoom_in", tr("Zoom in"), lambda: win.view.zoom_by(1.2), QKeySequence.ZoomIn)
         a("zoom_out", tr("Zoom out"), lambda: win.view.zoom_by(1 / 1.2), QKeySequence.ZoomOut)
         a("focus", tr("Focus on selected node"), win.editor.toggle_focus, "Ctrl+F",
@@ -117,7 +126,8 @@ class Actions(QObject):
         menu.addAction(self._actions["layout"])
 
         menu = win.menuBar().addMenu(tr("&View"))
-        for name in ("fit", "zoom_in", "zoom_out", "focus", "thumbnails", "fit_explanation"):
+        for name in ("fit", "zoom_in", "zoom_out", "focus", "thumbnails", "fit_explanation",
+                     "black", "white"):
             menu.addAction(self._actions[name])
         digits = menu.addMenu(tr("Digits shown"))
         for d in (2, 3, 4, 5, 6, 8):

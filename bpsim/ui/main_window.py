@@ -27,6 +27,7 @@ from .running import Runner
 from .status import StatusLine
 from .stepping import Stepping
 from .arrangement import Arrangement, refresh_when_raised
+from .blank import Blank
 from .style import flatten
 from .undo import UndoAdapter
 
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self._edges_of: tuple = (None, 0, [])    # (document, changes, its edges' ends)
         self._refresh_pending = False
 
+        self.blank = Blank(self)          # the clicker's black and white screens
         self.stepping = Stepping(self, self.runner, self.undo, self.say, self.refresh,
                                  page=self.explanation.page)
         self.actions = Actions(self)

@@ -152,6 +152,9 @@ def test_editing_shortcuts_and_undo_redo(window, qtbot):
     assert len(doc.nodes) == 3
     qtbot.keyClick(view, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
     assert len(doc.nodes) == 4
+    # each redo key once: a key bound twice is ambiguous to Qt and does nothing
+    keys = [k.toString() for k in window.actions["redo"].shortcuts()]
+    assert "Ctrl+Shift+Z" in keys and len(keys) == len(set(keys))
     window.scene.clearSelection()
     window.scene.nodes["c1"].setSelected(True)
     qtbot.keyClick(view, Qt.Key_Delete)
@@ -1820,3 +1823,31 @@ def test_the_training_dock_sets_generated_class_data_to_plus_minus_one_labels(wi
     window.refresh()
     doc = window.workspace.document
     assert (doc.loss.kind, doc.data.labels) == ("bce", "01") and panel.labels.currentIndex() == 0
+
+
+def test_a_clickers_b_and_w_blank_the_window_and_any_key_brings_it_back(window, qtbot):
+    """B or "." black, W or "," white, as presentation software; the key
+    that brings the window back does nothing else; typed into a field the
+    letters and the point type."""
+    window.files.open_path(XOR)
+    window.view.setFocus()
+    stepper = window.workspace.stepper
+    blank = window.blank
+    for key, colour in ((Qt.Key_B, "black"), (Qt.Key_Period, "black"), (Qt.Key_W, "white"),
+                        (Qt.Key_Comma, "white")):
+        qtbot.keyClick(window.view, key)
+        assert blank.shown == colour and blank.geometry() == window.rect()
+        pixel = blank.grab().toImage().pixelColor(10, 10).name()
+        assert pixel == ("#000000" if colour == "black" else "#ffffff")
+        at = stepper.index
+        qtbot.keyClick(blank, Qt.Key_PageDown)
+        assert blank.shown is None and stepper.index == at      # back, and only that
+        assert window.view.hasFocus()
+    qtbot.keyClick(window.view, Qt.Key_B)
+    qtbot.mouseClick(blank, Qt.LeftButton)
+    assert blank.shown is None
+    field = window.training.lr_entry
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "0.5")                            # the point types
+    assert field.text() == "0.5" and blank.shown is None
