@@ -188,6 +188,10 @@ class Files(QObject):
     def is_modified(self) -> bool:
         if self.undo.document_changed():
             return True
+        if self.path is not None and is_example(self.path):
+            # a lesson stepped or trained is not work to save: only its edits
+            # are (switching examples asked to save at every lesson)
+            return False
         session = self.workspace.session if self.workspace else None
         saved = self._saved_theta
         if session is None or saved is None:

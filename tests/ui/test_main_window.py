@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QMessageBox, QPushButt
                                QToolBar)
 
 from bpsim.document import load
-from bpsim.document.edits import SetSection
+from bpsim.document.edits import SetNodeField, SetSection
 from bpsim.paths import examples_dir
 from bpsim.ui import style
 from bpsim.ui.docks.training import slider_to_lr
@@ -346,17 +346,20 @@ def test_save_and_open_through_the_dialog_code_paths(window, qtbot, tmp_path, mo
 
 def test_training_counts_as_unsaved_and_an_example_is_saved_in_the_users_folder(
         window, tmp_path, monkeypatch):
-    """Save writes the trained parameters, so training marks the window
-    unsaved and closing asks; an example's Save proposes the user's own
-    folder, never bpsim's examples."""
+    """Save writes the trained parameters, so training the user's own
+    network marks the window unsaved and closing asks; an example stepped or
+    trained asks nothing (a lecture switches examples), only its edits do,
+    and its Save proposes the user's own folder, never bpsim's examples."""
     Path.home().mkdir(exist_ok=True)               # the test's own home (conftest)
     window.files.open_path(XOR)
     assert not window.isWindowModified() and not window.files.is_modified()
     window.stepping.step("iteration")
-    assert window.isWindowModified()
     asked = []
     window.files.ask_to_save = lambda: asked.append(1) or QMessageBox.Cancel
-    assert not window.files.maybe_save() and asked       # Cancel keeps the trained network
+    assert not window.isWindowModified() and window.files.maybe_save() and not asked
+    window.push(SetNodeField("h1", "label", "hidden"))        # an edit: that asks
+    assert window.isWindowModified()
+    assert not window.files.maybe_save() and asked       # Cancel keeps the edited network
     proposed = []
 
     def dialog(parent, caption, start, *rest, **kw):
@@ -367,9 +370,12 @@ def test_training_counts_as_unsaved_and_an_example_is_saved_in_the_users_folder(
     start = Path(proposed[0])
     assert start.name == "xor-2-2-1.bpsim.json" and start.parent != examples_dir()
     assert start.parent == Path.home() and not window.isWindowModified()
+    window.stepping.step("iteration")                      # the user's own, trained: unsaved
+    assert window.isWindowModified()
+    window.files.save()
     window.actions.history_slider.setValue(0)              # rewinding changes what Save writes too
     assert window.isWindowModified()
-    window.actions.history_slider.setValue(1)              # and back where it was saved, it is not
+    window.actions.history_slider.setValue(2)              # and back where it was saved, it is not
     assert not window.isWindowModified()
 
 
@@ -1312,9 +1318,11 @@ def test_once_trained_the_inspector_and_the_editors_hold_the_values_now(window, 
     assert window.workspace.session.iteration == 30
 
 
-def test_reset_is_undone_with_the_training_it_dropped(window, qtbot):
+def test_reset_is_undone_with_the_training_it_dropped(window, qtbot, tmp_path):
     """Reset threw a run away at one key press (Ctrl+R), with no way back."""
-    window.files.open_path(XOR)
+    mine = tmp_path / "mine.bpsim.json"                # the user's own: training is work
+    mine.write_bytes(Path(XOR).read_bytes())
+    window.files.open_path(mine)
     for _ in range(8):
         window.stepping.step("iteration")
     window.stepping.rewind_to(6)
