@@ -1736,14 +1736,18 @@ def test_the_inspector_renames_a_node_the_formulas_follow_and_undo_brings_it_bac
     qtbot.keyClick(field, Qt.Key_Return)             # another node's: refused, said why
     refusal = window.inspector.id_refusal
     assert refusal.isVisible() and '"x2" is another node\'s id' in refusal.text()
-    assert field.text() == "x1" and window.workspace.document.node("x1")
-    field.setFocus()
-    field.selectAll()
-    qtbot.keyClicks(field, "a")
+    # kept to correct, as a refused number is; the id in force stays
+    assert field.text() == "x2" and field.hasFocus() and window.workspace.document.node("x1")
+    qtbot.keyClicks(field, "a")                      # the entry is selected: typed over
     qtbot.keyClick(field, Qt.Key_Return)
     doc = window.workspace.document
     assert [n.id for n in doc.nodes][0] == "a" and doc.data.inputs[0] == "a"
     assert window.scene.nodes["a"].isSelected() and not refusal.isVisible()
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "x2")
+    window.view.setFocus()                           # left refused: the id in force is back
+    assert field.text() == "a" and refusal.isVisible()
     for _ in range(3):                               # x1 is now a; h1 reads it
         window.stepping.step("forward")
     window.refresh()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ...document.edits import RenameNode, SetEdgeWeight, SetNodeField, check_edit
@@ -28,12 +29,15 @@ class InspectorPanel(QWidget):
         # the number taken, the keys go back to the canvas: → steps again
         self.value.returnPressed.connect(lambda: self.window.view.setFocus())
         self.label = QLineEdit()
-        self.label.setPlaceholderText(self.tr("shown on the canvas; one word names it in formulas"))
+        self.label.setPlaceholderText(self.tr("name shown"))
+        self.label.setToolTip(self.tr("Shown on the canvas; a one-word label also names the "
+                                      "node in the formulas"))
         self.label.editingFinished.connect(self._on_label)
         # the name the file, the formulas and the parameters use
-        self.node_id = QLineEdit()
+        self.node_id = _IdField(self._on_id)
         self.node_id.editingFinished.connect(self._on_id)
         self.node_id.returnPressed.connect(lambda: self.window.view.setFocus())
+        self.node_id.textEdited.connect(lambda _: self.id_refusal.hide())
         self.id_refusal = Refusal()
         self.id_refusal.name = self.tr("the id")
         self.numbers = QLabel()
@@ -137,28 +141,30 @@ class InspectorPanel(QWidget):
             self.window.push(SetNodeField(key, "bias" if node.kind == "neuron" else "value",
                                           value))
 
-    def _on_id(self) -> None:
+    def _on_id(self, revert: bool = True) -> bool:
         """A new id for the node: refused with its reason under the field (a
         duplicate, an empty id, a CSV file's column), else renamed, the node
-        kept selected."""
+        kept selected.  False when refused: Enter keeps the entry to correct,
+        leaving the field (``revert``) puts the id in force back."""
         if not self._target or self._target[0] != "node":
-            return
+            return True
         win = self.window
         old, new = self._target[1], self.node_id.text().strip()
         if new == old:
-            self.id_refusal.hide()
-            return
+            return True
         edit = RenameNode(old, new)
         try:
             check_edit(win.workspace.document, edit, win.workspace.base_dir)
         except BpsimError as exc:
             self.id_refusal.say(new, exc.problem, old)
-            self.node_id.setText(old)
-            return
+            if revert:
+                self.node_id.setText(old)
+            return False
         self.id_refusal.hide()
         if win.push(edit):
             self._target = ("node", new)
             win.scene.nodes[new].setSelected(True)
+        return True
 
     def _on_label(self) -> None:
         if self._target and self._target[0] == "node":
@@ -166,3 +172,19 @@ class InspectorPanel(QWidget):
             text = self.label.text().strip() or None
             if text != node.label:
                 self.window.push(SetNodeField(node.id, "label", text))
+
+
+class _IdField(QLineEdit):
+    """The node's id: Enter on a refused id keeps it here to correct, as the
+    number fields do (fields.NumberField)."""
+
+    def __init__(self, take):
+        super().__init__()
+        self._take = take
+
+    def keyPressEvent(self, event):
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and not self._take(revert=False):
+            self.selectAll()
+            event.accept()
+            return
+        super().keyPressEvent(event)
