@@ -298,6 +298,19 @@ def test_inline_editor_accepts_what_a_student_writes(window, qtbot):
     assert "not a number" in window.view.editor.refusal.text()
 
 
+def test_an_input_without_a_value_is_edited_from_the_0_it_computes_with(window, qtbot):
+    """Drawn on a blank canvas, an input has no value: the editor opened
+    empty, and a refusal said "the value stays ." with nothing after it."""
+    window.files.new_network()
+    nid = window.editor.add_node("input")
+    window.view.edit_node(window.scene.nodes[nid])
+    editor = window.view.editor
+    assert editor.text() == "0"
+    editor.setText("1e999")
+    qtbot.keyClick(editor, Qt.Key_Return)
+    assert editor.refusal.text().endswith("the value stays 0.")
+
+
 def test_a_weight_typed_in_place_leaves_no_trace_of_the_old_one(window, qtbot):
     """The editor opens over the weight it replaces; the old, wider number
     was left on screen around the new one (the view never repainted there:

@@ -284,8 +284,11 @@ class NetworkView(QGraphicsView):
                               number(value_of(ParamName.bias(node.id), node.bias), 12),
                               ("node", node.id), "bias")
         elif node.kind in ("input", "const", "param") or node.op in ("scale", "offset"):
+            # an input without a value computes with 0 (the contract's
+            # default): shown, and kept when a refused entry is said
+            value = 0.0 if node.kind == "input" and node.value is None else node.value
             self._open_editor(item.sceneBoundingRect(),
-                              number(value_of(ParamName.param(node.id), node.value), 12),
+                              number(value_of(ParamName.param(node.id), value), 12),
                               ("node", node.id), "value")
 
     def edit_edge(self, item: EdgeItem) -> None:
