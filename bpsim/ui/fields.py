@@ -80,7 +80,25 @@ def add_checked_row(form: QFormLayout, label: str, field, refusal: Refusal,
     refusal.name = name or label
 
 
-class NumberField(QLineEdit):
+class CheckedLineEdit(QLineEdit):
+    """A line edit whose entry is checked when taken (``_take``): Enter on a
+    refused entry keeps it here to correct (and the keys here); leaving the
+    field puts the value in force back instead."""
+
+    def keyPressEvent(self, event):
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and not self._take(revert=False):
+            self.selectAll()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _take(self, revert: bool = True) -> bool:
+        """Take the entry; False when it is refused (``revert``: the value in
+        force shown again)."""
+        raise NotImplementedError
+
+
+class NumberField(CheckedLineEdit):
     """A line edit for one number of the format; ``committed`` carries a new
     value (None where the field may be emptied) once Enter or leaving the
     field takes it."""
@@ -104,15 +122,6 @@ class NumberField(QLineEdit):
 
     def _shown(self, value) -> str:
         return "" if value is None else number(value, 12).replace("−", "-")
-
-    def keyPressEvent(self, event):
-        # Enter on a refused entry keeps it here to correct (and the keys
-        # here); leaving the field puts the value in force back instead.
-        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and not self._take(revert=False):
-            self.selectAll()
-            event.accept()
-            return
-        super().keyPressEvent(event)
 
     def _take(self, revert: bool = True) -> bool:
         """Commit what is typed; False when it is refused."""

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ...document.edits import RenameNode, SetEdgeWeight, SetNodeField, check_edit
@@ -11,7 +10,7 @@ from ...document.format import NODE_FIELDS
 from ...engine import ACTIVATIONS, EdgeKey
 from ...session.workspace import VALUE_FIELDS
 from ...errors import BpsimError
-from ..fields import NumberField, Refusal
+from ..fields import CheckedLineEdit, NumberField, Refusal
 
 
 class InspectorPanel(QWidget):
@@ -174,17 +173,9 @@ class InspectorPanel(QWidget):
                 self.window.push(SetNodeField(node.id, "label", text))
 
 
-class _IdField(QLineEdit):
-    """The node's id: Enter on a refused id keeps it here to correct, as the
-    number fields do (fields.NumberField)."""
+class _IdField(CheckedLineEdit):
+    """The node's id, taken by the inspector's ``take`` (InspectorPanel._on_id)."""
 
     def __init__(self, take):
         super().__init__()
         self._take = take
-
-    def keyPressEvent(self, event):
-        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and not self._take(revert=False):
-            self.selectAll()
-            event.accept()
-            return
-        super().keyPressEvent(event)
