@@ -76,12 +76,14 @@ LOSSES: dict[str, Loss] = {
     for loss in (
         Loss("none", lambda y, t: y.copy(), lambda y, t: np.ones_like(y), "y", "1",
              needs_targets=False),
-        Loss("mse", lambda y, t: (y - t) ** 2, lambda y, t: 2.0 * (y - t), "(y − t)²", "2·(y − t)",
+        Loss("mse", lambda y, t: (y - t) ** 2, lambda y, t: 2.0 * (y - t), "(y − t)²",
+             "2·(y − t)",
              lambda y, t, k, w: f"2·({w(y[k])} − {w(t[k])})"),
         Loss("mae", lambda y, t: np.abs(y - t), lambda y, t: np.sign(y - t), "|y − t|",
              "sign(y − t)", lambda y, t, k, w: f"sign({w(y[k])} − {w(t[k])})"),
         # the floor of y·(1 − y) at 1e-12 (the contract's) changes nothing shown
-        Loss("bce", _bce, _bce_grad, "−[t·ln y + (1 − t)·ln(1 − y)]", "(y − t)/(y·(1 − y))",
+        Loss("bce", _bce, _bce_grad, "−[t·ln y + (1 − t)·ln(1 − y)]",
+             "(y − t)/(y·(1 − y))",
              lambda y, t, k, w: f"({w(y[k])} − {w(t[k])})/({w(y[k])}·{w(1.0 - y[k])})"),
         Loss("softmax_ce", _softmax_ce, _softmax_ce_grad, "−Σₖ tₖ·ln softmax(y)ₖ",
              "softmax(y)·Σt − t",
@@ -160,8 +162,9 @@ PENALTIES: dict[str, Penalty] = {
     for p in (
         Penalty("l2", lambda lam, w: lam * float(w.dot(w)), lambda lam, w: 2.0 * lam * w,
                 "λ·Σw²", "2·λ·w", lambda lam, w, write: f"2·{write(lam)}·{write(w)}"),
-        Penalty("l1", lambda lam, w: lam * float(np.sum(np.abs(w))), lambda lam, w: lam * np.sign(w),
-                "λ·Σ|w|", "λ·sign(w)", lambda lam, w, write: f"{write(lam)}·sign({write(w)})"),
+        Penalty("l1", lambda lam, w: lam * float(np.sum(np.abs(w))),
+                lambda lam, w: lam * np.sign(w), "λ·Σ|w|", "λ·sign(w)",
+                lambda lam, w, write: f"{write(lam)}·sign({write(w)})"),
     )
 }
 

@@ -132,6 +132,11 @@ class Numbers:
         s = self.scalar(x)
         return f"({s})" if s.startswith(self.minus) else s
 
+    def write(self, v) -> str:
+        """A value, or a batch's, as a factor: how a rule is written with its
+        numbers in (functions.Write)."""
+        return self.values(v, True)
+
     def one_of(self, v: np.ndarray) -> bool:
         """Whether one sample of a batch of several is shown: a sum over the
         batch is then written with that sample's term, not its value alone."""
@@ -183,7 +188,8 @@ def explain_forward(step: ForwardStep, n: Notation, num: Numbers,
         value = gate.symbol(names, c)
         numbers = gate.symbol([num.values(o.value, True) for o in step.operands], c)
         return Explanation(f"Forward: {_what_node(step.kind, step.fn)} {n.called(step.node)}",
-                           (Line(n.escape(n.called(step.node)), value, numbers, num.values(step.out)),))
+                           (Line(n.escape(n.called(step.node)), value, numbers,
+                                 num.values(step.out)),))
     z = n.sub("z", n.called(step.node))
     sym_terms = [f"{_weight(n, o.node, step.node)}·{_node_symbol(n, o.node, kinds[o.node])}"
                  for o in step.operands] + [n.sub("b", n.called(step.node))]
@@ -195,19 +201,32 @@ def explain_forward(step: ForwardStep, n: Notation, num: Numbers,
         lines.append(Line(n.sub("a", n.called(step.node)), f"{act}({z})",
                           f"{act}({num.values(step.z)})", num.values(step.out)))
     else:
-        lines.append(Line(n.sub("a", n.called(step.node)), z, num.values(step.z), num.values(step.out)))
+        lines.append(Line(n.sub("a", n.called(step.node)), z, num.values(step.z),
+                          num.values(step.out)))
     return Explanation(f"Forward: neuron {n.called(step.node)} ({step.fn})", tuple(lines))
+
+
+def split_top(expr: str, separators: tuple[str, ...]) -> list[str]:
+    """``expr`` split at the separators outside its brackets: a sum's terms
+    (" + "), a case's parts (", ")."""
+    parts, depth, start, k = [], 0, 0, 0
+    while k < len(expr):
+        depth += expr[k] in "(["
+        depth -= expr[k] in ")]"
+        sep = next((s for s in separators if expr.startswith(s, k)), None) if depth == 0 \
+            else None
+        if sep:
+            parts.append(expr[start:k])
+            start = k = k + len(sep)
+            continue
+        k += 1
+    return parts + [expr[start:]]
 
 
 def _over(expr: str, n: str) -> str:
     """``expr``/``n``, in parentheses where ``expr`` has a sum or a case at
     its top (``(softmax(y)·Σt − t)/n``, not ``softmax(y)·Σt − t/n``)."""
-    depth, top = 0, False
-    for k, ch in enumerate(expr):
-        depth += ch in "(["
-        depth -= ch in ")]"
-        if depth == 0 and (expr[k:k + 3] in (" + ", " − ") or expr[k:k + 2] == ", "):
-            top = True
+    top = len(split_top(expr, (" + ", " − ", ", "))) > 1
     return f"({expr})/{n}" if top else f"{expr}/{n}"
 
 
@@ -259,14 +278,13 @@ def explain_cost(step: CostStep, n: Notation, num: Numbers, kinds: dict[str, str
         lines.append(Line("zero-one", "errors/rows", f"{errors}/{step.y.size}",
                           num.scalar(errors / step.y.size)))
     count = reduction_count(loss, len(step.outputs), rows, step.reduction)
-    divisor = "n" if mean else ""
     for k, out in enumerate(step.outputs):
         sym = _node_symbol(n, out, kinds[out])
         rule = loss.rule
         numbers = "" if loss.rule_numbers is None or step.t is None else \
-            loss.rule_numbers(step.y, step.t, k, lambda v: num.values(v, True))
-        if divisor and count != 1:
-            rule = _over(rule, divisor)
+            loss.rule_numbers(step.y, step.t, k, num.write)
+        if mean and count != 1:
+            rule = _over(rule, "n")
             numbers = _over(numbers, num.scalar(count)) if numbers else \
                 (f"1/{num.scalar(count)}" if circuit else "")
         what = _d(n, sym) if circuit else f"∂L/∂{sym}"
@@ -291,7 +309,7 @@ def _gate_local(n: Notation, num: Numbers, kinds: dict[str, str], node: str, out
     numbers = ""
     if gate.local_numbers is not None:
         numbers = gate.local_numbers([o.value for o in consumer.operands], i, consumer.out,
-                                     consumer.constant, lambda v: num.values(v, True)) or ""
+                                     consumer.constant, num.write) or ""
     return Line(f"∂{n.escape(n.called(consumer.node))}/∂{out_sym}",
                 f"∂({gate.symbol(names, c)})/∂{out_sym}", numbers, num.values(factor),
                 rule=gate.local_symbol(names, i, c))
@@ -313,9 +331,11 @@ def explain_backward(step: BackwardStep, n: Notation, num: Numbers,
         num_terms.append(num.values(step.loss_term, True))
     for t in step.terms:
         if t.through == "weight":
-            sym_terms.append(f"{_weight(n, step.node, t.consumer)}·{n.sub('δ', n.called(t.consumer))}")
+            delta = n.sub("δ", n.called(t.consumer))
+            sym_terms.append(f"{_weight(n, step.node, t.consumer)}·{delta}")
         else:
-            sym_terms.append(f"∂{n.escape(n.called(t.consumer))}/∂{out_sym}·{_d(n, n.escape(n.called(t.consumer)))}")
+            gate = n.escape(n.called(t.consumer))
+            sym_terms.append(f"∂{gate}/∂{out_sym}·{_d(n, gate)}")
             if t.consumer in forward:       # the gate's local derivative, by its rule
                 lines.append(_gate_local(n, num, kinds, step.node, out_sym, forward[t.consumer],
                                          t.factor))
@@ -335,10 +355,11 @@ def explain_backward(step: BackwardStep, n: Notation, num: Numbers,
         z = n.sub("z", n.called(step.node))
         if step.z is not None:
             numbers = "" if act.rule_numbers is None else \
-                act.rule_numbers(step.z, step.a, lambda v: num.values(v, True))
+                act.rule_numbers(step.z, step.a, num.write)
             lines.append(Line(f"{act.symbol}′({z})", "", numbers, num.values(step.local),
                               rule=n.escape(act.rule).replace("{z}", z)))
-        lines.append(Line(n.sub("δ", n.called(step.node)), f"{act.symbol}′({z})·{_d(n, out_sym)}",
+        lines.append(Line(n.sub("δ", n.called(step.node)),
+                          f"{act.symbol}′({z})·{_d(n, out_sym)}",
                           f"{num.values(step.local, True)}·{num.values(step.dout, True)}",
                           num.values(step.dz)))
         if step.fn == "sigmoid" and loss_kind == "bce" and step.loss_term is not None and \
@@ -363,7 +384,8 @@ def explain_backward(step: BackwardStep, n: Notation, num: Numbers,
             what = _d(n, _weight(n, src, step.node))
         else:
             of = n.sub("b", n.called(step.node)) if kind == "b" else n.escape(n.called(rest))
-            upstream = n.sub("δ", n.called(step.node)) if kind == "b" else _d(n, n.escape(n.called(rest)))
+            upstream = n.sub("δ", n.called(step.node)) if kind == "b" else \
+                _d(n, n.escape(n.called(rest)))
             what = _d(n, of)
             if batch == 1 and kind != "b" and not g.penalty:
                 continue    # a parameter node's gradient is the line above's
@@ -439,7 +461,8 @@ def _update_lines(step: UpdateStep, k: int, p: str, n: Notation, num: Numbers) -
                  f"{b1}·{num.factor(moments['m_before'][k])} + {num.factor(1 - step.beta1)}·{g}",
                  num.scalar(m), "←"),
             Line("v", "β₂·v + (1 − β₂)·g²",
-                 f"{b2}·{num.factor(moments['v_before'][k])} + {num.factor(1 - step.beta2)}·{g}²",
+                 f"{b2}·{num.factor(moments['v_before'][k])} + "
+                 f"{num.factor(1 - step.beta2)}·{g}²",
                  num.scalar(v), "←"),
             Line(m_hat, f"m/(1 − {n.sup('β₁', 't')})",
                  f"{num.factor(m)}/(1 − {b1}^{t})", num.scalar(m_hat_value)),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import re
 
-from .explain import Explanation, Line, explain, formula_names
+from .explain import Explanation, Line, explain, formula_names, split_top
 
 _TOKEN = re.compile(r"""
     (?P<space>\s+)
@@ -127,24 +127,12 @@ def _equation(line: Line) -> list[str]:
     lines = [f"{line.what} {line.relation} {parts[0]}"]
     for part in parts[1:]:
         # a sum too wide for the page goes on a line a term, not off its edge
-        terms = _terms(part) if len(part) > WIDE else [part]
+        terms = split_top(part, (" + ",)) if len(part) > WIDE else [part]
         lines += [f"= {terms[0]}"] + [f"+ {term}" for term in terms[1:]]
     return lines
 
 
 WIDE = 70      # characters: wider than a printed page's line at the page's size
-
-
-def _terms(part: str) -> list[str]:
-    """A sum's terms, split at its own + signs (not those inside brackets)."""
-    terms, depth, start = [], 0, 0
-    for k, ch in enumerate(part):
-        depth += ch in "(["
-        depth -= ch in ")]"
-        if depth == 0 and part.startswith(" + ", k):
-            terms.append(part[start:k])
-            start = k + 3
-    return terms + [part[start:]]
 
 
 STYLE = """

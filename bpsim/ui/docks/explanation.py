@@ -50,9 +50,10 @@ WORD_JOINER, NO_BREAK_SPACE, BREAK_HERE = "\u2060", "\u00a0", "\u200b"
 
 def on_the_board(part: str) -> str:
     """A formula that wraps as a blackboard's does: a fraction (∂C/∂w, or
-    (y − t)/n) is never split at its slash, a long product breaks between its factors
-    (after a ·), a vector between its numbers, never inside one.  Line breaking is left to Qt, told where it may not break
-    (word joiners, no-break spaces) and where it may (zero-width spaces)."""
+    (y − t)/n) is never split at its slash, a long product breaks between
+    its factors (after a ·), a vector between its numbers, never inside
+    one.  Line breaking is left to Qt, told where it may not break (word
+    joiners, no-break spaces) and where it may (zero-width spaces)."""
     # a fraction's slash, not a closing tag's
     if "/" in part:
         part = re.sub(r"(?<!<)/", f"{WORD_JOINER}/{WORD_JOINER}", part)
