@@ -72,22 +72,28 @@ def test_a_sigmoid_output_under_cross_entropy_has_delta_a_minus_t_over_n():
     assert sigma.what == "σ′(z_a)" and sigma.rule == "σ(z_a)·(1 − σ(z_a))"
 
 
-def test_the_cost_with_a_penalty_shows_loss_penalty_and_their_sum():
+@pytest.mark.parametrize("kind, lam, formula, rule, numbers", [
+    ("l2", 0.1, "λ·Σw²", "+ 2·λ·w_", "+ 2·0.1·"),
+    ("l1", 0.05, "λ·Σ|w|", "+ λ·sign(w_", "+ 0.05·sign("),
+])
+def test_the_cost_with_a_penalty_shows_loss_penalty_and_their_sum(kind, lam, formula, rule,
+                                                                  numbers):
     session, trace = _traced("xor-2-2-1.bpsim.json")
-    session.change_settings(regularization="l2", lam=0.1)
+    session.change_settings(regularization=kind, lam=lam)
     trace = session.step_traced()[1]
     kinds = {n.id: n.kind for n in session.document.nodes}
     cost = next(s for s in trace.steps if isinstance(s, CostStep))
     lines = {line.what: line for line in explain(cost, kinds, TEXT, Numbers(digits=17)).lines}
     assert "λ" not in lines["L"].symbols                    # the loss is the loss alone
-    assert lines["penalty"].symbols == "λ·Σw²"
+    assert lines["penalty"].symbols == formula
     assert evaluate(lines["penalty"].numbers) == pytest.approx(cost.penalty, rel=1e-9)
     assert float(lines["C"].result) == pytest.approx(cost.loss + cost.penalty, rel=1e-12)
+    # a weight's gradient: the penalty's part by its rule ((sub)gradient), with its numbers
     backward = next(s for s in trace.steps if isinstance(s, BackwardStep) and s.kind == "neuron")
     weight = next(line for line in explain(backward, kinds, TEXT, Numbers(digits=6),
                                            loss_kind="mse", trace=trace).lines
                   if line.what.startswith("∂C/∂w"))
-    assert "+ 2·λ·w_" in weight.symbols and "+ 2·0.1·" in weight.numbers
+    assert rule in weight.symbols and numbers in weight.numbers
 
 
 def test_softmax_ces_rule_over_n_keeps_its_parentheses():
@@ -122,19 +128,3 @@ def test_hinge_and_perceptron_show_the_zero_one_loss_beside_them():
         wrong = int(np.sum(cost.t * cost.y <= 0))
         assert line.symbols == "errors/rows" and line.numbers == f"{wrong}/40"
         assert float(line.result) == pytest.approx(wrong / 40) and 0 < wrong < 40
-
-
-def test_the_cost_with_an_l1_penalty_and_its_subgradient():
-    session, trace = _traced("xor-2-2-1.bpsim.json")
-    session.change_settings(regularization="l1", lam=0.05)
-    trace = session.step_traced()[1]
-    kinds = {n.id: n.kind for n in session.document.nodes}
-    cost = next(s for s in trace.steps if isinstance(s, CostStep))
-    lines = {line.what: line for line in explain(cost, kinds, TEXT, Numbers(digits=17)).lines}
-    assert lines["penalty"].symbols == "λ·Σ|w|"
-    assert evaluate(lines["penalty"].numbers) == pytest.approx(cost.penalty, rel=1e-9)
-    backward = next(s for s in trace.steps if isinstance(s, BackwardStep) and s.kind == "neuron")
-    weight = next(line for line in explain(backward, kinds, TEXT, Numbers(digits=6),
-                                           loss_kind="mse", trace=trace).lines
-                  if line.what.startswith("∂C/∂w"))
-    assert "+ λ·sign(w_" in weight.symbols and "+ 0.05·sign(" in weight.numbers

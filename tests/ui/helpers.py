@@ -25,3 +25,12 @@ def connect_by_drag(window, src, dst):
     a = window.scene.nodes[src]
     b = window.scene.nodes[dst]
     drag(window.view, a.mapToScene(a.port_center()), b.scenePos())
+
+
+def type_over(qtbot, field, text: str, enter: bool = True) -> None:
+    """Type ``text`` over a field's whole entry, as a hand does; Enter after."""
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, text)
+    if enter:
+        qtbot.keyClick(field, Qt.Key_Return)

@@ -17,7 +17,7 @@ from bpsim.ui.docks.training import slider_to_lr
 from bpsim.session.numbers import number
 from bpsim.ui.style import _FlatFusion
 
-from .helpers import connect_by_drag, drag
+from .helpers import connect_by_drag, drag, type_over
 
 XOR = examples_dir() / "xor-2-2-1.bpsim.json"
 
@@ -1585,20 +1585,14 @@ def test_after_a_learning_rate_typed_and_enter_the_arrow_steps_again(window, qtb
     the field instead of taking the next micro-step."""
     window.files.open_path(XOR)
     entry = window.training.lr_entry
-    entry.setFocus()
-    entry.selectAll()
-    qtbot.keyClicks(entry, "0.5")
-    qtbot.keyClick(entry, Qt.Key_Return)
+    type_over(qtbot, entry, "0.5")
     assert window.workspace.document.training.learning_rate == 0.5
     assert window.view.hasFocus()
     index = window.stepper.index
     qtbot.keyClick(window.focusWidget(), Qt.Key_Right)
     assert window.stepper.index == index + 1
     speed = window.actions.speed.lineEdit()            # the speed box alike
-    speed.setFocus()
-    speed.selectAll()
-    qtbot.keyClicks(speed, "3")
-    qtbot.keyClick(speed, Qt.Key_Return)
+    type_over(qtbot, speed, "3")
     assert window.actions.speed.value() == 3 and window.view.hasFocus()
 
 
@@ -1608,16 +1602,10 @@ def test_after_a_weight_typed_in_the_inspector_the_arrow_steps_again(window, qtb
     window.docks["inspector"].raise_()
     window.refresh()
     field = window.inspector.value
-    field.setFocus()
-    field.selectAll()
-    qtbot.keyClicks(field, "1/4")
-    qtbot.keyClick(field, Qt.Key_Return)
+    type_over(qtbot, field, "1/4")
     assert window.workspace.document.edge("x1", "h1").weight == 0.25
     assert window.view.hasFocus()
-    field.setFocus()
-    field.selectAll()
-    qtbot.keyClicks(field, "1/0x")
-    qtbot.keyClick(field, Qt.Key_Return)          # refused: kept to correct
+    type_over(qtbot, field, "1/0x")          # refused: kept to correct
     assert field.hasFocus() and window.workspace.document.edge("x1", "h1").weight == 0.25
 
 
@@ -1743,10 +1731,7 @@ def test_the_inspector_renames_a_node_the_formulas_follow_and_undo_brings_it_bac
     window.refresh()
     field = window.inspector.node_id
     assert field.isVisible() and field.text() == "x1"
-    field.setFocus()
-    field.selectAll()
-    qtbot.keyClicks(field, "x2")
-    qtbot.keyClick(field, Qt.Key_Return)             # another node's: refused, said why
+    type_over(qtbot, field, "x2")             # another node's: refused, said why
     refusal = window.inspector.id_refusal
     assert refusal.isVisible() and '"x2" is another node\'s id' in refusal.text()
     # kept to correct, as a refused number is; the id in force stays
