@@ -126,15 +126,17 @@ class Stepper:
     @property
     def trains(self) -> bool:
         """Whether an iteration changes anything: a circuit (no parameters)
-        computes the same numbers at every pass, so its walk starts over
-        instead of counting iterations."""
+        computes the same numbers at every pass, so its walk has one
+        iteration, which ``to_start`` walks again."""
         return bool(self.session.param_names)
 
     @_announce
     def forward(self) -> bool:
-        """One micro-step on; False when nothing can follow (a diverged step)."""
+        """One micro-step on; False when nothing can follow: a diverged
+        step, or a circuit's walk at its end (another step forward wiped
+        the finished backward pass a lecturer was showing)."""
         if self.complete:
-            if self.trace.diverged:
+            if self.trace.diverged or not self.trains:
                 return False
             self.refresh()
         self.index += 1
@@ -167,6 +169,21 @@ class Stepper:
             return
         phase = self.phase
         while not self.complete and self.trace.steps[self.index].phase == phase:
+            self.forward()
+
+    @_announce
+    def to_start(self) -> None:
+        """Back to this iteration's start, before its first micro-step (its
+        update, if taken, taken back)."""
+        if self.complete and not self.trace.diverged and self.trains:
+            self.session.goto(self.session.iteration - 1)
+        self.index = 0
+
+    @_announce
+    def to_end(self) -> None:
+        """On to this iteration's last micro-step, its update taken; at its
+        end already, nothing (not the next iteration)."""
+        while not self.complete:
             self.forward()
 
     @_announce

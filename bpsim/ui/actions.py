@@ -60,6 +60,15 @@ class Actions(QObject):
           tr("Cover the window in black; any key returns (B or .)"))
         a("white", tr("White screen"), lambda: win.blank.cover("white"), ["W", ","],
           tr("Cover the window in white; any key returns (W or ,)"))
+        # F5 as PowerPoint starts a show; a clicker's show button sends F5 or
+        # Shift+F5 and then Esc, or the same key again: each leaves it too
+        a("present", tr("&Present"), win.presentation.toggle, ["F5", "Shift+F5"],
+          tr("The canvas and the explanation alone, full screen, for the back row "
+             "(F5; Esc leaves)"), checkable=True)
+        a("leave_presentation", tr("Leave the presentation"), win.presentation.leave, "Esc")
+        self._actions["leave_presentation"].setEnabled(False)   # Esc is the editors' otherwise
+        win.presentation.changed.connect(self._presenting)
+        a("full_screen", tr("Full screen"), self._full_screen, "F11", checkable=True)
         a("zoom_in", tr("Zoom in"), lambda: win.view.zoom_by(1.2), QKeySequence.ZoomIn)
         a("zoom_out", tr("Zoom out"), lambda: win.view.zoom_by(1 / 1.2), QKeySequence.ZoomOut)
         a("focus", tr("Focus on selected node"), win.editor.toggle_focus, "Ctrl+F",
@@ -72,12 +81,17 @@ class Actions(QObject):
           lambda: win.set_fit_explanation(self._actions["fit_explanation"].isChecked()), None,
           tr("A step's formulas drawn smaller, down to 70 %, until they fit their dock"),
           checkable=True)
-        # Stepping: arrows and PageDown/PageUp, so a presentation clicker drives it
-        a("next", tr("Next micro-step"), partial(win.stepping.read_on, 1), ["Right", "PgDown"],
-          tr("Compute the next node (→ or PageDown)"))
-        a("prev", tr("Previous micro-step"), partial(win.stepping.read_on, -1), ["Left", "PgUp"],
-          tr("Go back one micro-step (← or PageUp)"))
-        a("phase", tr("Finish phase"), partial(win.stepping.step, "phase"), ["Ctrl+Right", "Down"],
+        # Stepping: the keys a presentation clicker sends (PageDown, PageUp)
+        # and the arrows, as PowerPoint takes them
+        a("next", tr("Next micro-step"), partial(win.stepping.read_on, 1),
+          ["Right", "PgDown", "Down"], tr("Compute the next node (→, ↓ or PageDown)"))
+        a("prev", tr("Previous micro-step"), partial(win.stepping.read_on, -1),
+          ["Left", "PgUp", "Up"], tr("Go back one micro-step (←, ↑ or PageUp)"))
+        a("start", tr("Start of the iteration"), partial(win.stepping.step, "start"), "Home",
+          tr("Back to this iteration's start, before its first micro-step (Home)"))
+        a("end", tr("End of the iteration"), partial(win.stepping.step, "end"), "End",
+          tr("On to this iteration's end, its update taken (End)"))
+        a("phase", tr("Finish phase"), partial(win.stepping.step, "phase"), "Ctrl+Right",
           tr("Finish the forward, cost, backward or update phase"))
         a("iteration", tr("Next iteration"), partial(win.stepping.step, "iteration"), ["Shift+Right", "Ctrl+Return"],
           tr("Finish this iteration, or take a whole new one"))
@@ -126,8 +140,11 @@ class Actions(QObject):
         menu.addAction(self._actions["layout"])
 
         menu = win.menuBar().addMenu(tr("&View"))
-        for name in ("fit", "zoom_in", "zoom_out", "focus", "thumbnails", "fit_explanation",
-                     "black", "white"):
+        for name in ("present", "full_screen", None, "fit", "zoom_in", "zoom_out", "focus",
+                     "thumbnails", "fit_explanation", "black", "white"):
+            if name is None:
+                menu.addSeparator()
+                continue
             menu.addAction(self._actions[name])
         digits = menu.addMenu(tr("Digits shown"))
         for d in (2, 3, 4, 5, 6, 8):
@@ -141,7 +158,8 @@ class Actions(QObject):
         menu.addAction(self._actions["reset_layout"])
 
         menu = win.menuBar().addMenu(tr("&Step"))
-        for name in ("prev", "next", "phase", "iteration", "epoch", None, "run", "reset"):
+        for name in ("prev", "next", "start", "end", "phase", "iteration", "epoch", None, "run",
+                     "reset"):
             menu.addSeparator() if name is None else menu.addAction(self._actions[name])
 
         a("shortcuts", tr("&Keyboard and mouse"), lambda: show_shortcuts(win, self), QKeySequence.HelpContents,
@@ -230,6 +248,21 @@ class Actions(QObject):
         self.window.addAction(action)   # shortcuts work wherever the focus is in the window
         self._actions[name] = action
         return action
+
+    def _presenting(self, on: bool) -> None:
+        self._actions["present"].setChecked(on)
+        self._actions["leave_presentation"].setEnabled(on)
+        self._actions["full_screen"].setChecked(self.window.isFullScreen())
+
+    def _full_screen(self) -> None:
+        win = self.window
+        if win.presentation.presenting:
+            win.presentation.leave()
+        elif win.isFullScreen():
+            win.showNormal()
+        else:
+            win.showFullScreen()
+        self._actions["full_screen"].setChecked(win.isFullScreen())
 
     def __getitem__(self, name: str) -> QAction:
         return self._actions[name]

@@ -21,6 +21,7 @@ from .docks.params import ParameterPanel
 from .docks.training import TrainingPanel
 from .files import Files, blank_document
 from .plots import Plots
+from .presentation import Presentation
 from .recovery import Autosaver
 from .relay import Relay
 from .running import Runner
@@ -95,6 +96,8 @@ class MainWindow(QMainWindow):
         self._refresh_pending = False
 
         self.blank = Blank(self)          # the clicker's black and white screens
+        self.presentation = Presentation(self)
+        self.undo.stack.indexChanged.connect(self.presentation.refit)
         self.stepping = Stepping(self, self.runner, self.undo, self.say, self.refresh,
                                  page=self.explanation.page)
         self.actions = Actions(self)
@@ -235,6 +238,7 @@ class MainWindow(QMainWindow):
                 self._training_changes = self._document_changes
                 self.training.refresh()
         self.status.show(ws)
+        self.presentation.show_walk()
         self.stepping.show()
         self.status.watch_cost(ws, self.plots.loss.warning if self.plots.built else None)
         self.setWindowModified(self.files.is_modified())   # training changes what Save writes

@@ -45,7 +45,8 @@ class Stepping(QObject):
             self.step("forward" if direction > 0 else "back")
 
     def step(self, how: str) -> None:
-        """forward, back, phase, iteration, epoch, reset."""
+        """forward, back, phase, iteration, epoch, start (of the
+        iteration), end (of the iteration), reset."""
         stepper = self.stepper
         if stepper is None:
             self._say(self.workspace.problem or "", 8000)
@@ -62,20 +63,20 @@ class Stepping(QObject):
             return
         history = stepper.session.history
         length, start, version = history.length, stepper.session.iteration, history.version
-        starts_over = how == "forward" and stepper.complete and not stepper.trains
+        at_circuit_end = how == "forward" and stepper.complete and not stepper.trains
         {"forward": stepper.forward, "back": stepper.back, "phase": stepper.finish_phase,
          "iteration": stepper.finish_iteration, "epoch": stepper.next_epoch,
-         "reset": stepper.reset}[how]()
+         "start": stepper.to_start, "end": stepper.to_end, "reset": stepper.reset}[how]()
         if stepper.trace.diverged and stepper.complete:
             self._say(self.tr(
                 "Diverged: the cost or an updated parameter is not finite; the update was not "
                 "applied. Lower the learning rate, or rewind."), 10000)
         elif how != "reset" and history.version != version and start < length:
             self._runner.say_history_replaced(start, length)
-        elif starts_over:
+        elif at_circuit_end:
             self._say(self.tr(
-                "A circuit has no parameters to train: every pass computes the same numbers, "
-                "so its walk starts again."), 8000)
+                "The walk is complete. A circuit has no parameters to train: every pass "
+                "computes the same numbers. Home walks it again from its start."), 8000)
         self._refresh()
 
     def rewind_to(self, iteration: int) -> None:

@@ -402,18 +402,25 @@ def test_the_next_updates_arrow_traces_the_next_iteration_once():
     assert calls == [1] and st.trace.steps[-1].before[names.index("w:x1->h1")] == 0.25
 
 
-def test_a_circuits_walk_starts_over_instead_of_counting_iterations():
+def test_a_circuits_walk_stays_at_its_end_until_walked_again_from_its_start():
     """No parameters: every pass computes the same numbers; stepping past the
     update showed them again as "iteration 2", 3, … and Next epoch walked
-    100 000 iterations looking for an epoch to end."""
+    100 000 iterations looking for an epoch to end.  Then one more step at
+    the end started the walk over, wiping the finished backward pass, which
+    a step back could not bring back."""
     st = Stepper(Session.from_loaded(load(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")))
     assert not st.trains
     first = st.trace
     st.finish_iteration()
     assert st.complete and st.iteration == 1 and st.session.iteration == 0
     assert st.session.history.length == 0
-    st.forward()                                   # the walk again, the same numbers
-    assert st.index == 1 and st.iteration == 1 and st.trace.cost == first.cost
+    assert not st.forward() and st.complete       # the finished pass stays
+    st.finish_iteration()
+    assert st.complete and st.trace is first
+    st.to_start()                                  # the walk again, the same numbers
+    assert st.index == 0 and st.iteration == 1
+    st.forward()
+    assert st.index == 1 and st.trace.cost == first.cost
     st.back()
     assert st.index == 0 and not st.back()
     st.finish_iteration()
@@ -421,6 +428,27 @@ def test_a_circuits_walk_starts_over_instead_of_counting_iterations():
     st.next_epoch()
     assert st.complete and st.session.iteration == 0
     assert xor_stepper().trains
+
+
+def test_home_goes_to_the_iterations_start_and_end_to_its_end_not_beyond():
+    st = xor_stepper()
+    st.finish_iteration()
+    st.forward()
+    st.forward()                                   # iteration 2, micro-step 2
+    st.to_end()
+    assert st.complete and st.iteration == 2 and st.session.iteration == 2
+    st.to_end()                                    # at its end: not the next iteration
+    assert st.complete and st.session.iteration == 2
+    after = st.session.state.theta.copy()
+    st.to_start()                                  # its update taken back
+    assert st.index == 0 and st.iteration == 2 and st.session.iteration == 1
+    st.to_start()
+    assert st.index == 0 and st.session.iteration == 1
+    st.to_end()
+    assert st.complete and st.session.iteration == 2
+    assert (st.session.state.theta == after).all()
+    st.back()                                      # back across the update, as before
+    assert st.index == st.total - 1 and st.session.iteration == 1
 
 
 def test_histories_held_for_undo_beyond_the_newest_two_keep_few_states():

@@ -92,10 +92,18 @@ def test_every_stepping_shortcut(window, qtbot):
     assert st.index == 1
     qtbot.keyClick(view, Qt.Key_PageUp)
     assert st.index == 0
-    qtbot.keyClick(view, Qt.Key_Down)              # finish phase
+    qtbot.keyClick(view, Qt.Key_Down)              # as PowerPoint: ↓ on, ↑ back
+    assert st.index == 1
+    qtbot.keyClick(view, Qt.Key_Up)
+    assert st.index == 0
+    qtbot.keyClick(view, Qt.Key_Right, Qt.ControlModifier)     # finish phase
     assert st.phase == "forward" and st.index == 5
     qtbot.keyClick(view, Qt.Key_Right, Qt.ControlModifier)
     assert st.phase == "cost"
+    qtbot.keyClick(view, Qt.Key_End)               # the iteration's end, its update taken
+    assert st.complete and window.workspace.session.iteration == 1
+    qtbot.keyClick(view, Qt.Key_Home)              # its start, the update taken back
+    assert st.index == 0 and st.iteration == 1 and window.workspace.session.iteration == 0
     qtbot.keyClick(view, Qt.Key_Return, Qt.ControlModifier)   # finish the iteration
     assert st.complete and window.workspace.session.iteration == 1
     qtbot.keyClick(view, Qt.Key_Right, Qt.ShiftModifier)
@@ -1485,16 +1493,26 @@ def test_ratios_read_as_numbers_a_reader_takes_in():
         ["6.27", "99.4", "1\u2009024", "262\u2009144", "3.1·10⁹", "2.0·10¹²"]
 
 
-def test_a_circuits_walk_starts_over_and_says_why(window):
+def test_a_circuits_walk_stays_at_its_end_and_says_how_to_walk_it_again(window, qtbot):
+    """One more PageDown at the end of a circuit's walk wiped the finished
+    backward pass, and PageUp could not bring it back."""
     window.files.open_path(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json")
     assert not window.actions["iteration"].isEnabled()
     assert not window.actions["epoch"].isEnabled()
     for _ in range(window.stepper.total):
-        window.stepping.step("forward")
+        window.stepping.read_on(1)
+    shown = window.explanation.text.toPlainText()
     assert window.status.labels["iteration"].text() == "iteration 1"
-    window.stepping.step("forward")
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key_PageDown)
+    assert window.stepper.complete and window.explanation.text.toPlainText() == shown
+    assert "Home walks it again" in window.statusBar().currentMessage()
+    qtbot.keyClick(window.view, Qt.Key_PageUp)
+    assert window.stepper.index == window.stepper.total - 1
+    qtbot.keyClick(window.view, Qt.Key_Home)
+    assert window.stepper.index == 0
+    qtbot.keyClick(window.view, Qt.Key_PageDown)
     assert window.stepper.index == 1 and window.status.labels["iteration"].text() == "iteration 1"
-    assert "walk starts again" in window.statusBar().currentMessage()
     window.files.open_path(XOR)
     assert window.actions["iteration"].isEnabled() and window.actions["epoch"].isEnabled()
 

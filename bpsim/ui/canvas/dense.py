@@ -107,7 +107,8 @@ class DenseLines(QGraphicsItem):
             return np.zeros((0, 4))
         items = list(nodes.values())
         centre = np.array([(i.pos().x(), i.pos().y()) for i in items], dtype=float)
-        half = np.array([(i.body().width() / 2, i.body().height() / 2) for i in items])
+        half = np.array([(i.scene_body().width() / 2, i.scene_body().height() / 2)
+                         for i in items])
         disk = np.array([i.kind == "neuron" for i in items])
         # an edge whose node has gone, while an edit removes both, is not drawn
         pairs = np.array([(index.get(s, -1), index.get(d, -1)) for s, d in self.ends.values()],

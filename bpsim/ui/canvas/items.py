@@ -97,6 +97,12 @@ class NodeItem(_Hoverable, QGraphicsItem):
         w, h = style.SOURCE_SIZE
         return QRectF(-w / 2, -h / 2, w, h)
 
+    def scene_body(self) -> QRectF:
+        """Its outline in the scene, drawn ``scale()`` times its size around
+        its centre (a presentation's, see ``set_item_scale``)."""
+        b, m, p = self._body, self.scale(), self.pos()
+        return QRectF(p.x() + m * b.x(), p.y() + m * b.y(), m * b.width(), m * b.height())
+
     def port_center(self) -> QPointF:
         return QPointF(self.body().right(), 0.0)
 
@@ -118,12 +124,13 @@ class NodeItem(_Hoverable, QGraphicsItem):
         if d.isNull():           # on top of each other: no direction to leave by
             return c
         length = math.hypot(d.x(), d.y())
+        m = self.scale()
         if self.kind == "neuron":
-            r = style.NEURON_RADIUS
+            r = m * style.NEURON_RADIUS
             return c + d * (r / length)
         b = self.body()
-        sx = (b.width() / 2) / abs(d.x()) if d.x() else math.inf
-        sy = (b.height() / 2) / abs(d.y()) if d.y() else math.inf
+        sx = (m * b.width() / 2) / abs(d.x()) if d.x() else math.inf
+        sy = (m * b.height() / 2) / abs(d.y()) if d.y() else math.inf
         return c + d * min(sx, sy)
 
     # --- content -------------------------------------------------------------
@@ -179,6 +186,15 @@ class NodeItem(_Hoverable, QGraphicsItem):
         for text in (self.forward_text, self.backward_text):
             text.set_scale(k)
         self._place_numbers()
+
+    def set_item_scale(self, m: float, least_points: float | None = None) -> None:
+        """Drawn ``m`` times its size around its centre, outline, rings and
+        numbers alike, its place kept (a presentation's back row reads it);
+        its name and kind at least ``least_points`` (None: as they are)."""
+        self.setScale(m)
+        self.halo.setScale(m)
+        for label in (self.sub, self.name):
+            label.set_scale(max(1.0, (least_points or 0.0) / label.font().pointSizeF()))
 
     def set_output(self, is_output: bool) -> None:
         if is_output != self.is_output:
@@ -288,7 +304,7 @@ class _Halo(QGraphicsItem):
 
 
 @functools.lru_cache(maxsize=4096)
-def _arrow_style(look: tuple) -> tuple[QPen, QBrush]:
+def _arrow_style(look: tuple, thick: float = 1.0) -> tuple[QPen, QBrush]:
     """The shaft's pen and the head's brush for an edge's look (EdgeItem.look).
 
     Made once per look: a micro-step marks and unmarks a dozen edges, and
@@ -305,6 +321,7 @@ def _arrow_style(look: tuple) -> tuple[QPen, QBrush]:
         pen.setColor(style.READ)
     if selected:
         pen.setColor(style.SELECTED)
+    pen.setWidthF(pen.widthF() * thick)
     return pen, QBrush(pen.color())
 
 
@@ -329,6 +346,9 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         self.mark: str | None = None
         self._negative: bool | None = None    # the sign its label is coloured for
         self._look: tuple | None = None       # what its arrow is drawn as (look())
+        self._m = 1.0                         # drawn this many times its size (set_item_scale)
+        self._text_k = 1.0                    # its numbers' size, zoomed out (set_text_scale)
+        self._least = 1.0                     # and how much they grow to a least size
         self.setFlags(QGraphicsItem.ItemIsSelectable | QGraphicsItem.ItemHasNoContents)
         self.setAcceptHoverEvents(True)
         self.setZValue(1)
@@ -396,9 +416,20 @@ class EdgeItem(_Hoverable, QGraphicsItem):
             self._bounds = bounds
 
     def set_text_scale(self, k: float) -> None:
+        self._text_k = k
         for text in (self.label, self.grad_label):
-            text.set_scale(k)
+            text.set_scale(k * self._m * self._least)
         self._place_numbers()
+
+    def set_item_scale(self, m: float, least_points: float | None = None) -> None:
+        """Its line, head and numbers ``m`` times their size, as its nodes'
+        (NodeItem.set_item_scale); its numbers at least ``least_points``."""
+        self._m = m
+        self._least = max(1.0, (least_points or 0.0) / self.label.font().pointSizeF())
+        self._look = None
+        self._restyle()
+        self.set_text_scale(self._text_k)
+        self.adjust()
 
     def place_labels_at(self, fraction: float, drop: float) -> None:
         if (fraction, drop) != (self.label_fraction, self.label_drop):
@@ -439,7 +470,7 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         if look == self._look:
             return
         self._look = look
-        pen, brush = _arrow_style(look)
+        pen, brush = _arrow_style(look, self._m)
         resized = pen.widthF() != self._pen_width
         self._pen_width = pen.widthF()
         self.shaft.setPen(pen)
@@ -457,9 +488,9 @@ class EdgeItem(_Hoverable, QGraphicsItem):
         angle = math.atan2(-line.dy(), line.dx())
         # into the node being computed: the head points at its ring, which
         # covered it (the values read come in along these edges)
-        back = RING_OUT if self.dst.mark == "current" else 0.0
+        back = self._m * RING_OUT if self.dst.mark == "current" else 0.0
         tip = line.pointAt(max(0.0, 1 - back / line.length()))
-        size = 9 + self._pen_width
+        size = 9 * self._m + self._pen_width
         left = tip - QPointF(math.cos(angle - math.pi / 7) * size,
                              -math.sin(angle - math.pi / 7) * size)
         right = tip - QPointF(math.cos(angle + math.pi / 7) * size,

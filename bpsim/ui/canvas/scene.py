@@ -60,6 +60,8 @@ class NetworkScene(QGraphicsScene):
         self._display = None         # what show() was given last (the tooltips say whose)
         self._placing = False        # the edge labels' placing is due (_place_soon)
         self.text_scale = 1.0        # the numbers' size, zoomed out (set_text_scale)
+        self.item_scale = 1.0        # every item's size, presenting (set_item_scale)
+        self._least_points: float | None = None     # the least text size, presenting
         # a parameter's value now ("b:h1"), its default the document's: the
         # window gives the trained one
         self.value_of: Callable[[str, float | None], float | None] = lambda name, default: default
@@ -144,9 +146,9 @@ class NetworkScene(QGraphicsScene):
         are written only once a step computes them."""
         self._flush()
         rect = self.itemsBoundingRect()
-        k = self.text_scale
+        k = self.text_scale * self.item_scale
         for item in self.nodes.values():
-            body = item.body().translated(item.pos())
+            body = item.scene_body()
             rect = rect.united(QRectF(body.center().x() - k * NUMBERS_HALF_WIDTH, body.bottom(),
                                       2 * k * NUMBERS_HALF_WIDTH, k * NUMBERS_HEIGHT))
         return rect
@@ -156,13 +158,61 @@ class NetworkScene(QGraphicsScene):
         drawn before they reach the node beneath it (grown further, they
         printed over its outline)."""
         room = float("inf")
-        bodies = [item.body().translated(item.pos()) for item in self.nodes.values()]
+        m = self.item_scale
+        bodies = [item.scene_body() for item in self.nodes.values()]
         for a in bodies:
             for b in bodies:
                 if b.top() > a.bottom() and abs(b.center().x() - a.center().x()) < \
-                        NUMBERS_HALF_WIDTH + b.width() / 2:
-                    room = min(room, (b.top() - a.bottom() - 4) / NUMBERS_HEIGHT)
+                        m * NUMBERS_HALF_WIDTH + b.width() / 2:
+                    room = min(room, (b.top() - a.bottom() - 4) / (m * NUMBERS_HEIGHT))
         return room
+
+    def room_to_grow(self) -> float:
+        """How many times their size the nodes can be drawn, each round its
+        own centre, before one's outline, name or numbers reach another's
+        (``set_item_scale``): a presentation's text as large as the
+        network's room allows."""
+        items = list(self.nodes.values())
+        if len(items) < 2:
+            return float("inf")
+        if len(items) > 400:            # a dense network keeps its size
+            return 1.0
+        k = self.text_scale
+        # the numbers as wide as a gradient at this precision usually is
+        # (NUMBERS_HALF_WIDTH is the widest, kept clear of edges' labels)
+        wide = QFontMetricsF(items[0].backward_text.font()).horizontalAdvance(
+            f"Σδ {number(-0.123456789, self.digits)}") / 2 + 4
+        centre = np.array([(i.pos().x(), i.pos().y()) for i in items])
+        half_w = np.array([max(i.body().width() / 2, k * wide) for i in items])
+        above = np.array([i.body().height() / 2 + (NAME_ABOVE + 9 if i.kind == "op" or
+                                                   i.is_output else RING_OUT) for i in items])
+        below = np.array([i.body().height() / 2 + k * NUMBERS_HEIGHT for i in items])
+        dx = np.abs(centre[:, None, 0] - centre[None, :, 0])
+        dy = centre[None, :, 1] - centre[:, None, 1]           # > 0: j beneath i
+        # apart sideways, or one above the other: whichever holds longer
+        wide = dx / (half_w[:, None] + half_w[None, :])
+        tall = np.where(dy > 0, dy / (below[:, None] + above[None, :]),
+                        -dy / (above[:, None] + below[None, :]))
+        grow = np.maximum(wide, tall)
+        np.fill_diagonal(grow, np.inf)
+        return float(grow.min())
+
+    def set_item_scale(self, m: float, least_points: float | None = None) -> bool:
+        """Draw every node and edge ``m`` times its size, their places kept,
+        and their text at least ``least_points`` (a presentation's); True if
+        that changed them."""
+        self._flush()
+        if abs(m - self.item_scale) < 0.01 and least_points == self._least_points:
+            return False
+        self.item_scale, self._least_points = m, least_points
+        for item in self.nodes.values():
+            item.set_item_scale(m, least_points)
+        for item in self.edges.values():
+            item.set_item_scale(m, least_points)
+        if self.dense is not None:
+            self.dense.moved()
+        self.place_edge_labels()
+        return True
 
     def set_text_scale(self, k: float) -> bool:
         """Draw the numbers on nodes and edges ``k`` times their size (the
@@ -197,22 +247,25 @@ class NetworkScene(QGraphicsScene):
         points (labels.lines_of)."""
         edges = list(self.edges.values())
         font = QFontMetricsF(edges[0].label.font())
-        k = self.text_scale
-        height = k * font.height() + 2
+        m = self.item_scale
+        k = self.text_scale * m             # the nodes' numbers, drawn with their nodes
+        edge_k = edges[0].label.scale()     # the edges' own: grown to a least size too
+        height = edge_k * font.height() + 2
         # as wide as the numbers shown at this precision usually are
-        weight_w = k * font.horizontalAdvance(number(-0.123456789, self.digits)) + 6
-        grad_w = k * font.horizontalAdvance("∂w=" + number(-0.000123456789, self.digits)) + 6
+        weight_w = edge_k * font.horizontalAdvance(number(-0.123456789, self.digits)) + 6
+        grad_w = edge_k * font.horizontalAdvance("∂w=" + number(-0.000123456789, self.digits)) + 6
         obstacles = []
         for item in self.nodes.values():
-            body = item.body().translated(item.pos())
+            body = item.scene_body()
             obstacles.extend(ringed_boxes(body.left(), body.top(), body.right(), body.bottom(),
-                                          RING_OUT, item.kind == "neuron"))
+                                          m * RING_OUT, item.kind == "neuron"))
             # its value and its gradient, in two lines beneath it
             c = body.center().x()
             obstacles.append((c - k * NUMBERS_HALF_WIDTH, body.bottom() + 3,
                               c + k * NUMBERS_HALF_WIDTH, body.bottom() + k * NUMBERS_HEIGHT))
             if item.kind == "op" or item.is_output:      # its name, above it
-                obstacles.append((c - 40, body.top() - NAME_ABOVE - 9, c + 40, body.top()))
+                obstacles.append((c - 40 * m, body.top() - m * (NAME_ABOVE + 9),
+                                  c + 40 * m, body.top()))
         segments = {key: (e.line.x1(), e.line.y1(), e.line.x2(), e.line.y2())
                     for key, e in self.edges.items()}
         # an edge into a gate has no weight: its gradient goes on the line
@@ -266,6 +319,8 @@ class NetworkScene(QGraphicsScene):
         item = NodeItem(node, self)
         if self.text_scale != 1.0:
             item.set_text_scale(self.text_scale)
+        if self.item_scale != 1.0 or self._least_points:
+            item.set_item_scale(self.item_scale, self._least_points)
         item.set_output(node.id in self.document.outputs)
         item.setPos(QPointF(*(node.pos or (0.0, 0.0))))
         self.addItem(item)
@@ -276,6 +331,8 @@ class NetworkScene(QGraphicsScene):
         item = EdgeItem(self.nodes[src], self.nodes[dst], self)
         if self.text_scale != 1.0:
             item.set_text_scale(self.text_scale)
+        if self.item_scale != 1.0 or self._least_points:
+            item.set_item_scale(self.item_scale, self._least_points)
         self.addItem(item)
         self._edges[item.key] = item
         return item

@@ -17,6 +17,9 @@ from .items import EdgeItem, NodeItem
 
 TEXT_AT_LEAST = 0.85       # of the numbers' size, on screen
 TEXT_GROWS_AT_MOST = 1.45  # times, in the scene
+FIT_ZOOM_AT_MOST = 1.6     # a tiny network is not blown up
+PRESENTED_ZOOM_AT_MOST = 2.5   # presenting, it is, for the back row
+LEAST_POINTS = 11.0        # presenting, no text of the canvas is smaller (the numbers' size)
 
 
 def owner_of(item):
@@ -83,6 +86,7 @@ class NetworkView(QGraphicsView):
         self._fitted_scale: float | None = None  # and the zoom that took
         self._extent: QRectF | None = None      # the scene's extent(), with a margin
         self._empty: bool | None = None         # whether the empty canvas's hint shows
+        self._text_px: float | None = None      # presenting: the least text height on screen
         scene.extent_changed.connect(self.set_extent)
         self.set_extent(scene.extent())
 
@@ -108,11 +112,33 @@ class NetworkView(QGraphicsView):
         k = min(TEXT_GROWS_AT_MOST, max(1.0, TEXT_AT_LEAST / shrunk)) if shrunk > 0 else 1.0
         return self.scene().set_text_scale(k)
 
+    def present(self, text_px: float | None) -> None:
+        """Presenting: the network fitted, and drawn large enough that its
+        text is ``text_px`` high on screen where its room allows (None: as
+        drawn otherwise)."""
+        self._text_px = text_px
+        if text_px is None:
+            self.scene().set_item_scale(1.0, None)
+        self.fit()
+
+    @property
+    def presenting(self) -> bool:
+        return self._text_px is not None
+
+    def _grow_to_present(self) -> bool:
+        """Presenting, every item as large as the text wants and the
+        network's room allows; True if that changed them."""
+        px = LEAST_POINTS * self.logicalDpiY() / 72 * self.transform().m11()
+        room = max(1.0, self.scene().room_to_grow())
+        return self.scene().set_item_scale(min(max(1.0, self._text_px / px), room), LEAST_POINTS)
+
     def fit(self) -> None:
         # with the room of the numbers not yet written: fitted without it, the
         # view scrolled for them (a scroll bar on a network that fits); fitted
-        # again if that room grew with the numbers' size
-        for _ in range(3):
+        # again if that room grew with the numbers' size (or, presenting, with
+        # the items': each grows the network, which is then fitted smaller)
+        largest = PRESENTED_ZOOM_AT_MOST if self.presenting else FIT_ZOOM_AT_MOST
+        for _ in range(8 if self.presenting else 3):
             rect = self.scene().extent()
             if rect.isEmpty():
                 self._fitted = None
@@ -121,11 +147,12 @@ class NetworkView(QGraphicsView):
             self._fitted = rect.adjusted(-40, -40, 40, 40)
             self._frame()
             self.fitInView(self._fitted, Qt.KeepAspectRatio)
-            if self.transform().m11() > 1.6:      # a tiny network is not blown up
+            if self.transform().m11() > largest:
                 self.resetTransform()
-                self.scale(1.6, 1.6)
+                self.scale(largest, largest)
                 self.centerOn(rect.center())
-            if not self._scale_text():
+            grown = self.presenting and self._grow_to_present()
+            if not self._scale_text() and not grown:
                 break
         self._auto_fit = True
         self._fitted_scale = self.transform().m11()

@@ -18,16 +18,18 @@ from .fractions import FractionBrowser, raise_powers
 MAX_LINES = 12
 EQ_POINTS = 16          # a formula's first line, and its fractions, at full size
 SMALLEST = 0.7          # of the text's size: the least a step's text is shrunk to fit
+PRESENTED_LEAST = 15.0  # presenting, the least size of any text (points, before scaling)
 GROWS_BELOW = 0.75      # of the dock's height: a smaller text filling less grows again
 
 
-def style_sheet(k: float = 1.0) -> str:
+def style_sheet(k: float = 1.0, least: float = 0.0) -> str:
     """The paragraphs' looks as classes of the document's style sheet, not as
     style attributes: Qt parses an attribute anew for every paragraph, and a
     backward step's dozen lines took twice as long to set and paint.  ``k``:
-    the text's size, of its full size."""
+    the text's size, of its full size; ``least``: no class is smaller than
+    this (points, before ``k``), as a presentation wants."""
     def pt(size: float) -> str:
-        return f"font-size:{round(2 * size * k) / 2:g}pt"
+        return f"font-size:{round(2 * max(size, least) * k) / 2:g}pt"
     indent = f"margin-top:0;margin-bottom:0;margin-left:{round(26 * k)}px"
     return "".join([
         f"p.head {{{pt(11)};color:#555}}",
@@ -76,6 +78,8 @@ class ExplanationPanel(QWidget):
         self.text.viewport().installEventFilter(self)    # a new size: fitted anew
         self.scale = 1.0         # the text's size, of its full size (fitted to the dock)
         self.fitting = True      # View ▸ Shrink the explanation to fit
+        self.presented: float | None = None    # presenting: the text's size (present)
+        self._sheet = (1.0, 0.0)                # the style sheet's (k, least) in force
         self._fitted: dict = {}  # the size found for a kind of step, in a dock of a size
         self.vectorized = QCheckBox(self.tr("Show the vectorized form (layered networks)"))
         self.vectorized.toggled.connect(lambda _: self.refresh())
@@ -88,6 +92,21 @@ class ExplanationPanel(QWidget):
 
     def close_view(self) -> None:
         self._new_network.close()
+
+    def present(self, text_px: float | None) -> None:
+        """Presenting: every line at least ``text_px`` high on screen, never
+        shrunk to fit (a long step's rest is read by PageDown), the
+        check box hidden; None: as otherwise."""
+        self.vectorized.setVisible(text_px is None)
+        points = PRESENTED_LEAST * self.logicalDpiY() / 72
+        self.presented = None if text_px is None else text_px / points
+        font = self.font()
+        if text_px is not None:
+            font.setPixelSize(round(text_px))
+        self.text.document().setDefaultFont(font)    # the introduction's Markdown
+        self.scale = 1.0 if self.presented is None else self.presented
+        self._fitted.clear()
+        self.refresh()
 
     def show_step(self, workspace, sample: int | None, digits: int) -> None:
         self._state = (workspace, sample, digits)
@@ -107,6 +126,9 @@ class ExplanationPanel(QWidget):
 
         def text(k: float) -> str:
             return self.render(workspace, sample, digits, k, expl)
+        if self.presented is not None:
+            self._set(text(self.presented), self.presented)
+            return
         if stepper is None or not self.fitting:
             self._set(text(1.0), 1.0)
             return
@@ -142,9 +164,11 @@ class ExplanationPanel(QWidget):
         self._fitted[key] = self.scale
 
     def _set(self, text: str, k: float) -> None:
-        if k != self.scale:
-            self.scale = k
-            self.text.document().setDefaultStyleSheet(style_sheet(k))
+        self.scale = k
+        sheet = (k, 0.0 if self.presented is None else PRESENTED_LEAST)
+        if sheet != self._sheet:
+            self._sheet = sheet
+            self.text.document().setDefaultStyleSheet(style_sheet(*sheet))
         self.text.setHtml(text)
 
     def eventFilter(self, watched, event) -> bool:
@@ -215,7 +239,9 @@ class ExplanationPanel(QWidget):
         if expl is None:
             expl = self.explained(workspace, sample, digits)
         phase = micro.phase if micro.phase in PHASE_COLOR else Phase.FORWARD
-        rows = [head, f"<p class='title_{phase}'><b>{html.escape(expl.title)}</b></p>"]
+        # presenting, the canvas's corner says where the walk is
+        rows = [] if self.presented is not None else [head]
+        rows.append(f"<p class='title_{phase}'><b>{html.escape(expl.title)}</b></p>")
         lines = expl.lines
         # a big network's update: the table has the rest (but "… and 1 more"
         # in place of the one line it stands for hid a 2-3-1's last bias)

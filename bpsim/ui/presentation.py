@@ -1,0 +1,144 @@
+"""Presenting a lecture (F5, View ▸ Present): the window full screen on its
+screen with the canvas and the explanation alone, both drawn for the back
+row, and a slim line in the canvas's corner saying where the walk is.
+Esc, Shift+F5 or F5 again give the window back as it was."""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import QDockWidget, QLabel, QToolBar, QWidget
+
+LINES_ON_SCREEN = 28     # the least text is this fraction of the screen's height
+EXPLANATION_SHARE = 0.36  # of a 4:3 screen's width, beside the canvas; of a wider one
+WIDE_EXPLANATION_SHARE = 0.4   # (16:9), whose canvas has room to spare
+
+
+class WalkLine(QLabel):
+    """Where the walk is, in the canvas's bottom-left corner: "iteration 3
+    · backward 9/12" (the status bar is hidden)."""
+
+    def __init__(self, view):
+        super().__init__(view.viewport())
+        self.setAttribute(Qt.WA_TransparentForMouseEvents)
+        view.viewport().installEventFilter(self)     # kept in its corner as the canvas resizes
+        self.setStyleSheet("QLabel { color: #1c2833; background: rgba(255,255,255,220);"
+                           " padding: 2px 8px; }")
+        self.hide()
+
+    def say(self, text: str) -> None:
+        if text != self.text():
+            self.setText(text)
+            self.adjustSize()
+        self._place()
+
+    def _place(self) -> None:
+        room = self.parentWidget().rect()
+        self.move(6, room.height() - self.height() - 6)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Resize:
+            self._place()
+        return False
+
+
+def walk_text(tr, workspace) -> str:
+    """"iteration 3 · backward 9/12", as the status bar says it."""
+    st = workspace.stepper if workspace is not None else None
+    if st is None:
+        return tr("incomplete network") if workspace and workspace.document.nodes \
+            else tr("empty canvas")
+    return tr("iteration {0} · {1} {2}/{3}").format(st.iteration, st.phase, st.index, st.total)
+
+
+class Presentation(QObject):
+    """Enters and leaves presentation for ``window`` (its ``view``, its
+    ``explanation`` panel and dock, its tool bars and docks)."""
+
+    changed = Signal(bool)     # presenting or not
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.line = WalkLine(window.view)
+        self._kept: dict | None = None      # what leaving restores
+
+    @property
+    def presenting(self) -> bool:
+        return self._kept is not None
+
+    def toggle(self) -> None:
+        self.leave() if self.presenting else self.enter()
+
+    def text_px(self) -> float:
+        """The least text height, in pixels: a 28th of the screen's height."""
+        screen = self.window.screen()
+        return screen.geometry().height() / LINES_ON_SCREEN
+
+    def enter(self) -> None:
+        if self.presenting:
+            return
+        win = self.window
+        win.runner.stop()
+        docks = win.findChildren(QDockWidget)
+        explanation = win.docks["explanation"]
+        self._kept = {
+            "state": win.saveState(),
+            "window_state": win.windowState(),
+            "geometry": win.saveGeometry(),
+            "menu": win.menuBar().isVisible(),
+            "status": win.statusBar().isVisible(),
+            "title_bar": explanation.titleBarWidget(),
+        }
+        win.menuBar().hide()
+        win.statusBar().hide()
+        for bar in win.findChildren(QToolBar):
+            bar.hide()
+        for dock in docks:
+            if dock is not explanation:
+                dock.hide()
+        explanation.setFloating(False)
+        explanation.show()
+        explanation.setTitleBarWidget(QWidget())    # no title bar, nothing to drag
+        px = self.text_px()
+        win.explanation.present(px)
+        win.showFullScreen()
+        screen = win.screen().geometry()
+        share = WIDE_EXPLANATION_SHARE if screen.width() > 1.5 * screen.height() \
+            else EXPLANATION_SHARE
+        win.resizeDocks([explanation], [int(share * screen.width())], Qt.Horizontal)
+        font = self.line.font()
+        font.setPixelSize(round(0.75 * px))     # a corner's aside, smaller than the lesson
+        self.line.setFont(font)
+        self.line.show()
+        self.show_walk()
+        win.view.present(px)
+        win.view.setFocus()
+        self.changed.emit(True)
+
+    def leave(self) -> None:
+        if not self.presenting:
+            return
+        win = self.window
+        kept, self._kept = self._kept, None
+        self.line.hide()
+        explanation = win.docks["explanation"]
+        explanation.setTitleBarWidget(kept["title_bar"])
+        win.explanation.present(None)
+        win.menuBar().setVisible(kept["menu"])
+        win.statusBar().setVisible(kept["status"])
+        win.setWindowState(kept["window_state"])
+        if not kept["window_state"] & (Qt.WindowFullScreen | Qt.WindowMaximized):
+            win.restoreGeometry(kept["geometry"])
+        win.restoreState(kept["state"])
+        win.view.present(None)
+        win.view.setFocus()
+        self.changed.emit(False)
+
+    def show_walk(self) -> None:
+        """The corner line, as the walk now is (the window's refresh calls it)."""
+        if self.presenting:
+            self.line.say(walk_text(self.tr, self.window.workspace))
+
+    def refit(self) -> None:
+        """After an edit: the network fitted to its area again."""
+        if self.presenting:
+            self.window.view.fit()

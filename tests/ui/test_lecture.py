@@ -1,0 +1,155 @@
+"""Lecture mode: presenting (F5), and the keys a presentation clicker sends."""
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontInfo
+from PySide6.QtWidgets import QDockWidget, QToolBar
+
+from bpsim.paths import examples
+from bpsim.ui.canvas.view import LEAST_POINTS
+from bpsim.ui.presentation import LINES_ON_SCREEN
+
+
+def example(name: str):
+    return next(p for p in examples() if p.name.startswith(name))
+
+
+@pytest.fixture
+def window(window):
+    """Within the offscreen screen (800x800), as a window is on a real one:
+    one larger is made smaller when its geometry is restored."""
+    window.resize(780, 700)
+    return window
+
+
+def canvas_text_px(window) -> float:
+    """The height on screen of the canvas's smallest text (its numbers')."""
+    view = window.view
+    return LEAST_POINTS * view.logicalDpiY() / 72 * window.scene.item_scale * \
+        view.transform().m11()
+
+
+def shown(window) -> dict:
+    return {"menu": window.menuBar().isVisible(), "status": window.statusBar().isVisible(),
+            "bars": sorted(b.objectName() for b in window.findChildren(QToolBar)
+                           if b.isVisible()),
+            "docks": sorted(d.objectName() for d in window.findChildren(QDockWidget)
+                            if d.isVisible())}
+
+
+def test_f5_presents_the_canvas_and_the_explanation_alone_and_esc_gives_the_window_back(
+        window, qtbot):
+    window.files.open_path(example("sigmoid-neuron.bpsim"))
+    before = shown(window)
+    assert before["menu"] and before["bars"] and len(before["docks"]) > 3
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key_F5)
+    assert window.presentation.presenting and window.isFullScreen()
+    now = shown(window)
+    assert not now["menu"] and not now["status"] and not now["bars"]
+    assert now["docks"] == ["dock_explanation"]
+    assert window.actions["present"].isChecked()
+    for _ in range(10):        # the lesson's notes, read to their end, then its first step
+        qtbot.keyClick(window.view, Qt.Key_Right)
+        if window.stepper.index:
+            break
+    assert window.stepper.index == 1
+    assert window.presentation.line.isVisible()
+    assert window.presentation.line.text() == "iteration 1 · forward 1/8"
+    qtbot.keyClick(window.view, Qt.Key_Escape)
+    assert not window.presentation.presenting and not window.isFullScreen()
+    assert shown(window) == before
+    assert window.scene.item_scale == 1.0 and window.explanation.presented is None
+    assert not window.presentation.line.isVisible()
+    assert not window.actions["leave_presentation"].isEnabled()   # Esc is the editors' again
+
+
+@pytest.mark.parametrize("key", [(Qt.Key_F5, Qt.NoModifier), (Qt.Key_F5, Qt.ShiftModifier)])
+def test_a_clickers_show_button_leaves_as_it_entered(window, qtbot, key):
+    """A clicker's show button sends F5 or Shift+F5 each time it is pressed."""
+    window.files.open_path(example("sigmoid-neuron.bpsim"))
+    window.view.setFocus()
+    qtbot.keyClick(window.view, *key)
+    assert window.presentation.presenting
+    qtbot.keyClick(window.view, *key)
+    assert not window.presentation.presenting
+
+
+@pytest.mark.parametrize("name", ["sigmoid-neuron.bpsim", "single-weight", "logistic"])
+def test_presenting_a_small_lesson_draws_every_text_for_the_back_row(window, qtbot, name):
+    """Canvas numbers and the explanation at least a 28th of the screen's
+    height (27 px at 768): they were about 15 px and at most 16 pt."""
+    window.files.open_path(example(name))
+    for _ in range(3):
+        window.stepping.read_on(1)
+    outside = canvas_text_px(window)
+    window.presentation.enter()
+    least = window.screen().geometry().height() / LINES_ON_SCREEN
+    assert canvas_text_px(window) >= 0.98 * least > outside
+    # the explanation: every paragraph's font at least that high
+    doc = window.explanation.text.document()
+    block = doc.begin()
+    sizes = []
+    while block.isValid():
+        for fragment_it in _fragments(block):
+            sizes.append(QFontInfo(fragment_it.charFormat().font()).pixelSize())
+        block = block.next()
+    assert sizes and min(sizes) >= 0.98 * least
+    window.presentation.leave()
+    qtbot.waitUntil(lambda: canvas_text_px(window) == pytest.approx(outside))
+
+
+def _fragments(block):
+    it = block.begin()
+    while not it.atEnd():
+        fragment = it.fragment()
+        if fragment.isValid() and fragment.text().strip():
+            yield fragment
+        it += 1
+
+
+def test_presenting_a_bigger_lesson_grows_it_as_far_as_its_room_allows(window):
+    """No outline, name or number reaches another node's."""
+    window.files.open_path(example("sigmoid-neuron-gates"))
+    outside = canvas_text_px(window)
+    window.presentation.enter()
+    scene = window.scene
+    assert canvas_text_px(window) >= outside
+    assert scene.item_scale <= max(1.0, scene.room_to_grow() * 1.01)
+    bodies = [item.scene_body() for item in scene.nodes.values()]
+    for i, a in enumerate(bodies):
+        for b in bodies[i + 1:]:
+            assert not a.intersects(b)
+
+
+def test_an_edit_while_presenting_fits_the_network_again(window, qtbot):
+    window.files.open_path(example("xor"))
+    window.presentation.enter()
+    fitted = window.view.transform().m11()
+    window.actions["add_neuron"].trigger()     # placed beside the network: it needs room
+    qtbot.waitUntil(lambda: window.view.transform().m11() != fitted)
+    assert window.view.mapFromScene(window.scene.extent().bottomRight()).x() <= \
+        window.view.viewport().width()
+
+
+def test_black_and_white_screens_while_presenting(window, qtbot):
+    window.files.open_path(example("xor"))
+    window.presentation.enter()
+    qtbot.keyClick(window.view, Qt.Key_B)
+    assert window.blank.shown == "black"
+    assert window.blank.geometry() == window.rect()
+    qtbot.keyClick(window.blank, Qt.Key_PageDown)     # returns, and does not step
+    assert window.blank.shown is None and window.stepper.index == 0
+    assert window.presentation.presenting
+
+
+@pytest.mark.parametrize("focus", ["explanation", "canvas"])
+def test_the_clickers_keys_step_whatever_part_has_the_focus(window, qtbot, focus):
+    window.files.open_path(example("xor"))
+    widget = window.explanation.text if focus == "explanation" else window.view
+    widget.setFocus()
+    st = window.stepper
+    for key, index in ((Qt.Key_PageDown, 1), (Qt.Key_Down, 2), (Qt.Key_Right, 3),
+                       (Qt.Key_PageUp, 2), (Qt.Key_Up, 1), (Qt.Key_Left, 0),
+                       (Qt.Key_End, st.total), (Qt.Key_Home, 0)):
+        qtbot.keyClick(widget, key)
+        assert st.index == index, key
