@@ -1,6 +1,7 @@
 """Where bpsim's shipped files are: examples and the JSON Schema."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 # resources/ at the top of the checkout installs as the bpsim.resources package.
@@ -25,4 +26,11 @@ def examples() -> list[Path]:
 
 def is_example(path: str | Path | None) -> bool:
     """One of bpsim's own examples: opened to learn from, saved elsewhere."""
-    return path is not None and Path(path).resolve().parent == examples_dir().resolve()
+    return path is not None and _in_examples(str(path))
+
+
+@functools.lru_cache(maxsize=64)
+def _in_examples(path: str) -> bool:
+    # asked at every refresh of the window (is the work modified?): the
+    # paths resolved once, not with eight lstat calls a micro-step
+    return Path(path).resolve().parent == examples_dir().resolve()

@@ -16,7 +16,6 @@ class Blank(QWidget):
         self.setFocusPolicy(Qt.StrongFocus)
         self.hide()
         self._focus = None            # the widget the keys return to
-        window.installEventFilter(self)
 
     def cover(self, color: str) -> None:
         """Cover the window in black or white ("black", "white")."""
@@ -26,6 +25,9 @@ class Blank(QWidget):
         if not self.isVisible():
             self._focus = self.window().focusWidget()
         self.setGeometry(self.parentWidget().rect())
+        # following the window's size while shown only: a filter on the
+        # window sees each of its events, a few every micro-step
+        self.parentWidget().installEventFilter(self)
         self.show()
         self.raise_()
         self.setFocus()
@@ -40,6 +42,7 @@ class Blank(QWidget):
 
     def uncover(self) -> None:
         self.releaseKeyboard()
+        self.parentWidget().removeEventFilter(self)
         self.hide()
         if self._focus is not None:
             self._focus.setFocus()

@@ -9,6 +9,7 @@ through the same fractions every iteration.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from PySide6.QtCore import QPointF, QRectF, QUrl
@@ -67,19 +68,23 @@ class FractionBrowser(QTextBrowser):
         return image if image is not None else super().loadResource(kind, name)
 
 
-def _laid_out(html: str, font: QFont, color: QColor) -> QTextDocument:
+@functools.lru_cache(maxsize=512)
+def _laid_out(html: str, point_size: float, color: str) -> QTextDocument:
+    """A fraction's part laid out, kept: most numerators are the same ∂C
+    (a network's first walk draws a hundred fractions or more)."""
+    font = QFont()
+    font.setPointSizeF(point_size * 0.85)        # as a fraction's parts are set: a little smaller
     doc = QTextDocument()
     doc.setDocumentMargin(0)
     doc.setDefaultFont(font)
-    doc.setHtml(f"<span style='white-space:pre;color:{color.name()}'>{html}</span>")
+    doc.setHtml(f"<span style='white-space:pre;color:{color}'>{html}</span>")
     doc.setTextWidth(doc.idealWidth())
     return doc
 
 
 def _draw(top: str, bottom: str, point_size: float, ratio: float, color: QColor) -> QImage:
-    font = QFont()
-    font.setPointSizeF(point_size * 0.85)        # as a fraction's parts are set: a little smaller
-    upper, lower = _laid_out(top, font, color), _laid_out(bottom, font, color)
+    upper = _laid_out(top, point_size, color.name())
+    lower = _laid_out(bottom, point_size, color.name())
     width = max(upper.idealWidth(), lower.idealWidth()) + 6
     gap = 2.0
     height = upper.size().height() + lower.size().height() + 2 * gap + 1
