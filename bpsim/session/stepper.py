@@ -100,6 +100,18 @@ class Stepper:
         self.trace = self._trace_ahead()
         self.index = 0
 
+    @_announce
+    def retrace(self) -> None:
+        """The settings changed: they apply from the next update, and the
+        walk stays where it is (it restarted at micro-step 0, mid-lecture).
+        A walk under way is traced again from the same start, at the same
+        micro-step; one shown whole stays as it was taken."""
+        if self.complete:
+            return
+        index = self.index
+        self.trace = self._trace_ahead()
+        self.index = min(index, self.total - 1)
+
     def _trace_ahead(self) -> IterationTrace:
         """The next iteration traced from the session as it is now.  A
         complete iteration's arrow to the next update (``next_update``), or

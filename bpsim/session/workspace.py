@@ -297,7 +297,7 @@ class Workspace:
             self._set_value(edge.name, edge.weight)
         elif change.what == ChangeKind.SECTION_CHANGED and change.field in SETTINGS_SECTIONS:
             self.session.change_settings(**asdict(self.document.settings()))
-            self.stepper.refresh()
+            self.stepper.retrace()
 
     def _set_value(self, name: str, value: float | None) -> None:
         if value is None or name not in self.session.param_names:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import html
 from functools import partial
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence, QValidator
 from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QDialog, \
     QDialogButtonBox, QLabel, QMessageBox, QPushButton, QSlider, QSpinBox, QTextBrowser, \
     QToolBar, QVBoxLayout
@@ -177,11 +177,8 @@ class Actions(QObject):
             bar.addAction(self._actions[name])
         bar.addSeparator()
         bar.addWidget(QLabel(tr(" speed ")))
-        self.speed = QSpinBox()
-        self.speed.setRange(0, 1000)
+        self.speed = SpeedBox()
         self.speed.setValue(int(win.settings.value("run/speed", 1)))
-        self.speed.setSpecialValueText(tr("max"))
-        self.speed.setSuffix(tr(" it/frame"))
         # typed and Enter: the keys go back to the canvas (→ steps, Space runs)
         self.speed.lineEdit().returnPressed.connect(lambda: win.view.setFocus())
         self.speed.setToolTip(tr("Iterations per frame in Run mode (max: as many as fit)"))
@@ -332,22 +329,68 @@ def leave_keys_to_the_canvas(root) -> None:
             if widget.focusPolicy() & Qt.ClickFocus:
                 widget.setFocusPolicy(Qt.TabFocus)
     arrows = root.findChild(_ArrowsLeaveTheKeys) or _ArrowsLeaveTheKeys(root)
-    for box in root.findChildren(QAbstractSpinBox):
+    for box in (*root.findChildren(QAbstractSpinBox), *root.findChildren(QComboBox)):
         box.installEventFilter(arrows)      # once: Qt moves a filter installed again
 
 
 class _ArrowsLeaveTheKeys(QObject):
     """A click on a number box's arrows (the box's own widget: a click in
-    its text goes to its line edit) hands the keys back to the canvas."""
+    its text goes to its line edit) hands the keys back to the canvas; and
+    a list box or number box takes the mouse wheel only once it has the
+    focus: the wheel over the Training dock changed the activation and the
+    loss of whatever box passed under the pointer."""
 
     def __init__(self, window):
         super().__init__(window)
         self.window = window
 
     def eventFilter(self, box, event) -> bool:
-        if event.type() == QEvent.MouseButtonRelease:
+        if event.type() == QEvent.MouseButtonRelease and isinstance(box, QAbstractSpinBox):
             self.window.view.setFocus()
+        elif event.type() == QEvent.Wheel and not box.hasFocus():
+            if box.parentWidget() is not None:      # the dock's scroll area scrolls instead
+                QCoreApplication.sendEvent(box.parentWidget(), event)
+            return True
         return False
+
+
+class SpeedBox(QSpinBox):
+    """Iterations a frame in Run mode: 1 to 1000, then max (value 0: as
+    many as fit), the fastest, above 1000 — it sat below 1 — and typed
+    as "max"."""
+
+    def __init__(self):
+        super().__init__()
+        self.setRange(0, 1000)
+        self.setSpecialValueText(self.tr("max"))
+        self.setSuffix(self.tr(" it/frame"))
+
+    def _typed(self, text: str) -> str:
+        return text.removesuffix(self.suffix()).strip().lower()
+
+    def validate(self, text: str, pos: int):
+        typed = self._typed(text)
+        if typed and self.tr("max").startswith(typed):
+            whole = typed == self.tr("max")
+            return (QValidator.Acceptable if whole else QValidator.Intermediate), text, pos
+        return super().validate(text, pos)
+
+    def valueFromText(self, text: str) -> int:
+        if self._typed(text) == self.tr("max"):
+            return 0
+        return super().valueFromText(text)
+
+    def stepBy(self, steps: int) -> None:
+        rank = self.maximum() + 1 if self.value() == 0 else self.value()
+        rank = min(max(rank + steps, 1), self.maximum() + 1)
+        self.setValue(0 if rank > self.maximum() else rank)
+
+    def stepEnabled(self):
+        up = QAbstractSpinBox.StepUpEnabled if self.value() != 0 else \
+            QAbstractSpinBox.StepNone
+        down = QAbstractSpinBox.StepDownEnabled if self.value() != 1 else \
+            QAbstractSpinBox.StepNone
+        return up | down
 
 
 # What the canvas does with the mouse: gestures, not actions, so listed here.

@@ -7,7 +7,6 @@ from PySide6.QtCore import QByteArray, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
-DEFAULT_SIZE = (1400, 900)     # the first window, where the screen has room
 FRAME_ALLOWANCE = (16, 48)     # px a window frame takes, reckoned before there is one
 TOOL_BARS_ON_ONE_ROW = 1250  # px of window the steps and the history bar need side by side
 
@@ -78,17 +77,17 @@ class Arrangement(QObject):
         self.settings.setValue("window/state", self.window.saveState())
 
     def default_geometry(self) -> None:
-        """1400x900, or the screen's available area where that is smaller,
-        centred: a 1024x768 projector showed the window's top-left part and
-        no explanation.  The frame is not known before the window is shown
-        (and resizing it then moves the docks the user may already be
-        sizing): a title bar and borders are reckoned at 48 and 16 px."""
+        """The screen's available area: a 1024x768 projector showed a
+        larger window's top-left part and no explanation, and a 1920x1080
+        one a 1400x900 window with its formulas cramped beside room to
+        spare.  The frame is not known before the window is shown (and
+        resizing it then moves the docks the user may already be sizing):
+        a title bar and borders are reckoned at 48 and 16 px."""
         window = self.window
         screen = window.screen() or QGuiApplication.primaryScreen()
         area = screen.availableGeometry()
         mx, my = FRAME_ALLOWANCE
-        w = min(DEFAULT_SIZE[0], area.width() - mx)
-        h = min(DEFAULT_SIZE[1], area.height() - my)
+        w, h = area.width() - mx, area.height() - my
         window.resize(w, h)
         window.move(area.x() + (area.width() - w - mx) // 2,
                     area.y() + (area.height() - h - my) // 2)

@@ -471,3 +471,35 @@ def test_histories_held_for_undo_beyond_the_newest_two_keep_few_states():
     np.testing.assert_array_equal(ws.session.state_at(1234).theta, at_1234)
     ws.session.goto(1234)
     np.testing.assert_array_equal(ws.session.state.theta, at_1234)
+
+
+def test_a_setting_changed_mid_walk_applies_from_the_next_update_and_the_walk_stays():
+    """Changing η mid-walk restarted the iteration at micro-step 0."""
+    import dataclasses
+    ws = xor_workspace()
+    st = ws.stepper
+    for _ in range(7):
+        st.forward()
+    before = st.trace
+    training = dataclasses.replace(ws.document.training, learning_rate=0.3)
+    SetSection("training", training).apply(ws.document)
+    st = ws.stepper
+    assert st.index == 7 and st.phase == "backward"
+    assert st.trace.cost == before.cost                  # the same pass
+    st.to_end()
+    update = st.trace.steps[-1]
+    assert ws.session.iteration == 1 and update.learning_rate == 0.3
+    assert np.allclose(update.after, update.before - 0.3 * update.grads)
+    assert before.steps[-1].learning_rate != 0.3
+
+
+def test_a_setting_changed_once_an_iteration_is_shown_whole_leaves_it_shown():
+    import dataclasses
+    ws = xor_workspace()
+    ws.stepper.finish_iteration()
+    shown = ws.stepper.trace
+    SetSection("training", dataclasses.replace(ws.document.training, learning_rate=0.3)) \
+        .apply(ws.document)
+    assert ws.stepper.complete and ws.stepper.trace is shown
+    ws.stepper.finish_iteration()                         # the next one takes it
+    assert ws.stepper.trace.steps[-1].learning_rate == 0.3

@@ -153,3 +153,53 @@ def test_the_clickers_keys_step_whatever_part_has_the_focus(window, qtbot, focus
                        (Qt.Key_End, st.total), (Qt.Key_Home, 0)):
         qtbot.keyClick(widget, key)
         assert st.index == index, key
+
+
+def test_the_wheel_over_the_training_dock_changes_no_box_it_passes(window, qtbot):
+    """A list box or number box takes the wheel only once it has the focus."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+    window.files.open_path(example("xor"))
+    panel = window.training
+    loss, activation = panel.loss.currentText(), panel.activation.currentText()
+
+    def wheel(widget):
+        centre = QPointF(widget.rect().center())
+        event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(),
+                            QPoint(0, 120), Qt.NoButton, Qt.NoModifier, Qt.NoScrollPhase,
+                            False)
+        QApplication.sendEvent(widget, event)
+
+    for box in (panel.loss, panel.activation, window.actions.speed):
+        wheel(box)
+    assert (panel.loss.currentText(), panel.activation.currentText()) == (loss, activation)
+    assert window.actions.speed.value() == 1
+    window.actions.speed.setFocus()
+    wheel(window.actions.speed)            # focused: it takes it
+    assert window.actions.speed.value() != 1
+
+
+def test_the_speed_box_has_max_above_1000_and_takes_it_typed(window, qtbot):
+    from bpsim.ui.actions import SpeedBox
+    box = SpeedBox()
+    qtbot.addWidget(box)
+    box.setValue(1)
+    box.stepBy(-1)
+    assert box.value() == 1                  # max no longer sits below 1
+    box.setValue(1000)
+    box.stepBy(1)
+    assert box.value() == 0 and box.text() == "max"      # 0: as many as fit
+    box.stepBy(1)
+    assert box.value() == 0
+    box.stepBy(-1)
+    assert box.value() == 1000
+    box.show()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), "max")
+    qtbot.keyClick(box.lineEdit(), Qt.Key_Return)
+    assert box.value() == 0
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), "12")
+    qtbot.keyClick(box.lineEdit(), Qt.Key_Return)
+    assert box.value() == 12
