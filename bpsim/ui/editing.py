@@ -111,7 +111,7 @@ class Editor(QObject):
         doc = self.workspace.document
         prefix = {"input": "x", "neuron": "h", "param": "w", "const": "c", "op": op or "op"}[kind]
         nid = fresh_id(doc, prefix)
-        pos = (at.x(), at.y()) if at is not None else self._free_spot()
+        pos = self.scene.unplace(*((at.x(), at.y()) if at is not None else self._free_spot()))
         node = Node(nid, kind, pos=pos)
         if kind == "neuron":
             node.activation = "sigmoid"

@@ -203,3 +203,18 @@ def test_the_speed_box_has_max_above_1000_and_takes_it_typed(window, qtbot):
     qtbot.keyClicks(box.lineEdit(), "12")
     qtbot.keyClick(box.lineEdit(), Qt.Key_Return)
     assert box.value() == 12
+
+
+def test_presenting_a_wide_network_spreads_its_rows_into_the_empty_height_and_back(window):
+    window.files.open_path(example("xor"))
+    doc = window.workspace.document
+    window.presentation.enter()
+    scene = window.scene
+    assert scene.spread > 1.0
+    for node in doc.nodes:
+        item = scene.nodes[node.id]
+        assert scene.unplace(item.pos().x(), item.pos().y()) == pytest.approx(node.pos)
+    window.presentation.leave()
+    assert scene.spread == 1.0
+    for node in doc.nodes:
+        assert (scene.nodes[node.id].pos().x(), scene.nodes[node.id].pos().y()) == node.pos

@@ -61,6 +61,7 @@ class NetworkScene(QGraphicsScene):
         self._placing = False        # the edge labels' placing is due (_place_soon)
         self.text_scale = 1.0        # the numbers' size, zoomed out (set_text_scale)
         self.item_scale = 1.0        # every item's size, presenting (set_item_scale)
+        self.spread = 1.0            # presenting, the rows' distances grown (set_spread)
         self._least_points: float | None = None     # the least text size, presenting
         # a parameter's value now ("b:h1"), its default the document's: the
         # window gives the trained one
@@ -315,6 +316,33 @@ class NetworkScene(QGraphicsScene):
         if self._placing:           # not if show() has placed them since
             self.place_edge_labels()
 
+    def place(self, pos) -> QPointF:
+        """Where a node at the document's ``pos`` is drawn."""
+        x, y = pos or (0.0, 0.0)
+        return QPointF(x, y * self.spread)
+
+    def unplace(self, x: float, y: float) -> tuple[float, float]:
+        """The document's position of a point of the scene (``place`` undone)."""
+        return (x, y / self.spread)
+
+    def rows_height(self) -> float:
+        """How far apart the highest and lowest nodes are, in the document."""
+        ys = [n.pos[1] for n in self.document.nodes if n.pos]
+        return max(ys) - min(ys) if ys else 0.0
+
+    def set_spread(self, k: float) -> bool:
+        """Draw the nodes' rows ``k`` times as far apart as the document has
+        them (a presentation's); True if that moved them."""
+        if len(self.nodes) > 400:
+            k = 1.0                    # a dense network keeps its places
+        if abs(k - self.spread) < 0.01:
+            return False
+        self.spread = k
+        for nid, item in self.nodes.items():
+            item.setPos(self.place(self.document.node(nid).pos))
+        self.place_edge_labels()
+        return True
+
     def _add_node(self, node) -> NodeItem:
         item = NodeItem(node, self)
         if self.text_scale != 1.0:
@@ -322,7 +350,7 @@ class NetworkScene(QGraphicsScene):
         if self.item_scale != 1.0 or self._least_points:
             item.set_item_scale(self.item_scale, self._least_points)
         item.set_output(node.id in self.document.outputs)
-        item.setPos(QPointF(*(node.pos or (0.0, 0.0))))
+        item.setPos(self.place(node.pos))
         self.addItem(item)
         self.nodes[node.id] = item
         return item
@@ -355,7 +383,7 @@ class NetworkScene(QGraphicsScene):
         elif change.what == ChangeKind.NODE_CHANGED:
             item, node = self.nodes[change.id], doc.node(change.id)
             if change.field == "pos":
-                item.setPos(QPointF(*(node.pos or (0.0, 0.0))))
+                item.setPos(self.place(node.pos))
             else:
                 item.update_from(node)
                 self.node_moved(item)

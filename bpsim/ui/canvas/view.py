@@ -20,6 +20,7 @@ TEXT_GROWS_AT_MOST = 1.45  # times, in the scene
 FIT_ZOOM_AT_MOST = 1.6     # a tiny network is not blown up
 PRESENTED_ZOOM_AT_MOST = 2.5   # presenting, it is, for the back row
 LEAST_POINTS = 11.0        # presenting, no text of the canvas is smaller (the numbers' size)
+MOST_SPREAD = 2.5          # presenting, rows are spread at most this many times apart
 
 
 def owner_of(item):
@@ -119,11 +120,26 @@ class NetworkView(QGraphicsView):
         self._text_px = text_px
         if text_px is None:
             self.scene().set_item_scale(1.0, None)
+            self.scene().set_spread(1.0)
         self.fit()
 
     @property
     def presenting(self) -> bool:
         return self._text_px is not None
+
+    def _spread_to_fill(self) -> None:
+        """Presenting, a network wider than its area's shape has its rows
+        spread apart into the height it would leave empty: room for its
+        items to grow (a 2-2-1 filled a third of a 4:3 screen's canvas)."""
+        scene = self.scene()
+        scene.set_item_scale(1.0, LEAST_POINTS)
+        scene.set_spread(1.0)
+        rect, room = scene.extent(), self.viewport().size()
+        rows = scene.rows_height()
+        if rect.isEmpty() or rows <= 0 or room.width() <= 0:
+            return
+        spare = rect.width() * room.height() / room.width() - rect.height()
+        scene.set_spread(min(MOST_SPREAD, max(1.0, 1.0 + spare / rows)))
 
     def _grow_to_present(self) -> bool:
         """Presenting, every item as large as the text wants and the
@@ -138,6 +154,8 @@ class NetworkView(QGraphicsView):
         # again if that room grew with the numbers' size (or, presenting, with
         # the items': each grows the network, which is then fitted smaller)
         largest = PRESENTED_ZOOM_AT_MOST if self.presenting else FIT_ZOOM_AT_MOST
+        if self.presenting:
+            self._spread_to_fill()
         for _ in range(8 if self.presenting else 3):
             rect = self.scene().extent()
             if rect.isEmpty():
@@ -261,10 +279,12 @@ class NetworkView(QGraphicsView):
             return
         super().mouseReleaseEvent(event)
         moves = {}
+        unplace = self.scene().unplace
         for nid, old in self._press_positions.items():
             item = self.scene().nodes.get(nid)
             if item is not None and (item.pos().x(), item.pos().y()) != old:
-                moves[nid] = (old, (round(item.pos().x(), 1), round(item.pos().y(), 1)))
+                x, y = unplace(item.pos().x(), item.pos().y())
+                moves[nid] = (unplace(*old), (round(x, 1), round(y, 1)))
         self._press_positions = {}
         if moves:
             self.nodes_moved.emit(moves)
