@@ -19,10 +19,18 @@ class WalkLine(QLabel):
     def __init__(self, view):
         super().__init__(view.viewport())
         self.setAttribute(Qt.WA_TransparentForMouseEvents)
-        view.viewport().installEventFilter(self)     # kept in its corner as the canvas resizes
         self.setStyleSheet("QLabel { color: #1c2833; background: rgba(255,255,255,220);"
                            " padding: 2px 8px; }")
         self.hide()
+
+    def set_shown(self, shown: bool) -> None:
+        # kept in its corner as the canvas resizes, watching the canvas only
+        # while shown: a filter sees each of its events, paints included
+        if shown:
+            self.parentWidget().installEventFilter(self)
+        else:
+            self.parentWidget().removeEventFilter(self)
+        self.setVisible(shown)
 
     def say(self, text: str) -> None:
         if text != self.text():
@@ -108,7 +116,7 @@ class Presentation(QObject):
         font = self.line.font()
         font.setPixelSize(round(0.75 * px))     # a corner's aside, smaller than the lesson
         self.line.setFont(font)
-        self.line.show()
+        self.line.set_shown(True)
         self.show_walk()
         win.view.present(px)
         win.view.setFocus()
@@ -119,7 +127,7 @@ class Presentation(QObject):
             return
         win = self.window
         kept, self._kept = self._kept, None
-        self.line.hide()
+        self.line.set_shown(False)
         explanation = win.docks["explanation"]
         explanation.setTitleBarWidget(kept["title_bar"])
         win.explanation.present(None)
