@@ -218,3 +218,18 @@ def test_presenting_a_wide_network_spreads_its_rows_into_the_empty_height_and_ba
     assert scene.spread == 1.0
     for node in doc.nodes:
         assert (scene.nodes[node.id].pos().x(), scene.nodes[node.id].pos().y()) == node.pos
+
+
+def test_presenting_leaves_each_weight_room_on_its_line(window):
+    """Grown as far as the nodes' room alone allowed, a presented 2-2-1's
+    weights and gradients lay over its nodes."""
+    from PySide6.QtGui import QFontMetricsF
+    from bpsim.session.numbers import number
+    window.files.open_path(example("xor"))
+    window.presentation.enter()
+    scene = window.scene
+    assert scene.item_scale > 1.0
+    for edge in scene.edges.values():
+        width = edge.label.scale() * QFontMetricsF(edge.label.font()).horizontalAdvance(
+            number(-0.123456789, scene.digits))
+        assert edge.line.length() >= 0.99 * width, edge.key

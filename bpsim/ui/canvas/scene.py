@@ -12,6 +12,7 @@ turns them into edits.
 from __future__ import annotations
 
 import html
+import math
 from typing import Callable
 
 import numpy as np
@@ -170,7 +171,8 @@ class NetworkScene(QGraphicsScene):
 
     def room_to_grow(self) -> float:
         """How many times their size the nodes can be drawn, each round its
-        own centre, before one's outline, name or numbers reach another's
+        own centre, before one's outline, name or numbers reach another's,
+        or an edge's line is too short for its weight between its ends
         (``set_item_scale``): a presentation's text as large as the
         network's room allows."""
         items = list(self.nodes.values())
@@ -181,21 +183,43 @@ class NetworkScene(QGraphicsScene):
         k = self.text_scale
         # the numbers as wide as a gradient at this precision usually is
         # (NUMBERS_HALF_WIDTH is the widest, kept clear of edges' labels)
-        wide = QFontMetricsF(items[0].backward_text.font()).horizontalAdvance(
+        half_number = QFontMetricsF(items[0].backward_text.font()).horizontalAdvance(
             f"Σδ {number(-0.123456789, self.digits)}") / 2 + 4
         centre = np.array([(i.pos().x(), i.pos().y()) for i in items])
-        half_w = np.array([max(i.body().width() / 2, k * wide) for i in items])
+        half_w = np.array([max(i.body().width() / 2, k * half_number) for i in items])
         above = np.array([i.body().height() / 2 + (NAME_ABOVE + 9 if i.kind == "op" or
                                                    i.is_output else RING_OUT) for i in items])
         below = np.array([i.body().height() / 2 + k * NUMBERS_HEIGHT for i in items])
         dx = np.abs(centre[:, None, 0] - centre[None, :, 0])
         dy = centre[None, :, 1] - centre[:, None, 1]           # > 0: j beneath i
         # apart sideways, or one above the other: whichever holds longer
-        wide = dx / (half_w[:, None] + half_w[None, :])
+        sideways = dx / (half_w[:, None] + half_w[None, :])
         tall = np.where(dy > 0, dy / (below[:, None] + above[None, :]),
                         -dy / (above[:, None] + below[None, :]))
-        grow = np.maximum(wide, tall)
+        grow = np.maximum(sideways, tall)
         np.fill_diagonal(grow, np.inf)
+        return float(min(grow.min(), self._room_for_weights()))
+
+    def _room_for_weights(self) -> float:
+        """How many times their size the edges into neurons can be drawn
+        before a line is shorter than its weight's number between its
+        nodes' outlines (grown further, the numbers of a presented 2-2-1
+        lay over its nodes)."""
+        edges = [e for e in self.edges.values() if e.dst.kind == "neuron"]
+        if not edges:
+            return float("inf")
+        label = edges[0].label
+        # the number's width at m = 1, as set_item_scale grows it with m
+        width = label.scale() / self.item_scale * (QFontMetricsF(label.font()).horizontalAdvance(
+            number(-0.123456789, self.digits)) + 6)
+        room = float("inf")
+        for e in edges:
+            a, b = e.src.pos(), e.dst.pos()
+            d = math.hypot(b.x() - a.x(), b.y() - a.y())
+            if d > 0:
+                ends = (d - e.line.length()) / self.item_scale   # inside the two outlines
+                room = min(room, d / (ends + width))
+        return room
         return float(grow.min())
 
     def set_item_scale(self, m: float, least_points: float | None = None) -> bool:
