@@ -17,7 +17,10 @@ class WalkLine(QLabel):
     · backward 9/12" (the status bar is hidden)."""
 
     def __init__(self, view):
-        super().__init__(view.viewport())
+        # the view's child, not its viewport's: the viewport's children are
+        # scrolled with the scene, and fitting the network moved it away
+        super().__init__(view)
+        self.view = view
         self.setAttribute(Qt.WA_TransparentForMouseEvents)
         self.setStyleSheet("QLabel { color: #1c2833; background: rgba(255,255,255,220);"
                            " padding: 2px 8px; }")
@@ -39,8 +42,8 @@ class WalkLine(QLabel):
         self._place()
 
     def _place(self) -> None:
-        room = self.parentWidget().rect()
-        self.move(6, room.height() - self.height() - 6)
+        room = self.view.viewport().geometry()
+        self.move(room.left() + 6, room.bottom() - self.height() - 6)
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Resize:

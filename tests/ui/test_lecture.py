@@ -233,3 +233,16 @@ def test_presenting_leaves_each_weight_room_on_its_line(window):
         width = edge.label.scale() * QFontMetricsF(edge.label.font()).horizontalAdvance(
             number(-0.123456789, scene.digits))
         assert edge.line.length() >= 0.99 * width, edge.key
+
+
+def test_the_corner_line_stays_in_the_canvas_corner_as_the_canvas_scrolls(window):
+    """A child of the canvas's viewport, it was scrolled with the scene as
+    the network was fitted, out of sight (seen in a real window)."""
+    window.files.open_path(example("xor"))
+    window.presentation.enter()
+    line, viewport = window.presentation.line, window.view.viewport()
+    viewport.scroll(40, 60)              # what the view does as it scrolls its scene
+    corner = viewport.geometry()
+    assert corner.contains(line.geometry())
+    assert line.geometry().left() - corner.left() < 20
+    assert corner.bottom() - line.geometry().bottom() < 20
