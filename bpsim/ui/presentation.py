@@ -27,12 +27,13 @@ class WalkLine(QLabel):
         self.hide()
 
     def set_shown(self, shown: bool) -> None:
-        # kept in its corner as the canvas resizes, watching the canvas only
-        # while shown: a filter sees each of its events, paints included
-        if shown:
-            self.parentWidget().installEventFilter(self)
-        else:
-            self.parentWidget().removeEventFilter(self)
+        # kept in its corner as the canvas or its scroll bars change size,
+        # watching them only while shown: a filter sees each of their events
+        for watched in (self.view, self.view.viewport()):
+            if shown:
+                watched.installEventFilter(self)
+            else:
+                watched.removeEventFilter(self)
         self.setVisible(shown)
 
     def say(self, text: str) -> None:
@@ -122,6 +123,7 @@ class Presentation(QObject):
         self.line.set_shown(True)
         self.show_walk()
         win.view.present(px)
+        win.refresh()              # the numbers the grown canvas has room for
         win.view.setFocus()
         self.changed.emit(True)
 
@@ -141,6 +143,7 @@ class Presentation(QObject):
             win.restoreGeometry(kept["geometry"])
         win.restoreState(kept["state"])
         win.view.present(None)
+        win.refresh()
         win.view.setFocus()
         self.changed.emit(False)
 

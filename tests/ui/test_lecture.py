@@ -246,3 +246,22 @@ def test_the_corner_line_stays_in_the_canvas_corner_as_the_canvas_scrolls(window
     assert corner.contains(line.geometry())
     assert line.geometry().left() - corner.left() < 20
     assert corner.bottom() - line.geometry().bottom() < 20
+
+
+def test_a_presented_network_of_a_dozen_edges_numbers_only_the_edges_read(window):
+    """Grown for the back row, a 2-4-1's twelve weights lay over each other."""
+    window.files.new_network()
+    window.editor.build_layered("2-4-1", "sigmoid", "sigmoid", replace=True)
+    assert not window.scene.crowded
+    window.presentation.enter()
+    scene = window.scene
+    assert scene.crowded
+    window.stepping.step("forward")
+    window.stepping.step("forward")                 # the inputs: no edge read
+    for _ in range(4):                              # each hidden neuron's
+        window.stepping.step("forward")
+        numbered = {key for key, edge in scene.edges.items() if edge.label.text()}
+        read = {key for key, edge in scene.edges.items() if edge.mark is not None}
+        assert numbered == read and len(read) == 2
+    window.presentation.leave()
+    assert not scene.crowded

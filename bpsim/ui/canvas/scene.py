@@ -259,7 +259,7 @@ class NetworkScene(QGraphicsScene):
         self._subset_placed = None
         if not self.edges:
             return
-        if len(self.edges) > CROWDED_EDGES:
+        if self.crowded:
             # only a few carry numbers at a time: measured and placed when
             # some do (show); after an edit, at the walk's start, none do
             return
@@ -339,6 +339,14 @@ class NetworkScene(QGraphicsScene):
     def _place_if_due(self) -> None:
         if self._placing:           # not if show() has placed them since
             self.place_edge_labels()
+
+    @property
+    def crowded(self) -> bool:
+        """Too many edges for each to carry its numbers: only those the
+        micro-step reads, selected or in focus do.  Items drawn ``m`` times
+        their size (presenting) have numbers m² times the area, so m² times
+        fewer fit (a presented 2-4-1's weights lay over each other)."""
+        return len(self.edges) > CROWDED_EDGES / self.item_scale ** 2
 
     def place(self, pos) -> QPointF:
         """Where a node at the document's ``pos`` is drawn."""
@@ -479,7 +487,7 @@ class NetworkScene(QGraphicsScene):
         # edges the current micro-step reads, or selected, or in focus,
         # carry numbers (colour and width still show every weight, and
         # hovering tells all).
-        crowded = len(self.edges) > CROWDED_EDGES
+        crowded = self.crowded
         focus = self._focus
         # asked once, not of each of a dense network's thousands of edges
         selected = set(self.selectedItems())
