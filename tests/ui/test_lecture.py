@@ -222,7 +222,8 @@ def test_presenting_a_wide_network_spreads_its_rows_into_the_empty_height_and_ba
 
 def test_presenting_leaves_each_weight_room_on_its_line(window):
     """Grown as far as the nodes' room alone allowed, a presented 2-2-1's
-    weights and gradients lay over its nodes."""
+    weights and gradients lay over its nodes, or found no place and were
+    not shown."""
     from PySide6.QtGui import QFontMetricsF
     from bpsim.session.numbers import number
     window.files.open_path(example("xor"))
@@ -233,6 +234,7 @@ def test_presenting_leaves_each_weight_room_on_its_line(window):
         width = edge.label.scale() * QFontMetricsF(edge.label.font()).horizontalAdvance(
             number(-0.123456789, scene.digits))
         assert edge.line.length() >= 0.99 * width, edge.key
+    assert all(edge.label.text() for edge in scene.edges.values())   # each weight shown
 
 
 def test_the_corner_line_stays_in_the_canvas_corner_as_the_canvas_scrolls(window):

@@ -203,8 +203,8 @@ class NetworkScene(QGraphicsScene):
     def _room_for_weights(self) -> float:
         """How many times their size the edges into neurons can be drawn
         before a line is shorter than its weight's number between its
-        nodes' outlines (grown further, the numbers of a presented 2-2-1
-        lay over its nodes)."""
+        nodes' rings (grown further, the numbers of a presented 2-2-1 lay
+        over its nodes, or found no place and were not shown)."""
         edges = [e for e in self.edges.values() if e.dst.kind == "neuron"]
         if not edges:
             return float("inf")
@@ -217,7 +217,8 @@ class NetworkScene(QGraphicsScene):
             a, b = e.src.pos(), e.dst.pos()
             d = math.hypot(b.x() - a.x(), b.y() - a.y())
             if d > 0:
-                ends = (d - e.line.length()) / self.item_scale   # inside the two outlines
+                # inside the two outlines, and the rings a micro-step draws round them
+                ends = (d - e.line.length()) / self.item_scale + 2 * RING_OUT
                 room = min(room, d / (ends + width))
         return room
         return float(grow.min())
