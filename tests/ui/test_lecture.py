@@ -267,3 +267,17 @@ def test_a_presented_network_of_a_dozen_edges_numbers_only_the_edges_read(window
         assert numbered == read and len(read) == 2
     window.presentation.leave()
     assert not scene.crowded
+
+
+def test_escape_while_presenting_closes_a_number_being_typed_first(window, qtbot):
+    """The window's Esc left the presentation with the editor open."""
+    window.files.open_path(example("xor"))
+    window.presentation.enter()
+    window.view.edit_edge(window.scene.edges["x1->h1"])
+    editor = window.view.editor
+    assert editor is not None and editor.isVisible()
+    qtbot.keyClicks(editor, "abc")
+    qtbot.keyClick(editor, Qt.Key_Escape)
+    assert not editor.isVisible() and window.presentation.presenting
+    qtbot.keyClick(window.view, Qt.Key_Escape)
+    assert not window.presentation.presenting

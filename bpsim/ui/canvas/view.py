@@ -2,7 +2,7 @@
 edges from a node's port, and editing a number in place."""
 from __future__ import annotations
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsView, QLineEdit
 
@@ -34,6 +34,14 @@ class InlineEditor(QLineEdit):
     """A number typed over the item it belongs to; Enter accepts, Escape cancels."""
 
     dismissed = Signal()        # Escape, or the focus gone elsewhere: nothing set
+
+    def event(self, event) -> bool:
+        # Escape is the editor's before it is a shortcut's: presenting, the
+        # window's Esc left the presentation with a typed number open
+        if event.type() == QEvent.ShortcutOverride and event.key() == Qt.Key_Escape:
+            event.accept()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event):
         if event.key() == Qt.Key_Escape:
