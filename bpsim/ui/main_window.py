@@ -97,7 +97,6 @@ class MainWindow(QMainWindow):
 
         self.blank = Blank(self)          # the clicker's black and white screens
         self.presentation = Presentation(self)
-        self.undo.stack.indexChanged.connect(self.presentation.refit)
         self.stepping = Stepping(self, self.runner, self.undo, self.say, self.refresh,
                                  page=self.explanation.page)
         self.actions = Actions(self)
@@ -151,6 +150,7 @@ class MainWindow(QMainWindow):
     def _on_document_change(self, change) -> None:
         self._document_changes += 1
         self.scene.on_change(change)
+        self.presentation.on_change(change)
         self.schedule_refresh()
 
     def _on_selection(self) -> None:

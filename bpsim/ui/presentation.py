@@ -4,7 +4,7 @@ row, and a slim line in the canvas's corner saying where the walk is.
 Esc, Shift+F5 or F5 again give the window back as it was."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QLabel, QToolBar, QWidget
 
 LINES_ON_SCREEN = 28     # the least text is this fraction of the screen's height
@@ -72,6 +72,7 @@ class Presentation(QObject):
         self.window = window
         self.line = WalkLine(window.view)
         self._kept: dict | None = None      # what leaving restores
+        self._refit_due = False
 
     @property
     def presenting(self) -> bool:
@@ -152,7 +153,15 @@ class Presentation(QObject):
         if self.presenting:
             self.line.say(walk_text(self.tr, self.window.workspace))
 
-    def refit(self) -> None:
-        """After an edit: the network fitted to its area again."""
+    def on_change(self, change) -> None:
+        """A change the document announced: presenting, a structural one
+        fits the network to its area again, once its burst is over (a value
+        typed leaves the view as the lecturer has it)."""
+        if self.presenting and change.structural and not self._refit_due:
+            self._refit_due = True
+            QTimer.singleShot(0, self, self._refit)
+
+    def _refit(self) -> None:
+        self._refit_due = False
         if self.presenting:
             self.window.view.fit()

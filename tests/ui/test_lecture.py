@@ -23,8 +23,8 @@ def window(window):
 
 def canvas_text_px(window) -> float:
     """The height on screen of the canvas's smallest text (its numbers')."""
-    view = window.view
-    return LEAST_POINTS * view.logicalDpiY() / 72 * window.scene.item_scale * \
+    view, scene = window.view, window.scene
+    return LEAST_POINTS * view.logicalDpiY() / 72 * scene.item_scale * scene.text_scale * \
         view.transform().m11()
 
 
@@ -281,3 +281,19 @@ def test_escape_while_presenting_closes_a_number_being_typed_first(window, qtbot
     assert not editor.isVisible() and window.presentation.presenting
     qtbot.keyClick(window.view, Qt.Key_Escape)
     assert not window.presentation.presenting
+
+
+def test_a_weight_typed_while_presenting_leaves_the_canvas_as_it_is(window, qtbot):
+    """Fitted again after the edit, the presented network came out smaller
+    each time (the zoomed-out numbers' growth fed back into its room)."""
+    from bpsim.document.edits import SetEdgeWeight
+    window.files.open_path(example("xor"))
+    window.presentation.enter()
+    qtbot.wait(50)                  # the full screen's size, fitted to
+    before = (window.scene.item_scale, window.view.transform().m11())
+    window.push(SetEdgeWeight("x1", "h1", -3.0))
+    qtbot.wait(20)
+    assert (window.scene.item_scale, window.view.transform().m11()) == before
+    window.view.fit()                          # and fitted again: the same
+    assert window.scene.item_scale == pytest.approx(before[0])
+    assert window.view.transform().m11() == pytest.approx(before[1])

@@ -119,6 +119,8 @@ class NetworkView(QGraphicsView):
         each other); True if they changed."""
         shrunk = self.transform().m11()
         k = min(TEXT_GROWS_AT_MOST, max(1.0, TEXT_AT_LEAST / shrunk)) if shrunk > 0 else 1.0
+        if self.presenting:
+            k = 1.0     # the items' own size is the text's (_grow_to_present), set once
         return self.scene().set_text_scale(k)
 
     def present(self, text_px: float | None) -> None:
@@ -152,9 +154,14 @@ class NetworkView(QGraphicsView):
     def _grow_to_present(self) -> bool:
         """Presenting, every item as large as the text wants and the
         network's room allows; True if that changed them."""
-        px = LEAST_POINTS * self.logicalDpiY() / 72 * self.transform().m11()
+        zoom = self.transform().m11()
+        px = LEAST_POINTS * self.logicalDpiY() / 72 * zoom
+        # as outside presentation, zoomed-out numbers grow to keep legible
+        # (_scale_text); within the room, as every item does here
+        legible = min(TEXT_GROWS_AT_MOST, max(1.0, TEXT_AT_LEAST / zoom))
         room = max(1.0, self.scene().room_to_grow())
-        return self.scene().set_item_scale(min(max(1.0, self._text_px / px), room), LEAST_POINTS)
+        return self.scene().set_item_scale(min(max(legible, self._text_px / px), room),
+                                           LEAST_POINTS)
 
     def fit(self) -> None:
         # with the room of the numbers not yet written: fitted without it, the
