@@ -103,7 +103,7 @@ class Stepper:
     @_announce
     def retrace(self) -> None:
         """The settings changed: they apply from the next update, and the
-        walk stays where it is (it restarted at micro-step 0, mid-lecture).
+        walk stays where it is (a lecturer keeps their place mid-walk).
         A walk under way is traced again from the same start, at the same
         micro-step; one shown whole stays as it was taken."""
         if self.complete:
@@ -145,8 +145,8 @@ class Stepper:
     @_announce
     def forward(self) -> bool:
         """One micro-step on; False when nothing can follow: a diverged
-        step, or a circuit's walk at its end (another step forward wiped
-        the finished backward pass a lecturer was showing)."""
+        step, or a circuit's walk at its end (its finished backward pass
+        stays shown; ``to_start`` walks it again)."""
         if self.complete:
             if self.trace.diverged or not self.trains:
                 return False

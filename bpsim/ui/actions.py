@@ -356,8 +356,8 @@ class _ArrowsLeaveTheKeys(QObject):
 
 class SpeedBox(QSpinBox):
     """Iterations a frame in Run mode: 1 to 1000, then max (value 0: as
-    many as fit), the fastest, above 1000 — it sat below 1 — and typed
-    as "max"."""
+    many as fit), the fastest, where the arrows reach it above 1000, and
+    typed as "max"."""
 
     def __init__(self):
         super().__init__()

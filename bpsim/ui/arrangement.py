@@ -77,10 +77,9 @@ class Arrangement(QObject):
         self.settings.setValue("window/state", self.window.saveState())
 
     def default_geometry(self) -> None:
-        """The screen's available area: a 1024x768 projector showed a
-        larger window's top-left part and no explanation, and a 1920x1080
-        one a 1400x900 window with its formulas cramped beside room to
-        spare.  The frame is not known before the window is shown (and
+        """The screen's available area: a larger window shows a 1024x768
+        projector its top-left part and no explanation, and a smaller one
+        cramps the formulas beside room to spare.  The frame is not known before the window is shown (and
         resizing it then moves the docks the user may already be sizing):
         a title bar and borders are reckoned at 48 and 16 px."""
         window = self.window

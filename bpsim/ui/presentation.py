@@ -122,9 +122,8 @@ class Presentation(QObject):
         font.setPixelSize(round(0.75 * px))     # a corner's aside, smaller than the lesson
         self.line.setFont(font)
         self.line.set_shown(True)
-        self.show_walk()
         win.view.present(px)
-        win.refresh()              # the numbers the grown canvas has room for
+        win.refresh()              # the numbers the grown canvas has room for; the line
         win.view.setFocus()
         self.changed.emit(True)
 

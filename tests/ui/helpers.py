@@ -34,3 +34,12 @@ def type_over(qtbot, field, text: str, enter: bool = True) -> None:
     qtbot.keyClicks(field, text)
     if enter:
         qtbot.keyClick(field, Qt.Key_Return)
+
+
+def inspect(window, item):
+    """Select a canvas item and show it in the Inspector, raised from
+    behind its tab; the Inspector panel."""
+    item.setSelected(True)
+    window.docks["inspector"].raise_()
+    window.refresh()
+    return window.inspector

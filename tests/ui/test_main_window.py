@@ -17,7 +17,7 @@ from bpsim.ui.docks.training import slider_to_lr
 from bpsim.session.numbers import number
 from bpsim.ui.style import _FlatFusion
 
-from .helpers import connect_by_drag, drag, type_over
+from .helpers import connect_by_drag, drag, inspect, type_over
 
 XOR = examples_dir() / "xor-2-2-1.bpsim.json"
 
@@ -1613,10 +1613,7 @@ def test_after_a_learning_rate_typed_and_enter_the_arrow_steps_again(window, qtb
 
 def test_after_a_weight_typed_in_the_inspector_the_arrow_steps_again(window, qtbot):
     window.files.open_path(XOR)
-    window.scene.edges["x1->h1"].setSelected(True)
-    window.docks["inspector"].raise_()
-    window.refresh()
-    field = window.inspector.value
+    field = inspect(window, window.scene.edges["x1->h1"]).value
     type_over(qtbot, field, "1/4")
     assert window.workspace.document.edge("x1", "h1").weight == 0.25
     assert window.view.hasFocus()
@@ -1741,10 +1738,7 @@ def test_a_window_closed_before_its_plots_were_built_leaves_no_timer_behind(qtbo
 
 def test_the_inspector_renames_a_node_the_formulas_follow_and_undo_brings_it_back(window, qtbot):
     window.files.open_path(XOR)
-    window.scene.nodes["x1"].setSelected(True)
-    window.docks["inspector"].raise_()
-    window.refresh()
-    field = window.inspector.node_id
+    field = inspect(window, window.scene.nodes["x1"]).node_id
     assert field.isVisible() and field.text() == "x1"
     type_over(qtbot, field, "x2")             # another node's: refused, said why
     refusal = window.inspector.id_refusal

@@ -221,7 +221,6 @@ class NetworkScene(QGraphicsScene):
                 ends = (d - e.line.length()) / self.item_scale + 2 * RING_OUT
                 room = min(room, d / (ends + width))
         return room
-        return float(grow.min())
 
     def set_item_scale(self, m: float, least_points: float | None = None) -> bool:
         """Draw every node and edge ``m`` times its size, their places kept,
