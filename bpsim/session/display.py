@@ -38,6 +38,7 @@ class NodeDisplay:
     dout: float | None = None       # ∂C/∂out
     dz: float | None = None         # δ, neurons
     mark: Mark | None = None        # CURRENT or READ
+    asked: Phase | None = None      # its numbers of that phase are veiled: "?"
 
 
 @dataclass
@@ -46,6 +47,7 @@ class EdgeDisplay:
     grad: float | None = None       # ∂C/∂w, once the target's backward step is shown
     term: float | None = None       # the chain-rule term sent back along the edge
     mark: Mark | None = None        # READ by the current micro-step, or its ∂C/∂w COMPUTED
+    asked: str | None = None        # "weight", "grad" or "term" the veiled micro-step computes: "?"
 
 
 @dataclass
@@ -56,6 +58,7 @@ class Display:
     current: str | None = None      # the node of the current micro-step
     rows: int = 1                   # samples in the batch
     sample: int | None = None       # the data row shown, None: the batch mean
+    veiled: bool = False            # the current micro-step's numbers are asked, not shown
 
     @property
     def shown_as(self) -> str:
@@ -106,7 +109,9 @@ def display(stepper: Stepper, edges: list[tuple[str, str]], sample: int | None =
                   int(rows[min(sample, len(rows) - 1)]))
     update = trace.steps[-1]
     assert isinstance(update, UpdateStep)
-    applied = stepper.complete and update.after is not None
+    veiled = stepper.veiled
+    out.veiled = veiled
+    applied = stepper.complete and update.after is not None and not veiled
     picks = picks or Picks()
     out.edges = {key: EdgeDisplay(weight=w)
                  for key, w in picks.weights(update, applied, edges)}
@@ -138,7 +143,42 @@ def display(stepper: Stepper, edges: list[tuple[str, str]], sample: int | None =
                 edge = out.edges.get(EdgeKey.of(g.source, micro.node)) if g.source else None
                 if edge is not None and edge.mark is None:
                     edge.mark = Mark.COMPUTED
+    if veiled:
+        _veil(out, micro)
     return out
+
+
+def _veil(out: Display, micro) -> None:
+    """The numbers the veiled micro-step computes, taken out and marked
+    asked: the canvas writes "?" in their place, their tips say nothing."""
+    if isinstance(micro, ForwardStep):
+        nd = out.nodes[micro.node]
+        nd.out = nd.z = None
+        nd.asked = Phase.FORWARD
+    elif isinstance(micro, BackwardStep):
+        nd = out.nodes[micro.node]
+        nd.dout = nd.dz = None
+        nd.asked = Phase.BACKWARD
+        # the terms it reads back along its lines out, on an edge that
+        # shows its ∂C/∂w (into a neuron, computed at an earlier step) if
+        # it has one, and its lines in's ∂C/∂w
+        for t in micro.terms:
+            edge = out.edges.get(EdgeKey.of(micro.node, t.consumer))
+            if edge is not None:
+                edge.term = None
+                if edge.grad is None:
+                    edge.asked = "term"
+        for g in micro.grads:
+            edge = out.edges.get(EdgeKey.of(g.source, micro.node)) if g.source else None
+            if edge is not None:
+                edge.grad = None
+                edge.asked = "grad"
+    elif isinstance(micro, UpdateStep):
+        # the weights before the update stay drawn (the lines' widths and
+        # colours); their numbers are what is asked
+        for edge in out.edges.values():
+            if edge.weight is not None:
+                edge.asked = "weight"
 
 
 @dataclass(slots=True)

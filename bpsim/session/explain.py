@@ -92,6 +92,7 @@ class Line:
     # a local derivative's rule, in the operands' names, between the symbols
     # and the numbers: ∂f/∂p = ∂(1/p)/∂p = −1/p² = −1/(1.37)² = −0.5344
     rule: str = ""
+    given: bool = False    # a value given, not computed: an input's, a target's
 
     def parts(self) -> list[str]:
         """symbols, rule, numbers, result, leaving out what repeats ``what``
@@ -180,7 +181,7 @@ def explain_forward(step: ForwardStep, n: Notation, num: Numbers,
     if step.kind in ("input", "const", "param"):
         sym = n.escape(n.called(step.node))
         return Explanation(f"Forward: {_what_node(step.kind, step.fn)} {n.called(step.node)}",
-                           (Line(sym, sym, "", num.values(step.out)),))
+                           (Line(sym, sym, "", num.values(step.out), given=True),))
     if step.kind == "op":
         names = [_node_symbol(n, o.node, kinds[o.node]) for o in step.operands]
         gate = GATES[step.fn]
@@ -254,9 +255,10 @@ def explain_cost(step: CostStep, n: Notation, num: Numbers, kinds: dict[str, str
         # what the loss compares, before its formula: y is each output, t its target
         for k, out in enumerate(step.outputs):
             lines.append(Line(f"y = {_node_symbol(n, out, kinds[out])}", "", "",
-                              num.values(step.y[k])))
+                              num.values(step.y[k]), given=True))
             if step.t is not None:
-                lines.append(Line(n.sub("t", n.called(out)), "", "", num.values(step.t[k])))
+                lines.append(Line(n.sub("t", n.called(out)), "", "", num.values(step.t[k]),
+                                  given=True))
     # the loss is named L, as the backward pass names its derivative ∂L/∂a
     if step.penalty:
         penalty = PENALTIES[step.regularization]
@@ -568,3 +570,19 @@ def render_markdown(expl: Explanation, number: int | None = None) -> str:
     for line in expl.lines:
         out.append(f"   - `{_equation(line)}`")
     return "\n".join(out) + "\n"
+
+
+ASKED = "?"
+
+
+def veiled(expl: Explanation) -> Explanation:
+    """The formulas without their numbers, "?" for each result: a lecture
+    asks the class before the numbers appear (the operands' values are on
+    the canvas; a line's numbers would give away an earlier line's result,
+    as σ(1.0) gives away z = 1.0).  A value given, not computed (an
+    input's, a target's, a constant's), is shown."""
+    def veil(line: Line) -> Line:
+        if line.given or line.result == line.symbols:
+            return line         # a value given (an input, a target) or a constant
+        return Line(line.what, line.symbols, "", ASKED, line.relation, line.rule)
+    return Explanation(expl.title, tuple(veil(line) for line in expl.lines), expl.more)

@@ -8,9 +8,19 @@ here, so the same walk can be tested without a window.
 from __future__ import annotations
 
 from ..engine import IterationTrace, Phase
-from ..engine.trace import with_update
+from ..engine.trace import ForwardStep, UpdateStep, with_update
 from ..engine.training import differs_in_update_only
 from .session import Session
+
+
+def asks(micro) -> bool:
+    """Whether a micro-step computes something to ask the class: not an
+    input's value (given), nor a circuit's update (nothing to update)."""
+    if isinstance(micro, ForwardStep):
+        return bool(micro.operands)
+    if isinstance(micro, UpdateStep):
+        return bool(micro.names)
+    return True
 
 
 class Stepper:
@@ -27,6 +37,9 @@ class Stepper:
         self.index = 0
         self._next: tuple | None = None     # next_update's answer, until the walk moves
         self._moving = 0                    # moves under way (one announces the others)
+        # asking before revealing: the (trace, index) whose micro-step's
+        # numbers are still hidden; any other move leaves that position
+        self._veiled_at: tuple | None = None
         # the session moving by itself (Run, a value set by hand) changes the next update
         self._connections = [self.events.iteration_changed.connect(self._forget_next),
                              self.events.settings_changed.connect(self._forget_next)]
@@ -73,6 +86,14 @@ class Stepper:
     def iteration(self) -> int:
         """The number of the iteration being shown (1-based)."""
         return self.trace.step
+
+    @property
+    def veiled(self) -> bool:
+        """The micro-step shown last has its formula shown and its numbers
+        still hidden: the class is asked first (``next(ask=True)``)."""
+        at = self._veiled_at
+        return at is not None and self.index > 0 and at[0] is self._trace and \
+            at[1] == self.index
 
     def shown(self, phase: Phase) -> list:
         """The micro-steps of ``phase`` shown so far."""
@@ -155,6 +176,36 @@ class Stepper:
         if self.complete and self.trains:
             self.session.step()
         return True
+
+    @_announce
+    def next(self, ask: bool = False) -> bool:
+        """The clicker's next.  ``ask``: a new micro-step comes veiled (its
+        formula, not its numbers) and the next click reveals it, as a
+        lecturer asks the class before the number appears."""
+        if self.veiled:
+            self._veiled_at = None
+            return True
+        moved = self.forward()
+        if moved and ask and asks(self.micro):
+            self._veiled_at = (self._trace, self.index)
+        return moved
+
+    @_announce
+    def previous(self, ask: bool = False) -> bool:
+        """The clicker's previous: each click of ``next`` taken back in turn
+        (a revealed micro-step is veiled again, a veiled one goes back to
+        the one before, revealed)."""
+        if ask and self.index > 0 and not self.veiled:
+            self._veiled_at = (self._trace, self.index)
+            return True
+        self._veiled_at = None
+        return self.back()
+
+    def unveil(self) -> None:
+        """Reveal the micro-step shown (asking turned off)."""
+        if self.veiled:
+            self._veiled_at = None
+            self.events.stepped.emit()
 
     @_announce
     def back(self) -> bool:

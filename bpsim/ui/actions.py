@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QDialog, \
     QToolBar, QVBoxLayout
 
 from ..engine import ACTIVATIONS, GATES
-from ..paths import examples
+from ..paths import lessons
 from .canvas.items import EdgeItem, NodeItem
 from .editing import NODE_KEYS
 
@@ -87,6 +87,10 @@ class Actions(QObject):
           ["Right", "PgDown", "Down"], tr("Compute the next node (→, ↓ or PageDown)"))
         a("prev", tr("Previous micro-step"), partial(win.stepping.read_on, -1),
           ["Left", "PgUp", "Up"], tr("Go back one micro-step (←, ↑ or PageUp)"))
+        a("ask", tr("&Ask before revealing"),
+          lambda: win.stepping.set_ask(self._actions["ask"].isChecked()), "A",
+          tr("Each micro-step first shows its formula with ? for its numbers; the next "
+             "click reveals them (A)"), checkable=True)
         a("start", tr("Start of the iteration"), partial(win.stepping.step, "start"), "Home",
           tr("Back to this iteration's start, before its first micro-step (Home)"))
         a("end", tr("End of the iteration"), partial(win.stepping.step, "end"), "End",
@@ -105,9 +109,6 @@ class Actions(QObject):
         menu = win.menuBar().addMenu(tr("&File"))
         for name in ("new", "open"):
             menu.addAction(self._actions[name])
-        self.examples_menu = menu.addMenu(tr("Open &Example"))
-        for path in examples():
-            self.examples_menu.addAction(example_title(path), partial(self._open, path))
         self.recent_menu = menu.addMenu(tr("Open &Recent"))
         self.refill_recent()
         for name in ("save", "save_as"):
@@ -125,6 +126,11 @@ class Actions(QObject):
         menu.addSeparator()
         menu.addAction(self._actions["quit"])
 
+        # the notes' worked networks, in the order the course teaches them
+        self.lessons_menu = win.menuBar().addMenu(tr("&Lessons"))
+        for k, lesson in enumerate(lessons(), 1):
+            self.lessons_menu.addAction(f"{k}. {lesson.title}", partial(self.open_lesson, lesson))
+
         menu = win.menuBar().addMenu(tr("&Edit"))
         for name in ("undo", "redo", None, "delete", "select_all", None, "add_input", "add_neuron",
                      "add_param", "add_const"):
@@ -140,7 +146,7 @@ class Actions(QObject):
         menu.addAction(self._actions["layout"])
 
         menu = win.menuBar().addMenu(tr("&View"))
-        for name in ("present", "full_screen", None, "fit", "zoom_in", "zoom_out", "focus",
+        for name in ("present", "full_screen", "ask", None, "fit", "zoom_in", "zoom_out", "focus",
                      "thumbnails", "fit_explanation", "black", "white"):
             if name is None:
                 menu.addSeparator()
@@ -294,6 +300,13 @@ class Actions(QObject):
             scene.blockSignals(False)
         scene.selectionChanged.emit()
 
+    def open_lesson(self, lesson) -> None:
+        """A lesson's network, at micro-step 0 with its notes, the
+        explanation in the lesson's form (vectorized or node by node)."""
+        files = self.window.files
+        if files.maybe_save() and files.open_path(lesson.path):
+            self.window.explanation.vectorized.setChecked(lesson.vectorized)
+
     def _open(self, path) -> None:
         files = self.window.files
         if files.maybe_save():
@@ -305,15 +318,6 @@ class Actions(QObject):
         for path in self.window.files.recent_files():
             menu.addAction(path, partial(self._open, path))
         menu.setEnabled(bool(self.window.files.recent_files()))
-
-
-def example_title(path) -> str:
-    """An example's title, for the menu (its file name if it has none)."""
-    import json
-    try:
-        return json.loads(path.read_text(encoding="utf-8")).get("title") or path.name
-    except (OSError, ValueError):
-        return path.name
 
 
 def leave_keys_to_the_canvas(root) -> None:

@@ -58,7 +58,8 @@ def walk_text(tr, workspace) -> str:
     if st is None:
         return tr("incomplete network") if workspace and workspace.document.nodes \
             else tr("empty canvas")
-    return tr("iteration {0} · {1} {2}/{3}").format(st.iteration, st.phase, st.index, st.total)
+    text = tr("iteration {0} · {1} {2}/{3}").format(st.iteration, st.phase, st.index, st.total)
+    return text + tr(" · asking") if st.veiled else text
 
 
 class Presentation(QObject):

@@ -2,6 +2,7 @@
 the sample of the batch the canvas shows."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable
 
 from PySide6.QtCore import QObject
@@ -21,6 +22,7 @@ class Stepping(QObject):
         self.workspace = None
         self.actions = None             # the window's: the step actions and the history bar
         self.sample: int | None = None  # the sample of the batch shown, None: the batch's mean
+        self.ask = False                # View ▸ Ask before revealing: next veils, then reveals
         self._sample_key: tuple | None = ()        # what the sample box lists
 
     def follow(self, workspace) -> None:
@@ -42,11 +44,19 @@ class Stepping(QObject):
         long step's explanation first, then the next (or previous) step; a
         clicker alone reads all of it."""
         if self._runner.running or not self._page(direction):
-            self.step("forward" if direction > 0 else "back")
+            self.step("next" if direction > 0 else "previous")
+
+    def set_ask(self, on: bool) -> None:
+        """Ask before revealing, or not (a micro-step veiled is revealed)."""
+        self.ask = on
+        if not on and self.stepper is not None:
+            self.stepper.unveil()
+            self._refresh()
 
     def step(self, how: str) -> None:
-        """forward, back, phase, iteration, epoch, start (of the
-        iteration), end (of the iteration), reset."""
+        """next and previous (the clicker's: asking first, if ``ask``),
+        forward, back, phase, iteration, epoch, start (of the iteration),
+        end (of the iteration), reset."""
         stepper = self.stepper
         if stepper is None:
             self._say(self.workspace.problem or "", 8000)
@@ -63,8 +73,10 @@ class Stepping(QObject):
             return
         history = stepper.session.history
         length, start, version = history.length, stepper.session.iteration, history.version
-        at_circuit_end = how == "forward" and stepper.complete and not stepper.trains
-        {"forward": stepper.forward, "back": stepper.back, "phase": stepper.finish_phase,
+        at_circuit_end = how in ("forward", "next") and stepper.complete and \
+            not stepper.trains and not stepper.veiled
+        {"next": partial(stepper.next, self.ask), "previous": partial(stepper.previous, self.ask),
+         "forward": stepper.forward, "back": stepper.back, "phase": stepper.finish_phase,
          "iteration": stepper.finish_iteration, "epoch": stepper.next_epoch,
          "start": stepper.to_start, "end": stepper.to_end, "reset": stepper.reset}[how]()
         if stepper.trace.diverged and stepper.complete:

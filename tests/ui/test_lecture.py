@@ -297,3 +297,130 @@ def test_a_weight_typed_while_presenting_leaves_the_canvas_as_it_is(window, qtbo
     window.view.fit()                          # and fitted again: the same
     assert window.scene.item_scale == pytest.approx(before[0])
     assert window.view.transform().m11() == pytest.approx(before[1])
+
+
+@pytest.mark.parametrize("focus", ["lr_entry", "loss"])
+def test_the_clickers_page_keys_step_from_a_text_field_and_a_list_box(window, qtbot, focus):
+    """A clicker sends PageDown and PageUp whatever has the focus: in the
+    learning-rate field or the loss's list box they step the walk (the
+    arrows stay the field's, to move its cursor, and B and . its letters)."""
+    window.files.open_path(example("xor"))
+    widget = getattr(window.training, focus)
+    widget.setFocus()
+    st = window.stepper
+    for key, index in ((Qt.Key_PageDown, 1), (Qt.Key_PageDown, 2), (Qt.Key_PageUp, 1)):
+        qtbot.keyClick(widget, key)
+        assert st.index == index, key
+    if focus == "lr_entry":
+        return
+    qtbot.keyClick(widget, Qt.Key_B)
+    assert window.blank.shown == "black"
+    qtbot.keyClick(window.blank, Qt.Key_PageDown)
+    assert window.blank.shown is None
+
+
+from bpsim.session.numbers import number  # noqa: E402
+
+
+def page_down_until(window, qtbot, done) -> None:
+    """PageDown until ``done()``: a long text is read to its end first."""
+    for _ in range(12):
+        qtbot.keyClick(window.view, Qt.Key_PageDown)
+        if done():
+            return
+    raise AssertionError("PageDown never got there")
+
+
+def canvas_numbers(window, node: str) -> tuple[str, str]:
+    item = window.scene.nodes[node]
+    return item.forward_text.text(), item.backward_text.text()
+
+
+@pytest.mark.parametrize("presenting", [False, True])
+def test_asking_hides_a_steps_numbers_on_the_canvas_and_in_the_dock_until_the_next_click(
+        window, qtbot, presenting):
+    window.files.open_path(example("xor"))
+    if presenting:
+        window.presentation.enter()
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key_A)          # View ▸ Ask before revealing
+    assert window.actions["ask"].isChecked()
+    st = window.stepper
+    while st.index < 3:                            # x1 and x2 are given, h1 is asked
+        qtbot.keyClick(window.view, Qt.Key_PageDown)
+    assert st.veiled
+    text = window.explanation.text.toPlainText()
+    # the canvas shows the batch's mean, the dock each sample's value
+    mean, first = number(st.micro.out.mean(), 4), number(st.micro.out[0], 4)
+    assert canvas_numbers(window, "h1")[0] == "?"
+    assert "?" in text and first not in text
+    if presenting:
+        assert window.presentation.line.text().endswith("asking")
+    # revealed, not moved on (once the explanation is read to its end)
+    page_down_until(window, qtbot, lambda: not st.veiled)
+    assert st.index == 3
+    assert canvas_numbers(window, "h1")[0] == mean
+    assert first in window.explanation.text.toPlainText()
+    qtbot.keyClick(window.view, Qt.Key_PageUp)     # asked again
+    assert st.index == 3 and canvas_numbers(window, "h1")[0] == "?"
+    qtbot.keyClick(window.view, Qt.Key_A)          # asking off: revealed
+    assert not st.veiled and canvas_numbers(window, "h1")[0] == mean
+    page_down_until(window, qtbot, lambda: st.index != 3)
+    assert st.index == 4 and not st.veiled
+
+
+def test_the_lessons_menu_lists_every_example_in_the_courses_order_and_opens_each_at_its_start(
+        window, qtbot):
+    from bpsim.paths import examples, lessons
+    listed = lessons()
+    assert {lesson.path for lesson in listed} == set(examples())      # none left out
+    order = [lesson.path.name.split(".")[0] for lesson in listed]
+    assert order[:3] == ["circuit-x-plus-y-times-z", "sigmoid-neuron-gates", "sigmoid-neuron"]
+    assert order.index("single-weight-one-point") < order.index("logistic-regression") < \
+        order.index("xor-2-2-1") < order.index("learning-rate-too-large") < \
+        order.index("circle-with-test-split")
+    menu = window.actions.lessons_menu
+    titles = [a.text() for a in menu.actions()]
+    assert titles[0].startswith("1. (x + y)·z")
+    assert len(titles) == len(listed) and len(set(titles)) == len(titles)
+    vectorized = [a for a, lesson in zip(menu.actions(), listed) if lesson.vectorized]
+    assert len(vectorized) == 1 and "vectorized" in vectorized[0].text()
+    vectorized[0].trigger()
+    assert window.explanation.vectorized.isChecked()
+    assert window.workspace.path.name == "xor-2-2-1.bpsim.json"
+    window.stepping.step("forward")
+    menu.actions()[0].trigger()                    # from mid-walk, the first lesson
+    assert window.workspace.path.name.startswith("circuit") and window.stepper.index == 0
+    assert not window.explanation.vectorized.isChecked()
+    assert "(x + y)·z" in window.explanation.text.toPlainText()        # its notes
+
+
+@pytest.mark.parametrize("name, lr", [("single-weight-one-point", 0.02),
+                                      ("single-weight-regression", 0.001)])
+def test_the_single_weight_lessons_look_different_at_epochs_0_10_and_100(name, lr):
+    """The notes draw the model at epochs 0, 10 and 100: three different
+    lines, not one already settled by epoch 10."""
+    from bpsim.document import load
+    from bpsim.session import Session
+    session = Session.from_loaded(load(example(name)))
+    assert session.document.training.learning_rate == lr
+    seen = {}
+    for epoch in (0, 10, 100):
+        while session.iteration < epoch:
+            session.step()
+        seen[epoch] = session.parameters()["p:w"]
+    best = 2.0 if "one-point" in name else 59.7 / 30
+    assert seen[0] == 0
+    assert 0.25 * best < seen[10] < 0.6 * best         # on its way
+    assert abs(seen[100] - best) < 0.02 * best          # there
+
+
+def test_a_learning_rate_too_large_diverges_from_side_to_side():
+    from bpsim.document import load
+    from bpsim.session import Session
+    session = Session.from_loaded(load(example("learning-rate-too-large")))
+    ws = []         # w's distance from the best w, after each step
+    for _ in range(6):
+        session.step()
+        ws.append(session.parameters()["p:w"] - 59.7 / 30)
+    assert all(a * b < 0 and abs(b) > abs(a) for a, b in zip(ws, ws[1:]))

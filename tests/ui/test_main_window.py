@@ -141,7 +141,7 @@ def test_help_lists_every_key_and_gesture(window, qtbot, monkeypatch):
     assert "The keys stay with the canvas" in text
     assert "Ctrl+Shift+Z, Ctrl+Shift+Z" not in text              # each key once
     assert f"bpsim {__version__}" in actions.about_text()
-    help_menu = next(m for m in window.menuBar().findChildren(type(window.actions.examples_menu))
+    help_menu = next(m for m in window.menuBar().findChildren(type(window.actions.lessons_menu))
                      if m.title() == "&Help")
     assert [a.text() for a in help_menu.actions()] == ["&Keyboard and mouse", "&About bpsim"]
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsScene
 
 from ...document import Document
 from ...document.model import Change, ChangeKind
-from ...engine import EdgeKey
+from ...engine import EdgeKey, Phase
 from ...session.display import Display, EdgeDisplay
 from .. import style
 from .dense import DenseLines
@@ -31,6 +31,7 @@ from .items import NAME_ABOVE, RING_OUT, EdgeItem, NodeItem
 from .labels import Place, gradient_drop, lines_of, place_labels, ringed_boxes
 
 
+ASKED = "?"                  # a number the class is asked before it is revealed
 CROWDED_EDGES = 30
 DENSE_EDGES = 1_000          # past this many edges, one item draws them all
 NUMBERS_HALF_WIDTH = 55      # half the width of a node's numbers beneath it
@@ -464,7 +465,8 @@ class NetworkScene(QGraphicsScene):
         for nid, item in self.nodes.items():
             nd = display.nodes.get(nid) if display else None
             item.numbers = nd
-            shown = None if nd is None else (nd.out, nd.dout, nd.dz, nd.mark, d, display.summed)
+            shown = None if nd is None else (nd.out, nd.dout, nd.dz, nd.mark, d, display.summed,
+                                             nd.asked)
             if shown == item.shown:
                 continue
             item.shown = shown
@@ -473,9 +475,12 @@ class NetworkScene(QGraphicsScene):
                 continue
             # As the notes draw a circuit: the value in red, its gradient in
             # green beneath; for a neuron the green number is δ = ∂C/∂z.
-            forward = number(nd.out, d)
+            forward = ASKED if nd.asked == Phase.FORWARD else number(nd.out, d)
             summed = "Σ" if display.summed else ""       # a batch's gradients add up
-            if nd.dz is not None:
+            if nd.asked == Phase.BACKWARD:      # asked before it is revealed
+                backward = f"{summed}δ {ASKED}" if item.kind == "neuron" else \
+                    f"{summed} {ASKED}".lstrip()
+            elif nd.dz is not None:
                 backward = f"{summed}δ {number(nd.dz, d)}"
             elif nd.dout is not None:
                 backward = f"{summed} {number(nd.dout, d)}".lstrip()
@@ -507,7 +512,8 @@ class NetworkScene(QGraphicsScene):
             grad = term = None
             if ed is not None and shows and edge_gradients:
                 grad, term = ed.grad, ed.term
-            shown = (weight, grad, term, mark, weight_shows, d)
+            asked = ed.asked if ed is not None else None
+            shown = (weight, grad, term, mark, weight_shows, d, asked)
             if shown == item.shown:
                 continue
             item.shown = shown
@@ -516,6 +522,10 @@ class NetworkScene(QGraphicsScene):
                 grad_text = f"∂w={number(grad, d)}"
             else:
                 grad_text = number(term, d)
+            if asked == "weight":
+                weight_text = ASKED if weight_text else ""
+            elif asked and shows and edge_gradients:
+                grad_text = f"∂w={ASKED}" if asked == "grad" else ASKED
             item.set_numbers(weight, weight_text, grad_text, mark)
         if crowded:
             self._place_subset(frozenset(labelled))

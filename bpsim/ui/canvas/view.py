@@ -216,7 +216,7 @@ class NetworkView(QGraphicsView):
             "Ctrl+B builds a layered network: type its sizes, such as 2-3-1\n"
             "The tool bar on the left, or a right-click here, adds nodes one by one; "
             "drag from a node's dot to another node to connect them\n"
-            "File ▸ Open Example opens a worked network from the notes"))
+            "The Lessons menu opens the notes' worked networks in the course's order"))
         painter.restore()
 
     def _frame(self) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from ...engine import Phase
 from ...session.events import Watch
-from ...session.explain import HTML, Numbers, explain, formula_names
+from ...session.explain import HTML, Numbers, explain, formula_names, veiled
 from ...session.vectorized import vectorized_html
 from ..style import PHASE_COLOR, UPDATE
 from .fractions import FractionBrowser, raise_powers
@@ -140,7 +140,8 @@ class ExplanationPanel(QWidget):
         view = self.text.viewport()
         if self._new_network.changed(workspace.events):
             self._fitted.clear()
-        key = (stepper.index, stepper.total, sample is None, digits, self.vectorized.isChecked(), view.width(), view.height())
+        key = (stepper.index, stepper.total, sample is None, digits, self.vectorized.isChecked(),
+               stepper.veiled, view.width(), view.height())
         known = self._fitted.get(key)
         if known is not None:
             self._set(text(known), known)
@@ -216,9 +217,10 @@ class ExplanationPanel(QWidget):
         # a vector fits a line of the dock at 1024x768, never broken: XOR's
         # four samples whole, a bigger batch's first two and its size
         num = Numbers(digits=digits, max_samples=4, cut_to=2, sample=sample, minus="−")
-        return explain(stepper.micro, {n.id: n.kind for n in workspace.document.nodes}, HTML,
+        expl = explain(stepper.micro, {n.id: n.kind for n in workspace.document.nodes}, HTML,
                        num, workspace.document.loss.kind, MAX_LINES, stepper.trace,
                        formula_names(workspace.document.nodes))
+        return veiled(expl) if stepper.veiled else expl
 
     def render(self, workspace, sample, digits, scale: float = 1.0, expl=None) -> str:
         if workspace.stepper is None and not workspace.document.nodes:
@@ -271,6 +273,9 @@ class ExplanationPanel(QWidget):
             rows.append("<p class='more'>"
                         + self.tr("… and {0} more: see the Parameters dock.").format(more)
                         + "</p>")
-        if self.vectorized.isChecked():
+        if stepper.veiled:
+            rows.append("<p class='more'>" + self.tr(
+                "What are the numbers? The next click (→ or PageDown) reveals them.") + "</p>")
+        elif self.vectorized.isChecked():
             rows.append(vectorized_html(workspace.document, stepper, digits, sample))
         return "".join(rows)
