@@ -91,6 +91,10 @@ class Actions(QObject):
           lambda: win.stepping.set_ask(self._actions["ask"].isChecked()), "A",
           tr("Each micro-step first shows its formula with ? for its numbers; the next "
              "click reveals them (A)"), checkable=True)
+        a("spotlight", tr("&Spotlight"),
+          lambda: win.scene.set_spotlight(self._actions["spotlight"].isChecked()), "S",
+          tr("Dim all but the node being computed, the values it reads and the lines "
+             "between them (S)"), checkable=True)
         a("start", tr("Start of the iteration"), partial(win.stepping.step, "start"), "Home",
           tr("Back to this iteration's start, before its first micro-step (Home)"))
         a("end", tr("End of the iteration"), partial(win.stepping.step, "end"), "End",
@@ -146,7 +150,7 @@ class Actions(QObject):
         menu.addAction(self._actions["layout"])
 
         menu = win.menuBar().addMenu(tr("&View"))
-        for name in ("present", "full_screen", "ask", None, "fit", "zoom_in", "zoom_out", "focus",
+        for name in ("present", "full_screen", "ask", "spotlight", None, "fit", "zoom_in", "zoom_out", "focus",
                      "thumbnails", "fit_explanation", "black", "white"):
             if name is None:
                 menu.addSeparator()

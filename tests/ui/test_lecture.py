@@ -424,3 +424,34 @@ def test_a_learning_rate_too_large_diverges_from_side_to_side():
         session.step()
         ws.append(session.parameters()["p:w"] - 59.7 / 30)
     assert all(a * b < 0 and abs(b) > abs(a) for a, b in zip(ws, ws[1:]))
+
+
+def test_the_spotlight_dims_all_but_the_node_computed_what_it_reads_and_the_lines_between(
+        window, qtbot):
+    window.files.open_path(example("xor"))
+    scene, st = window.scene, window.stepper
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key_S)
+    assert window.actions["spotlight"].isChecked()
+    for _ in range(3):
+        st.forward()                               # forward h1 reads x1 and x2
+    window.refresh()
+    lit = {n for n, item in scene.nodes.items() if item.opacity() == 1.0}
+    assert lit == {"h1", "x1", "x2"}
+    assert {k for k, e in scene.edges.items() if e.opacity() == 1.0} == {"x1->h1", "x2->h1"}
+    while not (st.micro.phase == "backward" and st.micro.node == "h2"):
+        st.forward()                               # backward h2 reads δ_o along h2->o
+    window.refresh()
+    assert {n for n, item in scene.nodes.items() if item.opacity() == 1.0} == {"h2", "o"}
+    assert {k for k, e in scene.edges.items() if e.opacity() == 1.0} == \
+        {"h2->o", "x1->h2", "x2->h2"}           # and the ∂C/∂w it computes on its lines in
+    st.to_end()                                    # the update: nothing is being computed
+    window.refresh()
+    assert all(item.opacity() == 1.0 for item in scene.nodes.values())
+    st.to_start()
+    for _ in range(3):
+        st.forward()
+    window.refresh()
+    qtbot.keyClick(window.view, Qt.Key_S)          # off: all shown again
+    assert all(item.opacity() == 1.0 for item in scene.nodes.values())
+    assert all(item.opacity() == 1.0 for item in scene.edges.values())

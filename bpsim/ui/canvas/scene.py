@@ -58,6 +58,8 @@ class NetworkScene(QGraphicsScene):
         self.editable = True
         self.digits = 4
         self._focus: str | None = None
+        self.spotlight = False          # dim all but what the current micro-step reads
+        self._lit: tuple | None = None  # (nodes, edges) the spotlight keeps, or None
         self._focus_applied: tuple | None = None
         self._display = None         # what show() was given last (the tooltips say whose)
         self._placing = False        # the edge labels' placing is due (_place_soon)
@@ -530,6 +532,13 @@ class NetworkScene(QGraphicsScene):
         if crowded:
             self._place_subset(frozenset(labelled))
         # items made since the focus was set are dimmed like the rest
+        lit = None
+        if self.spotlight and display is not None and display.current is not None:
+            lit = (frozenset(n for n, nd in display.nodes.items() if nd.mark is not None),
+                   frozenset(k for k, ed in display.edges.items() if ed.mark is not None))
+        if lit != self._lit:
+            self._lit = lit
+            self._focus_applied = None
         if (self._focus, len(self.nodes), len(self.edges)) != self._focus_applied:
             self._apply_focus()
 
@@ -627,27 +636,37 @@ class NetworkScene(QGraphicsScene):
         self._focus = node_id
         self._apply_focus()
 
+    def set_spotlight(self, on: bool) -> None:
+        """Dim everything but the current micro-step's node, the values it
+        reads and the lines between them (at the next ``show``)."""
+        self.spotlight = on
+        self.show(self._display)
+
     def _apply_focus(self) -> None:
         self._flush()
         self._focus_applied = (self._focus, len(self.nodes), len(self.edges))
         if self.dense is not None:
             self.dense.focus = self._focus if self._focus in self.nodes else None
             self.dense.restyle()
-        keep = None
-        if self._focus in self.nodes:
-            keep = {self._focus}
+        # the spotlight, while a node is being computed; else the focus
+        keep_nodes = keep_edges = None
+        if self._lit is not None and self.dense is None:
+            keep_nodes, keep_edges = self._lit
+        elif self._focus in self.nodes:
+            keep_nodes = {self._focus}
             for e in self.nodes[self._focus].edges:
-                keep |= {e.src.node_id, e.dst.node_id}
+                keep_nodes |= {e.src.node_id, e.dst.node_id}
+            keep_edges = {e.key for e in self.nodes[self._focus].edges}
         # set only where it changes: each change goes through the item's
         # itemChange, a Python call, and an edit re-applies the focus to all
         for nid, item in self.nodes.items():
-            opacity = 1.0 if keep is None or nid in keep else 0.2
+            opacity = 1.0 if keep_nodes is None or nid in keep_nodes else 0.2
             if item.opacity() != opacity:
                 item.setOpacity(opacity)
-        for item in self.edges.values():
-            near = keep is None or self._focus in (item.src.node_id, item.dst.node_id)
-            if item.opacity() != (1.0 if near else 0.15):
-                item.setOpacity(1.0 if near else 0.15)
+        for key, item in self.edges.items():
+            opacity = 1.0 if keep_edges is None or key in keep_edges else 0.15
+            if item.opacity() != opacity:
+                item.setOpacity(opacity)
 
     def hovered(self, item) -> None:
         if item is not None:
