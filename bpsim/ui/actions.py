@@ -17,6 +17,7 @@ from ..engine import ACTIVATIONS, GATES
 from ..paths import lessons
 from .canvas.items import EdgeItem, NodeItem
 from .editing import NODE_KEYS
+from .presentation import PRESENTED_PLOTS
 
 
 class Actions(QObject):
@@ -95,6 +96,11 @@ class Actions(QObject):
           lambda: win.scene.set_spotlight(self._actions["spotlight"].isChecked()), "S",
           tr("Dim all but the node being computed, the values it reads and the lines "
              "between them (S)"), checkable=True)
+        titles = win.plots.titles(tr)
+        for k, name in enumerate(PRESENTED_PLOTS, 1):
+            a(f"plot_{name}", titles[name], partial(win.presentation.show_plot, name), str(k),
+              tr("Presenting, this plot large in the explanation's place ({0} again brings "
+                 "the explanation back); otherwise its dock").format(k))
         a("start", tr("Start of the iteration"), partial(win.stepping.step, "start"), "Home",
           tr("Back to this iteration's start, before its first micro-step (Home)"))
         a("end", tr("End of the iteration"), partial(win.stepping.step, "end"), "End",
@@ -156,6 +162,9 @@ class Actions(QObject):
                 menu.addSeparator()
                 continue
             menu.addAction(self._actions[name])
+        plots = menu.addMenu(tr("Show &plot"))
+        for name in PRESENTED_PLOTS:
+            plots.addAction(self._actions[f"plot_{name}"])
         digits = menu.addMenu(tr("Digits shown"))
         for d in (2, 3, 4, 5, 6, 8):
             digits.addAction(str(d), partial(win.set_digits, d))

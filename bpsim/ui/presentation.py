@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QToolBar, QWidget
 LINES_ON_SCREEN = 28     # the least text is this fraction of the screen's height
 EXPLANATION_SHARE = 0.36  # of a 4:3 screen's width, beside the canvas; of a wider one
 WIDE_EXPLANATION_SHARE = 0.4   # (16:9), whose canvas has room to spare
+PLOT_SHARE = 0.5         # of the screen's width: a plot shown in the explanation's place
+PRESENTED_PLOTS = ("loss", "landscape", "tangent", "data")    # keys 1 to 4
 
 
 class WalkLine(QLabel):
@@ -52,6 +54,32 @@ class WalkLine(QLabel):
         return False
 
 
+def grow_plot_text(plot, px: float | None) -> None:
+    """A pyqtgraph plot's tick numbers, axis titles and legend at ``px``
+    (the numbers a little smaller, as the canvas's are beside its names);
+    None: back to their own sizes."""
+    from pyqtgraph import LegendItem
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        if px is None:
+            axis.setTickFont(None)
+            axis.labelStyle.pop("font-size", None)
+        else:
+            font = plot.font()
+            font.setPixelSize(round(0.8 * px))
+            axis.setTickFont(font)
+            axis.labelStyle["font-size"] = f"{round(px)}px"
+        # the title written again in its new size (set_titles keeps the style)
+        axis.setLabel(axis.labelText or None, axis.labelUnits or None, **axis.labelStyle)
+    size = "9pt" if px is None else f"{round(0.8 * px)}px"      # 9pt: pyqtgraph's own
+    for item in plot.scene().items():
+        if isinstance(item, LegendItem):
+            item.setLabelTextSize(size)
+            for _, label in item.items:     # written again: the size applies at the next text
+                label.setText(label.text, size=size)
+            item.updateSize()
+
+
 def walk_text(tr, workspace) -> str:
     """"iteration 3 · backward 9/12", as the status bar says it."""
     st = workspace.stepper if workspace is not None else None
@@ -74,6 +102,8 @@ class Presentation(QObject):
         self.line = WalkLine(window.view)
         self._kept: dict | None = None      # what leaving restores
         self._refit_due = False
+        self.plot: str | None = None         # the plot shown in the explanation's place
+        self._plot_looks: dict = {}          # what showing a plot changed, to restore
 
     @property
     def presenting(self) -> bool:
@@ -115,10 +145,7 @@ class Presentation(QObject):
         px = self.text_px()
         win.explanation.present(px)
         win.showFullScreen()
-        screen = win.screen().geometry()
-        share = WIDE_EXPLANATION_SHARE if screen.width() > 1.5 * screen.height() \
-            else EXPLANATION_SHARE
-        win.resizeDocks([explanation], [int(share * screen.width())], Qt.Horizontal)
+        self._share(explanation, self._explanation_share())
         font = self.line.font()
         font.setPixelSize(round(0.75 * px))     # a corner's aside, smaller than the lesson
         self.line.setFont(font)
@@ -132,6 +159,7 @@ class Presentation(QObject):
         if not self.presenting:
             return
         win = self.window
+        self._hide_plot()
         kept, self._kept = self._kept, None
         self.line.set_shown(False)
         explanation = win.docks["explanation"]
@@ -147,6 +175,62 @@ class Presentation(QObject):
         win.refresh()
         win.view.setFocus()
         self.changed.emit(False)
+
+    def show_plot(self, name: str) -> None:
+        """Presenting: the plot ``name`` large in the explanation's place,
+        its text grown like the rest; the same key again brings the
+        explanation back.  Otherwise: its dock shown and raised."""
+        win = self.window
+        win.plots.build()
+        dock = win.plots.docks[name]
+        if not self.presenting:
+            dock.show()
+            dock.raise_()
+            return
+        showing = self.plot
+        self._hide_plot()
+        explanation = win.docks["explanation"]
+        if showing == name:
+            explanation.show()
+            self._share(explanation, self._explanation_share())
+            return
+        explanation.hide()
+        self.plot = name
+        self._plot_looks = {"title_bar": dock.titleBarWidget(),
+                            "sheet": dock.styleSheet()}
+        # out of its tab group, into the explanation's side, alone
+        win.addDockWidget(Qt.RightDockWidgetArea, dock)
+        dock.setFloating(False)
+        dock.setTitleBarWidget(QWidget())
+        px = self.text_px()
+        # its controls and status line at the lesson's size (the sheet
+        # cascades to them; restored as it was on hiding)
+        dock.setStyleSheet(dock.styleSheet() + f"QLabel, QComboBox, QCheckBox, QPushButton, "
+                           f"QAbstractSpinBox {{ font-size: {round(0.8 * px)}px; }}")
+        grow_plot_text(win.plots.widgets[name].plot, px)
+        dock.show()
+        self._share(dock, PLOT_SHARE)
+        win.view.setFocus()        # the clicker's keys go on stepping
+
+    def _hide_plot(self) -> None:
+        if self.plot is None:
+            return
+        win = self.window
+        dock = win.plots.docks[self.plot]
+        dock.hide()
+        dock.setTitleBarWidget(self._plot_looks["title_bar"])
+        dock.setStyleSheet(self._plot_looks["sheet"])
+        grow_plot_text(win.plots.widgets[self.plot].plot, None)
+        self.plot, self._plot_looks = None, {}
+
+    def _explanation_share(self) -> float:
+        screen = self.window.screen().geometry()
+        return WIDE_EXPLANATION_SHARE if screen.width() > 1.5 * screen.height() \
+            else EXPLANATION_SHARE
+
+    def _share(self, dock, share: float) -> None:
+        self.window.resizeDocks([dock], [int(share * self.window.screen().geometry().width())],
+                                Qt.Horizontal)
 
     def show_walk(self) -> None:
         """The corner line, as the walk now is (the window's refresh calls it)."""

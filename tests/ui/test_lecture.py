@@ -455,3 +455,40 @@ def test_the_spotlight_dims_all_but_the_node_computed_what_it_reads_and_the_line
     qtbot.keyClick(window.view, Qt.Key_S)          # off: all shown again
     assert all(item.opacity() == 1.0 for item in scene.nodes.values())
     assert all(item.opacity() == 1.0 for item in scene.edges.values())
+
+
+def test_presenting_a_key_shows_a_plot_large_in_the_explanations_place_and_again_hides_it(
+        window, qtbot):
+    window.files.open_path(example("xor"))
+    before = shown(window)
+    window.presentation.enter()
+    window.stepping.step("iteration")
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key_1)                  # the loss curve
+    assert shown(window)["docks"] == ["dock_plot_loss"]
+    loss = window.plots.widgets["loss"].plot
+    px = window.presentation.text_px()
+    assert loss.getAxis("left").style["tickFont"].pixelSize() == round(0.8 * px)
+    assert f"font-size:{round(px)}px" in loss.getAxis("bottom").label.toHtml().replace(" ", "")
+    qtbot.waitUntil(lambda: window.plots.docks["loss"].width() >= 0.45 * window.width(),
+                    timeout=2000)
+    qtbot.keyClick(window.view, Qt.Key_PageDown)           # the walk goes on beside it
+    assert window.stepper.index == 1
+    qtbot.keyClick(window.view, Qt.Key_4)                  # another plot in its place
+    assert shown(window)["docks"] == ["dock_plot_data"]
+    assert loss.getAxis("left").style["tickFont"] is None  # the one hidden, as it was
+    qtbot.keyClick(window.view, Qt.Key_4)                  # again: the explanation back
+    assert shown(window)["docks"] == ["dock_explanation"]
+    qtbot.keyClick(window.view, Qt.Key_2)
+    qtbot.keyClick(window.view, Qt.Key_Escape)
+    assert shown(window) == before
+    assert window.plots.widgets["landscape"].plot.getAxis("left").style["tickFont"] is None
+
+
+def test_outside_presentation_a_plot_key_shows_and_raises_its_dock(window, qtbot):
+    window.files.open_path(example("xor"))
+    window.plots.docks["tangent"].hide()
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key_3)
+    assert window.plots.docks["tangent"].isVisible()
+    assert window.docks["explanation"].isVisible()

@@ -182,6 +182,8 @@ class ExplanationPanel(QWidget):
         text goes on out of sight: a clicker's PageDown reads a long step to
         its end before the next step, PageUp back to its start.  True if it
         scrolled."""
+        if not self.isVisible():      # a plot in its place: nothing to read on
+            return False
         bar = self.text.verticalScrollBar()
         # a line of the page before stays in sight, to read on from
         step = max(1, bar.pageStep() - self.text.fontMetrics().height() * 2)
