@@ -7,6 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QLabel, QToolBar, QWidget
 
+from . import style
+
 LINES_ON_SCREEN = 28     # the least text is this fraction of the screen's height
 EXPLANATION_SHARE = 0.36  # of a 4:3 screen's width, beside the canvas; of a wider one
 WIDE_EXPLANATION_SHARE = 0.4   # (16:9), whose canvas has room to spare
@@ -142,6 +144,8 @@ class Presentation(QObject):
         explanation.setFloating(False)
         explanation.show()
         explanation.setTitleBarWidget(QWidget())    # no title bar, nothing to drag
+        style.high_contrast(True)
+        win.scene.redraw()
         px = self.text_px()
         win.explanation.present(px)
         win.showFullScreen()
@@ -164,6 +168,8 @@ class Presentation(QObject):
         self.line.set_shown(False)
         explanation = win.docks["explanation"]
         explanation.setTitleBarWidget(kept["title_bar"])
+        style.high_contrast(False)
+        win.scene.redraw()
         win.explanation.present(None)
         win.menuBar().setVisible(kept["menu"])
         win.statusBar().setVisible(kept["status"])

@@ -492,3 +492,25 @@ def test_outside_presentation_a_plot_key_shows_and_raises_its_dock(window, qtbot
     qtbot.keyClick(window.view, Qt.Key_3)
     assert window.plots.docks["tangent"].isVisible()
     assert window.docks["explanation"].isVisible()
+
+
+def test_presenting_draws_in_the_high_contrast_palette_and_leaving_in_the_own(window):
+    from bpsim.ui import style
+    window.files.open_path(example("xor"))
+    own = style.FORWARD.name(), style.BACKWARD.name(), style.MUTED.name()
+    window.stepping.step("phase")
+    item = window.scene.nodes["h1"]
+    assert item.forward_text.brush().color().name() == own[0]
+    window.presentation.enter()
+    window.refresh()
+    item = window.scene.nodes["h1"]             # drawn anew, in the presented palette
+    assert (style.FORWARD.name(), style.BACKWARD.name(), style.MUTED.name()) == \
+        (style.HIGH_CONTRAST["FORWARD"], style.HIGH_CONTRAST["BACKWARD"],
+         style.HIGH_CONTRAST["MUTED"])
+    assert item.forward_text.brush().color().name() == style.HIGH_CONTRAST["FORWARD"]
+    assert item.forward_text.text()              # its number written again
+    assert style.HIGH_CONTRAST["BACKWARD"] in window.explanation.text.document().defaultStyleSheet()
+    window.presentation.leave()
+    window.refresh()
+    assert (style.FORWARD.name(), style.BACKWARD.name(), style.MUTED.name()) == own
+    assert window.scene.nodes["h1"].forward_text.brush().color().name() == own[0]

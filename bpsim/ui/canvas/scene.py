@@ -27,7 +27,7 @@ from ...session.display import Display, EdgeDisplay
 from .. import style
 from .dense import DenseLines
 from ...session.numbers import number
-from .items import NAME_ABOVE, RING_OUT, EdgeItem, NodeItem
+from .items import NAME_ABOVE, RING_OUT, EdgeItem, NodeItem, _arrow_style
 from .labels import Place, gradient_drop, lines_of, place_labels, ringed_boxes
 
 
@@ -116,6 +116,12 @@ class NetworkScene(QGraphicsScene):
             self._add_node(node)
         self._redraw_edges()
         self.place_edge_labels()
+
+    def redraw(self) -> None:
+        """Every item made anew, in the colours of the palette now in force
+        (style.high_contrast)."""
+        _arrow_style.cache_clear()
+        self.rebuild()
 
     def _redraw_edges(self) -> None:
         """Every edge of the document anew: an item each, or one for all
