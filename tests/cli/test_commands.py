@@ -139,7 +139,7 @@ def test_test_costs_are_reported_with_a_split(capsys, tmp_path):
     w, x, t = 0.0, np.array([1.0, 2, 3]), np.array([2.1, 3.9, 6.2])
     assert doc["test_costs"][0] == pytest.approx((4 * w - 7.8) ** 2)
     for _ in range(1):
-        w -= 0.01 * np.sum(2 * x * (x * w - t))
+        w -= net["training"]["learning_rate"] * np.sum(2 * x * (x * w - t))
     assert doc["test_costs"][1] == pytest.approx((4 * w - 7.8) ** 2, rel=1e-12)
 
 
