@@ -584,5 +584,9 @@ def veiled(expl: Explanation) -> Explanation:
     def veil(line: Line) -> Line:
         if line.given or line.result == line.symbols:
             return line         # a value given (an input, a target) or a constant
-        return Line(line.what, line.symbols, "", ASKED, line.relation, line.rule)
+        # a local derivative's rule stays, unless it is the answer itself:
+        # ∂(x + y)/∂x = 1
+        rule = "" if line.rule.replace("−", "-") == line.result.replace("−", "-") \
+            else line.rule
+        return Line(line.what, line.symbols, "", ASKED, line.relation, rule)
     return Explanation(expl.title, tuple(veil(line) for line in expl.lines), expl.more)

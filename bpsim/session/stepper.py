@@ -195,7 +195,7 @@ class Stepper:
         """The clicker's previous: each click of ``next`` taken back in turn
         (a revealed micro-step is veiled again, a veiled one goes back to
         the one before, revealed)."""
-        if ask and self.index > 0 and not self.veiled:
+        if ask and self.index > 0 and not self.veiled and asks(self.micro):
             self._veiled_at = (self._trace, self.index)
             return True
         self._veiled_at = None

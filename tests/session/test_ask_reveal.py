@@ -134,3 +134,23 @@ def test_the_explanation_veiled_keeps_the_formulas_and_hides_every_computed_numb
     backward = texts[4]
     assert "σ′(z_a) = σ(z_a)·(1 − σ(z_a)) = ?" in backward
     assert "0.1966" not in backward
+
+
+def test_a_local_derivative_whose_rule_is_its_value_is_asked_without_it():
+    """∂(x + y)/∂x = 1 would give the answer away; ∂(q·z)/∂q = z asks for z's value."""
+    st = stepper("circuit-x-plus-y-times-z.bpsim.json")
+    kinds = {n.id: n.kind for n in st.session.document.nodes}
+    text = "\n".join(render_text(veiled(explain(m, kinds, TEXT, trace=st.trace,
+                                                loss_kind="none"))) for m in st.trace.steps)
+    assert "∂q/∂x = ∂(x + y)/∂x = ?" in text
+    assert "∂f/∂q = ∂(q·z)/∂q = z = ?" in text
+
+
+def test_previous_never_veils_a_step_with_nothing_to_ask():
+    st = stepper("circuit-x-plus-y-times-z.bpsim.json")
+    clicks(st)
+    assert st.complete                 # the circuit's update: nothing to ask
+    st.previous(ask=True)
+    assert (st.index, st.veiled) == (st.total - 1, False)
+    st.previous(ask=True)
+    assert (st.index, st.veiled) == (st.total - 1, True)
