@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QLabel, QToolBar, QWidget
 
 from . import style
+from .status import phase_text
 
 LINES_ON_SCREEN = 28     # the least text is this fraction of the screen's height
 EXPLANATION_SHARE = 0.36  # of a 4:3 screen's width, beside the canvas; of a wider one
@@ -88,8 +89,7 @@ def walk_text(tr, workspace) -> str:
     if st is None:
         return tr("incomplete network") if workspace and workspace.document.nodes \
             else tr("empty canvas")
-    text = tr("iteration {0} · {1} {2}/{3}").format(st.iteration, st.phase, st.index, st.total)
-    return text + tr(" · asking") if st.veiled else text
+    return tr("iteration {0}").format(st.iteration) + " · " + phase_text(tr, st)
 
 
 class Presentation(QObject):

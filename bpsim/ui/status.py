@@ -22,6 +22,14 @@ def times(factor: float) -> str:
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
+
+def phase_text(tr, stepper) -> str:
+    """"backward 9/12", and " · asking" while its numbers are veiled: the
+    status bar's and the presentation's corner line's words."""
+    text = tr("{0} {1}/{2}").format(stepper.phase, stepper.index, stepper.total)
+    return text + tr(" · asking") if stepper.veiled else text
+
+
 class StatusLine(QObject):
     def __init__(self, bar: QStatusBar):
         super().__init__(bar)
@@ -32,7 +40,8 @@ class StatusLine(QObject):
         longest = {"iteration": self.tr("iteration {0}").format(9999999),
                    "epoch": self.tr("epoch {0}").format(9999999),
                    "phase": max(self.tr("incomplete network"),
-                                self.tr("{0} · {1}/{2}").format("backward", 9999, 9999), key=len),
+                                self.tr("{0} {1}/{2}").format("backward", 9999, 9999) +
+                                self.tr(" · asking"), key=len),
                    "cost": self.tr("cost {0:.6g}").format(-1.23457e-300)}
         for key, label in self.labels.items():
             label.setFixedSize(label.fontMetrics().horizontalAdvance(longest[key]) + 12,
@@ -112,7 +121,7 @@ class StatusLine(QObject):
         epoch = epochs[shown] if 0 <= shown < min(session.iteration, len(epochs)) \
             else session.state.position.epoch
         labels["epoch"].setText(self.tr("epoch {0}").format(epoch + 1))
-        labels["phase"].setText(self.tr("{0} · {1}/{2}").format(st.phase, st.index, st.total))
+        labels["phase"].setText(phase_text(self.tr, st))
         labels["phase"].setToolTip("")
         # This iteration's cost once its cost micro-step is shown, else the last one's.
         tip = ""
