@@ -514,3 +514,26 @@ def test_presenting_draws_in_the_high_contrast_palette_and_leaving_in_the_own(wi
     window.refresh()
     assert (style.FORWARD.name(), style.BACKWARD.name(), style.MUTED.name()) == own
     assert window.scene.nodes["h1"].forward_text.brush().color().name() == own[0]
+
+
+def test_asking_the_parameter_table_keeps_the_gradients_and_the_update_being_asked(window):
+    window.files.open_path(example("xor"))
+    window.stepping.ask = True
+    st, params = window.stepper, window.params
+    params.refresh(force=True)
+    row = params.model.names.index("w:h1->o")
+    while not (st.veiled and st.phase == "backward"):      # backward o: ∂C/∂w of h1->o
+        window.stepping.step("next")
+    params.refresh(force=True)
+    assert params.text(row, 2) == ""
+    window.stepping.step("next")
+    params.refresh(force=True)
+    assert params.text(row, 2) == number(st.trace.steps[-1].grads[row], window.digits)
+    before = params.text(row, 1)
+    while not (st.veiled and st.complete):
+        window.stepping.step("next")
+    params.refresh(force=True)
+    assert params.text(row, 1) == before and params.text(row, 4) == ""
+    window.stepping.step("next")
+    params.refresh(force=True)
+    assert params.text(row, 1) != before and params.text(row, 4) != ""

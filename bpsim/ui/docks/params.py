@@ -145,11 +145,17 @@ class ParameterPanel(QWidget):
         session = stepper.session
         update = stepper.trace.steps[-1]
         names = list(update.names)
-        values = np.array(list(session.parameters().values()))
-        # A gradient appears once the backward micro-step of its node is shown.
+        applied = stepper.complete and update.after is not None
+        # asked before it is revealed, the update shows the values before it
+        values = update.before if applied and stepper.veiled else \
+            np.array(list(session.parameters().values()))
+        # A gradient appears once the backward micro-step of its node is
+        # shown, and its numbers revealed.
         shown = {g.name for m in stepper.shown(Phase.BACKWARD) for g in m.grads}
+        if stepper.veiled and stepper.phase == Phase.BACKWARD:
+            shown -= {g.name for g in stepper.micro.grads}
         grads = np.where([n in shown for n in names], update.grads, np.nan)
-        if stepper.complete and update.after is not None:
+        if applied and not stepper.veiled:
             delta = update.after - update.before
         else:
             delta = np.full(len(names), np.nan)
