@@ -88,14 +88,18 @@ class Actions(QObject):
           ["Right", "PgDown", "Down"], tr("Compute the next node (→, ↓ or PageDown)"))
         a("prev", tr("Previous micro-step"), partial(win.stepping.read_on, -1),
           ["Left", "PgUp", "Up"], tr("Go back one micro-step (←, ↑ or PageUp)"))
-        a("ask", tr("&Ask before revealing"),
-          lambda: win.stepping.set_ask(self._actions["ask"].isChecked()), "A",
+        # a lecture's ways of showing, kept from one lecture to the next
+        self._lecture = {"ask": win.stepping.set_ask, "spotlight": win.scene.set_spotlight}
+        a("ask", tr("&Ask before revealing"), partial(self._lecture_toggled, "ask"), "A",
           tr("Each micro-step first shows its formula with ? for its numbers; the next "
              "click reveals them (A)"), checkable=True)
-        a("spotlight", tr("&Spotlight"),
-          lambda: win.scene.set_spotlight(self._actions["spotlight"].isChecked()), "S",
+        a("spotlight", tr("&Spotlight"), partial(self._lecture_toggled, "spotlight"), "S",
           tr("Dim all but the node being computed, the values it reads and the lines "
              "between them (S)"), checkable=True)
+        for name, apply in self._lecture.items():
+            if win.settings.value(f"lecture/{name}", False, type=bool):
+                self._actions[name].setChecked(True)
+                apply(True)
         titles = win.plots.titles(tr)
         for k, name in enumerate(PRESENTED_PLOTS, 1):
             a(f"plot_{name}", titles[name], partial(win.presentation.show_plot, name), str(k),
@@ -264,6 +268,11 @@ class Actions(QObject):
         self.window.addAction(action)   # shortcuts work wherever the focus is in the window
         self._actions[name] = action
         return action
+
+    def _lecture_toggled(self, name: str) -> None:
+        on = self._actions[name].isChecked()
+        self.window.settings.setValue(f"lecture/{name}", on)
+        self._lecture[name](on)
 
     def _presenting(self, on: bool) -> None:
         self._actions["present"].setChecked(on)

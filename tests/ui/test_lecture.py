@@ -537,3 +537,15 @@ def test_asking_the_parameter_table_keeps_the_gradients_and_the_update_being_ask
     window.stepping.step("next")
     params.refresh(force=True)
     assert params.text(row, 1) != before and params.text(row, 4) != ""
+
+
+def test_asking_and_the_spotlight_are_kept_for_the_next_lecture(window, qtbot):
+    from bpsim.ui.main_window import MainWindow
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key_A)
+    qtbot.keyClick(window.view, Qt.Key_S)
+    window.settings.sync()
+    again = MainWindow(window.settings)
+    qtbot.addWidget(again)
+    assert again.actions["ask"].isChecked() and again.stepping.ask
+    assert again.actions["spotlight"].isChecked() and again.scene.spotlight
