@@ -514,11 +514,18 @@ def test_a_number_beside_the_current_node_is_written_over_its_ring(window):
     assert halo.scene() is None
 
 
-def test_a_nodes_numbers_lie_on_white_patches_over_the_lines_beneath(window):
-    """In the gates' sigmoid neuron the line from w2 to s runs under m1: it
-    crossed the digits of m1's value and gradient."""
+def test_a_nodes_numbers_lie_on_white_patches_over_the_lines_beneath(window, tmp_path):
+    """In the gates' sigmoid neuron laid out in one row, the line from w2 to
+    s runs under m1: it crossed the digits of m1's value and gradient."""
+    import json
     scene = window.scene
-    window.files.open_path(examples_dir() / "sigmoid-neuron-gates.bpsim.json")
+    net = json.loads((examples_dir() / "sigmoid-neuron-gates.bpsim.json").read_text())
+    one_row = {"w2": [0, 480], "m1": [150, 300], "s": [300, 240]}
+    for node in net["nodes"]:
+        node["pos"] = one_row.get(node["id"], node["pos"])
+    path = tmp_path / "one-row.bpsim.json"
+    path.write_text(json.dumps(net))
+    window.files.open_path(path)
     window.stepping.step("phase")
     window.stepping.step("phase")
     window.stepping.step("phase")                     # to the backward pass: both numbers shown

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QSizePolicy, QWidget
 
 from ...engine.landscape import outputs_over
 from ...session.events import Watch
 from .. import style
 from ...session.numbers import number
-from .views import clear, drawable, frame, image_item, plot_widget, set_titles
+from .views import clear, drawable, image_item, plot_widget, set_titles, status_line
 
 PLANE_POINTS = 100
+SIDE_CHARS = 16     # the least width, in characters, of the column beside a map
+UNBOUNDED = 16777215    # Qt's QWIDGETSIZE_MAX: no limit to a widget's size
 
 
 def point_size(count: int) -> int:
@@ -43,8 +46,13 @@ class DataPlot(QWidget):
         self._colours = ""         # what the dots' colours mean (refresh)
         self.plot.addItem(self.train_points)
         self.plot.addItem(self.test_points)
-        self.status = QLabel()
-        frame(self, [QLabel(self.tr("output of:")), self.node], self.plot, self.status)
+        self.caption = QLabel(self.tr("output of:"))
+        self.status = status_line(QLabel())
+        self._status_height = self.status.maximumHeight()     # its two lines under the plot
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(2, 2, 2, 2)
+        self._beside: bool | None = None     # the node and the status beside the plot
+        self._arrange(False)
         self.hovered: str | None = None
         self.values: np.ndarray | None = None   # the output shown, over ``plane``
         self.plane: np.ndarray | None = None
@@ -52,6 +60,125 @@ class DataPlot(QWidget):
         self._moved = Watch("iteration_changed", "rebuilt")   # the parameters moved
         self._new_data = Watch("rebuilt")                      # the points to draw again
         self._rect = None          # the input plane's rectangle the image is set to
+        # the map's width over its height while it keeps its shape (None: it does not)
+        self._shape: float | None = None
+        self._margins = self.plot.plotItem.layout.getContentsMargins()
+        # a map reaches the view's right edge: room beside it for half of the
+        # last number under it (a horizontal axis writes its numbers centred
+        # on their ticks)
+        self._map_right = max(self._margins[2],
+                              self.fontMetrics().horizontalAdvance("−0.5") / 2 + 2)
+        # a new size of the plot, or of its axes (their numbers' width)
+        self.plot.installEventFilter(self)
+        self.plot.plotItem.vb.sigResized.connect(self._fit_view)
+
+    def _arrange(self, beside: bool) -> None:
+        """The node chosen above the plot and the status under it, or both
+        in a column beside it: a map keeps its shape, so in a wide, low dock
+        the plot's height is the map's size, and a row above and two lines
+        under it take a third of that at 1024x768."""
+        if beside == self._beside:
+            return
+        self._beside = beside
+        grid = self._grid
+        for widget in (self.caption, self.node, self.plot, self.status):
+            grid.removeWidget(widget)
+        for k in range(3):
+            grid.setRowStretch(k, 0)
+            grid.setColumnStretch(k, 0)
+        if beside:
+            grid.addWidget(self.plot, 0, 0, 3, 1)
+            grid.addWidget(self.caption, 0, 1)
+            grid.addWidget(self.node, 1, 1, Qt.AlignLeft)
+            grid.addWidget(self.status, 2, 1)
+            grid.setColumnStretch(0, 1)
+            grid.setRowStretch(2, 1)
+            # as many lines as it says, and no new text resizes the plot
+            self.status.setMinimumHeight(0)
+            self.status.setMaximumHeight(UNBOUNDED)
+            self.status.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Ignored)
+        else:
+            grid.addWidget(self.caption, 0, 0)
+            grid.addWidget(self.node, 0, 1)
+            grid.addWidget(self.plot, 1, 0, 1, 3)
+            grid.addWidget(self.status, 2, 0, 1, 3)
+            grid.setColumnStretch(2, 1)
+            grid.setRowStretch(1, 1)
+            self.status.setMinimumWidth(0)
+            self.status.setMaximumWidth(UNBOUNDED)
+            self.status.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Preferred)
+            status_line(self.status)
+
+    def _map_height(self, beside: bool) -> float:
+        """The map's height in px were the node and the status ``beside``
+        the plot (in a column of the least width) or not, from the plot's
+        axes and margins as they are."""
+        spacing = self._grid.spacing()
+        width, height = self._view_size(self.width() - 4, self.height() - 4)
+        if beside:
+            width -= self.fontMetrics().averageCharWidth() * SIDE_CHARS + spacing
+        else:
+            height -= self.node.sizeHint().height() + self._status_height + 2 * spacing
+        return min(width / self._shape, height)
+
+    def _choose_arrangement(self) -> None:
+        """Beside when that draws the map larger (a map that keeps its shape
+        only; a curve uses a wide plot); beside, the column takes what the
+        map leaves of the width, the more lines of the status a row."""
+        beside = self._shape is not None and \
+            self._map_height(True) > max(0.0, self._map_height(False))
+        self._arrange(beside)
+        if beside:
+            view_width, _ = self._view_size(self.width() - 4, 0)
+            map_width = self._map_height(True) * self._shape
+            self.status.setFixedWidth(int(view_width - map_width) - self._grid.spacing())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._choose_arrangement()
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.plot and event.type() == QEvent.Resize:
+            self._fit_view()
+        return False
+
+    def _plot_margins(self) -> tuple[float, float, float, float]:
+        """The plot's margins around its axes and view box, before any room
+        ``_fit_view`` adds: a map's, or a curve's."""
+        left, top, right, bottom = self._margins
+        return left, top, self._map_right if self._rect is not None else right, bottom
+
+    def _view_size(self, width: float, height: float) -> tuple[float, float]:
+        """The room for the view box in a plot ``width`` by ``height`` px:
+        less its axes (as wide as their numbers and titles are now) and the
+        plot's own margins."""
+        left, top, right, bottom = self._plot_margins()
+        return (width - left - right - self.plot.getAxis("left").minimumWidth(),
+                height - top - bottom - self.plot.getAxis("bottom").minimumHeight())
+
+    def _fit_view(self, *_) -> None:
+        """The view box at the map's shape, as large as the plot holds, in
+        its middle; the rest of the plot left white.  With its aspect locked,
+        a view box of another shape draws the map small in the middle of a
+        long axis (a wide, low dock at 1024x768).  Measured from the plot
+        widget's size, not the view box's nor the plot item's (room made for
+        a larger plot holds the item larger than a plot shrunk since): the
+        view box then resized finds the same room again, and nothing is laid
+        out anew."""
+        item = self.plot.plotItem
+        size = self.plot.size()         # the plot item's size to be (GraphicsView.resizeEvent)
+        width, height = self._view_size(size.width(), size.height())
+        room = (0.0, 0.0)
+        if self._shape is not None and width > 0 and height > 0:
+            if width > height * self._shape:
+                room = ((width - height * self._shape) / 2, 0.0)
+            else:
+                room = (0.0, (height - width / self._shape) / 2)
+        left, top, right, bottom = self._plot_margins()
+        margins = (left + room[0], top + room[1], right + room[0], bottom + room[1])
+        if max(abs(a - b) for a, b in zip(margins, item.layout.getContentsMargins())) < 0.01:
+            return
+        item.layout.setContentsMargins(*margins)
 
     def _clear(self, why: str) -> None:
         """Nothing of another network's data (or of this one's before a
@@ -108,6 +235,10 @@ class DataPlot(QWidget):
             if rect != self._rect:     # a new rect: a new range, new axes
                 self._rect = rect
                 self.image.setRect(rect)
+                # the view is the map: no padding around it, nor room for the
+                # points' size (pyqtgraph's auto range leaves both)
+                self.plot.getViewBox().setRange(rect, padding=0)
+                self._fit_view()
             self.image.setVisible(True)
             clear(self.curve)
             if self._new_data.changed(ws.events):
@@ -133,7 +264,11 @@ class DataPlot(QWidget):
                 # the plane at its true shape (a circle of points is not an
                 # ellipse), where its two inputs span comparable ranges
                 span = np.ptp(X, axis=0)
-                self.plot.setAspectLocked(bool(span.min() > 0 and span.max() / span.min() < 3))
+                locked = bool(span.min() > 0 and span.max() / span.min() < 3)
+                self.plot.setAspectLocked(locked)
+                self._shape = rect.width() / rect.height() if locked else None
+                self._choose_arrangement()
+                self._fit_view()
         else:
             lo, hi = X[:, 0].min(), X[:, 0].max()
             pad = 0.1 * (hi - lo) + 1e-9
@@ -150,6 +285,12 @@ class DataPlot(QWidget):
                                       size=size)
             self.test_points.setData(X[n:, 0], drawable(ys[n:]), size=size)
             self.plot.setAspectLocked(False)
+            self._shape = None
+            if self._rect is not None:      # after a map: the range follows the curve again
+                self._rect = None
+                self.plot.getViewBox().enableAutoRange()
+            self._arrange(False)
+            self._fit_view()
             set_titles(self.plot, ds.inputs[0], node)
             self._colours = self.tr("line: its output; dots: the rows")
         key = self._colours + (self.tr("; rings: test rows") if ds.n_train < len(X) else "")

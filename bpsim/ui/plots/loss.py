@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from ...session.history import Column
 from .. import style
-from .views import DRAW_LIMIT, add_legend, clear, place_legend, plot_widget
+from .views import (DRAW_LIMIT, LEGEND_CORNERS, add_legend, anchor_in_corner, clear,
+                    corner_counts, legend_above, plot_widget)
 
 
 def epoch_means(costs: np.ndarray, epochs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -100,6 +101,8 @@ class LossPlot(QWidget):
         self.plot.setLabel("bottom", self.tr("iteration"))
         self.plot.setLabel("left", self.tr("cost"))
         self.legend = add_legend(self.plot)
+        # where the legend is: a corner of LEGEND_CORNERS, or "above" the view
+        self.legend_corner: str | None = None
         self.train = self.plot.plot(pen=pg.mkPen(style.FORWARD, width=1.5),
                                     name=self.tr("cost per step"))
         self.epoch = self.plot.plot(pen=pg.mkPen("#2c3e50", width=2.5),
@@ -161,12 +164,13 @@ class LossPlot(QWidget):
         self._ranged = None
         self._x_hi = 0           # the iteration axis's end, kept while the curve fits
         self._y_range = None     # (low, high) of the cost axis, kept while it fits
-        self.legend_corner: str | None = None     # where place_legend put it
         vb = self.plot.plotItem.vb
         # Past BLOCK points a pixel column the curves hold the stretch in view
         # only: a new view or width draws them again.
         vb.sigXRangeChanged.connect(self._on_view_changed)
         vb.sigResized.connect(self._on_view_changed)
+        # a view the user zooms or pans has its legend placed for it
+        vb.sigRangeChangedManually.connect(lambda *_: self._place_legend())
         self._fitting = False
         self._forget(None)
 
@@ -186,7 +190,10 @@ class LossPlot(QWidget):
         self._positive = (math.inf, -math.inf)      # the positive finite costs: lowest, highest
         self._has_test = False
         self._peaked = False               # the last draw depended on the view
-        self._train_shown = (np.zeros(0), np.zeros(0))    # what the cost curve was given
+        # what each curve was given: (steps, values)
+        self._train_shown = self._epoch_shown = self._test_shown = (np.zeros(0), np.zeros(0))
+        if self.legend_corner == "above":     # a new run: back into a corner if one is free
+            self.legend_corner = None
 
     def refresh(self, session) -> None:
         if session is None:
@@ -237,9 +244,11 @@ class LossPlot(QWidget):
             self._fitting = False
         if grew or (n and self._peaked):
             self._draw()
-        self._place_legend()
-        # fit the range now, not inside the paint (that asks for a second paint)
+        # fit the range now, not inside the paint (that asks for a second
+        # paint), and before the legend is placed in it: a log axis's own
+        # range follows the curve only now
         self.plot.scene().prepareForPaint()
+        self._place_legend()
 
     def _take(self, h, n: int) -> None:
         """Read the history's steps from ``self._n`` to ``n``: the arrays
@@ -302,30 +311,52 @@ class LossPlot(QWidget):
         per_epoch = len(ends) + 1 == n     # a step per epoch: the means are the steps' costs
         if per_epoch:
             clear(self.epoch)
+            self._epoch_shown = (np.zeros(0), np.zeros(0))
         else:
             first = max(0, int(np.searchsorted(ends, steps[0] if len(steps) else 0)) - 1)
             last = min(len(ends), int(np.searchsorted(ends, steps[-1] if len(steps) else 0)) + 1)
             if whole:
                 first, last = 0, len(ends)
             at, shown = self._mean_peaks.stretch(means, first, last, columns)
-            self.epoch.setData(np.append(ends[at], n), np.append(shown, self._partial))
+            self._epoch_shown = (np.append(ends[at], n), np.append(shown, self._partial))
+            self.epoch.setData(*self._epoch_shown)
         if self._has_test:
             at, tests = self._test_peaks.stretch(self._tests, start, stop, columns)
-            self.test.setData(at + 1.0, tests)
+            self._test_shown = (at + 1.0, tests)
+            self.test.setData(*self._test_shown)
         else:
             clear(self.test)
+            self._test_shown = (np.zeros(0), np.zeros(0))
         self._sync_legend(not per_epoch, self._has_test)
 
     def _on_view_changed(self, *_) -> None:
         if self._peaked and not self._fitting:
             self._draw()
+        if self.legend_corner == "above":        # as many entries a row as the width holds
+            legend_above(self.plot, self.legend)
 
     def _place_legend(self) -> None:
-        """Top right, where a falling cost leaves room; a climbing one ran
-        behind it there."""
-        steps, costs = self._train_shown       # the points drawn, not every step
-        self.legend_corner = place_legend(self.plot, self.legend, steps, [costs],
-                                          self.log.isChecked(), self.legend_corner)
+        """In a corner no curve passes through, the top right first (a
+        falling cost leaves it free, a climbing one the top left); when no
+        corner is free (a noisy cost fills them all), in a row above the
+        view, and there for the rest of the run: a legend moving in and out
+        of the view as the curve grows would resize the plot again and
+        again, each time redrawing its axes.
+
+        A corner is free when none of the points drawn (not every step) is
+        in it, nor a line into it from a point beside it."""
+        if self.legend_corner == "above":
+            return
+        curves = (self._train_shown, self._epoch_shown, self._test_shown)
+        counts = corner_counts(self.plot, self.legend, curves, self.log.isChecked(), lines=True)
+        corner = next((name for name in LEGEND_CORNERS if not counts[name]), "above")
+        if corner == self.legend_corner:
+            return
+        self.legend_corner = corner
+        if corner == "above":
+            legend_above(self.plot, self.legend)
+        else:
+            anchor_in_corner(self.plot, self.legend, corner)
 
     def _sync_legend(self, epoch: bool, test: bool) -> None:
         if (epoch, test) == self._legend_shows:
@@ -337,6 +368,8 @@ class LossPlot(QWidget):
             self.legend.addItem(self.epoch, self.tr("epoch mean"))
         if test:
             self.legend.addItem(self.test, self.tr("test cost"))
+        if self.legend_corner == "above":        # a row of other entries: its room anew
+            legend_above(self.plot, self.legend)
 
     def _fit_range(self, n: int) -> None:
         """Change the range in steps, not every frame: a new range redraws the

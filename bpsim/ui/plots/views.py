@@ -3,6 +3,7 @@ legends placed where the curves leave room, markers and status lines."""
 from __future__ import annotations
 
 import html
+import math
 
 import numpy as np
 import pyqtgraph as pg
@@ -51,6 +52,22 @@ class _Axis(pg.AxisItem):
         return [text.replace("-", "−") for text in super().tickStrings(values, scale, spacing)]
 
 
+# room above the view box for half of the top tick's number (a vertical axis
+# writes its numbers centred on their ticks)
+TOP_ROOM = 9
+
+
+def set_top_room(plot: pg.PlotWidget, room: float) -> None:
+    """``room`` px between the top of ``plot`` and its view box, laid out
+    now (a paint before the next layout pass draws the old room); nothing
+    done when it is already so (a layout pass resizes the view box)."""
+    layout = plot.getPlotItem().layout
+    left, top, right, bottom = layout.getContentsMargins()
+    if top != room:
+        layout.setContentsMargins(left, room, right, bottom)
+        layout.activate()
+
+
 def plot_widget(grid: bool = True) -> pg.PlotWidget:
     """A plot as every view draws it: white, dark axis text, the numbers on
     the axes as they are (pyqtgraph's automatic "(x0.001)" scale makes a
@@ -63,10 +80,7 @@ def plot_widget(grid: bool = True) -> pg.PlotWidget:
         axis.setTextPen(style.TEXT)
         axis.setPen(style.MUTED)
         axis.labelStyle = {"color": style.TEXT.name()}
-    # room above the view box for half of the top tick's number (a vertical
-    # axis writes its numbers centred on their ticks)
-    left, _, right, bottom = plot.getPlotItem().layout.getContentsMargins()
-    plot.getPlotItem().layout.setContentsMargins(left, 9, right, bottom)
+    set_top_room(plot, TOP_ROOM)
     if grid:    # a GridItem: the axes' own grid costs ~8 ms a paint
         plot.addItem(pg.GridItem(pen=pg.mkPen((0, 0, 0, 40)), textPen=None))
     return plot
@@ -132,6 +146,119 @@ def clear(curve) -> None:
         curve.setData([], [])
 
 
+def corner_counts(plot: pg.PlotWidget, legend: pg.LegendItem, curves: list,
+                  log_y: bool = False, lines: bool = False) -> dict[str, int]:
+    """How many points of ``curves`` ((xs, ascending, and ys: values >= 0
+    when ``log_y``, the axis logarithmic) pairs) lie in each corner of
+    LEGEND_CORNERS where ``legend`` would go, with its offset as a margin
+    all round; none while ``plot`` has no size.  With ``lines``, the point
+    where the line from a point beside a corner enters it counts too: a
+    corner none of these is in has no line through it either."""
+    counts = dict.fromkeys(LEGEND_CORNERS, 0)
+    vb = plot.plotItem.vb
+    box = vb.boundingRect()
+    if box.width() <= 0 or box.height() <= 0:
+        return counts
+    size = legend.boundingRect()
+    (x0, x1), (y0, y1) = vb.viewRange()
+    # the legend's share of the plot, and a margin of its offset
+    fx = (size.width() + 20) / box.width() * (x1 - x0)
+    fy = (size.height() + 20) / box.height() * (y1 - y0)
+    top, bottom = y1 - fy, y0 + fy
+    # A log axis's bounds are raised to the power instead of every point
+    # lowered to its logarithm, and only the points left and right of the
+    # middle are looked at: at every frame of a 100 000-step run.
+    if log_y:
+        with np.errstate(over="ignore"):
+            top, bottom = np.power(10.0, [top, bottom])
+    for xs, values in curves:
+        n = len(xs)
+        stop = int(np.searchsorted(xs, x0 + fx, side="right"))     # left of it: the left corners'
+        start = int(np.searchsorted(xs, x1 - fx, side="left"))     # from it: the right corners'
+        for side, part, edge, at in (("left", values[:stop], stop, x0 + fx),
+                                     ("right", values[start:], start, x1 - fx)):
+            if lines and 0 < edge < n:
+                part = np.append(part, _line_at(xs, values, edge, at, log_y))
+            counts[f"top {side}"] += int(np.count_nonzero(part >= top))
+            counts[f"bottom {side}"] += int(np.count_nonzero(part <= bottom))
+    return counts
+
+
+def _line_at(xs: np.ndarray, values: np.ndarray, k: int, x: float, log_y: bool) -> float:
+    """The value at step ``x`` of the line drawn from point ``k - 1`` to
+    point ``k`` (``xs[k - 1] < x <= xs[k]``), as the axis draws it: straight
+    in the logarithm on a log axis, where a value not above 0 is no line."""
+    (xa, xb), (ya, yb) = xs[k - 1:k + 1], values[k - 1:k + 1]
+    t = (x - xa) / (xb - xa)
+    if not log_y:
+        return float(ya + t * (yb - ya))
+    if not (ya > 0 and yb > 0):
+        return math.nan
+    return float(ya * (yb / ya) ** t)
+
+
+LEGEND_GAP = 2      # px between a legend above the view and the plot's top edge
+
+
+def arrange_legend(legend: pg.LegendItem, columns: int) -> None:
+    """``legend``'s entries ``columns`` to a row, in their order, and the
+    legend sized to them.  Laid out here: pyqtgraph's own setColumnCount
+    puts entries on a row of their own, or beside an empty cell, once some
+    have been taken out and others added (the loss curve's legend names
+    only the curves drawn)."""
+    layout = legend.layout
+    for k in reversed(range(layout.count())):
+        layout.removeAt(k)
+    for k, (sample, label) in enumerate(legend.items):
+        row, column = divmod(k, columns)
+        layout.addItem(sample, row, 2 * column, alignment=Qt.AlignVCenter)
+        layout.addItem(label, row, 2 * column + 1)
+        layout.setColumnSpacing(2 * column + 1, 3 * LEGEND_GAP)    # room between entries
+    legend.columnCount, legend.rowCount = columns, max(1, -(-len(legend.items) // columns))
+    legend.resize(layout.effectiveSizeHint(Qt.MinimumSize))
+
+
+def anchor_in_corner(plot: pg.PlotWidget, legend: pg.LegendItem, corner: str) -> None:
+    """``legend`` in ``corner`` (of LEGEND_CORNERS) of ``plot``'s view box,
+    a column of entries on its white ground, the room above the view box as
+    ``plot_widget`` leaves it: where it goes back from ``legend_above``."""
+    vb = plot.plotItem.vb
+    if legend.parentItem() is not vb:
+        legend.setParentItem(vb)
+        legend.frame = True
+        legend.layout.setContentsMargins(*legend.padding)
+        arrange_legend(legend, 1)
+        set_top_room(plot, TOP_ROOM)
+    anchor, offset = LEGEND_CORNERS[corner]
+    legend.anchor(itemPos=anchor, parentPos=anchor, offset=offset)
+
+
+def legend_above(plot: pg.PlotWidget, legend: pg.LegendItem) -> None:
+    """``legend`` out of the view box, in a row at the top of ``plot``,
+    right-aligned with the view: as many entries side by side as the plot's
+    width holds, the rest under them, and room made for them above the view
+    box (and the top number of the vertical axis).  Kept up by calling again
+    when the entries or the width change; laid out anew only then."""
+    item = plot.plotItem
+    if legend.parentItem() is not item:
+        legend.setParentItem(item)      # the view box clips what is outside it
+        legend.frame = False            # a row on the plot's own white ground,
+        legend.padding = legend.layout.getContentsMargins()      # so without the
+        legend.layout.setContentsMargins(0, 0, 0, 0)             # padding in its frame
+        legend.arranged_for = None
+    width = item.width() - 2 * LEGEND_GAP
+    wanted = (width, [label.text for _, label in legend.items])
+    if wanted != legend.arranged_for:
+        legend.arranged_for = wanted
+        for columns in range(max(1, len(legend.items)), 0, -1):
+            arrange_legend(legend, columns)
+            if legend.width() <= width:
+                break
+    set_top_room(plot, legend.height() + LEGEND_GAP + TOP_ROOM)
+    right = item.width() - item.vb.geometry().right()
+    legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-right, LEGEND_GAP))
+
+
 def place_legend(plot: pg.PlotWidget, legend: pg.LegendItem, xs: np.ndarray, ys: list,
                  log_y: bool = False, corner_now: str | None = None) -> str:
     """Put ``legend`` in the corner of ``plot`` where the fewest points of
@@ -139,31 +266,8 @@ def place_legend(plot: pg.PlotWidget, legend: pg.LegendItem, xs: np.ndarray, ys:
     ``log_y``, the axis logarithmic) lie, the first of LEGEND_CORNERS on a
     tie; the corner chosen.  Anchored anew only when it changes
     (``corner_now``)."""
-    vb = plot.plotItem.vb
-    box = vb.boundingRect()
-    size = legend.boundingRect()
-    corner = "top right"
-    if len(xs) and box.width() > 0 and box.height() > 0:
-        (x0, x1), (y0, y1) = vb.viewRange()
-        # the legend's share of the plot, and a margin of its offset
-        fx = (size.width() + 20) / box.width() * (x1 - x0)
-        fy = (size.height() + 20) / box.height() * (y1 - y0)
-        # Only the points left and right of the middle are counted, and a log
-        # axis's bounds are raised to the power instead of every point
-        # lowered to its logarithm: at every frame of a 100 000-step run.
-        left = slice(0, int(np.searchsorted(xs, x0 + fx, side="right")))
-        right = slice(int(np.searchsorted(xs, x1 - fx, side="left")), len(xs))
-        top, bottom = y1 - fy, y0 + fy
-        if log_y:
-            with np.errstate(over="ignore"):
-                top, bottom = np.power(10.0, [top, bottom])
-        counts = dict.fromkeys(LEGEND_CORNERS, 0)
-        for values in ys:
-            for side, part in (("left", left), ("right", right)):
-                v = values[part]
-                counts[f"top {side}"] += int(np.count_nonzero(v >= top))
-                counts[f"bottom {side}"] += int(np.count_nonzero(v <= bottom))
-        corner = min(LEGEND_CORNERS, key=lambda name: counts[name])
+    counts = corner_counts(plot, legend, [(xs, values) for values in ys], log_y)
+    corner = min(LEGEND_CORNERS, key=lambda name: counts[name])
     if corner != corner_now:
         anchor, offset = LEGEND_CORNERS[corner]
         legend.anchor(itemPos=anchor, parentPos=anchor, offset=offset)
