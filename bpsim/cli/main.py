@@ -1,4 +1,5 @@
-"""The headless subcommands of ``bpsim`` (contract §2): trace, train, gradcheck."""
+"""The headless subcommands of ``bpsim`` (contract §2): trace, train,
+gradcheck, exercise."""
 from __future__ import annotations
 
 import argparse
@@ -8,7 +9,7 @@ from .. import __version__
 from ..errors import BpsimError
 from .exits import EXIT_BAD_INPUT, EXIT_OK
 
-COMMANDS = ("trace", "train", "gradcheck")
+COMMANDS = ("trace", "train", "gradcheck", "exercise")
 
 
 class Parser(argparse.ArgumentParser):
@@ -44,6 +45,16 @@ def command_parser() -> argparse.ArgumentParser:
     g = sub.add_parser("gradcheck", help="compare analytic and numeric gradients")
     g.add_argument("file")
     g.add_argument("--format", choices=("text", "json"), default="text")
+    e = sub.add_parser("exercise", help="make an exercise, or check answers to one")
+    actions = e.add_subparsers(dest="action", required=True, parser_class=Parser)
+    n = actions.add_parser("new", help="write a network whose first step is worked by hand")
+    n.add_argument("--kind", choices=("circuit", "neuron", "layered"), required=True)
+    n.add_argument("--seed", type=int, required=True)
+    n.add_argument("-o", "--out", required=True, help="the network file to write")
+    c = actions.add_parser("check", help="check answers about the first step of FILE")
+    c.add_argument("file")
+    c.add_argument("answers", help="a JSON file shaped like a step of trace --format json")
+    c.add_argument("--format", choices=("text", "json"), default="text")
     return p
 
 
@@ -53,10 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = command_parser().parse_args(argv)
     from ..engine.threads import pin_blas_to_one_thread
-    from . import commands
+    from . import commands, exercise
     pin_blas_to_one_thread()
     run = {"trace": commands.trace, "train": commands.train,
-           "gradcheck": commands.gradcheck}[args.command]
+           "gradcheck": commands.gradcheck, "exercise": exercise.exercise}[args.command]
     try:
         return run(args)
     except BpsimError as exc:
