@@ -333,3 +333,17 @@ def gradcheck(args) -> int:
             print(f"{name:<{width}}  {a:16.10g}  {n:16.10g}")
         print(f"max relative error: {worst:.3g}")
     return EXIT_OK
+
+
+def export_code(args) -> int:
+    """``bpsim export``: the network as a standalone script or notebook."""
+    from ..document.writer import write_atomically
+    from ..session.codegen import export_code as code_of
+    if args.out:
+        check_writable(args.out)
+    text = code_of(_session(args.file), args.to)
+    if args.out:
+        write_atomically(args.out, text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK

@@ -1,5 +1,5 @@
 """The headless subcommands of ``bpsim`` (contract §2): trace, train,
-gradcheck, exercise."""
+gradcheck, export, exercise."""
 from __future__ import annotations
 
 import argparse
@@ -9,7 +9,7 @@ from .. import __version__
 from ..errors import BpsimError
 from .exits import EXIT_BAD_INPUT, EXIT_OK
 
-COMMANDS = ("trace", "train", "gradcheck", "exercise")
+COMMANDS = ("trace", "train", "gradcheck", "export", "exercise")
 
 
 class Parser(argparse.ArgumentParser):
@@ -45,6 +45,10 @@ def command_parser() -> argparse.ArgumentParser:
     g = sub.add_parser("gradcheck", help="compare analytic and numeric gradients")
     g.add_argument("file")
     g.add_argument("--format", choices=("text", "json"), default="text")
+    x = sub.add_parser("export", help="write a standalone script that trains the network")
+    x.add_argument("file")
+    x.add_argument("--to", choices=("numpy", "pytorch", "notebook"), required=True)
+    x.add_argument("-o", "--out", help="the file to write (standard output without it)")
     e = sub.add_parser("exercise", help="make an exercise, or check answers to one")
     actions = e.add_subparsers(dest="action", required=True, parser_class=Parser)
     n = actions.add_parser("new", help="write a network whose first step is worked by hand")
@@ -67,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     from . import commands, exercise
     pin_blas_to_one_thread()
     run = {"trace": commands.trace, "train": commands.train,
-           "gradcheck": commands.gradcheck, "exercise": exercise.exercise}[args.command]
+           "gradcheck": commands.gradcheck, "export": commands.export_code,
+           "exercise": exercise.exercise}[args.command]
     try:
         return run(args)
     except BpsimError as exc:
