@@ -137,6 +137,11 @@ class Actions(QObject):
         exports.addAction(tr("Trace of this iteration as CSV…"), lambda: win.editor.export_text("trace"))
         exports.addAction(tr("Handout of this iteration (HTML)…"),
                           lambda: win.editor.export_text("handout"))
+        exports.addSeparator()
+        code = exports.addMenu(tr("&Code"))
+        code.addAction(tr("NumPy script…"), lambda: win.editor.export_code("numpy"))
+        code.addAction(tr("PyTorch script…"), lambda: win.editor.export_code("pytorch"))
+        code.addAction(tr("Jupyter notebook…"), lambda: win.editor.export_code("notebook"))
         menu.addSeparator()
         menu.addAction(self._actions["quit"])
 

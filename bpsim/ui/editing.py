@@ -312,6 +312,38 @@ class Editor(QObject):
                                     self.tr("Could not write {0}").format(path), 5000)
 
 
+    def export_code(self, to: str) -> None:
+        """File ▸ Export ▸ Code: the network from its own values (the file's,
+        not the training's), as a script that trains it as bpsim does."""
+        import copy
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from ..document.writer import write_atomically
+        from ..session import Session
+        from ..session.codegen import export_code
+        ws = self.workspace
+        if ws.stepper is None:
+            self.say(ws.problem or "", 5000)
+            return
+        stem = (ws.path.name.split(".")[0] if ws.path else "network").replace(" ", "_")
+        name, kinds = {
+            "numpy": (f"{stem}.py", self.tr("Python scripts (*.py)")),
+            "pytorch": (f"{stem}_torch.py", self.tr("Python scripts (*.py)")),
+            "notebook": (f"{stem}.ipynb", self.tr("Jupyter notebooks (*.ipynb)")),
+        }[to]
+        path, _ = QFileDialog.getSaveFileName(self.window, self.tr("Export code"), name, kinds)
+        if not path:
+            return
+        try:
+            session = Session(copy.deepcopy(ws.document), ws.session.dataset)
+            write_atomically(path, export_code(session, to))
+        except BpsimError as exc:
+            self.files.show_error(exc.with_file(path).one_line())
+            return
+        self.say(self.tr("Wrote {0}: run it, and it prints each training step's cost "
+                         "as bpsim computes it").format(path), 8000)
+
     def export_text(self, what: str) -> None:
         from PySide6.QtWidgets import QFileDialog
 
