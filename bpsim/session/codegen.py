@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import __version__
 from ..engine.losses import LOSSES
+from ..engine.names import ParamName
 from ..errors import BpsimError
 from .session import Session
 
@@ -376,10 +377,10 @@ def _numpy_graph_parts(net: _Network) -> list[Part]:
         if node.kind in ("input", "const"):
             forward.append(f"    a[{key}] = {net.input_value(node)}")
         elif node.kind == "param":
-            forward.append(f"    a[{key}] = np.full(len(rows), p[{_s('p:' + nid)}])")
+            forward.append(f"    a[{key}] = np.full(len(rows), p[{_s(ParamName.param(nid))}])")
         elif node.kind == "neuron":
             terms = [f"p[{_s(e.name)}] * a[{_s(e.src)}]" for e in net.ins[nid]]
-            terms.append(f"p[{_s('b:' + nid)}]")
+            terms.append(f"p[{_s(ParamName.bias(nid))}]")
             forward.append(f"    z[{key}] = " + " + ".join(terms))
             forward.append(f"    a[{key}] = {node.activation or 'identity'}(z[{key}])")
         else:
@@ -406,7 +407,7 @@ def _numpy_graph_parts(net: _Network) -> list[Part]:
             act = node.activation or "identity"
             backward.append(f"    dz = d[{key}] * {act}_grad(z[{key}], a[{key}])   # δ of {nid!r}"
                             .replace("\n", " "))
-            backward.append(f"    g[{_s('b:' + nid)}] = float(np.sum(dz))")
+            backward.append(f"    g[{_s(ParamName.bias(nid))}] = float(np.sum(dz))")
             for e in net.ins[nid]:
                 backward.append(f"    g[{_s(e.name)}] = float(np.sum(a[{_s(e.src)}] * dz))")
                 backward.append(f"    d[{_s(e.src)}] += p[{_s(e.name)}] * dz")
@@ -416,7 +417,7 @@ def _numpy_graph_parts(net: _Network) -> list[Part]:
                 local = _gate_local(node.op, xs, f"a[{key}]", i, _f(node.value or 0.0))
                 backward.append(f"    d[{_s(e.src)}] += ({local}) * d[{key}]")
         elif node.kind == "param":
-            backward.append(f"    g[{_s('p:' + nid)}] = float(np.sum(d[{key}]))")
+            backward.append(f"    g[{_s(ParamName.param(nid))}] = float(np.sum(d[{key}]))")
     backward += ["    penalty, penalty_grad = penalty_and_gradient(p)",
                  "    for name, value in penalty_grad.items():",
                  "        g[name] += value",
@@ -445,8 +446,8 @@ def _numpy_layered_parts(net: _Network) -> list[Part]:
              "OUTPUTS = [" + ", ".join(str(layers[-1].index(o)) for o in net.outputs) + "]"]
     lines.append("WB = [")
     for k in range(1, len(layers)):
-        rows = ["[" + ", ".join([_f(p[f"w:{src}->{dst}"]) for src in layers[k - 1]]
-                                + [_f(p["b:" + dst])]) + "]" for dst in layers[k]]
+        rows = ["[" + ", ".join([_f(p[ParamName.weight(src, dst)]) for src in layers[k - 1]]
+                                + [_f(p[ParamName.bias(dst)])]) + "]" for dst in layers[k]]
         lines.append("    np.array([" + ",\n              ".join(rows) + "]),")
     lines.append("]")
     lines += ["theta = WB         # the parameters an update moves",
@@ -631,10 +632,10 @@ def _torch_parts(net: _Network) -> list[Part]:
                 forward.append(f"    a[{key}] = torch.full((len(rows),), {_f(node.value or 0.0)},"
                                f" dtype=torch.float64)")
         elif node.kind == "param":
-            forward.append(f"    a[{key}] = p[{_s('p:' + nid)}].expand(len(rows))")
+            forward.append(f"    a[{key}] = p[{_s(ParamName.param(nid))}].expand(len(rows))")
         elif node.kind == "neuron":
             terms = [f"p[{_s(e.name)}] * a[{_s(e.src)}]" for e in net.ins[nid]]
-            terms.append(f"p[{_s('b:' + nid)}]")
+            terms.append(f"p[{_s(ParamName.bias(nid))}]")
             forward.append("    z = " + " + ".join(terms))
             if not net.ins[nid]:
                 forward.append("    z = z.expand(len(rows))")

@@ -32,8 +32,9 @@ ABSOLUTE = 1e-6        # near zero
 # what a diagnosis says, in a sentence (the short word is the contract's)
 DIAGNOSES = {
     "sign": "the sign is flipped",
-    "missing-term": "a term of the sum is missing (a node feeding several others "
-                    "sums the terms of every consumer)",
+    "missing-term": "a term is missing: the bias, one input's w·a, a factor of a "
+                    "product, or one consumer's share of a gradient (a node feeding "
+                    "several others sums all of them)",
     "local-derivative": "the local derivative is wrong or left out",
     "upstream": "the upstream gradient is wrong or left out",
     "mean": "the mean's 1/n is forgotten (or taken twice)",
@@ -81,7 +82,10 @@ def answers_of(doc: dict, where: str = "") -> list[tuple[str, object]]:
     out = []
     for section, value in doc.items():
         if section not in ("nodes", "grads", "updated"):
-            if section in ("step", "rows", "cost", "loss", "penalty", "params", "format",
+            if section == "cost":
+                out.append(("cost", value))
+                continue
+            if section in ("step", "rows", "loss", "penalty", "params", "format",
                            "version", "explanation"):
                 continue      # a trace step's other keys, given back: nothing to check
             raise BpsimError('unknown key (expected "nodes", "grads" or "updated")', section)
@@ -116,12 +120,15 @@ def number_of(value, path: str) -> float:
 
 
 class Checker:
-    """The first step of a network, traced once, and answers checked against it."""
+    """One step of a network, traced, and answers checked against it: the
+    first step of a session (``Checker(session)``), or a trace the window
+    walks (``Checker(session, trace)``)."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, trace: IterationTrace | None = None):
         self.session = session
-        _, self.trace = session.step_traced()
-        trace: IterationTrace = self.trace
+        if trace is None:
+            _, trace = session.step_traced()
+        self.trace = trace
         self.forward = {s.node: s for s in trace.steps if isinstance(s, ForwardStep)}
         self.backward = {s.node: s for s in trace.steps if isinstance(s, BackwardStep)}
         self.update: UpdateStep = trace.steps[-1]
@@ -134,6 +141,8 @@ class Checker:
 
     def expected(self, path: str) -> np.ndarray | float:
         section, _, rest = path.partition(".")
+        if path == "cost":
+            return float(self.trace.cost)
         if section == "nodes":
             node, _, field_name = rest.rpartition(".")
             if node not in self.forward:
@@ -200,7 +209,10 @@ class Checker:
         section, _, rest = path.partition(".")
         expected = self.expected(path)
         out: list[tuple[str, object]] = []
-        if section == "nodes":
+        if path == "cost":
+            if self._mean() != 1:
+                out += [("mean", expected * self._mean()), ("mean", expected / self._mean())]
+        elif section == "nodes":
             node, _, field_name = rest.rpartition(".")
             out += {"dout": self._dout_mistakes, "dz": self._dz_mistakes,
                     "out": self._out_mistakes, "z": self._z_mistakes}[field_name](node)
@@ -340,6 +352,8 @@ class Checker:
         if section == "nodes":
             node, _, field_name = rest.rpartition(".")
             micro = self.forward[node] if field_name in ("out", "z") else self.backward[node]
+        elif path == "cost":
+            micro = self.cost
         elif section == "grads":
             grad = self._param_grad(rest)
             node = ParamName(rest).node if grad is None or ParamName(rest).kind != \
@@ -359,6 +373,8 @@ class Checker:
                     "out": lambda w: not w.startswith("z") if kind == "neuron" else True,
                     "dout": lambda w: w.startswith("∂") and "/∂w" not in w and
                     "/∂b" not in w}[field_name]
+        elif path == "cost":
+            says = (lambda w: w.startswith("C"))
         elif section == "grads":
             symbol = ParamName(rest).kind
             says = (lambda w: f"/∂{symbol}" in w) if symbol in ("w", "b") else \
@@ -523,3 +539,63 @@ def _layered(rng) -> dict:
     return {"nodes": nodes, "edges": edges, "outputs": ["o"],
             "loss": {"kind": "mse", "reduction": "mean"},
             "data": {"inputs": ["x1", "x2"], "targets": ["o"], "rows": [row]}}
+
+
+# --- exercises in the window ----------------------------------------------------------
+
+HIDE = ("values", "gradients", "updates")     # what an exercise may hide
+
+
+def asked_paths(micro, hide) -> list[str]:
+    """The answers a micro-step asks for when ``hide`` (of HIDE) hides them:
+    a computed node's value (and z), the cost; a node's gradient (and δ) and
+    the gradients of its parameters; each parameter updated."""
+    from ..engine.trace import CostStep
+    if isinstance(micro, ForwardStep) and "values" in hide and micro.operands:
+        node = micro.node
+        return ([f"nodes.{node}.z"] if micro.kind == "neuron" else []) + [f"nodes.{node}.out"]
+    if isinstance(micro, CostStep) and "values" in hide:
+        return ["cost"]
+    if isinstance(micro, BackwardStep) and "gradients" in hide:
+        node = micro.node
+        out = [f"nodes.{node}.dout"] + ([f"nodes.{node}.dz"] if micro.kind == "neuron" else [])
+        return out + [f"grads.{g.name}" for g in micro.grads]
+    if isinstance(micro, UpdateStep) and "updates" in hide and micro.after is not None:
+        return [f"updated.{name}" for name in micro.names]
+    return []
+
+
+def path_label(path: str, notation=TEXT, names: dict[str, str] | None = None,
+               kinds: dict[str, str] | None = None) -> str:
+    """An answer's quantity as the explanation writes it: z_h1, a_h1,
+    ∂C/∂a_h1, δ_h1, ∂C/∂w_x1→h1, w_x1→h1 (updated), C."""
+    n = notation.named(names)
+    if path == "cost":
+        return "C"
+    section, _, rest = path.partition(".")
+    if section == "nodes":
+        node, _, field_name = rest.rpartition(".")
+        called = n.called(node)
+        value = n.sub("a", called) if (kinds or {}).get(node) == "neuron" else n.escape(called)
+        return {"z": n.sub("z", called), "dz": n.sub("δ", called), "out": value,
+                "dout": "∂C/∂" + value}[field_name]
+    name = ParamName(rest)
+    if name.kind == ParamName.WEIGHT:
+        symbol = n.sub("w", "→".join(n.called(end) for end in name.edge.ends))
+    elif name.kind == ParamName.BIAS:
+        symbol = n.sub("b", n.called(name.node))
+    else:
+        symbol = n.escape(n.called(name.node))
+    return f"∂C/∂{symbol}" if section == "grads" else f"{symbol} ←"
+
+
+@dataclass
+class Score:
+    right: int = 0
+    wrong: int = 0
+    skipped: int = 0
+
+    def add(self, verdicts: list[Verdict], skipped: int = 0) -> None:
+        self.right += sum(v.correct for v in verdicts)
+        self.wrong += sum(not v.correct for v in verdicts)
+        self.skipped += skipped

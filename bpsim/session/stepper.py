@@ -178,28 +178,37 @@ class Stepper:
         return True
 
     @_announce
-    def next(self, ask: bool = False) -> bool:
-        """The clicker's next.  ``ask``: a new micro-step comes veiled (its
-        formula, not its numbers) and the next click reveals it, as a
-        lecturer asks the class before the number appears."""
+    def next(self, ask=False) -> bool:
+        """The clicker's next.  ``ask`` (True, or which micro-steps: see
+        ``_asking``): a new micro-step comes veiled (its formula, not its
+        numbers) and the next click reveals it, as a lecturer asks the class
+        before the number appears."""
         if self.veiled:
             self._veiled_at = None
             return True
         moved = self.forward()
-        if moved and ask and asks(self.micro):
+        if moved and self._asking(ask):
             self._veiled_at = (self._trace, self.index)
         return moved
 
     @_announce
-    def previous(self, ask: bool = False) -> bool:
+    def previous(self, ask=False) -> bool:
         """The clicker's previous: each click of ``next`` taken back in turn
         (a revealed micro-step is veiled again, a veiled one goes back to
         the one before, revealed)."""
-        if ask and self.index > 0 and not self.veiled and asks(self.micro):
+        if self.index > 0 and not self.veiled and self._asking(ask):
             self._veiled_at = (self._trace, self.index)
             return True
         self._veiled_at = None
         return self.back()
+
+    def _asking(self, ask) -> bool:
+        """Whether the micro-step shown is asked: ``ask`` True asks every
+        step that computes something, a function of the micro-step those it
+        answers True for (an exercise hiding gradients alone)."""
+        if not ask or not asks(self.micro):
+            return False
+        return ask is True or bool(ask(self.micro))
 
     def unveil(self) -> None:
         """Reveal the micro-step shown (asking turned off)."""

@@ -33,6 +33,7 @@ class Arrangement(QObject):
         window.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
         window.splitDockWidget(self.docks["explanation"], self.docks["training"], Qt.Vertical)
         window.tabifyDockWidget(self.docks["training"], self.docks["inspector"])
+        window.tabifyDockWidget(self.docks["inspector"], self.docks["exercise"])
         self.docks["training"].raise_()
         self.plot_docks: dict[str, QDockWidget] = {}
         self.history_bar = None         # the tool bar that wraps to a row of its own

@@ -81,6 +81,17 @@ class Files(QObject):
             self._add_recent(str(Path(path).resolve()))
         return True
 
+    def open_loaded(self, loaded, message: str = "") -> bool:
+        """A network made in the window (an exercise), opened as new work
+        with no file yet (False: the user kept the current network)."""
+        if not self.maybe_save():
+            return False
+        place_unplaced(loaded.document)
+        self._open_workspace(Workspace.from_loaded(loaded))
+        if message:
+            self._say(message, 10000)
+        return True
+
     @staticmethod
     def _unfinished(path) -> "Loaded | None":
         """The network, if the window saved it unfinished (to go on drawing)."""

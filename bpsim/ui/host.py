@@ -36,6 +36,8 @@ class Host(Protocol):
     files: object                   # importing a CSV saves the network first
     runner: object                  # a gradient check stops a run first
     params: object                  # the landscape follows the parameters picked in the table
+    stepping: object                # an exercise asks its questions through the walk
+    explanation: object             # an exercise's veiled step says where to answer
 
 
 MEMBERS = frozenset(name for name in Host.__annotations__) | frozenset(

@@ -16,6 +16,7 @@ from .canvas.scene import NetworkScene
 from .editing import Editor
 from .canvas.view import NetworkView
 from .docks.explanation import ExplanationPanel
+from .docks.exercise import ExercisePanel
 from .docks.inspector import InspectorPanel
 from .docks.params import ParameterPanel
 from .docks.training import TrainingPanel
@@ -73,10 +74,12 @@ class MainWindow(QMainWindow):
         self.inspector = InspectorPanel(self)
         self.training = TrainingPanel(self)
         self.params = ParameterPanel(self)
+        self.exercise = ExercisePanel(self)
         self.arrangement = Arrangement(self, self.settings, {
             "explanation": (self.tr("Explanation"), self.explanation, Qt.RightDockWidgetArea),
             "inspector": (self.tr("Inspector"), self.inspector, Qt.RightDockWidgetArea),
             "training": (self.tr("Training"), self.training, Qt.RightDockWidgetArea),
+            "exercise": (self.tr("Exercise"), self.exercise, Qt.RightDockWidgetArea),
             "params": (self.tr("Parameters"), self.params, Qt.BottomDockWidgetArea)})
         self.docks = self.arrangement.docks
         # raised from behind a tab: the table as the step shown has it
@@ -232,6 +235,7 @@ class MainWindow(QMainWindow):
                 self.explanation.show_step(ws, self.stepping.sample, self.digits)
             self.params.refresh()
             self.inspector.show_selection()
+            self.exercise.refresh()
             # the settings in force change only with the iteration or an edit
             if self._settings_moved.changed(ws.events) or \
                     self._document_changes != self._training_changes:

@@ -23,6 +23,7 @@ class Stepping(QObject):
         self.actions = None             # the window's: the step actions and the history bar
         self.sample: int | None = None  # the sample of the batch shown, None: the batch's mean
         self.ask = False                # View ▸ Ask before revealing: next veils, then reveals
+        self.exercise = None            # the Exercise dock, while an exercise runs: what it asks
         self._sample_key: tuple | None = ()        # what the sample box lists
 
     def follow(self, workspace) -> None:
@@ -75,7 +76,8 @@ class Stepping(QObject):
         length, start, version = history.length, stepper.session.iteration, history.version
         at_circuit_end = how in ("forward", "next") and stepper.complete and \
             not stepper.trains and not stepper.veiled
-        {"next": partial(stepper.next, self.ask), "previous": partial(stepper.previous, self.ask),
+        ask = self.exercise.asks if self.exercise is not None else self.ask
+        {"next": partial(stepper.next, ask), "previous": partial(stepper.previous, ask),
          "forward": stepper.forward, "back": stepper.back, "phase": stepper.finish_phase,
          "iteration": stepper.finish_iteration, "epoch": stepper.next_epoch,
          "start": stepper.to_start, "end": stepper.to_end, "reset": stepper.reset}[how]()

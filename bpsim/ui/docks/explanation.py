@@ -79,6 +79,7 @@ class ExplanationPanel(QWidget):
         self.scale = 1.0         # the text's size, of its full size (fitted to the dock)
         self.fitting = True      # View ▸ Shrink the explanation to fit
         self.presented: float | None = None    # presenting: the text's size (present)
+        self.exercising = False                 # an exercise asks for the veiled numbers
         self._sheet = (1.0, 0.0)                # the style sheet's (k, least) in force
         self._fitted: dict = {}  # the size found for a kind of step, in a dock of a size
         self.vectorized = QCheckBox(self.tr("Show the vectorized form (layered networks)"))
@@ -275,7 +276,11 @@ class ExplanationPanel(QWidget):
             rows.append("<p class='more'>"
                         + self.tr("… and {0} more: see the Parameters dock.").format(more)
                         + "</p>")
-        if stepper.veiled:
+        if stepper.veiled and self.exercising:
+            rows.append("<p class='more'>" + self.tr(
+                "What are the numbers? Type them in the Exercise dock and check them; "
+                "→ or PageDown reveals them unchecked.") + "</p>")
+        elif stepper.veiled:
             rows.append("<p class='more'>" + self.tr(
                 "What are the numbers? The next click (→ or PageDown) reveals them.") + "</p>")
         elif self.vectorized.isChecked():
