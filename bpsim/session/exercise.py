@@ -171,8 +171,10 @@ class Checker:
     def check(self, answers: dict) -> list[Verdict]:
         return [self.check_one(path, value) for path, value in answers_of(answers)]
 
-    def check_one(self, path: str, value) -> Verdict:
-        expected = self.expected(path)
+    def check_one(self, path: str, value, row: int | None = None) -> Verdict:
+        """One answer; ``row`` (a batch's row, by position): the answer is
+        that row's value alone, as the window shows one sample."""
+        expected = _at(self.expected(path), row)
         batch = isinstance(expected, np.ndarray)
         if isinstance(value, list):
             if not batch or len(value) != len(expected):
@@ -190,12 +192,13 @@ class Checker:
         shown_expected = np.asarray(expected).tolist() if batch else expected
         if close(given, expected):
             return Verdict(path, shown_given, shown_expected, True)
-        return Verdict(path, shown_given, shown_expected, False, self.diagnose(path, given),
-                       self.worked(path))
+        return Verdict(path, shown_given, shown_expected, False,
+                       self.diagnose(path, given, row), self.worked(path))
 
-    def diagnose(self, path: str, given) -> str:
-        expected = self.expected(path)
+    def diagnose(self, path: str, given, row: int | None = None) -> str:
+        expected = _at(self.expected(path), row)
         for word, value in self.mistakes(path):
+            value = _at(value, row)
             if close(value, expected):
                 continue             # that "mistake" is the right answer here
             if close(given, value):
@@ -388,6 +391,14 @@ class Checker:
         first = section == "nodes" and field_name in ("z", "dz") or \
             (section == "nodes" and field_name == "dout" and self.kinds[node] == "neuron")
         return _written(lines[0] if first else lines[-1])
+
+
+def _at(value, row: int | None):
+    """A batch's value at ``row`` (a row of a one-row batch for any row);
+    anything else as it is."""
+    if row is None or not isinstance(value, np.ndarray) or value.ndim == 0:
+        return value
+    return float(value[min(row, len(value) - 1)])
 
 
 def _written(line: Line) -> str:

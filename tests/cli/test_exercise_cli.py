@@ -40,7 +40,8 @@ def test_the_traces_own_first_step_scores_full_marks(capsys, tmp_path):
     code, out, _ = run(capsys, "exercise", "check", str(net), str(answers), "--format", "json")
     doc = json.loads(out)
     assert code == 0
-    n = sum(len(v) for v in step["nodes"].values()) + len(step["grads"]) + len(step["updated"])
+    n = sum(len(v) for v in step["nodes"].values()) + len(step["grads"]) + \
+        len(step["updated"]) + 1                     # and the cost
     assert doc["score"] == doc["of"] == n
     assert all(a["correct"] and "diagnosis" not in a for a in doc["answers"])
 

@@ -71,3 +71,23 @@ def test_stopping_reveals_and_the_clicker_steps_as_before(window):
     index = window.stepper.index
     window.stepping.step("next")
     assert window.stepper.index == index + 1 and not window.stepper.veiled
+
+
+def test_a_batch_is_answered_row_by_row_or_for_the_sample_picked(window):
+    from bpsim.paths import examples_dir
+    window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
+    ex = window.exercise
+    ex.start.setChecked(True)
+    step_to_veiled(window)                           # h1: z over the batch's 4 rows
+    z = window.stepper.micro.z
+    assert "4 rows" in ex.question.text()
+    ex.fields["nodes.h1.z"].setText("; ".join(repr(float(v)) for v in z))
+    ex.fields["nodes.h1.out"].setText("0.5")          # one value for four rows: said, not graded
+    ex.check_answers()
+    assert window.stepper.veiled and "separated by ;" in ex.feedback.text()
+    assert "a_h1" in ex.feedback.text()
+    window.stepping.set_sample(3)                    # the tool bar's "sample 2": asked for it
+    assert window.stepper.veiled and "sample 2" in ex.question.text()
+    ex.fields["nodes.h1.z"].setText(repr(float(z[2])))
+    ex.check_answers()
+    assert not window.stepper.veiled and ex.score_label.text() == "Score: 1 of 1 (1 left blank)"

@@ -15,7 +15,7 @@ import html
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, \
-    QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
+    QLineEdit, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget
 
 from ...document.building import parse_number
 from ...errors import BpsimError
@@ -74,7 +74,18 @@ class ExercisePanel(QWidget):
         self.feedback.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.score_label = QLabel()
 
-        layout = QVBoxLayout(self)
+        # in a scroll area, as the Training dock: its questions never widen
+        # the right column (a 2-2-1's update asks nine)
+        inner = QWidget()
+        scroll = QScrollArea()
+        scroll.setWidget(inner)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)     # the text wraps
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(inner)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(hide_row)
         layout.addLayout(new_row)
@@ -134,7 +145,7 @@ class ExercisePanel(QWidget):
                 self._asked = None
                 self._show_questions([])
             return
-        key = (st.trace, st.index)
+        key = (st.trace, st.index, self.window.stepping.sample)
         if key == self._asked:
             return
         self._asked = key
@@ -162,10 +173,21 @@ class ExercisePanel(QWidget):
             self.form.addRow(label, field)
             self.fields[path] = field
         self.check.setVisible(bool(paths))
-        self.question.setText(self.tr("Your answers (a batch: its rows' values "
-                                      "separated by ;):") if paths else "")
+        self.question.setText(self._asking_for() if paths else "")
         if paths:
             self.fields[paths[0]].setFocus()
+
+    def _asking_for(self) -> str:
+        st = self.window.workspace.stepper
+        rows = len(st.trace.rows) if st is not None else 1
+        if rows <= 1:
+            return self.tr("Your answers:")
+        sample = self.window.stepping.sample
+        if sample is not None:
+            return self.tr("Your answers for sample {0}:").format(int(st.trace.rows[
+                min(sample, rows - 1)]))
+        return self.tr("Your answers, the batch's {0} rows' values separated by ; "
+                       "(or pick one sample in the tool bar):").format(rows)
 
     def _checker_for(self, session, trace) -> Checker:
         if self._checker is None or self._checker[0] is not trace:
@@ -179,7 +201,11 @@ class ExercisePanel(QWidget):
         if st is None or not st.veiled or not self.fields:
             return
         checker = self._checker_for(st.session, st.trace)
+        # one sample picked (the tool bar's sample box): its values alone
+        sample = self.window.stepping.sample
         verdicts, skipped, problems = [], 0, []
+        doc = self.window.workspace.document
+        kinds = {n.id: n.kind for n in doc.nodes}
         for path, field in self.fields.items():
             text = field.text().strip()
             if not text:
@@ -188,13 +214,15 @@ class ExercisePanel(QWidget):
             try:
                 values = [parse_number(part) for part in text.split(";")]
             except BpsimError as exc:
-                problems.append(f"{path_label(path)}: {exc.problem}")
+                problems.append(f"{path_label(path, kinds=kinds)}: {exc.problem}")
                 continue
             answer = values[0] if len(values) == 1 else values
             try:
-                verdicts.append(checker.check_one(path, answer))
+                verdicts.append(checker.check_one(path, answer, sample))
             except BpsimError as exc:
-                problems.append(f"{path_label(path)}: {exc.problem}")
+                problem = exc.problem.replace("(give a list)", self.tr(
+                    "(its rows' values separated by ;, or pick one sample)"))
+                problems.append(f"{path_label(path, kinds=kinds)}: {problem}")
         if problems:
             self.feedback.setText("<br>".join(html.escape(p) for p in problems))
             return          # typed again, not yet revealed
