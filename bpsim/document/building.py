@@ -29,6 +29,22 @@ def parse_number(text: str) -> float:
     return num / den
 
 
+def new_edge_weight(doc: Document, dst: str) -> float:
+    """A weight for a new edge into neuron ``dst``, drawn as the contract's
+    initialization draws a missing one: uniform in ±1/√fan_in (the fan-in
+    with this edge).  From the training seed and the number of edges so far,
+    so the same drawing gives the same weights, and two edges drawn into a
+    neuron differ (all at 0.5, a hand-built network was symmetric and its
+    hidden neurons learned alike)."""
+    import math
+
+    import numpy as np
+    fan_in = 1 + sum(1 for e in doc.edges if e.dst == dst)
+    bound = 1.0 / math.sqrt(fan_in)
+    rng = np.random.default_rng([int(doc.training.seed), len(doc.edges)])
+    return float(rng.uniform(-bound, bound))
+
+
 def levels_of(doc: Document) -> dict[str, int]:
     """Longest-path level of every node (an incomplete or cyclic graph gets
     its best effort: nodes on a cycle stay at the level reached)."""

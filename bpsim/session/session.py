@@ -97,6 +97,22 @@ class Session:
         theta = (state or self.state).theta
         return dict(zip(self.param_names, self.trainer.named(theta).tolist()))
 
+    def dead_relus(self) -> list[str]:
+        """The ReLU neurons that are 0 on every training row with the
+        parameters now (z ≤ 0 throughout): no gradient flows through them,
+        so they never learn.  A pass of its own: the trace's buffers stay."""
+        from ..engine.network import Network
+        t = self.trainer
+        c = t.compiled
+        relus = [i for i, n in enumerate(c.spec.nodes) if n.kind == "neuron" and n.fn == "relu"]
+        n = t.dataset.n_train
+        if not relus or n == 0:
+            return []
+        p = Network(c, t.dataset.inputs).pass_for(n)
+        with np.errstate(all="ignore"):
+            p.forward(self.state.theta, np.ascontiguousarray(t.dataset.X[:n].T))
+        return [c.spec.nodes[i].id for i in relus if np.all(p.Z[c.row[i]] <= 0.0)]
+
     def trained_document(self) -> Document:
         """A copy of the document holding the current parameter values."""
         doc = copy.deepcopy(self.document)

@@ -9,7 +9,8 @@ from PySide6.QtCore import QObject, QPointF
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, \
     QLabel, QLineEdit, QMenu
 
-from ..document.building import auto_layout, layered_network, parse_layers, parse_number
+from ..document.building import auto_layout, layered_network, new_edge_weight, parse_layers, \
+    parse_number
 from ..document.edits import AddEdge, AddNode, Compound, MoveNodes, RemoveElements, \
     SetEdgeWeight, SetNodeField, SetSection, fresh_id
 from ..document.model import Edge, Node
@@ -137,7 +138,7 @@ class Editor(QObject):
     def connect_nodes(self, src: str, dst: str) -> None:
         doc = self.workspace.document
         target = doc.node(dst)
-        weight = 0.5 if target.kind == "neuron" else None
+        weight = new_edge_weight(doc, dst) if target.kind == "neuron" else None
         edit = AddEdge(Edge(src, dst, weight))
         if doc.outputs == [src] and doc.data is None:
             # Drawing a chain left to right: the output moves on to its end.

@@ -91,3 +91,4 @@ def test_a_batch_is_answered_row_by_row_or_for_the_sample_picked(window):
     ex.fields["nodes.h1.z"].setText(repr(float(z[2])))
     ex.check_answers()
     assert not window.stepper.veiled and ex.score_label.text() == "Score: 1 of 1 (1 left blank)"
+

@@ -80,6 +80,7 @@ class ExplanationPanel(QWidget):
         self.fitting = True      # View ▸ Shrink the explanation to fit
         self.presented: float | None = None    # presenting: the text's size (present)
         self.exercising = False                 # an exercise asks for the veiled numbers
+        self._dead: tuple | None = None         # ((state, trainer), dead ReLU neurons)
         self._sheet = (1.0, 0.0)                # the style sheet's (k, least) in force
         self._fitted: dict = {}  # the size found for a kind of step, in a dock of a size
         self.vectorized = QCheckBox(self.tr("Show the vectorized form (layered networks)"))
@@ -206,10 +207,27 @@ class ExplanationPanel(QWidget):
                     "to pause, then → and ← to read every formula of the step shown.") +
             "</p>")
 
+    def dead_relus(self, workspace) -> list[str]:
+        """The session's dead ReLU neurons, worked out once per state."""
+        session = workspace.session
+        if session is None:
+            return []
+        key = (session.state, session.trainer)
+        if self._dead is None or any(a is not b for a, b in zip(self._dead[0], key)):
+            self._dead = (key, session.dead_relus())
+        return self._dead[1]
+
     def introduction(self, workspace) -> str:
         """Before the first micro-step: the network's title and notes (Markdown)."""
         doc = workspace.document
-        parts = [f"## {doc.title}" if doc.title else "", doc.notes,
+        dead = self.dead_relus(workspace)
+        warning = ("**" + self.tr("{0}: 0 on every row of the data, so no gradient flows "
+                                  "through {1} and {2} never learns.").format(
+            ", ".join(dead) + " (ReLU)", "it" if len(dead) == 1 else "them",
+            "it" if len(dead) == 1 else "they") + "** " + self.tr(
+            "A small positive bias (0.1, say) or other weights bring it to life.")) \
+            if dead else ""
+        parts = [f"## {doc.title}" if doc.title else "", warning, doc.notes,
                  "*" + self.tr("Press → (or PageDown) to compute the first node of the "
                                "forward pass; Space trains continuously.") + "*"]
         return "\n\n".join(p for p in parts if p)

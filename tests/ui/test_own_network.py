@@ -1,0 +1,40 @@
+"""A network built by hand: what it starts with."""
+
+
+def test_new_edges_into_a_neuron_get_weights_drawn_from_the_seed_not_all_alike(window):
+    """Every new edge at 0.5 made a hand-built network symmetric: its hidden
+    neurons learned alike."""
+    import math
+    from bpsim.document.building import new_edge_weight
+    window.files.new_network()
+    ed = window.editor
+    x1, x2 = ed.add_node("input"), ed.add_node("input")
+    h1, h2 = ed.add_node("neuron"), ed.add_node("neuron")
+    doc = window.workspace.document
+    expected = new_edge_weight(doc, h1)
+    ed.connect_nodes(x1, h1)
+    assert doc.edge(x1, h1).weight == expected and abs(expected) <= 1.0
+    for a, b in ((x2, h1), (x1, h2), (x2, h2)):
+        ed.connect_nodes(a, b)
+    weights = [e.weight for e in doc.edges]
+    assert len(set(weights)) == 4
+    assert abs(doc.edge(x2, h1).weight) <= 1 / math.sqrt(2)     # ±1/√fan_in
+
+
+def test_a_relu_neuron_dead_on_all_the_data_is_said_before_the_walk(window, tmp_path):
+    import json
+    from bpsim.paths import examples_dir
+    net = json.loads((examples_dir() / "xor-2-2-1.bpsim.json").read_text())
+    for node in net["nodes"]:
+        if node["kind"] == "neuron":
+            node["activation"] = "relu"
+    net["nodes"][2]["bias"] = 0.5           # h1 alive on every row
+    net["nodes"][3]["bias"] = -5.0          # h2: z ≤ 0 on every XOR row
+    path = tmp_path / "dead.bpsim.json"
+    path.write_text(json.dumps(net))
+    window.files.open_path(path)
+    assert window.workspace.session.dead_relus() == ["h2"]
+    text = window.explanation.text.toPlainText()
+    assert "h2 (ReLU): 0 on every row of the data" in text and "positive bias" in text
+    window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
+    assert "every row of the data" not in window.explanation.text.toPlainText()
