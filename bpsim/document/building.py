@@ -29,6 +29,38 @@ def parse_number(text: str) -> float:
     return num / den
 
 
+def data_for_loss(doc: Document, kind: str) -> Data | None:
+    """The data a change to loss ``kind`` takes along, so that the choice is
+    never refused for want of targets: a loss that reads targets gets a
+    target column per output (0, to be edited) — on the inputs' own values
+    when there is no data — and "none" drops them.  None: the data as it is
+    serves (or only a file can change it: a CSV's columns)."""
+    from ..engine.losses import LOSSES
+    from dataclasses import replace
+    needs = LOSSES[kind].needs_targets
+    data = doc.data
+    inputs = [n.id for n in doc.nodes if n.kind == "input"]
+    if data is None:
+        if not needs:
+            return None
+        values = [float(doc.node(i).value or 0.0) for i in inputs]
+        return Data(inputs, list(doc.outputs), rows=[values + [0.0] * len(doc.outputs)])
+    if data.csv is not None:
+        return None
+    if needs and data.targets == list(doc.outputs):
+        return None
+    if not needs and not data.targets:
+        return None
+    if data.rows is not None:
+        width = len(data.inputs)
+        rows = [list(row[:width]) for row in data.rows]
+        if needs:
+            rows = [row + [0.0] * len(doc.outputs) for row in rows]
+        return replace(data, targets=list(doc.outputs) if needs else [], rows=rows)
+    # generated: its target is the outputs' (one), or none
+    return replace(data, targets=list(doc.outputs) if needs else [])
+
+
 def new_edge_weight(doc: Document, dst: str) -> float:
     """A weight for a new edge into neuron ``dst``, drawn as the contract's
     initialization draws a missing one: uniform in ±1/√fan_in (the fan-in

@@ -22,6 +22,7 @@ from ..document.dataset import build_dataset
 from ..document.model import Change, ChangeKind
 from ..document.reader import check_document
 from ..engine.names import EdgeKey, ParamName
+from ..engine.losses import LOSSES
 from ..errors import BpsimError
 from .events import Events
 from .session import Session, SessionParts
@@ -296,6 +297,13 @@ class Workspace:
             edge = self.document.edge(*EdgeKey(change.id).ends)
             self._set_value(edge.name, edge.weight)
         elif change.what == ChangeKind.SECTION_CHANGED and change.field in SETTINGS_SECTIONS:
+            if change.field == "loss" and LOSSES[self.document.loss.kind].needs_targets != \
+                    LOSSES[self.session.settings.loss].needs_targets:
+                # targets read, or no longer: the data the session holds has
+                # them or not, and only a rebuild checks them (a loss change
+                # bringing its targets along changes the data in the same edit)
+                self._rebuild()
+                return
             self.session.change_settings(**asdict(self.document.settings()))
             self.stepper.retrace()
 

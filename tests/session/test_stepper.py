@@ -503,3 +503,17 @@ def test_a_setting_changed_once_an_iteration_is_shown_whole_leaves_it_shown():
     assert ws.stepper.complete and ws.stepper.trace is shown
     ws.stepper.finish_iteration()                         # the next one takes it
     assert ws.stepper.trace.steps[-1].learning_rate == 0.3
+
+
+def test_a_loss_change_that_needs_targets_the_data_lacks_rebuilds_not_crashes():
+    """A loss change is applied as a setting, without a rebuild; one that
+    reads targets the session's data lacks (or no longer reads them) was
+    traced on that data and crashed: it rebuilds, and says what is missing."""
+    from dataclasses import replace
+    ws = Workspace.from_loaded(load(examples_dir() / "circuit-x-plus-y-times-z.bpsim.json"))
+    doc = ws.document
+    assert doc.loss.kind == "none"
+    SetSection("loss", replace(doc.loss, kind="mse")).apply(doc)
+    assert ws.stepper is None and "targets" in ws.problem
+    SetSection("loss", replace(doc.loss, kind="none")).apply(doc)
+    assert ws.stepper is not None and ws.problem is None

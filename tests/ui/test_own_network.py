@@ -38,3 +38,31 @@ def test_a_relu_neuron_dead_on_all_the_data_is_said_before_the_walk(window, tmp_
     assert "h2 (ReLU): 0 on every row of the data" in text and "positive bias" in text
     window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
     assert "every row of the data" not in window.explanation.text.toPlainText()
+
+
+def choose(box, text: str) -> None:
+    """As a user picks an entry: activated, not only set."""
+    box.setCurrentText(text)
+    box.activated.emit(box.currentIndex())
+
+
+def test_choosing_a_loss_that_reads_targets_brings_them_along_and_undo_takes_them_back(window):
+    """mse on a network without data was refused ("needs data with targets"):
+    a dead end but for editing the file."""
+    window.files.new_network()
+    ed = window.editor
+    x = ed.add_node("input")
+    h = ed.add_node("neuron")
+    ed.connect_nodes(x, h)
+    doc = window.workspace.document
+    assert doc.loss.kind == "none" and doc.data is None
+    choose(window.training.loss, "mse")
+    assert doc.loss.kind == "mse"
+    assert doc.data.targets == [h] and doc.data.rows == [[0.0, 0.0]]
+    assert window.stepper is not None                  # it runs
+    choose(window.training.loss, "none")
+    assert doc.loss.kind == "none" and doc.data.targets == [] and doc.data.rows == [[0.0]]
+    window.undo.stack.undo()
+    assert doc.loss.kind == "mse" and doc.data.targets == [h]
+    window.undo.stack.undo()
+    assert doc.loss.kind == "none" and doc.data is None

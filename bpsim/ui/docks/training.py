@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, \
     QHBoxLayout, QLabel, QPushButton, QScrollArea, QSlider, QVBoxLayout, QWidget
 
+from ...document.building import data_for_loss
 from ...document.edits import Compound, SetSection
 from ...document.fields import Integer
 from ...document.format import DATA_FIELDS, REGULARIZATION_FIELDS, TRAINING_FIELDS
@@ -399,6 +400,23 @@ class TrainingPanel(QScrollArea):
         refused the other's labels, and the labels the loss: a dead end)."""
         doc = self.window.workspace.document if self.window.workspace else None
         data = None if doc is None else doc.data
+        if not self._filling and doc is not None and doc.loss.kind != kind:
+            # a loss reading targets brings a target column per output along,
+            # "none" takes them away: the choice is never refused for them
+            along = data_for_loss(doc, kind)
+            if along is not None:
+                # the data first: no step of the edit reads targets not there
+                edit = Compound([SetSection("data", along),
+                                 SetSection("loss", replace(doc.loss, kind=kind), "kind")],
+                                f"change loss to {kind}")
+                if self.window.push(edit):
+                    if LOSSES[kind].needs_targets:
+                        self.window.say(self.tr(
+                            "Targets added, 0 for each output: Import CSV… (in the data "
+                            "settings) brings your own."), 8000)
+                else:
+                    self.refresh()
+                return
         wanted = {"hinge": "pm1", "perceptron": "pm1", "bce": "01"}.get(kind)
         if self._filling or doc is None or wanted is None or data is None or \
                 data.generator not in TWO_INPUT_GENERATORS or data.rows is not None or \
