@@ -55,6 +55,7 @@ class Arrangement(QObject):
         plots = self.plot_docks
         window.splitDockWidget(plots["loss"], plots["landscape"], Qt.Horizontal)
         window.tabifyDockWidget(plots["loss"], self.docks["params"])
+        window.tabifyDockWidget(self.docks["params"], self.docks["table"])
         for name in ("tangent", "data", "gradients"):
             window.tabifyDockWidget(plots["landscape"], plots[name])
         plots["loss"].raise_()

@@ -18,6 +18,7 @@ from .canvas.view import NetworkView
 from .docks.explanation import ExplanationPanel
 from .docks.exercise import ExercisePanel
 from .docks.inspector import InspectorPanel
+from .docks.table import DataTablePanel
 from .docks.params import ParameterPanel
 from .docks.training import TrainingPanel
 from .files import Files, blank_document
@@ -75,12 +76,14 @@ class MainWindow(QMainWindow):
         self.training = TrainingPanel(self)
         self.params = ParameterPanel(self)
         self.exercise = ExercisePanel(self)
+        self.table = DataTablePanel(self)
         self.arrangement = Arrangement(self, self.settings, {
             "explanation": (self.tr("Explanation"), self.explanation, Qt.RightDockWidgetArea),
             "inspector": (self.tr("Inspector"), self.inspector, Qt.RightDockWidgetArea),
             "training": (self.tr("Training"), self.training, Qt.RightDockWidgetArea),
             "exercise": (self.tr("Exercise"), self.exercise, Qt.RightDockWidgetArea),
-            "params": (self.tr("Parameters"), self.params, Qt.BottomDockWidgetArea)})
+            "params": (self.tr("Parameters"), self.params, Qt.BottomDockWidgetArea),
+            "table": (self.tr("Rows"), self.table, Qt.BottomDockWidgetArea)})
         self.docks = self.arrangement.docks
         # raised from behind a tab: the table as the step shown has it
         refresh_when_raised(self.docks["params"], self.params.refresh_if_stale)
@@ -236,6 +239,7 @@ class MainWindow(QMainWindow):
             self.params.refresh()
             self.inspector.show_selection()
             self.exercise.refresh()
+            self.table.refresh()
             # the settings in force change only with the iteration or an edit
             if self._settings_moved.changed(ws.events) or \
                     self._document_changes != self._training_changes:
