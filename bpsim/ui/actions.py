@@ -185,9 +185,12 @@ class Actions(QObject):
           tr("Every dock back where it was shipped, sized to the window"))
         menu.addAction(self._actions["reset_layout"])
 
+        a("keep_run", tr("&Keep this run to compare"), self._keep_run, None,
+          tr("Keep the run so far; Reset or change a setting, train again, and see both "
+             "loss curves together (the Compare runs dock)"))
         menu = win.menuBar().addMenu(tr("&Step"))
         for name in ("prev", "next", "start", "end", "phase", "iteration", "epoch", None, "run",
-                     "reset"):
+                     "reset", "keep_run"):
             menu.addSeparator() if name is None else menu.addAction(self._actions[name])
 
         a("shortcuts", tr("&Keyboard and mouse"), lambda: show_shortcuts(win, self), QKeySequence.HelpContents,
@@ -273,6 +276,10 @@ class Actions(QObject):
         self.window.addAction(action)   # shortcuts work wherever the focus is in the window
         self._actions[name] = action
         return action
+
+    def _keep_run(self) -> None:
+        self.window.show_compare()
+        self.window.compare.keep_run()
 
     def _lecture_toggled(self, name: str) -> None:
         on = self._actions[name].isChecked()

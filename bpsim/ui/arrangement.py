@@ -40,6 +40,16 @@ class Arrangement(QObject):
         self._shipped_state: QByteArray | None = None
         self._layout_to_size = False
 
+    def add_dock(self, name: str, title: str, widget, area) -> QDockWidget:
+        """A dock made when first wanted (compared runs): one there from the
+        start, even hidden, widened the window's least size."""
+        dock = QDockWidget(title, self.window)
+        dock.setObjectName(f"dock_{name}")
+        dock.setWidget(widget)
+        self.window.addDockWidget(area, dock)
+        self.docks[name] = dock
+        return dock
+
     def add_plots(self, titles: dict[str, str]) -> dict[str, QDockWidget]:
         """A dock for each plot (``titles``: name → title), under the canvas:
         the loss curve beside the landscape, the parameters' table behind the

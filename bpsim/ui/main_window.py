@@ -17,6 +17,7 @@ from .editing import Editor
 from .canvas.view import NetworkView
 from .docks.explanation import ExplanationPanel
 from .docks.exercise import ExercisePanel
+from .docks.compare import ComparePanel
 from .docks.inspector import InspectorPanel
 from .docks.table import DataTablePanel
 from .docks.params import ParameterPanel
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.params = ParameterPanel(self)
         self.exercise = ExercisePanel(self)
         self.table = DataTablePanel(self)
+        self.compare = ComparePanel(self)
         self.arrangement = Arrangement(self, self.settings, {
             "explanation": (self.tr("Explanation"), self.explanation, Qt.RightDockWidgetArea),
             "inspector": (self.tr("Inspector"), self.inspector, Qt.RightDockWidgetArea),
@@ -120,6 +122,19 @@ class MainWindow(QMainWindow):
         self.plots.build_after_first_paint(self.view.viewport())
         QTimer.singleShot(1000, self, self.plots.build)   # dropped with the window
         self.set_workspace(Workspace(blank_document()))
+
+    def show_compare(self) -> None:
+        """The Compare runs dock, made the first time, shown and raised."""
+        dock = self.docks.get("compare")
+        if dock is None:
+            dock = self.arrangement.add_dock("compare", self.tr("Compare runs"), self.compare,
+                                             Qt.BottomDockWidgetArea)
+            flatten(dock)
+            # in the landscape's place, behind a tab: as large as a plot
+            self.tabifyDockWidget(self.docks["plot_landscape"], dock)
+        dock.show()
+        dock.raise_()
+        self.compare.refresh()
 
     def set_workspace(self, workspace: Workspace) -> None:
         """Show ``workspace``: a network opened, recovered or new (its
@@ -240,6 +255,10 @@ class MainWindow(QMainWindow):
             self.inspector.show_selection()
             self.exercise.refresh()
             self.table.refresh()
+            if "compare" in self.docks and self.docks["compare"].isVisible():
+                self.compare.refresh()
+            elif "runs" in ws.document.view and "compare" not in self.docks:
+                self.show_compare()       # a network with kept runs shows them again
             # the settings in force change only with the iteration or an edit
             if self._settings_moved.changed(ws.events) or \
                     self._document_changes != self._training_changes:
