@@ -52,8 +52,11 @@ class DataModel(QAbstractTableModel):
         return f"{section}" + (self.panel.tr(" · test") if held else "")
 
     def data(self, index, role=Qt.DisplayRole):
-        if role in (Qt.DisplayRole, Qt.EditRole):
-            return number(float(self.values[index.row(), index.column()]), 6)
+        if role == Qt.DisplayRole:       # at the window's precision: a narrow dock elided 6
+            return number(float(self.values[index.row(), index.column()]),
+                          self.panel.window.digits)
+        if role == Qt.EditRole:          # typed over: every digit there is
+            return number(float(self.values[index.row(), index.column()]), 12)
         return None
 
     def flags(self, index):
