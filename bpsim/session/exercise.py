@@ -193,7 +193,7 @@ class Checker:
         if close(given, expected):
             return Verdict(path, shown_given, shown_expected, True)
         return Verdict(path, shown_given, shown_expected, False,
-                       self.diagnose(path, given, row), self.worked(path))
+                       self.diagnose(path, given, row), self.worked(path, row))
 
     def diagnose(self, path: str, given, row: int | None = None) -> str:
         expected = _at(self.expected(path), row)
@@ -346,11 +346,11 @@ class Checker:
 
     # --- the worked formula ----------------------------------------------------
 
-    def worked(self, path: str) -> str:
+    def worked(self, path: str, row: int | None = None) -> str:
         """The line of the explanation that computes this number, with its
-        numbers ("" if none is found)."""
+        numbers ("" if none is found); ``row``: that sample's numbers."""
         section, _, rest = path.partition(".")
-        num = Numbers(digits=4, max_samples=6)
+        num = Numbers(digits=4, max_samples=6, sample=row)
         expected = self.expected(path)
         if section == "nodes":
             node, _, field_name = rest.rpartition(".")

@@ -48,7 +48,6 @@ class ExercisePanel(QWidget):
         self.start = QPushButton(self.tr("Start"))
         self.start.setCheckable(True)
         self.start.toggled.connect(self.set_active)
-        hide_row.addWidget(self.start)
 
         new_row = QHBoxLayout()
         new_row.addWidget(QLabel(self.tr("New:")))
@@ -88,6 +87,7 @@ class ExercisePanel(QWidget):
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(hide_row)
+        layout.addWidget(self.start)       # a row of its own: whole at 1024 px wide
         layout.addLayout(new_row)
         layout.addWidget(self.question)
         layout.addLayout(self.form)
