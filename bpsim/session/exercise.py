@@ -43,7 +43,7 @@ DIAGNOSES = {
     "other": "not a common mistake: compare with the worked formula",
 }
 
-FIELDS = ("out", "dout", "z", "dz")
+FIELDS = ("out", "dout", "z", "dz", "local")     # local: a neuron's φ′(z)
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,14 @@ def answers_of(doc: dict, where: str = "") -> list[tuple[str, object]]:
         raise BpsimError("the answers must be a JSON object shaped like a trace step")
     out = []
     for section, value in doc.items():
+        if section == "locals":        # {"q": {"x": ∂q/∂x}}: a gate's local derivatives
+            if not isinstance(value, dict):
+                raise BpsimError("must be an object", section)
+            for gate, by_input in value.items():
+                if not isinstance(by_input, dict):
+                    raise BpsimError("must be an object of inputs", f"locals.{gate}")
+                out += [(f"locals.{gate}.{src}", v) for src, v in by_input.items()]
+            continue
         if section not in ("nodes", "grads", "updated"):
             if section == "cost":
                 out.append(("cost", value))
@@ -143,6 +151,12 @@ class Checker:
         section, _, rest = path.partition(".")
         if path == "cost":
             return float(self.trace.cost)
+        if section == "locals":
+            gate, _, src = rest.partition(".")
+            term = self._term(gate, src)
+            if term is None:
+                raise BpsimError(f'"{src}" does not feed a gate "{gate}"', path)
+            return term.factor
         if section == "nodes":
             node, _, field_name = rest.rpartition(".")
             if node not in self.forward:
@@ -164,7 +178,15 @@ class Checker:
 
     def _node_value(self, node: str, field_name: str):
         f, b = self.forward[node], self.backward[node]
-        return {"out": f.out, "z": f.z, "dout": b.dout, "dz": b.dz}[field_name]
+        return {"out": f.out, "z": f.z, "dout": b.dout, "dz": b.dz, "local": b.local}[field_name]
+
+    def _term(self, gate: str, src: str):
+        """The term ``src`` sends back from gate ``gate``: its factor is ∂gate/∂src."""
+        b = self.backward.get(src)
+        for t in (b.terms if b is not None else ()):
+            if t.consumer == gate and t.through == "gate":
+                return t
+        return None
 
     # --- checking ------------------------------------------------------------
 
@@ -215,6 +237,17 @@ class Checker:
         if path == "cost":
             if self._mean() != 1:
                 out += [("mean", expected * self._mean()), ("mean", expected / self._mean())]
+        elif section == "locals":
+            gate, _, src = rest.partition(".")
+            # left out (1), or taken of the input itself rather than the others
+            out += [("local-derivative", np.ones_like(expected)),
+                    ("local-derivative", self.forward[src].out),
+                    ("activation", self.forward[gate].out)]
+        elif section == "nodes" and rest.endswith(".local"):
+            node = rest.rpartition(".")[0]
+            f = self.forward[node]
+            out += [("activation", f.out), ("activation", f.z),
+                    ("local-derivative", 1 - f.out), ("local-derivative", np.ones_like(f.z))]
         elif section == "nodes":
             node, _, field_name = rest.rpartition(".")
             out += {"dout": self._dout_mistakes, "dz": self._dz_mistakes,
@@ -357,6 +390,9 @@ class Checker:
             micro = self.forward[node] if field_name in ("out", "z") else self.backward[node]
         elif path == "cost":
             micro = self.cost
+        elif section == "locals":
+            node = rest.partition(".")[2]
+            micro = self.backward[node]
         elif section == "grads":
             grad = self._param_grad(rest)
             node = ParamName(rest).node if grad is None or ParamName(rest).kind != \
@@ -375,7 +411,12 @@ class Checker:
             says = {"z": lambda w: w.startswith("z"), "dz": lambda w: w.startswith("δ"),
                     "out": lambda w: not w.startswith("z") if kind == "neuron" else True,
                     "dout": lambda w: w.startswith("∂") and "/∂w" not in w and
-                    "/∂b" not in w}[field_name]
+                    "/∂b" not in w,
+                    "local": lambda w: "′" in w}[field_name]
+        elif section == "locals":
+            gate, _, src = rest.partition(".")
+            called = self._names.get(gate, gate), self._names.get(src, src)
+            says = (lambda w: w == f"∂{called[0]}/∂{called[1]}")
         elif path == "cost":
             says = (lambda w: w.startswith("C"))
         elif section == "grads":
@@ -388,7 +429,7 @@ class Checker:
         if not lines:
             return ""
         # a neuron's first line of ∂C/∂a, a gate's last (after its local derivatives)
-        first = section == "nodes" and field_name in ("z", "dz") or \
+        first = section == "nodes" and field_name in ("z", "dz", "local") or \
             (section == "nodes" and field_name == "dout" and self.kinds[node] == "neuron")
         return _written(lines[0] if first else lines[-1])
 
@@ -554,23 +595,31 @@ def _layered(rng) -> dict:
 
 # --- exercises in the window ----------------------------------------------------------
 
-HIDE = ("values", "gradients", "updates")     # what an exercise may hide
+HIDE = ("values", "locals", "gradients", "updates")     # what an exercise may hide
 
 
 def asked_paths(micro, hide) -> list[str]:
     """The answers a micro-step asks for when ``hide`` (of HIDE) hides them:
-    a computed node's value (and z), the cost; a node's gradient (and δ) and
-    the gradients of its parameters; each parameter updated."""
+    a computed node's value (and z), the cost; the local derivatives a
+    backward step multiplies by (a gate's ∂out/∂input, a neuron's φ′(z)); a
+    node's gradient (and δ) and the gradients of its parameters; each
+    parameter updated."""
     from ..engine.trace import CostStep
     if isinstance(micro, ForwardStep) and "values" in hide and micro.operands:
         node = micro.node
         return ([f"nodes.{node}.z"] if micro.kind == "neuron" else []) + [f"nodes.{node}.out"]
     if isinstance(micro, CostStep) and "values" in hide:
         return ["cost"]
-    if isinstance(micro, BackwardStep) and "gradients" in hide:
-        node = micro.node
-        out = [f"nodes.{node}.dout"] + ([f"nodes.{node}.dz"] if micro.kind == "neuron" else [])
-        return out + [f"grads.{g.name}" for g in micro.grads]
+    if isinstance(micro, BackwardStep) and hide & {"gradients", "locals"}:
+        node, out = micro.node, []
+        if "locals" in hide:       # the local derivatives the chain rule multiplies by
+            out += [f"locals.{t.consumer}.{node}" for t in micro.terms if t.through == "gate"]
+            out += [f"nodes.{node}.local"] if micro.kind == "neuron" else []
+        if "gradients" in hide:
+            out += [f"nodes.{node}.dout"] + \
+                ([f"nodes.{node}.dz"] if micro.kind == "neuron" else [])
+            out += [f"grads.{g.name}" for g in micro.grads]
+        return out
     if isinstance(micro, UpdateStep) and "updates" in hide and micro.after is not None:
         return [f"updated.{name}" for name in micro.names]
     return []
@@ -584,12 +633,15 @@ def path_label(path: str, notation=TEXT, names: dict[str, str] | None = None,
     if path == "cost":
         return "C"
     section, _, rest = path.partition(".")
+    if section == "locals":
+        gate, _, src = rest.partition(".")
+        return f"∂{n.escape(n.called(gate))}/∂{n.escape(n.called(src))}"
     if section == "nodes":
         node, _, field_name = rest.rpartition(".")
         called = n.called(node)
         value = n.sub("a", called) if (kinds or {}).get(node) == "neuron" else n.escape(called)
         return {"z": n.sub("z", called), "dz": n.sub("δ", called), "out": value,
-                "dout": "∂C/∂" + value}[field_name]
+                "dout": "∂C/∂" + value, "local": f"φ′({n.sub('z', called)})"}[field_name]
     name = ParamName(rest)
     if name.kind == ParamName.WEIGHT:
         symbol = n.sub("w", "→".join(n.called(end) for end in name.edge.ends))

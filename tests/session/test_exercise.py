@@ -22,6 +22,9 @@ def verdict(c: Checker, path: str, value):
     if section == "nodes":
         node, _, field = rest.rpartition(".")
         answers = {"nodes": {node: {field: value}}}
+    elif section == "locals":
+        gate, _, src = rest.partition(".")
+        answers = {"locals": {gate: {src: value}}}
     else:
         answers = {section: {rest: value}}
     [v] = c.check(answers)
@@ -157,3 +160,22 @@ def test_the_worked_formula_is_the_line_that_computes_the_number_asked():
     for path, start in starts.items():
         v = verdict(c, path, 123.0 if not path.startswith("nodes") else [123.0] * 4)
         assert v.worked.startswith(start), (path, v.worked)
+
+
+def test_local_derivatives_are_asked_at_the_backward_step_that_multiplies_by_them():
+    from bpsim.session.exercise import asked_paths
+    c = checker(CIRCUIT)
+    asked = [p for m in c.trace.steps for p in asked_paths(m, {"locals"})]
+    assert asked == ["locals.f.q", "locals.f.z", "locals.q.y", "locals.q.x"]
+    assert verdict(c, "locals.f.q", -4).correct                 # ∂(q·z)/∂q = z
+    wrong = verdict(c, "locals.f.q", 3)                         # q, its own value
+    assert wrong.diagnosis == "local-derivative"
+    assert wrong.worked == "∂f/∂q = ∂(q·z)/∂q = z = -4"
+    assert verdict(c, "locals.q.x", 1).correct
+    neuron = checker("sigmoid-neuron.bpsim.json")
+    a = float(neuron.forward["a"].out[0])
+    assert verdict(neuron, "nodes.a.local", a * (1 - a)).correct
+    sigma = verdict(neuron, "nodes.a.local", a)                 # σ, not σ′
+    assert sigma.diagnosis == "activation" and sigma.worked.startswith("σ′(z_a) = ")
+    with pytest.raises(BpsimError):
+        c.check({"locals": {"f": {"x": 1}}})                    # x feeds q, not f

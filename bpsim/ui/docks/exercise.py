@@ -14,8 +14,8 @@ import html
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, \
-    QLineEdit, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGridLayout, QHBoxLayout, \
+    QLabel, QLineEdit, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget
 
 from ...document.building import parse_number
 from ...errors import BpsimError
@@ -36,15 +36,19 @@ class ExercisePanel(QWidget):
         self.fields: dict[str, QLineEdit] = {}
 
         self.hide_boxes = {}
-        hide_row = QHBoxLayout()
-        hide_row.addWidget(QLabel(self.tr("Hide:")))
-        for name, text in zip(HIDE, (self.tr("values"), self.tr("gradients"),
-                                     self.tr("updates"))):
+        # two boxes a row: whole in the right column at 1024 px wide
+        hide_row = QGridLayout()
+        hide_row.addWidget(QLabel(self.tr("Hide:")), 0, 0)
+        for k, (name, text) in enumerate(zip(HIDE, (self.tr("values"), self.tr("local ∂"),
+                                                    self.tr("gradients"),
+                                                    self.tr("updates")))):
             box = QCheckBox(text)
-            box.setChecked(True)
+            box.setToolTip(self.tr("local ∂: a gate's ∂out/∂input, a neuron's φ′(z)")
+                           if name == "locals" else "")
+            box.setChecked(name != "locals")
             self.hide_boxes[name] = box
-            hide_row.addWidget(box)
-        hide_row.addStretch(1)
+            hide_row.addWidget(box, k // 2, 1 + k % 2)
+        hide_row.setColumnStretch(3, 1)
         self.start = QPushButton(self.tr("Start"))
         self.start.setCheckable(True)
         self.start.toggled.connect(self.set_active)
