@@ -11,7 +11,7 @@ the document from the document's own values.
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
@@ -33,6 +33,10 @@ class KeptRun:
     edits: tuple = ()      # ((iteration, {parameter name: value}), ...)
     start: tuple = ()      # ((parameter name, value), ...) it started from
     costs: tuple = ()      # each step's cost (replayed, not stored in the file)
+    # the named parameters after each iteration, 0 to ``iterations``
+    # (replayed, not stored): its path on the loss landscape
+    names: tuple = ()
+    path: np.ndarray | None = field(default=None, compare=False)
 
     def as_view(self) -> dict:
         """What the file keeps: the recipe, not the costs."""
@@ -114,6 +118,11 @@ def replay(document, dataset, run: KeptRun) -> KeptRun:
         {str(ParamName.param(n.id)) for n in start.nodes if n.kind == "param"}
     start.set_parameters({name: value for name, value in run.start if name in names})
     session = Session(start, dataset)
+    path = [session.trainer.named(session.state.theta).copy()]
+
+    def record(result) -> None:
+        if result.after is not None:
+            path.append(session.trainer.named(result.after.theta).copy())
     changes = sorted({k for k, _ in run.timeline} | {k for k, _ in run.edits})
     settings = dict(run.timeline)
     edits = dict(run.edits)
@@ -125,12 +134,15 @@ def replay(document, dataset, run: KeptRun) -> KeptRun:
         for name, value in edits.get(k, {}).items():
             if name in session.param_names:
                 session.set_value(name, value)
+                path[-1] = session.trainer.named(session.state.theta).copy()
         if stop > session.iteration:
-            result = session.train(stop - session.iteration, use_epsilon=False)
+            result = session.train(stop - session.iteration, use_epsilon=False,
+                                   on_step=record)
             if result.stopped == "diverged":
                 break
     costs = tuple(float(c) for c in session.history.costs.tolist()[:run.iterations])
-    return KeptRun(run.name, run.iterations, run.timeline, run.edits, run.start, costs)
+    return KeptRun(run.name, run.iterations, run.timeline, run.edits, run.start, costs,
+                   tuple(session.param_names), np.array(path))
 
 
 def with_runs(view: dict, runs: list[KeptRun]) -> dict:

@@ -38,6 +38,7 @@ class Host(Protocol):
     params: object                  # the landscape follows the parameters picked in the table
     stepping: object                # an exercise asks its questions through the walk
     explanation: object             # an exercise's veiled step says where to answer
+    plots: object                   # compared runs draw their paths on the landscape
 
 
 MEMBERS = frozenset(name for name in Host.__annotations__) | frozenset(

@@ -43,3 +43,20 @@ def test_two_runs_kept_are_drawn_together_and_come_back_with_the_file(window, mo
     window.undo.stack.undo()
     window.refresh()
     assert len(compare.runs) == 2
+
+
+def test_kept_runs_draw_their_paths_on_the_landscape_in_their_curves_style(window):
+    window.files.open_path(examples_dir() / "xor-2-2-1.bpsim.json")
+    for _ in range(20):
+        window.stepping.step("iteration")
+    window.actions["keep_run"].trigger()
+    window.stepping.step("reset")
+    window.refresh()
+    landscape = window.plots.widgets["landscape"]
+    landscape.choose("w:x1->h1", "w:x2->h1")
+    window.refresh()
+    [item] = landscape._run_items
+    run = window.compare.runs[0]
+    assert len(item.xData) == 21                      # the start and each iteration
+    assert item.xData[-1] == run.path[-1][run.names.index("w:x1->h1")]
+    assert item.opts["pen"].style() == window.compare.curves[0].opts["pen"].style()

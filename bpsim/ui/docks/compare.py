@@ -139,6 +139,11 @@ class ComparePanel(QWidget):
                                               name=run.name))
         self.choice.clear()
         self.choice.addItems([run.name for run in self.runs])
+        # their paths on the landscape, in the same colours and styles
+        self.window.plots.build()
+        self.window.plots.widgets["landscape"].set_runs(
+            [(run.name, run.names, run.path, curve.opts["pen"])
+             for run, curve in zip(self.runs, self.curves)])
         # its entries in a row above the plot: inside, they covered the curves
         legend_above(self.plot, self.legend)
 
@@ -165,8 +170,10 @@ class ComparePanel(QWidget):
         base = name
         while name in taken:
             name, k = f"{base} ({k})", k + 1
-        run = keep(session, name)
-        self.runs = self.runs + [run]          # its costs known: not trained again
+        # trained again from its start: its costs are the same, and its
+        # path on the landscape comes with them
+        run = replay(session.document, session.dataset, keep(session, name))
+        self.runs = self.runs + [run]
         self._push_runs(self.runs, self.tr("Kept {0}: Reset, change a setting and train "
                                            "again to compare.").format(name))
 

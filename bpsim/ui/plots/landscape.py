@@ -263,6 +263,9 @@ class LandscapePlot(QWidget):
         self._path_moved = Watch("iteration_changed", "history_changed", "rebuilt")
         self._started = 0.0
         self._path: DescentPath | None = None
+        self._runs: list = []              # kept runs to draw (set_runs)
+        self._runs_drawn: tuple | None = None
+        self._run_items: list = []
 
     # --- choosing -------------------------------------------------------------------
 
@@ -508,4 +511,37 @@ class LandscapePlot(QWidget):
         self.arrow.setPos(end[0], end[1])
         angle = np.degrees(np.arctan2(end[1] - start[1], end[0] - start[0]))
         self.arrow.setStyle(angle=180 - angle)
+        self._draw_runs(names)
         self.request()
+
+    # --- compared runs ----------------------------------------------------------------
+
+    def set_runs(self, runs: list) -> None:
+        """Kept runs to draw beside the path taken: (name, the names of
+        their parameters, their path over the iterations, the pen of their
+        loss curve) each."""
+        self._runs = runs
+        self._runs_drawn = None
+        self._draw_runs((self.a.currentText(), self.b.currentText()))
+
+    def _draw_runs(self, names: tuple) -> None:
+        """Each kept run's path over the two parameters shown, in its curve's
+        colour and line style, when it has them both (drawn anew only when
+        the runs or the pair change)."""
+        runs = self._runs
+        key = (names, tuple(id(r) for r in runs))
+        if key == self._runs_drawn:
+            return
+        self._runs_drawn = key
+        for item in self._run_items:
+            self.plot.removeItem(item)
+        self._run_items = []
+        for name, run_names, path, pen in runs:
+            if path is None or not set(names) <= set(run_names):
+                continue
+            i, j = run_names.index(names[0]), run_names.index(names[1])
+            item = self.plot.plot(drawable(path[:, i]), drawable(path[:, j]), pen=pen)
+            # over the path being taken (a dashed line on its white), which
+            # they often follow: under it they were hidden
+            item.setZValue(self.path.zValue() + 0.5)
+            self._run_items.append(item)
