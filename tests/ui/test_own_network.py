@@ -66,3 +66,32 @@ def test_choosing_a_loss_that_reads_targets_brings_them_along_and_undo_takes_the
     assert doc.loss.kind == "mse" and doc.data.targets == [h]
     window.undo.stack.undo()
     assert doc.loss.kind == "none" and doc.data is None
+
+
+def test_a_csv_with_targets_under_the_loss_none_brings_the_squared_error_along(
+        window, tmp_path, monkeypatch):
+    """Refused before ("loss none takes no targets"): a dead end."""
+    from PySide6.QtWidgets import QFileDialog
+    window.files.new_network()
+    ed = window.editor
+    x = ed.add_node("input")
+    h = ed.add_node("neuron")
+    ed.connect_nodes(x, h)
+    assert window.files.save_to(tmp_path / "mine.bpsim.json")
+    csv = tmp_path / "points.csv"
+    csv.write_text(f"{x},{h}\n0,1\n1,3\n", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(csv), ""))
+    doc = window.workspace.document
+    assert doc.loss.kind == "none"
+    window.training.import_csv()
+    assert doc.data.csv == "points.csv" and doc.data.targets == [h]
+    assert doc.loss.kind == "mse" and window.stepper is not None
+    assert "the loss is mse now" in window.statusBar().currentMessage()
+    window.undo.stack.undo()                                # one step: both undone
+    assert doc.loss.kind == "none" and doc.data is None
+    # and one without the output's column, under a loss that reads targets
+    choose(window.training.loss, "mse")
+    csv.write_text(f"{x}\n0\n1\n", encoding="utf-8")
+    window.training.import_csv()
+    assert doc.data.csv == "points.csv" and doc.data.targets == [] and doc.loss.kind == "none"
+    assert window.stepper is not None

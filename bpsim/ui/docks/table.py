@@ -134,6 +134,8 @@ class DataTablePanel(QWidget):
                 len(values), data.generator, data.seed)
         if dataset.test_count:
             text += " " + self.tr("The last {0} are held out (test).").format(dataset.test_count)
+        text += " " + self.tr("Generate rows, import a CSV or choose the labels in the "
+                              "Training dock.")
         self.source.setText(text)
         self._buttons(editable, not editable)
 

@@ -462,4 +462,24 @@ class TrainingPanel(QScrollArea):
         inputs = [n.id for n in doc.nodes if n.kind == "input" and n.id in header]
         data = Data(inputs, [o for o in doc.outputs if o in header], csv=source.name,
                     test_fraction=round(self.test_fraction.value(), 3))
-        win.push(SetSection("data", copy.deepcopy(data)))
+        edit = SetSection("data", copy.deepcopy(data))
+        # A CSV's targets and the loss agree, whichever came first: a
+        # target column under the loss "none" (refused: a dead end) brings
+        # the squared error in, and none for the outputs takes "none"
+        needs = LOSSES[doc.loss.kind].needs_targets
+        if data.targets and not needs:
+            loss, said = "mse", self.tr("The CSV has the targets of {0}: the loss is mse now "
+                                        "(choose another above).").format(", ".join(data.targets))
+        elif needs and data.targets != list(doc.outputs):
+            loss, said = "none", self.tr(
+                "The CSV has no column named after each output ({0}): the loss is none, the "
+                "output itself, until it has them.").format(", ".join(doc.outputs))
+        else:
+            loss, said = None, ""
+        if loss is not None:
+            if len(doc.outputs) != 1 and loss == "none":
+                win.say(said, 10000)      # "none" wants one output: the check says so
+            edit = Compound([edit, SetSection("loss", replace(doc.loss, kind=loss), "kind")],
+                            self.tr("import {0}").format(source.name))
+        if win.push(edit) and said:
+            win.say(said, 10000)
