@@ -528,11 +528,11 @@ class LandscapePlot(QWidget):
         """Each kept run's path over the two parameters shown, in its curve's
         colour and line style, when it has them both (drawn anew only when
         the runs or the pair change)."""
-        runs = self._runs
-        key = (names, tuple(id(r) for r in runs))
-        if key == self._runs_drawn:
+        runs = self._runs        # a new list at each set_runs
+        drawn = self._runs_drawn
+        if drawn is not None and drawn[0] == names and drawn[1] is runs:
             return
-        self._runs_drawn = key
+        self._runs_drawn = (names, runs)
         for item in self._run_items:
             self.plot.removeItem(item)
         self._run_items = []
