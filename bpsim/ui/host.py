@@ -39,6 +39,7 @@ class Host(Protocol):
     stepping: object                # an exercise asks its questions through the walk
     explanation: object             # an exercise's veiled step says where to answer
     plots: object                   # compared runs draw their paths on the landscape
+    training: object                # the Rows dock generates and imports as its data settings say
 
 
 MEMBERS = frozenset(name for name in Host.__annotations__) | frozenset(

@@ -55,3 +55,22 @@ def test_generated_rows_are_shown_and_copied_into_the_file_to_edit(window):
     assert (window.workspace.session.dataset.X == before).all()      # the same rows
     window.refresh()
     assert table.model.editable and not table.add.isHidden() and table.own.isHidden()
+
+
+def test_rows_are_generated_or_imported_from_the_rows_dock_too(window, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog, QPushButton
+    table = open_xor(window)
+    buttons = {b.text(): b for b in table.findChildren(QPushButton)}
+    window.training.generator.setCurrentText("circle")
+    buttons["Generate"].click()
+    doc = window.workspace.document
+    assert doc.data.generator == "circle"
+    window.refresh()
+    assert table.model.rowCount() == doc.data.samples
+    assert window.files.save_to(tmp_path / "mine.bpsim.json")
+    csv = tmp_path / "points.csv"
+    csv.write_text("x1,x2,o\n0,0,0\n1,1,1\n", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(csv), ""))
+    buttons["Import CSV…"].click()
+    window.refresh()
+    assert doc.data.csv == "points.csv" and table.model.rowCount() == 2

@@ -89,15 +89,24 @@ class DataTablePanel(QWidget):
         self.own.setToolTip(self.tr("Copy the generated or CSV rows into the network file, "
                                     "to edit them here"))
         self.own.clicked.connect(self.make_editable)
-        row = QHBoxLayout()
-        for w in (self.add, self.remove, self.own):
-            row.addWidget(w)
-        row.addStretch(1)
+        # rows from elsewhere, as the Training dock's data settings say
+        generate = QPushButton(self.tr("Generate"))
+        generate.setToolTip(self.tr("Rows from the generator chosen in the Training dock "
+                                    "(its samples, noise and labels)"))
+        generate.clicked.connect(lambda: self.window.training.use_generator())
+        csv = QPushButton(self.tr("Import CSV…"))
+        csv.clicked.connect(lambda: self.window.training.import_csv())
+        rows = (QHBoxLayout(), QHBoxLayout())
+        for row, widgets in zip(rows, ((self.add, self.remove, self.own), (generate, csv))):
+            for w in widgets:
+                row.addWidget(w)
+            row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.source)
         layout.addWidget(self.table)
-        layout.addLayout(row)
+        for row in rows:
+            layout.addLayout(row)
         self._shown: tuple | None = None      # (data section, dataset) on show
         self._buttons(False, False)           # until there are rows to act on
 
@@ -134,8 +143,8 @@ class DataTablePanel(QWidget):
                 len(values), data.generator, data.seed)
         if dataset.test_count:
             text += " " + self.tr("The last {0} are held out (test).").format(dataset.test_count)
-        text += " " + self.tr("Generate rows, import a CSV or choose the labels in the "
-                              "Training dock.")
+        text += " " + self.tr("The generator, its samples and labels are the Training "
+                              "dock's.")
         self.source.setText(text)
         self._buttons(editable, not editable)
 
