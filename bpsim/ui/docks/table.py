@@ -134,8 +134,8 @@ class DataTablePanel(QWidget):
         editable = data.rows is not None
         self.model.set_data(columns, values, dataset.test_count, editable)
         if editable:
-            text = self.tr("{0} rows, written in the network file: double-click a cell to "
-                           "type a value (0.5, -3, 1/2).").format(len(values))
+            text = self.tr("{0} rows in the file: double-click a cell to type "
+                           "a value.").format(len(values))
         elif data.csv is not None:
             text = self.tr("{0} rows from {1}.").format(len(values), data.csv)
         else:
@@ -143,8 +143,6 @@ class DataTablePanel(QWidget):
                 len(values), data.generator, data.seed)
         if dataset.test_count:
             text += " " + self.tr("The last {0} are held out (test).").format(dataset.test_count)
-        text += " " + self.tr("The generator, its samples and labels are the Training "
-                              "dock's.")
         self.source.setText(text)
         self._buttons(editable, not editable)
 
