@@ -43,6 +43,10 @@ class Notation:
     def sub(self, base: str, index: str) -> str:
         return f"{base}_{index}"
 
+    def sub_of(self, base: str, symbol: str) -> str:
+        """``base`` with a symbol already in the notation below it: v of w_x→h."""
+        return f"{base}_{symbol}"
+
     def escape(self, s: str) -> str:
         return s
 
@@ -62,6 +66,9 @@ class HtmlNotation(Notation):
 
     def sub(self, base: str, index: str) -> str:
         return f"{base}<sub>{html.escape(index)}</sub>"
+
+    def sub_of(self, base: str, symbol: str) -> str:
+        return f"{base}<sub>{symbol}</sub>"      # not escaped again: it is markup
 
     def escape(self, s: str) -> str:
         return html.escape(s)
@@ -446,7 +453,7 @@ def _update_lines(step: UpdateStep, k: int, p: str, n: Notation, num: Numbers) -
     after = "not applied (diverged)" if step.after is None else num.scalar(step.after[k])
     moments = step.moments
     if step.optimizer == "momentum" and moments is not None:
-        v = n.sub("v", p)
+        v = n.sub_of("v", p)
         mu = num.scalar(step.momentum)
         return [Line(v, f"μ·{v} + g", f"{mu}·{num.factor(moments['v_before'][k])} + {g}",
                      num.scalar(moments["v"][k]), "←"),

@@ -517,3 +517,17 @@ def test_a_loss_change_that_needs_targets_the_data_lacks_rebuilds_not_crashes():
     assert ws.stepper is None and "targets" in ws.problem
     SetSection("loss", replace(doc.loss, kind="none")).apply(doc)
     assert ws.stepper is not None and ws.problem is None
+
+
+def test_a_momentum_update_writes_its_velocity_under_the_parameter_in_markup_once():
+    """v of w_x1→h1 showed its own tags ("v<sub>w<sub>…") in the window."""
+    from bpsim.session.explain import HTML, TEXT, explain
+    s = Session.from_loaded(load(examples_dir() / "xor-2-2-1.bpsim.json"))
+    s.change_settings(optimizer="momentum")
+    s.train(1)
+    _, trace = s.step_traced()
+    kinds = {n.id: n.kind for n in s.document.nodes}
+    html_lines = explain(trace.steps[-1], kinds, HTML).lines
+    assert html_lines[0].what == "v<sub>w<sub>x1→h1</sub></sub>"
+    assert "&lt;" not in html_lines[0].symbols
+    assert explain(trace.steps[-1], kinds, TEXT).lines[0].what == "v_w_x1→h1"
