@@ -333,7 +333,13 @@ class Editor(QObject):
             "pytorch": (f"{stem}_torch.py", self.tr("Python scripts (*.py)")),
             "notebook": (f"{stem}.ipynb", self.tr("Jupyter notebooks (*.ipynb)")),
         }[to]
-        path, _ = QFileDialog.getSaveFileName(self.window, self.tr("Export code"), name, kinds)
+        # beside the user's own network; an example's or a new one's at home,
+        # not wherever the program was started
+        from pathlib import Path
+        folder = ws.path.parent if ws.path is not None and not is_example(ws.path) else \
+            Path.home()
+        path, _ = QFileDialog.getSaveFileName(self.window, self.tr("Export code"),
+                                              str(folder / name), kinds)
         if not path:
             return
         try:
