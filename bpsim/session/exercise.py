@@ -144,6 +144,7 @@ class Checker:
         self.rows = len(trace.rows)
         self.kinds = {n.id: n.kind for n in session.document.nodes}
         self._names = formula_names(session.document.nodes)
+        self.notation = TEXT       # the worked formulas' (HTML: the window's rich text)
 
     # --- expected values -----------------------------------------------------
 
@@ -383,7 +384,8 @@ class Checker:
         """The line of the explanation that computes this number, with its
         numbers ("" if none is found); ``row``: that sample's numbers."""
         section, _, rest = path.partition(".")
-        num = Numbers(digits=4, max_samples=6, sample=row)
+        num = Numbers(digits=4, max_samples=6, sample=row,
+                      minus="-" if self.notation is TEXT else "−")
         expected = self.expected(path)
         if section == "nodes":
             node, _, field_name = rest.rpartition(".")
@@ -431,7 +433,12 @@ class Checker:
         # a neuron's first line of ∂C/∂a, a gate's last (after its local derivatives)
         first = section == "nodes" and field_name in ("z", "dz", "local") or \
             (section == "nodes" and field_name == "dout" and self.kinds[node] == "neuron")
-        return _written(lines[0] if first else lines[-1])
+        line = lines[0] if first else lines[-1]
+        if self.notation is not TEXT:      # the same line, written in that notation
+            line = explain(micro, self.kinds, self.notation, num,
+                           self.session.document.loss.kind, trace=self.trace,
+                           names=self._names).lines[expl.lines.index(line)]
+        return _written(line)
 
 
 def _at(value, row: int | None):

@@ -195,7 +195,9 @@ class ExercisePanel(QWidget):
 
     def _checker_for(self, session, trace) -> Checker:
         if self._checker is None or self._checker[0] is not trace:
-            self._checker = (trace, Checker(session, trace))
+            checker = Checker(session, trace)
+            checker.notation = HTML        # worked formulas with sub- and superscripts
+            self._checker = (trace, checker)
         return self._checker[1]
 
     def check_answers(self) -> None:
@@ -251,7 +253,7 @@ class ExercisePanel(QWidget):
                         f"{html.escape(_shown(v.given))}, not {html.escape(_shown(v.expected))}"
                         f" — {html.escape(DIAGNOSES[v.diagnosis])}"
                         + (f"<br><span style='color:{style.TEXT.name()}'>"
-                           f"{html.escape(v.worked)}</span>" if v.worked else "") + "</p>")
+                           f"{v.worked}</span>" if v.worked else "") + "</p>")
         if skipped:
             rows.append("<p>" + self.tr("{0} left blank").format(skipped) + "</p>")
         return "".join(rows)
