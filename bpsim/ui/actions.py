@@ -187,7 +187,7 @@ class Actions(QObject):
 
         a("keep_run", tr("&Keep this run to compare"), self._keep_run, None,
           tr("Keep the run so far; Reset or change a setting, train again, and see both "
-             "loss curves together (the Compare runs dock)"))
+             "loss curves together (the Compare dock)"))
         menu = win.menuBar().addMenu(tr("&Step"))
         for name in ("prev", "next", "start", "end", "phase", "iteration", "epoch", None, "run",
                      "reset", "keep_run"):

@@ -124,17 +124,26 @@ class MainWindow(QMainWindow):
         self.set_workspace(Workspace(blank_document()))
 
     def show_compare(self) -> None:
-        """The Compare runs dock, made the first time, shown and raised."""
+        """The Compare dock, made the first time, shown and raised."""
         dock = self.docks.get("compare")
         if dock is None:
-            dock = self.arrangement.add_dock("compare", self.tr("Compare runs"), self.compare,
+            dock = self.arrangement.add_dock("compare", self.tr("Compare"), self.compare,
                                              Qt.BottomDockWidgetArea)
             flatten(dock)
             # in the landscape's place, behind a tab: as large as a plot
             self.tabifyDockWidget(self.docks["plot_landscape"], dock)
+            # five tabs in that group: each title whole, the bar scrolling,
+            # rather than "Lands…", "Tan…", "Com…" (seen at 1024 px wide)
+            QTimer.singleShot(0, self, self._whole_tab_titles)
         dock.show()
         dock.raise_()
         self.compare.refresh()
+
+    def _whole_tab_titles(self) -> None:
+        from PySide6.QtWidgets import QTabBar
+        for bar in self.findChildren(QTabBar):
+            bar.setElideMode(Qt.ElideNone)
+            bar.setUsesScrollButtons(True)
 
     def set_workspace(self, workspace: Workspace) -> None:
         """Show ``workspace``: a network opened, recovered or new (its
