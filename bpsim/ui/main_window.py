@@ -17,7 +17,6 @@ from .editing import Editor
 from .canvas.view import NetworkView
 from .docks.explanation import ExplanationPanel
 from .docks.exercise import ExercisePanel
-from .docks.compare import ComparePanel
 from .docks.inspector import InspectorPanel
 from .docks.table import DataTablePanel
 from .docks.params import ParameterPanel
@@ -78,7 +77,9 @@ class MainWindow(QMainWindow):
         self.params = ParameterPanel(self)
         self.exercise = ExercisePanel(self)
         self.table = DataTablePanel(self)
-        self.compare = ComparePanel(self)
+        # made when first wanted (show_compare): its plot would bring
+        # pyqtgraph in before the window's first paint
+        self.compare = None
         self.arrangement = Arrangement(self, self.settings, {
             "explanation": (self.tr("Explanation"), self.explanation, Qt.RightDockWidgetArea),
             "inspector": (self.tr("Inspector"), self.inspector, Qt.RightDockWidgetArea),
@@ -127,6 +128,8 @@ class MainWindow(QMainWindow):
         """The Compare dock, made the first time, shown and raised."""
         dock = self.docks.get("compare")
         if dock is None:
+            from .docks.compare import ComparePanel
+            self.compare = ComparePanel(self)
             dock = self.arrangement.add_dock("compare", self.tr("Compare"), self.compare,
                                              Qt.BottomDockWidgetArea)
             flatten(dock)
