@@ -12,7 +12,6 @@ numbers.  Nodes stay items of their own.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem
@@ -180,6 +179,9 @@ class DenseLines(QGraphicsItem):
         x = np.empty(2 * len(seg))
         y = np.empty(2 * len(seg))
         x[0::2], y[0::2], x[1::2], y[1::2] = seg[:, 0], seg[:, 1], seg[:, 2], seg[:, 3]
+        # imported here, for a dense network: at the top it brought pyqtgraph
+        # in before the window's first paint (a sixth of the cold start)
+        import pyqtgraph as pg
         return pg.arrayToQPath(x, y, connect="pairs", finiteCheck=False)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
