@@ -324,13 +324,32 @@ def _gate_local(n: Notation, num: Numbers, kinds: dict[str, str], node: str, out
                 rule=gate.local_symbol(names, i, c))
 
 
+# the last trace read by _read_steps and what it gave, replaced as one tuple
+# (a handout written on another thread reads traces too)
+_last_read: tuple = (None, ({}, None))
+
+
+def _read_steps(trace: IterationTrace | None) -> tuple[dict, CostStep | None]:
+    """A trace's forward steps by node and its cost step, found once per
+    trace: a walk explains its backward steps one after another from the
+    same trace, and each went through every step again."""
+    global _last_read
+    if trace is None:
+        return {}, None
+    last = _last_read
+    if last[0] is trace:
+        return last[1]
+    found = ({s.node: s for s in trace.steps if isinstance(s, ForwardStep)},
+             next(s for s in trace.steps if isinstance(s, CostStep)))
+    _last_read = (trace, found)
+    return found
+
+
 def explain_backward(step: BackwardStep, n: Notation, num: Numbers,
                      kinds: dict[str, str], loss_kind: str | None = None,
                      trace: IterationTrace | None = None) -> Explanation:
     out_sym = _node_symbol(n, step.node, step.kind)
-    forward = {} if trace is None else \
-        {s.node: s for s in trace.steps if isinstance(s, ForwardStep)}
-    cost = None if trace is None else next(s for s in trace.steps if isinstance(s, CostStep))
+    forward, cost = _read_steps(trace)
     lines: list[Line] = []
     sym_terms: list[str] = []
     num_terms: list[str] = []
