@@ -303,9 +303,9 @@ for k in range(1, MAX_STEPS + 1):
     if not np.isfinite(cost):
         break                       # diverged: no update
     new_theta, new_state = update(theta, grad, state)
-    if not np.all(np.isfinite(new_theta)):
+    if not finite(new_theta):
         break                       # diverged: the update is not applied
-    change = float(np.sqrt(np.sum((new_theta - theta) ** 2)))
+    change = distance(new_theta, theta)
     theta, state, epoch, row = new_theta, new_state, next_epoch, next_row
     if EPSILON is not None and change < EPSILON:
         break'''
@@ -504,48 +504,27 @@ def _numpy_layered_parts(net: _Network) -> list[Part]:
             Part("Backward", "\n\n\n".join([_loss_code(net), "\n".join(backward)]))]
 
 
-LAYERED_UPDATE = {
-    "gd": '''def update(theta, grad, state):
-    """Gradient descent: p ← p − η·g, for every W[l] and b[l]."""
-    return [p - LEARNING_RATE * g for p, g in zip(theta, grad)], state''',
-    "momentum": '''def update(theta, grad, state):
-    """Momentum (as torch.optim.SGD): v ← μ·v + g, p ← p − η·v; v starts as g."""
-    v = [g.copy() for g in grad] if state is None else \\
-        [MOMENTUM * s + g for s, g in zip(state, grad)]
-    return [p - LEARNING_RATE * u for p, u in zip(theta, v)], v''',
-    "adam": '''def update(theta, grad, state):
-    """Adam, arranged as torch.optim.Adam: m and v the moments, t the step."""
-    m, v, t = state if state is not None else ([None] * len(theta), [None] * len(theta), 0)
-    t += 1
-    m = [(1.0 - BETA1) * g if mk is None else BETA1 * mk + (1.0 - BETA1) * g
-         for mk, g in zip(m, grad)]
-    v = [(1.0 - BETA2) * g * g if vk is None else BETA2 * vk + (1.0 - BETA2) * g * g
-         for vk, g in zip(v, grad)]
-    new = [p - LEARNING_RATE * ((mk / (1.0 - BETA1 ** t)) /
-                                (np.sqrt(vk) / np.sqrt(1.0 - BETA2 ** t) + EPS))
-           for p, mk, vk in zip(theta, m, v)]
-    return new, (m, v, t)''',
-}
+# A layered network's parameters are a list of arrays (each layer's [W b]):
+# each is updated as one array is, and its state kept beside it.
+LAYERED_UPDATE = '''def update(theta, grad, state):
+    """Each layer's [W b] updated as one array (update_one), its state beside it."""
+    states = state if state is not None else [None] * len(theta)
+    done = [update_one(p, g, s) for p, g, s in zip(theta, grad, states)]
+    return [p for p, _ in done], [s for _, s in done]'''
 
-LAYERED_LOOP = '''def finite(arrays):
-    return all(np.all(np.isfinite(x)) for x in arrays)
+# how far an update moved the parameters, and whether they are all finite
+GRAPH_MEASURES = '''def finite(theta):
+    return bool(np.all(np.isfinite(theta)))
 
 
-epoch, row, state = 0, 0, None
-for k in range(1, MAX_STEPS + 1):
-    rows, next_epoch, next_row = next_batch(epoch, row)
-    cost, grad = cost_and_gradient(theta, rows)
-    print(f"step {k} cost {cost!r}")
-    if not np.isfinite(cost):
-        break                       # diverged: no update
-    new_theta, new_state = update(theta, grad, state)
-    if not finite(new_theta):
-        break                       # diverged: the update is not applied
-    change = float(np.sqrt(sum(np.sum((new - old) ** 2)
-                               for new, old in zip(new_theta, theta))))
-    theta, state, epoch, row = new_theta, new_state, next_epoch, next_row
-    if EPSILON is not None and change < EPSILON:
-        break'''
+def distance(new, old):
+    return float(np.sqrt(np.sum((new - old) ** 2)))'''
+LAYERED_MEASURES = '''def finite(theta):
+    return all(np.all(np.isfinite(x)) for x in theta)
+
+
+def distance(new, old):
+    return float(np.sqrt(sum(np.sum((a - b) ** 2) for a, b in zip(new, old))))'''
 
 
 def _numpy_parts(net: _Network) -> list[Part]:
@@ -554,8 +533,12 @@ def _numpy_parts(net: _Network) -> list[Part]:
              Part("Data", _data_code(net) + "\n\n\n" + BATCH_CODE)]
     parts += _numpy_layered_parts(net) if layered else _numpy_graph_parts(net)
     optimizer = net.settings.optimizer
-    parts.append(Part("Update", (LAYERED_UPDATE if layered else OPTIMIZER_CODE)[optimizer]))
-    parts.append(Part("Training loop", LAYERED_LOOP if layered else LOOP_CODE))
+    one = OPTIMIZER_CODE[optimizer]
+    update = one.replace("def update(", "def update_one(", 1) + "\n\n\n" + LAYERED_UPDATE \
+        if layered else one
+    parts.append(Part("Update", update))
+    parts.append(Part("Training loop", (LAYERED_MEASURES if layered else GRAPH_MEASURES) +
+                      "\n\n\n" + LOOP_CODE))
     return parts
 
 
