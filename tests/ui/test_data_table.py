@@ -74,3 +74,23 @@ def test_rows_are_generated_or_imported_from_the_rows_dock_too(window, monkeypat
     buttons["Import CSV…"].click()
     window.refresh()
     assert doc.data.csv == "points.csv" and table.model.rowCount() == 2
+
+
+def test_generating_rows_the_network_cannot_read_is_said_and_nothing_changes(window):
+    """Generate on an empty canvas wrote a data section without inputs and
+    said nothing; on one input, xor's two left the network unable to run."""
+    window.files.new_network()
+    window.training.generator.setCurrentText("xor")
+    window.training.use_generator()
+    assert window.workspace.document.data is None
+    assert "has 0 input node(s)" in window.statusBar().currentMessage()
+    ed = window.editor
+    x = ed.add_node("input")
+    h = ed.add_node("neuron")
+    ed.connect_nodes(x, h)
+    window.training.use_generator()
+    assert window.workspace.document.data is None and "choose line or sine" in \
+        window.statusBar().currentMessage()
+    window.training.generator.setCurrentText("line")
+    window.training.use_generator()
+    assert window.workspace.document.data.generator == "line" and window.stepper is not None

@@ -365,6 +365,18 @@ class TrainingPanel(QScrollArea):
         n_inputs = 2 if name in TWO_INPUT_GENERATORS else 1
         inputs = [n.id for n in doc.nodes if n.kind == "input"][:n_inputs]
         needs_targets = LOSSES[doc.loss.kind].needs_targets
+        # said, not written: a data section the network cannot read left it
+        # unable to run, or (an empty canvas) changed nothing to be seen
+        if len(inputs) < n_inputs:
+            self.window.say(self.tr(
+                "{0} makes {1} input(s); this network has {2} input node(s). Add inputs, or "
+                "choose line or sine (one input).").format(name, n_inputs, len(inputs)), 10000)
+            return
+        if needs_targets and len(doc.outputs) != 1:
+            self.window.say(self.tr(
+                "A generator makes one target; this network has {0} outputs.").format(
+                len(doc.outputs)), 10000)
+            return
         loss_hinge = doc.loss.kind in ("hinge", "perceptron")
         # generated data keeps its own seed (the same points, a new noise)
         seed = doc.data.seed if doc.data is not None and doc.data.generator else \
