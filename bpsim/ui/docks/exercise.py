@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 
-import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGridLayout, QHBoxLayout, \
     QLabel, QLineEdit, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget
@@ -22,6 +21,7 @@ from ...errors import BpsimError
 from ...session.exercise import DIAGNOSES, HIDE, KINDS, Checker, Score, asked_paths, \
     path_label
 from ...session.explain import HTML, formula_names
+from ...session.numbers import number
 from .. import style
 
 
@@ -266,7 +266,8 @@ class ExercisePanel(QWidget):
 
 
 def _shown(value) -> str:
-    if isinstance(value, list):
-        return "[" + "; ".join(f"{x:.4g}" for x in value) + "]" if len(value) != 1 \
-            else f"{value[0]:.4g}"
-    return f"{np.float64(value):.4g}"
+    """An answer or its expected value as the window writes numbers (a true
+    minus, as in the worked formula beside it)."""
+    if isinstance(value, list) and len(value) != 1:
+        return "[" + "; ".join(number(x, 4) for x in value) + "]"
+    return number(value[0] if isinstance(value, list) else value, 4)
