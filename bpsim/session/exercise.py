@@ -73,7 +73,7 @@ def close(given: np.ndarray, expected: np.ndarray) -> bool:
                                                                ABSOLUTE)))
 
 
-def answers_of(doc: dict, where: str = "") -> list[tuple[str, object]]:
+def answers_of(doc: dict) -> list[tuple[str, object]]:
     """(path, value) of each answer in ``doc``, shaped as a trace step:
     ``{"nodes": {"h1": {"out": ...}}, "grads": {...}, "updated": {...}}``.
     Anything else is bad input, named by its JSON path."""

@@ -378,6 +378,11 @@ class History:
     def edits_at(self, iteration: int) -> dict[int, float]:
         return self._edits.get(iteration, {})
 
+    def changes(self) -> tuple[list[tuple[int, Settings]], list[int]]:
+        """Where the settings changed (iteration, settings from then on, the
+        first at 0), and the iterations after which values were set by hand."""
+        return list(self._settings), sorted(self._edits)
+
     def changed_at(self, iteration: int) -> bool:
         """Whether values or settings were set by hand after ``iteration``
         steps (the last recorded cost was then taken before them)."""

@@ -56,16 +56,17 @@ def keep(session: Session, name: str | None = None) -> KeptRun:
     """The session's run up to its current iteration."""
     history = session.history
     reached = session.iteration
+    settings_changes, edited = history.changes()
     timeline = []
-    for k, settings in history._settings:
+    for k, settings in settings_changes:
         if k <= reached:
             timeline.append((int(k), _plain(asdict(settings))))
     names = session.param_names
     where = {int(p): n for n, p in zip(names, session.trainer.compiled.param_theta)}
     edits = []
-    for k in sorted(history._edits):
+    for k in edited:
         if k <= reached:
-            edits.append((int(k), {where[p]: float(v) for p, v in history._edits[k].items()
+            edits.append((int(k), {where[p]: float(v) for p, v in history.edits_at(k).items()
                                    if p in where}))
     costs = tuple(float(c) for c in history.costs.tolist()[:reached])
     # the values it started from: a network saved later holds trained ones
